@@ -1,0 +1,53 @@
+package org.volseg.cli;
+
+import java.util.concurrent.Callable;
+
+import org.volseg.VolSegException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code volseg} command line. Each subcommand is a thin shell around the library; errors a
+ * user can cause ({@link VolSegException}) are printed as one line without a stack trace.
+ *
+ * <p>Exit codes: 0 success, 1 failure of the work itself, 2 usage error.</p>
+ */
+@Command(name = "volseg", mixinStandardHelpOptions = true, versionProvider = VolSegCli.Version.class,
+		description = "Segment 3D medical volumes (CT, MRI) with transformer networks.",
+		subcommands = {
+				CommandLine.HelpCommand.class,
+		})
+public final class VolSegCli implements Callable<Integer> {
+
+	public static void main(String[] args) {
+		System.exit(run(args));
+	}
+
+	/** Runs the command line and returns its exit code, without exiting the JVM (for tests). */
+	public static int run(String... args) {
+		CommandLine cli = new CommandLine(new VolSegCli());
+		cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+			if (ex instanceof VolSegException) {
+				commandLine.getErr().println("volseg: error: " + ex.getMessage());
+				return 1;
+			}
+			throw ex;
+		});
+		return cli.execute(args);
+	}
+
+	@Override
+	public Integer call() {
+		new CommandLine(this).usage(System.err);
+		return 2;
+	}
+
+	static final class Version implements CommandLine.IVersionProvider {
+		@Override
+		public String[] getVersion() {
+			String v = VolSegCli.class.getPackage().getImplementationVersion();
+			return new String[] { "volseg " + (v == null ? "(development build)" : v) };
+		}
+	}
+}
