@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
-import net.imglib2.img.array.ArrayImgFactory;
-import net.imglib2.img.cell.CellImgFactory;
+import net.imglib2.img.planar.PlanarImgs;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.util.Intervals;
 import net.imglib2.view.Views;
@@ -20,9 +19,6 @@ import net.imglib2.view.Views;
  * safe to write voxels from one thread while another reads them.</p>
  */
 public final class Volume {
-
-	/** Above this many voxels, images are allocated as cells rather than one Java array. */
-	private static final long ARRAY_LIMIT = Integer.MAX_VALUE - 8;
 
 	private final RandomAccessibleInterval<FloatType> voxels;
 	private final Geometry geometry;
@@ -52,24 +48,23 @@ public final class Volume {
 	}
 
 	/**
-	 * A zero-filled float image: one Java array while it fits, cells of whole xy planes beyond.
+	 * A zero-filled float image stored as one Java array per xy plane (an ImgLib2 {@code PlanarImg},
+	 * planes ordered z fastest, then channel), the layout ImageJ uses, so that Fiji can show it
+	 * without copying and volumes are not limited to 2^31 voxels.
 	 *
-	 * @throws IllegalArgumentException for a dimension below 1
+	 * @throws IllegalArgumentException for a dimension below 1 or a plane of 2^31 voxels or more
 	 */
 	public static Img<FloatType> allocateFloats(long... dimensions) {
-		long n = 1;
-		for (long d : dimensions) {
-			if (d < 1)
+		long plane = 1;
+		for (int d = 0; d < dimensions.length; d++) {
+			if (dimensions[d] < 1)
 				throw new IllegalArgumentException("dimensions must be at least 1, got " + Arrays.toString(dimensions));
-			n = Math.multiplyExact(n, d);
+			if (d < 2)
+				plane *= dimensions[d];
 		}
-		if (n <= ARRAY_LIMIT)
-			return new ArrayImgFactory<>(new FloatType()).create(dimensions);
-		int[] cell = new int[dimensions.length];
-		Arrays.fill(cell, 1);
-		cell[0] = (int) dimensions[0];
-		cell[1] = (int) dimensions[1];
-		return new CellImgFactory<>(new FloatType(), cell).create(dimensions);
+		if (plane > Integer.MAX_VALUE - 8)
+			throw new IllegalArgumentException("an xy plane of " + plane + " voxels does not fit in a Java array");
+		return PlanarImgs.floats(dimensions);
 	}
 
 	/** The voxels, (x, y, z[, channel]). Writable: changes are seen by every holder of this image. */
