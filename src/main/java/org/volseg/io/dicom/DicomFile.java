@@ -13,8 +13,11 @@ public final class DicomFile {
 	private final DicomDataset meta;
 	private final DicomDataset dataset;
 	private final PixelData pixelData;
+	private final long pixelDataLength;
 
-	DicomFile(Path path, String transferSyntaxUid, DicomDataset meta, DicomDataset dataset, PixelData pixelData) {
+	DicomFile(Path path, String transferSyntaxUid, DicomDataset meta, DicomDataset dataset, PixelData pixelData,
+			long pixelDataLength) {
+		this.pixelDataLength = pixelDataLength;
 		this.path = path;
 		this.transferSyntaxUid = transferSyntaxUid;
 		this.meta = meta;
@@ -49,6 +52,11 @@ public final class DicomFile {
 	/** True if the pixel data were read (a full read of a file that has them). */
 	public boolean hasPixelData() {
 		return pixelData != null;
+	}
+
+	/** Length in bytes the pixel data element declares: -1 if undefined (encapsulated), -2 if there is none. */
+	public long pixelDataLength() {
+		return pixelDataLength;
 	}
 
 	PixelData pixelData() {

@@ -80,7 +80,7 @@ public final class DicomParser {
 		if (preamble)
 			in.pos = 132;
 		else if (!looksLikeBareDataSet(in))
-			throw new VolumeFormatException(file, "not a DICOM file (no 'DICM' marker after a 128-byte preamble,"
+			throw new NotDicomException(file, "not a DICOM file (no 'DICM' marker after a 128-byte preamble,"
 					+ " and the first bytes are not a DICOM data set)");
 		DicomDataset meta = new DicomDataset(false);
 		in.bigEndian = false;
@@ -97,8 +97,9 @@ public final class DicomParser {
 		in.bigEndian = bigEndian;
 		DicomDataset ds = new DicomDataset(bigEndian);
 		PixelData[] pixels = new PixelData[1];
-		readDataSet(in, ds, explicit, Long.MAX_VALUE, false, 0, withPixels ? pixels : null);
-		return new DicomFile(file, uid, meta, ds, pixels[0]);
+		long[] declared = { -2 };
+		readDataSet(in, ds, explicit, Long.MAX_VALUE, false, 0, withPixels ? pixels : null, declared);
+		return new DicomFile(file, uid, meta, ds, pixels[0], declared[0]);
 	}
 
 	private static boolean hasPreamble(DicomInput in) {
@@ -154,7 +155,7 @@ public final class DicomParser {
 	 * in {@code pixels[0]} if {@code pixels} is given, else returns without reading it.
 	 */
 	private static void readDataSet(DicomInput in, DicomDataset ds, boolean explicit, long end, boolean untilDelimiter,
-			int depth, PixelData[] pixels) {
+			int depth, PixelData[] pixels, long[] declaredPixelLength) {
 		if (depth > MAX_DEPTH)
 			throw new VolumeFormatException(in.file, "sequences nested deeper than " + MAX_DEPTH + " levels; the file is corrupt");
 		while (in.pos < end) {
@@ -193,8 +194,13 @@ public final class DicomParser {
 			boolean privateTag = ((tag >>> 16) & 1) == 1;
 			boolean pixelTag = tag == Tags.PIXEL_DATA || tag == Tags.FLOAT_PIXEL_DATA || tag == Tags.DOUBLE_PIXEL_DATA;
 			if (pixelTag && depth == 0) {
-				if (pixels == null)
+				declaredPixelLength[0] = length == UNDEFINED ? -1 : length;
+				if (pixels == null) {
+					if (length != UNDEFINED && length > in.remaining())
+						throw new VolumeFormatException(in.file, "the pixel data element declares " + length
+								+ " bytes but only " + in.remaining() + " remain in the file; the file is truncated");
 					return;
+				}
 				pixels[0] = length == UNDEFINED ? readEncapsulated(in) : readNative(in, tag, length);
 				continue;
 			}
@@ -245,9 +251,9 @@ public final class DicomParser {
 				throw lengthPastEnd(in, tag, itemLength);
 			DicomDataset item = new DicomDataset(in.bigEndian);
 			if (itemLength == UNDEFINED)
-				readDataSet(in, item, explicit, Long.MAX_VALUE, true, depth + 1, null);
+				readDataSet(in, item, explicit, Long.MAX_VALUE, true, depth + 1, null, null);
 			else
-				readDataSet(in, item, explicit, in.pos + itemLength, false, depth + 1, null);
+				readDataSet(in, item, explicit, in.pos + itemLength, false, depth + 1, null, null);
 			items.add(item);
 		}
 		if (end != Long.MAX_VALUE && in.pos != end)
