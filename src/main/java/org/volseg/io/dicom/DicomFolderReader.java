@@ -1,0 +1,316 @@
+package org.volseg.io.dicom;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.volseg.VolSegException;
+import org.volseg.VolumeFormatException;
+import org.volseg.volume.Volume;
+
+import net.imglib2.Cursor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+/**
+ * Finds the DICOM series in a folder (recursively; file names need no extension) and reads one
+ * into a {@link Volume}. Non-DICOM files are skipped quietly; DICOM files that cannot be read are
+ * skipped with a warning; everything else that goes wrong is a {@link VolumeFormatException}
+ * naming the file or folder.
+ *
+ * <p>Voxel values are the stored values, inverted for MONOCHROME1 (maximum + minimum the bit
+ * depth allows, minus the value), times each slice's RescaleSlope plus its RescaleIntercept
+ * (Hounsfield units for CT). Headers are read with, and slices decoded by, {@code threads}
+ * threads. Warnings go to the listener given (and are kept with the series); nothing is printed.
+ * A reader is thread-safe if its listener is.</p>
+ */
+public final class DicomFolderReader {
+
+	private final DicomSource source;
+	private final Consumer<String> warnings;
+	private final int threads;
+	private boolean tolerateIrregularSlices;
+
+	/** Own parser, warnings discarded (they are still in {@link DicomSeries#warnings()}), all cores. */
+	public DicomFolderReader() {
+		this(new OwnDicomSource(), w -> {
+		}, Runtime.getRuntime().availableProcessors());
+	}
+
+	/**
+	 * @param source the DICOM parser to use
+	 * @param warnings receives each warning (a skipped file, uneven spacing, gantry tilt, ...) as one line
+	 * @param threads threads for reading headers and decoding slices, at least 1
+	 */
+	public DicomFolderReader(DicomSource source, Consumer<String> warnings, int threads) {
+		if (threads < 1)
+			throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+		this.source = source;
+		this.warnings = warnings;
+		this.threads = threads;
+	}
+
+	/**
+	 * Reads series with missing slices or several slices at one position anyway (placed on a
+	 * regular grid, with a warning) instead of refusing them. Off by default.
+	 */
+	public DicomFolderReader tolerateIrregularSlices(boolean tolerate) {
+		this.tolerateIrregularSlices = tolerate;
+		return this;
+	}
+
+	/**
+	 * The series in a folder (searched recursively) or in one file, ordered by SeriesNumber and
+	 * then by slice count (largest first). Reads headers only.
+	 *
+	 * @throws VolumeFormatException naming {@code input} if it holds no DICOM image
+	 */
+	public List<DicomSeries> scan(Path input) {
+		if (!Files.exists(input))
+			throw new VolumeFormatException(input, "no such file or folder");
+		List<Path> files;
+		try (Stream<Path> walk = Files.walk(input)) {
+			files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+		} catch (IOException | UncheckedIOException e) {
+			throw new VolumeFormatException(input, "cannot list the folder: " + e.getMessage(), e);
+		}
+		int[] counts = new int[3]; // not DICOM, DICOM without image, unreadable
+		List<List<DicomSlice>> perFile = parallel(files, file -> {
+			try {
+				DicomFile header = source.readHeader(file);
+				List<DicomSlice> slices = SliceExtractor.slices(header, warnings::accept);
+				if (!slices.isEmpty())
+					checkPixelLength(header);
+				return slices;
+			} catch (NotDicomException e) {
+				synchronized (counts) {
+					counts[0]++;
+				}
+				return null;
+			} catch (VolSegException e) {
+				synchronized (counts) {
+					counts[2]++;
+				}
+				warnings.accept("skipped " + e.getMessage());
+				return null;
+			}
+		});
+		List<DicomSlice> slices = new ArrayList<>();
+		for (List<DicomSlice> s : perFile)
+			if (s != null) {
+				if (s.isEmpty())
+					counts[1]++;
+				slices.addAll(s);
+			}
+		if (slices.isEmpty())
+			throw new VolumeFormatException(input, "no DICOM images found (" + files.size() + " files looked at: "
+					+ counts[0] + " not DICOM, " + counts[1] + " DICOM without images, " + counts[2]
+					+ " unreadable); point VolSeg at a folder of DICOM image files");
+		List<DicomSeries> series = SeriesAssembler.assemble(slices);
+		for (DicomSeries s : series)
+			s.warnings().forEach(warnings);
+		return series;
+	}
+
+	/**
+	 * The series to read when the user did not choose one: not a localizer, monochrome, readable,
+	 * with the most slices (ties: the lowest SeriesNumber).
+	 */
+	public static DicomSeries mainSeries(List<DicomSeries> series) {
+		return series.stream().min(Comparator.comparing((DicomSeries s) -> s.localizer())
+				.thenComparing(DicomSeries::colour).thenComparing(s -> s.problem() != null)
+				.thenComparing(s -> -s.sliceCount())).orElseThrow(() -> new IllegalArgumentException("no series"));
+	}
+
+	/**
+	 * The series with this SeriesNumber (the largest part if it was split), or null.
+	 */
+	public static DicomSeries seriesNumbered(List<DicomSeries> series, int number) {
+		return series.stream().filter(s -> s.seriesNumber() != null && s.seriesNumber() == number)
+				.min(Comparator.comparing((DicomSeries s) -> s.localizer()).thenComparing(s -> -s.sliceCount()))
+				.orElse(null);
+	}
+
+	/** Scans {@code input} and reads its {@link #mainSeries main series}. */
+	public DicomSeriesVolume readMain(Path input) {
+		return read(mainSeries(scan(input)));
+	}
+
+	/**
+	 * Reads a series' pixels into a float volume (x = column, y = row, z = slice[, channel]).
+	 *
+	 * @throws VolumeFormatException if the series cannot be placed correctly (see
+	 *         {@link DicomSeries#problem()}) or a slice cannot be decoded
+	 */
+	public DicomSeriesVolume read(DicomSeries series) {
+		List<String> seen = new ArrayList<>(series.warnings());
+		Consumer<String> warn = w -> {
+			synchronized (seen) {
+				seen.add(w);
+			}
+			warnings.accept(w);
+		};
+		if (series.problem() != null) {
+			if (!tolerateIrregularSlices)
+				throw new VolumeFormatException(series.slices().get(0).file.getParent(), series.problem());
+			warn.accept(series.problem() + " (read anyway on a regular grid, as asked)");
+		}
+		long[] dims = series.dimensions();
+		int samples = series.slices().get(0).samples;
+		Volume volume = samples == 1 ? Volume.allocate(series.geometry(), dims)
+				: Volume.allocate(series.geometry(), dims[0], dims[1], dims[2], samples);
+		VoxelWriter writer = new VoxelWriter(volume.voxels(), (int) dims[0], (int) dims[1], (int) dims[2], samples);
+		Map<Path, List<Integer>> byFile = new LinkedHashMap<>();
+		List<DicomSlice> slices = series.slices();
+		for (int z = 0; z < slices.size(); z++)
+			byFile.computeIfAbsent(slices.get(z).file, k -> new ArrayList<>()).add(z);
+		parallel(new ArrayList<>(byFile.entrySet()), entry -> {
+			readFile(entry.getKey(), entry.getValue(), slices, writer, warn);
+			return null;
+		});
+		return new DicomSeriesVolume(volume, series, seen);
+	}
+
+	private void readFile(Path path, List<Integer> zs, List<DicomSlice> slices, VoxelWriter writer, Consumer<String> warn) {
+		DicomFile file = source.readFile(path);
+		FrameDecoder decoder = source.decoder(file);
+		PixelFormat f = decoder.format();
+		DicomSlice first = slices.get(zs.get(0));
+		if (f.rows() != first.rows || f.columns() != first.columns || f.samples() != first.samples)
+			throw new VolumeFormatException(path, "the file changed while it was read (its image size differs from its header scan)");
+		boolean invert = f.photometric().equals("MONOCHROME1");
+		double flip = f.storedMax() + f.storedMin();
+		double[] values = new double[f.valuesPerFrame()];
+		float[] plane = new float[f.valuesPerFrame()];
+		for (int z : zs) {
+			DicomSlice s = slices.get(z);
+			decoder.decodeFrame(s.frame, values);
+			double slope = s.slope, intercept = s.intercept;
+			for (int i = 0; i < values.length; i++) {
+				double v = invert ? flip - values[i] : values[i];
+				plane[i] = (float) (v * slope + intercept);
+			}
+			writer.write(z, plane);
+		}
+	}
+
+	/** Native pixel data shorter than the image needs: refuse at scan time, so the file is skipped. */
+	private static void checkPixelLength(DicomFile header) {
+		TransferSyntax ts = header.transferSyntax();
+		long declared = header.pixelDataLength();
+		if (declared == -2)
+			throw new VolumeFormatException(header.path(), "the file has image attributes but no pixel data");
+		if (ts == null || ts.encapsulated() || declared < 0)
+			return;
+		PixelFormat f = PixelFormat.of(header.path(), header.dataset());
+		long needed = f.bitsAllocated() == 1 ? ((long) f.valuesPerFrame() * f.frames() + 7) / 8
+				: f.nativeFrameBytes() * f.frames();
+		if (declared < needed)
+			throw new VolumeFormatException(header.path(), "the pixel data are " + declared + " bytes, too short for "
+					+ f.frames() + " frame(s) of " + f.columns() + " x " + f.rows() + " x " + f.samples() + " samples of "
+					+ f.bitsAllocated() + " bits (" + needed + " bytes); the file is truncated or corrupt");
+	}
+
+	private interface Task<T, R> {
+		R apply(T t);
+	}
+
+	/** Applies {@code task} to every item with {@link #threads} threads; results in input order; rethrows the first failure. */
+	private <T, R> List<R> parallel(List<T> items, Task<T, R> task) {
+		if (threads == 1 || items.size() < 2) {
+			List<R> out = new ArrayList<>();
+			for (T t : items)
+				out.add(task.apply(t));
+			return out;
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), r -> {
+			Thread t = new Thread(r, "volseg-dicom");
+			t.setDaemon(true);
+			return t;
+		});
+		try {
+			List<Future<R>> futures = new ArrayList<>();
+			for (T t : items)
+				futures.add(pool.submit(() -> task.apply(t)));
+			List<R> out = new ArrayList<>();
+			for (Future<R> f : futures)
+				out.add(f.get());
+			return Collections.unmodifiableList(out);
+		} catch (ExecutionException e) {
+			Throwable c = e.getCause();
+			if (c instanceof RuntimeException)
+				throw (RuntimeException) c;
+			if (c instanceof Error)
+				throw (Error) c;
+			throw new IllegalStateException(c);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new VolSegException("reading DICOM was interrupted", e);
+		} finally {
+			pool.shutdownNow();
+		}
+	}
+
+	/** Writes whole slices into the volume's voxels; slices of different z may be written concurrently. */
+	private static final class VoxelWriter {
+		private final RandomAccessibleInterval<FloatType> voxels;
+		private final float[] array;
+		private final int width, height, depth, samples;
+
+		@SuppressWarnings("unchecked")
+		VoxelWriter(RandomAccessibleInterval<FloatType> voxels, int width, int height, int depth, int samples) {
+			this.voxels = voxels;
+			this.array = voxels instanceof ArrayImg
+					? ((ArrayImg<FloatType, FloatArray>) voxels).update(null).getCurrentStorageArray()
+					: null;
+			this.width = width;
+			this.height = height;
+			this.depth = depth;
+			this.samples = samples;
+		}
+
+		/** @param plane values of slice z, samples of a pixel adjacent */
+		void write(int z, float[] plane) {
+			int pixels = width * height;
+			if (array != null) {
+				if (samples == 1) {
+					System.arraycopy(plane, 0, array, z * pixels, pixels);
+					return;
+				}
+				long channelStride = (long) pixels * depth;
+				for (int c = 0; c < samples; c++) {
+					int base = (int) (c * channelStride + (long) z * pixels);
+					for (int p = 0; p < pixels; p++)
+						array[base + p] = plane[p * samples + c];
+				}
+				return;
+			}
+			for (int c = 0; c < samples; c++) {
+				RandomAccessibleInterval<FloatType> slice = Views.hyperSlice(voxels, 2, z);
+				if (samples > 1)
+					slice = Views.hyperSlice(slice, 2, c);
+				Cursor<FloatType> cursor = Views.flatIterable(slice).cursor();
+				int p = 0;
+				while (cursor.hasNext())
+					cursor.next().set(plane[p++ * samples + c]);
+			}
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package org.volseg.io.dicom;
+
+import java.util.Collections;
+import java.util.List;
+
+import org.volseg.volume.Geometry;
+
+/**
+ * One volume's worth of images found in a folder: a DICOM series, or one part of it when the
+ * series mixes orientations or image sizes (localizers are split off this way). Its slices are
+ * sorted by their position along the slice normal; its geometry maps (column, row, slice) voxel
+ * indices to LPS millimetres. Immutable.
+ */
+public final class DicomSeries {
+
+	private final String seriesUid;
+	private final Integer seriesNumber;
+	private final String description;
+	private final String modality;
+	private final List<DicomSlice> slices;
+	private final Geometry geometry;
+	private final boolean colour;
+	private final boolean localizer;
+	private final List<String> warnings;
+	private final String problem;
+
+	DicomSeries(String seriesUid, Integer seriesNumber, String description, String modality, List<DicomSlice> slices,
+			Geometry geometry, boolean colour, boolean localizer, List<String> warnings, String problem) {
+		this.seriesUid = seriesUid;
+		this.seriesNumber = seriesNumber;
+		this.description = description;
+		this.modality = modality;
+		this.slices = List.copyOf(slices);
+		this.geometry = geometry;
+		this.colour = colour;
+		this.localizer = localizer;
+		this.warnings = List.copyOf(warnings);
+		this.problem = problem;
+	}
+
+	/**
+	 * Why this series cannot be read as a correctly placed volume (slices missing, several slices
+	 * at one position), or null. Reading such a series fails with this message.
+	 */
+	public String problem() {
+		return problem;
+	}
+
+	public String seriesUid() {
+		return seriesUid;
+	}
+
+	/** SeriesNumber, or null if the files have none. */
+	public Integer seriesNumber() {
+		return seriesNumber;
+	}
+
+	/** SeriesDescription, or "" if absent. */
+	public String description() {
+		return description;
+	}
+
+	/** Modality (CT, MR, ...), or "" if absent. */
+	public String modality() {
+		return modality;
+	}
+
+	/** The slices in volume order (slice index z). */
+	public List<DicomSlice> slices() {
+		return Collections.unmodifiableList(slices);
+	}
+
+	public int sliceCount() {
+		return slices.size();
+	}
+
+	/** Volume dimensions (x = columns, y = rows, z = slices). */
+	public long[] dimensions() {
+		DicomSlice s = slices.get(0);
+		return new long[] { s.columns, s.rows, slices.size() };
+	}
+
+	/** Voxel to LPS affine (mm); sheared for a gantry tilt. */
+	public Geometry geometry() {
+		return geometry;
+	}
+
+	/** Voxel spacing (x, y, z) in mm. */
+	public double[] spacing() {
+		return geometry.spacing();
+	}
+
+	/** Orientation code of the voxel axes, e.g. "LPS" (see nibabel's aff2axcodes). */
+	public String orientationCode() {
+		return OrientationCodes.of(geometry);
+	}
+
+	/** True for RGB / YBR images (3 samples per pixel); segmentation needs a monochrome series. */
+	public boolean colour() {
+		return colour;
+	}
+
+	/** True if the images say they are localizers or scouts (ImageType). */
+	public boolean localizer() {
+		return localizer;
+	}
+
+	/** Problems found while assembling the series (uneven spacing, gantry tilt, missing geometry, ...). */
+	public List<String> warnings() {
+		return warnings;
+	}
+
+	@Override
+	public String toString() {
+		return "DicomSeries(" + seriesNumber + " '" + description + "' " + modality + ", " + slices.size() + " slices)";
+	}
+}

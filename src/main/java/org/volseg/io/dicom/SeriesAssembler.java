@@ -1,0 +1,239 @@
+package org.volseg.io.dicom;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.volseg.volume.Geometry;
+
+/**
+ * Groups image planes into series (SeriesInstanceUID, then orientation, image size and samples
+ * per pixel, which splits off localizers), sorts each by position along the slice normal and
+ * derives its voxel-to-LPS geometry, checking the slice spacing. Stateless and thread-safe.
+ */
+final class SeriesAssembler {
+
+	/** Orientation cosines closer than this belong to one stack. */
+	private static final double SAME_ORIENTATION = 1e-2;
+	/** Two slices closer than this (mm) along the normal are at the same position. */
+	private static final double SAME_POSITION = 1e-3;
+	/** A gap this many times the typical spacing means slices are missing. */
+	private static final double MISSING_GAP = 1.5;
+
+	private SeriesAssembler() {
+	}
+
+	static List<DicomSeries> assemble(List<DicomSlice> slices) {
+		Map<String, List<List<DicomSlice>>> bySeries = new LinkedHashMap<>();
+		for (DicomSlice s : slices) {
+			List<List<DicomSlice>> groups = bySeries.computeIfAbsent(s.seriesUid, k -> new ArrayList<>());
+			List<DicomSlice> home = null;
+			for (List<DicomSlice> g : groups)
+				if (sameStack(g.get(0), s)) {
+					home = g;
+					break;
+				}
+			if (home == null) {
+				home = new ArrayList<>();
+				groups.add(home);
+			}
+			home.add(s);
+		}
+		List<DicomSeries> out = new ArrayList<>();
+		for (List<List<DicomSlice>> groups : bySeries.values())
+			for (List<DicomSlice> g : groups)
+				out.add(build(g));
+		out.sort(Comparator.comparing((DicomSeries s) -> s.seriesNumber() == null ? Integer.MAX_VALUE : s.seriesNumber())
+				.thenComparing(s -> -s.sliceCount()));
+		return out;
+	}
+
+	private static boolean sameStack(DicomSlice a, DicomSlice b) {
+		if (a.rows != b.rows || a.columns != b.columns || a.samples != b.samples || a.localizer != b.localizer)
+			return false;
+		if (a.orientation == null || b.orientation == null)
+			return a.orientation == b.orientation;
+		for (int i = 0; i < 6; i++)
+			if (Math.abs(a.orientation[i] - b.orientation[i]) > SAME_ORIENTATION)
+				return false;
+		return true;
+	}
+
+	private static DicomSeries build(List<DicomSlice> group) {
+		DicomDataset first = group.get(0).header.dataset();
+		List<String> warnings = new ArrayList<>();
+		String[] problem = new String[1];
+		List<DicomSlice> sorted = new ArrayList<>(group);
+		Geometry geometry = group.stream().allMatch(DicomSlice::hasGeometry) ? placed(sorted, warnings, problem)
+				: unplaced(sorted, warnings);
+		DicomSlice s0 = sorted.get(0);
+		boolean colour = s0.samples == 3;
+		String description = first.string(Tags.SERIES_DESCRIPTION, "");
+		if (colour)
+			warnings.add("series " + first.string(Tags.SERIES_NUMBER, "?") + " ('" + description + "') is a colour"
+					+ " series: it is read with 3 channels, but segmentation models expect a monochrome CT or MR series");
+		boolean localizer = s0.localizer;
+		return new DicomSeries(s0.seriesUid, first.integer(Tags.SERIES_NUMBER), description,
+				first.string(Tags.MODALITY, ""), sorted, geometry, colour, localizer, warnings, problem[0]);
+	}
+
+	/** Slices with positions and orientations: sorted along the normal; the affine steps from the first to the last. */
+	private static Geometry placed(List<DicomSlice> slices, List<String> warnings, String[] problem) {
+		DicomSlice s0 = slices.get(0);
+		double[] n = s0.normal();
+		slices.sort(Comparator.comparingDouble((DicomSlice s) -> dot(s.position, n)).thenComparingInt(s -> s.instanceNumber)
+				.thenComparing(s -> s.file.toString()).thenComparingInt(s -> s.frame));
+		s0 = slices.get(0);
+		DicomSlice last = slices.get(slices.size() - 1);
+		String where = "series " + s0.header.dataset().string(Tags.SERIES_NUMBER, "?") + " in " + parent(s0.file);
+		double[] ps = pixelSpacing(slices, warnings, where);
+		int count = slices.size();
+		double[] step;
+		if (count == 1) {
+			DicomDataset ds = s0.header.dataset();
+			double thickness = ds.decimal(Tags.SPACING_BETWEEN_SLICES, ds.decimal(Tags.SLICE_THICKNESS, 1));
+			if (!(thickness > 0))
+				thickness = 1;
+			step = scale(n, thickness);
+		} else {
+			step = scale(subtract(last.position, s0.position), 1.0 / (count - 1));
+			checkSpacing(slices, n, where, warnings, problem);
+			double along = dot(step, n);
+			double[] across = subtract(step, scale(n, along));
+			double shear = Math.sqrt(dot(across, across));
+			if (shear > 1e-3 * Math.abs(along) && problem[0] == null)
+				warnings.add(where + ": the slices are sheared against their normal by "
+						+ String.format("%.2f", Math.toDegrees(Math.atan2(shear, Math.abs(along))))
+						+ " degrees (gantry tilt); the affine keeps the sheared geometry, so voxels are at their true"
+						+ " positions, but tools that assume orthogonal axes (and NIfTI's qform) will not show it exactly");
+		}
+		double[] r = { s0.orientation[0], s0.orientation[1], s0.orientation[2] };
+		double[] c = { s0.orientation[3], s0.orientation[4], s0.orientation[5] };
+		double[][] a = new double[4][4];
+		for (int i = 0; i < 3; i++) {
+			a[i][0] = r[i] * ps[1];
+			a[i][1] = c[i] * ps[0];
+			a[i][2] = step[i];
+			a[i][3] = s0.position[i];
+		}
+		a[3][3] = 1;
+		try {
+			return Geometry.ofLps(a);
+		} catch (IllegalArgumentException e) {
+			problem[0] = where + ": the slice positions give a degenerate geometry (" + e.getMessage() + ")";
+			a[0][2] = n[0];
+			a[1][2] = n[1];
+			a[2][2] = n[2];
+			return Geometry.ofLps(a);
+		}
+	}
+
+	private static void checkSpacing(List<DicomSlice> slices, double[] n, String where, List<String> warnings,
+			String[] problem) {
+		int count = slices.size();
+		double[] d = new double[count];
+		for (int i = 0; i < count; i++)
+			d[i] = dot(slices.get(i).position, n);
+		double[] gaps = new double[count - 1];
+		int duplicates = 0;
+		for (int i = 0; i + 1 < count; i++) {
+			gaps[i] = d[i + 1] - d[i];
+			if (gaps[i] < SAME_POSITION)
+				duplicates++;
+		}
+		if (duplicates > 0) {
+			problem[0] = where + ": " + duplicates + " slice(s) share a position with another slice (several echoes,"
+					+ " phases or time points in one series?); VolSeg reads one 3D volume per series: split the series"
+					+ " (e.g. with dcm2niix) or remove the extra images";
+			return;
+		}
+		double[] sortedGaps = gaps.clone();
+		Arrays.sort(sortedGaps);
+		double median = sortedGaps[sortedGaps.length / 2];
+		double mean = (d[count - 1] - d[0]) / (count - 1);
+		double worst = 0;
+		int worstAt = 0;
+		for (int i = 0; i < gaps.length; i++) {
+			if (gaps[i] > MISSING_GAP * median) {
+				problem[0] = where + ": slices are missing: a gap of " + fmt(gaps[i]) + " mm between the slices at "
+						+ fmt(d[i]) + " and " + fmt(d[i + 1]) + " mm along the normal, where the spacing is " + fmt(median)
+						+ " mm (" + slices.get(i).file.getFileName() + ", " + slices.get(i + 1).file.getFileName()
+						+ "); voxels past the gap would be misplaced. Add the missing files";
+				return;
+			}
+			if (Math.abs(gaps[i] - mean) > worst) {
+				worst = Math.abs(gaps[i] - mean);
+				worstAt = i;
+			}
+		}
+		if (worst > Math.max(0.01, 0.01 * mean))
+			warnings.add(where + ": uneven slice spacing: gaps from " + fmt(sortedGaps[0]) + " to "
+					+ fmt(sortedGaps[sortedGaps.length - 1]) + " mm (worst at slice " + worstAt + "); the volume uses a"
+					+ " regular spacing of " + fmt(mean) + " mm, so some slices are off their true position by up to "
+					+ fmt(maxPlacementError(d, mean)) + " mm");
+	}
+
+	private static double maxPlacementError(double[] d, double mean) {
+		double worst = 0;
+		for (int i = 0; i < d.length; i++)
+			worst = Math.max(worst, Math.abs(d[i] - (d[0] + i * mean)));
+		return worst;
+	}
+
+	private static double[] pixelSpacing(List<DicomSlice> slices, List<String> warnings, String where) {
+		double[] ps = slices.get(0).pixelSpacing;
+		if (ps == null) {
+			warnings.add(where + ": no PixelSpacing; assuming 1 mm");
+			return new double[] { 1, 1 };
+		}
+		for (DicomSlice s : slices)
+			if (s.pixelSpacing == null || Math.abs(s.pixelSpacing[0] - ps[0]) > 1e-4 || Math.abs(s.pixelSpacing[1] - ps[1]) > 1e-4) {
+				warnings.add(where + ": PixelSpacing differs between slices (" + Arrays.toString(ps) + " in "
+						+ slices.get(0).file.getFileName() + ", " + Arrays.toString(s.pixelSpacing) + " in "
+						+ s.file.getFileName() + "); using the first");
+				break;
+			}
+		return ps;
+	}
+
+	/** Slices without patient geometry: ordered by InstanceNumber, file name and frame; axis-aligned at the origin. */
+	private static Geometry unplaced(List<DicomSlice> slices, List<String> warnings) {
+		slices.sort(Comparator.comparingInt((DicomSlice s) -> s.instanceNumber).thenComparing(s -> s.file.toString())
+				.thenComparingInt(s -> s.frame));
+		DicomSlice s0 = slices.get(0);
+		DicomDataset ds = s0.header.dataset();
+		double[] ps = s0.pixelSpacing != null ? s0.pixelSpacing : new double[] { 1, 1 };
+		double dz = ds.decimal(Tags.SPACING_BETWEEN_SLICES, ds.decimal(Tags.SLICE_THICKNESS, 1));
+		if (!(dz > 0))
+			dz = 1;
+		warnings.add("series " + ds.string(Tags.SERIES_NUMBER, "?") + " in " + parent(s0.file)
+				+ ": no ImagePositionPatient / ImageOrientationPatient; slices ordered by InstanceNumber and placed on"
+				+ " axis-aligned LPS axes at the origin with spacing " + ps[1] + " x " + ps[0] + " x " + dz + " mm");
+		return Geometry.ofSpacing(ps[1], ps[0], dz);
+	}
+
+	private static Path parent(Path p) {
+		Path parent = p.getParent();
+		return parent == null ? p : parent;
+	}
+
+	private static String fmt(double v) {
+		return String.format(java.util.Locale.ROOT, "%.3f", v);
+	}
+
+	static double dot(double[] a, double[] b) {
+		return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+	}
+
+	private static double[] subtract(double[] a, double[] b) {
+		return new double[] { a[0] - b[0], a[1] - b[1], a[2] - b[2] };
+	}
+
+	private static double[] scale(double[] a, double s) {
+		return new double[] { a[0] * s, a[1] * s, a[2] * s };
+	}
+}
