@@ -176,7 +176,7 @@ public final class DescriptorReader {
 		List<Double> numbers(Object v, String path) {
 			if (v instanceof List<?> l) {
 				if (l.isEmpty()) {
-					p.expected(path, "a number or a non-empty list of numbers", "an empty list");
+					p.add(path, "expected a number or a non-empty list of numbers, got an empty list");
 					return null;
 				}
 				List<Double> out = new ArrayList<>();
@@ -565,7 +565,7 @@ public final class DescriptorReader {
 			List<?> ps = list(m.get("patch_size"), path + ".patch_size", true);
 			if (ps != null) {
 				if (ps.size() != 3)
-					p.expected(path + ".patch_size", "three positive integers (x, y, z)", ps.size() + " values");
+					p.add(path + ".patch_size", "expected three positive integers (x, y, z), got " + ps.size() + " values");
 				else {
 					patch = new ArrayList<>();
 					for (int i = 0; i < 3; i++) {

@@ -128,7 +128,7 @@ public final class DescriptorValidator {
 
 	private static void checkPerChannel(List<Double> values, int channels, String path, Problems p) {
 		if (values.size() != 1 && values.size() != channels)
-			p.expected(path, "one value, or one per channel (" + channels + ")", values.size() + " values");
+			p.add(path, "expected one value, or one per channel (" + channels + "), got " + values.size() + " values");
 	}
 
 	private static void checkAxes(List<String> axes, TensorDescriptor t, String path, Problems p) {
