@@ -11,6 +11,7 @@ import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.volseg.InvalidParameterException;
 
 /**
@@ -27,8 +28,9 @@ import org.volseg.InvalidParameterException;
  * tensor's d0..d2 (so a token's index is {@code (i0 * n1 + i1) * n2 + i2}, PyTorch's flatten order).
  * The reference requires cubic inputs (it reshapes tokens to {@code n x n x n} with
  * {@code n = round(N^(1/3))}); for cubic inputs this graph is the same computation; for other shapes
- * it is the natural generalisation (each stage keeps its true d0 x d1 x d2 grid). Spatial sizes are
- * static; the batch may be unknown. Normalisation epsilons are PyTorch's defaults, 1e-5.</p>
+ * it is the natural generalisation (each stage keeps its true d0 x d1 x d2 grid). Batch and spatial
+ * sizes may be unknown until run time (the graph computes its reshapes and resizing indices from the
+ * run-time shape); when they are static, {@link #build} checks them. Normalisation epsilons are PyTorch's defaults, 1e-5.</p>
  */
 public final class SegFormer3dGraph {
 
@@ -66,7 +68,7 @@ public final class SegFormer3dGraph {
 	/**
 	 * Adds the network to {@code tf}'s graph.
 	 *
-	 * @param input {@code [batch, d0, d1, d2, in_channels]} with static d0..d2
+	 * @param input {@code [batch, d0, d1, d2, in_channels]}; static in_channels, any other size
 	 * @param weights the state dict (keys as {@link SegFormer3dKeys#required}), shapes already checked
 	 * @return the logits, channels-last, before any softmax
 	 * @throws InvalidParameterException if the input's channels or spatial size do not fit the config
@@ -78,7 +80,10 @@ public final class SegFormer3dGraph {
 			throw InvalidParameterException.of("input shape", shape,
 					"[batch, d0, d1, d2, " + config.inChannels() + "] (channels-last, in_channels of the config)");
 		}
-		stageSizes(config, new long[] { shape.size(1), shape.size(2), shape.size(3) });
+		long[] spatial = { shape.size(1), shape.size(2), shape.size(3) };
+		if (spatial[0] >= 0 && spatial[1] >= 0 && spatial[2] >= 0) {
+			stageSizes(config, spatial);
+		}
 		return new SegFormer3dGraph(tf, config, weights, factory).network(input);
 	}
 
@@ -136,9 +141,8 @@ public final class SegFormer3dGraph {
 		String embed = "segformer_encoder.embed_" + (s + 1);
 		Operand<TFloat32> patches = conv3d(x, embed + ".patch_embeddings", inChannels, dim,
 				config.patchKernelSize()[s], config.patchStride()[s], config.patchPadding()[s], true);
-		long[] grid = spatial(patches);
-		long n = grid[0] * grid[1] * grid[2];
-		Operand<TFloat32> tokens = layerNorm(tokens(patches, n, dim), embed + ".norm", dim);
+		Operand<TInt32> grid = ShapeOps.dims(tf, patches, 0, 4);
+		Operand<TFloat32> tokens = layerNorm(tokens(patches, dim), embed + ".norm", dim);
 		for (int b = 0; b < config.depths()[s]; b++) {
 			tokens = block(tokens, "segformer_encoder.tf_block" + (s + 1) + "." + b, s, grid);
 		}
@@ -146,7 +150,7 @@ public final class SegFormer3dGraph {
 		return volume(tokens, grid, dim);
 	}
 
-	private Operand<TFloat32> block(Operand<TFloat32> x, String p, int s, long[] grid) {
+	private Operand<TFloat32> block(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
 		int dim = config.embedDims()[s];
 		Operand<TFloat32> attended = attention(layerNorm(x, p + ".norm1", dim), p + ".attention", s, grid);
 		x = tf.math.add(x, attended);
@@ -154,25 +158,22 @@ public final class SegFormer3dGraph {
 		return tf.math.add(x, mixed);
 	}
 
-	private Operand<TFloat32> attention(Operand<TFloat32> x, String p, int s, long[] grid) {
+	private Operand<TFloat32> attention(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
 		int dim = config.embedDims()[s];
 		int heads = config.numHeads()[s];
 		int headDim = dim / heads;
 		int sr = config.srRatios()[s];
-		long n = grid[0] * grid[1] * grid[2];
-		Operand<TFloat32> q = tf.linalg.transpose(
-				tf.reshape(linear(x, p + ".query", dim, dim), tf.constant(new long[] { -1, n, heads, headDim })),
+		Operand<TInt32> batchTokens = ShapeOps.dims(tf, x, 0, 2);
+		Operand<TFloat32> q = tf.linalg.transpose(tf.reshape(linear(x, p + ".query", dim, dim),
+				ShapeOps.concat(tf, batchTokens, tf.constant(new int[] { heads, headDim }))),
 				tf.constant(new int[] { 0, 2, 1, 3 }));
 		Operand<TFloat32> kvSource = x;
-		long m = n;
 		if (sr > 1) {
 			Operand<TFloat32> reduced = conv3d(volume(x, grid, dim), p + ".sr", dim, dim, sr, sr, 0, true);
-			long[] r = spatial(reduced);
-			m = r[0] * r[1] * r[2];
-			kvSource = layerNorm(tokens(reduced, m, dim), p + ".sr_norm", dim);
+			kvSource = layerNorm(tokens(reduced, dim), p + ".sr_norm", dim);
 		}
-		Operand<TFloat32> kv = tf.reshape(linear(kvSource, p + ".key_value", dim, 2 * dim),
-				tf.constant(new long[] { -1, m, 2, heads, headDim }));
+		Operand<TFloat32> kv = tf.reshape(linear(kvSource, p + ".key_value", dim, 2 * dim), ShapeOps.concat(tf,
+				ShapeOps.dims(tf, kvSource, 0, 2), tf.constant(new int[] { 2, heads, headDim })));
 		Operand<TFloat32> k = tf.linalg.transpose(tf.stridedSlice(kv, Indices.all(), Indices.all(), Indices.at(0)),
 				tf.constant(new int[] { 0, 2, 1, 3 }));
 		Operand<TFloat32> v = tf.linalg.transpose(tf.stridedSlice(kv, Indices.all(), Indices.all(), Indices.at(1)),
@@ -181,14 +182,13 @@ public final class SegFormer3dGraph {
 				tf.constant((float) (1.0 / Math.sqrt(headDim))));
 		Operand<TFloat32> context = tf.train.batchMatMul(tf.nn.softmax(scores), v, TFloat32.class);
 		Operand<TFloat32> merged = tf.reshape(tf.linalg.transpose(context, tf.constant(new int[] { 0, 2, 1, 3 })),
-				tf.constant(new long[] { -1, n, dim }));
+				ShapeOps.concat(tf, batchTokens, tf.constant(new int[] { dim })));
 		return linear(merged, p + ".proj", dim, dim);
 	}
 
-	private Operand<TFloat32> mixFfn(Operand<TFloat32> x, String p, int s, long[] grid) {
+	private Operand<TFloat32> mixFfn(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
 		int dim = config.embedDims()[s];
 		int hidden = config.mlpRatios()[s] * dim;
-		long n = grid[0] * grid[1] * grid[2];
 		Operand<TFloat32> h = volume(linear(x, p + ".fc1", dim, hidden), grid, hidden);
 		String dw = p + ".dwconv.dwconv";
 		Operand<TFloat32> filter = param(dw + ".weight", Shape.of(3, 3, 3, hidden),
@@ -196,31 +196,28 @@ public final class SegFormer3dGraph {
 		Operand<TFloat32> bias = param(dw + ".bias", Shape.of(hidden), weights.get(dw + ".bias"));
 		h = DepthwiseConv3d.apply(tf, h, filter, bias, 3, 1);
 		h = batchNorm(h, p + ".dwconv.bn", hidden);
-		h = gelu(tokens(h, n, hidden));
+		h = gelu(tokens(h, hidden));
 		return linear(h, p + ".fc2", hidden, dim);
 	}
 
 	private Operand<TFloat32> decoder(List<Operand<TFloat32>> features) {
 		int d = config.decoderHeadEmbeddingDim();
-		long[] target = spatial(features.get(0));
-		int[] targetSize = { (int) target[0], (int) target[1], (int) target[2] };
+		Operand<TFloat32> c1 = features.get(0);
 		List<Operand<TFloat32>> projected = new ArrayList<>();
 		for (int s = 3; s >= 0; s--) {
 			Operand<TFloat32> c = features.get(s);
-			long[] grid = spatial(c);
 			int dim = config.embedDims()[s];
 			String p = "segformer_decoder.linear_c" + (s + 1);
-			Operand<TFloat32> t = linear(tokens(c, grid[0] * grid[1] * grid[2], dim), p + ".proj", dim, d);
-			Operand<TFloat32> v = volume(layerNorm(t, p + ".bn", d), grid, d);
-			projected.add(s == 0 ? v : TrilinearResize.toSize(tf, v, targetSize));
+			Operand<TFloat32> t = linear(tokens(c, dim), p + ".proj", dim, d);
+			Operand<TFloat32> v = volume(layerNorm(t, p + ".bn", d), ShapeOps.dims(tf, c, 0, 4), d);
+			projected.add(s == 0 ? v : TrilinearResize.toSizeOf(tf, v, c1));
 		}
 		Operand<TFloat32> fused = tf.concat(projected, tf.constant(4));
-		long n = target[0] * target[1] * target[2];
 		String fuse = "segformer_decoder.linear_fuse";
-		Operand<TFloat32> t = pointwise(tokens(fused, n, 4 * d), fuse + ".0", 4 * d, d, false);
+		Operand<TFloat32> t = pointwise(tokens(fused, 4 * d), fuse + ".0", 4 * d, d, false);
 		t = tf.nn.relu(batchNorm(t, fuse + ".1", d));
 		t = pointwise(t, "segformer_decoder.linear_pred", d, config.numClasses(), true);
-		return TrilinearResize.byFactor(tf, volume(t, target, config.numClasses()), 4.0);
+		return TrilinearResize.byFactor(tf, volume(t, ShapeOps.dims(tf, c1, 0, 4), config.numClasses()), 4);
 	}
 
 	// ---- layers (PyTorch semantics, channels-last) ----
@@ -234,23 +231,21 @@ public final class SegFormer3dGraph {
 
 	/** {@code nn.Linear} on the last axis of {@code [batch, n, in]}. */
 	private Operand<TFloat32> linear(Operand<TFloat32> x, String p, int in, int out) {
-		long n = x.shape().size(1);
 		Operand<TFloat32> w = param(p + ".weight", Shape.of(in, out), TorchLayouts.linear(weights.get(p + ".weight"), out, in));
 		Operand<TFloat32> b = param(p + ".bias", Shape.of(out), weights.get(p + ".bias"));
 		Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] { -1, in }));
 		Operand<TFloat32> y = tf.nn.biasAdd(tf.linalg.matMul(flat, w), b);
-		return tf.reshape(y, tf.constant(new long[] { -1, n, out }));
+		return tf.reshape(y, ShapeOps.concat(tf, ShapeOps.dims(tf, x, 0, 2), tf.constant(new int[] { out })));
 	}
 
 	/** A 1x1x1 {@code nn.Conv3d} applied to tokens {@code [batch, n, in]}: a linear map of the channels. */
 	private Operand<TFloat32> pointwise(Operand<TFloat32> x, String p, int in, int out, boolean bias) {
-		long n = x.shape().size(1);
 		Operand<TFloat32> w = param(p + ".weight", Shape.of(in, out), TorchLayouts.linear(weights.get(p + ".weight"), out, in));
 		Operand<TFloat32> y = tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] { -1, in })), w);
 		if (bias) {
 			y = tf.nn.biasAdd(y, param(p + ".bias", Shape.of(out), weights.get(p + ".bias")));
 		}
-		return tf.reshape(y, tf.constant(new long[] { -1, n, out }));
+		return tf.reshape(y, ShapeOps.concat(tf, ShapeOps.dims(tf, x, 0, 2), tf.constant(new int[] { out })));
 	}
 
 	/** {@code nn.Conv3d(in, out, k, stride, padding)} on {@code [batch, d0, d1, d2, in]}: zero padding, then VALID. */
@@ -271,7 +266,7 @@ public final class SegFormer3dGraph {
 	private Operand<TFloat32> layerNorm(Operand<TFloat32> x, String p, int dim) {
 		Operand<TFloat32> gamma = param(p + ".weight", Shape.of(dim), weights.get(p + ".weight"));
 		Operand<TFloat32> beta = param(p + ".bias", Shape.of(dim), weights.get(p + ".bias"));
-		Operand<org.tensorflow.types.TInt32> axis = tf.constant(new int[] { -1 });
+		Operand<TInt32> axis = tf.constant(new int[] { -1 });
 		Operand<TFloat32> centred = tf.math.sub(x, tf.math.mean(x, axis, org.tensorflow.op.math.Mean.keepDims(true)));
 		Operand<TFloat32> variance = tf.math.mean(tf.math.square(centred), axis,
 				org.tensorflow.op.math.Mean.keepDims(true));
@@ -308,16 +303,14 @@ public final class SegFormer3dGraph {
 
 	// ---- token <-> volume reshapes (PyTorch flatten order: d2 fastest) ----
 
-	private Operand<TFloat32> tokens(Operand<TFloat32> volume, long n, int channels) {
-		return tf.reshape(volume, tf.constant(new long[] { -1, n, channels }));
+	/** {@code [batch, d0, d1, d2, C]} to {@code [batch, d0 * d1 * d2, C]}. */
+	private Operand<TFloat32> tokens(Operand<TFloat32> volume, int channels) {
+		return tf.reshape(volume, ShapeOps.concat(tf, ShapeOps.dims(tf, volume, 0, 1),
+				tf.constant(new int[] { -1, channels })));
 	}
 
-	private Operand<TFloat32> volume(Operand<TFloat32> tokens, long[] grid, int channels) {
-		return tf.reshape(tokens, tf.constant(new long[] { -1, grid[0], grid[1], grid[2], channels }));
-	}
-
-	private static long[] spatial(Operand<TFloat32> x) {
-		Shape s = x.shape();
-		return new long[] { s.size(1), s.size(2), s.size(3) };
+	/** {@code [batch, n, C]} to {@code [batch, d0, d1, d2, C]}, {@code grid} = (batch, d0, d1, d2). */
+	private Operand<TFloat32> volume(Operand<TFloat32> tokens, Operand<TInt32> grid, int channels) {
+		return tf.reshape(tokens, ShapeOps.concat(tf, grid, tf.constant(new int[] { channels })));
 	}
 }

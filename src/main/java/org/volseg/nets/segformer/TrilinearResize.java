@@ -1,78 +1,77 @@
 package org.volseg.nets.segformer;
 
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
- * Trilinear resizing of a channels-last volume with PyTorch's {@code align_corners=False} semantics,
- * built from TensorFlow ops that exist (TensorFlow has no 3D resize).
+ * Trilinear resizing of a channels-last volume with PyTorch's {@code align_corners=False} semantics
+ * ({@code torch.nn.functional.interpolate(mode="trilinear")}), built from TensorFlow ops that exist
+ * (TensorFlow has no 3D resize).
  *
  * <p>Trilinear interpolation is separable: the volume is interpolated linearly along d0, then d1, then
- * d2, each step two gathers with fixed indices and a weighted sum with fixed weights from
- * {@link LinearInterpolation}. Axes whose interpolation is the identity are skipped.</p>
+ * d2. Along an axis with input size {@code in} and output size {@code out}, output index {@code i}
+ * reads source coordinate {@code src = max(scale * (i + 0.5) - 0.5, 0)} (float32), where
+ * {@code scale = 1 / scale_factor} when resizing by a factor and {@code in / out} when resizing to a
+ * size; {@code i0 = floor(src)}, {@code i1 = min(i0 + 1, in - 1)}, {@code w1 = src - i0}, and the
+ * value is {@code (1 - w1) * x[i0] + w1 * x[i1]}: two gathers and a weighted sum. Indices and weights
+ * are computed in the graph from the run-time sizes.</p>
  *
- * <p>Layout: {@code [batch, d0, d1, d2, C]} in and out; static spatial sizes, any batch.</p>
+ * <p>Layout: {@code [batch, d0, d1, d2, C]} in and out; any batch and spatial size.</p>
  */
 public final class TrilinearResize {
 
 	private TrilinearResize() {}
 
 	/**
-	 * {@code interpolate(x, size=outSize, mode="trilinear", align_corners=False)}.
+	 * {@code interpolate(x, size=target's (d0, d1, d2), mode="trilinear", align_corners=False)}.
 	 *
-	 * @param outSize output (d0, d1, d2)
+	 * @param target any {@code [batch, d0, d1, d2, ...]} tensor whose spatial size is the output's
 	 */
-	public static Operand<TFloat32> toSize(Ops tf, Operand<TFloat32> input, int[] outSize) {
-		long[] in = spatialSize(input);
-		LinearInterpolation[] axes = new LinearInterpolation[3];
-		for (int a = 0; a < 3; a++) {
-			axes[a] = LinearInterpolation.toSize((int) in[a], outSize[a]);
-		}
-		return apply(tf, input, axes);
-	}
-
-	/**
-	 * {@code interpolate(x, scale_factor=factor, mode="trilinear", align_corners=False)}, as
-	 * {@code nn.Upsample(scale_factor=factor, mode="trilinear")}: output {@code floor(size * factor)}.
-	 */
-	public static Operand<TFloat32> byFactor(Ops tf, Operand<TFloat32> input, double factor) {
-		long[] in = spatialSize(input);
-		LinearInterpolation[] axes = new LinearInterpolation[3];
-		for (int a = 0; a < 3; a++) {
-			axes[a] = LinearInterpolation.byFactor((int) in[a], factor);
-		}
-		return apply(tf, input, axes);
-	}
-
-	private static Operand<TFloat32> apply(Ops tf, Operand<TFloat32> input, LinearInterpolation[] axes) {
+	public static Operand<TFloat32> toSizeOf(Ops tf, Operand<TFloat32> input, Operand<? extends org.tensorflow.types.family.TType> target) {
 		Operand<TFloat32> x = input;
-		for (int a = 0; a < 3; a++) {
-			if (!axes[a].isIdentity()) {
-				x = alongAxis(tf, x, a + 1, axes[a]);
-			}
+		for (int axis = 1; axis <= 3; axis++) {
+			Operand<TInt32> in = ShapeOps.dim(tf, x, axis);
+			Operand<TInt32> out = ShapeOps.dim(tf, target, axis);
+			Operand<TFloat32> scale = tf.math.realDiv(tf.dtypes.cast(in, TFloat32.class),
+					tf.dtypes.cast(out, TFloat32.class));
+			x = alongAxis(tf, x, axis, in, out, scale);
 		}
 		return x;
 	}
 
-	private static Operand<TFloat32> alongAxis(Ops tf, Operand<TFloat32> x, int axis, LinearInterpolation interp) {
-		long[] weightShape = { 1, 1, 1, 1, 1 };
-		weightShape[axis] = interp.outSize();
-		Operand<TFloat32> w0 = tf.constant(Shape.of(weightShape), DataBuffers.of(interp.weight0(), true, false));
-		Operand<TFloat32> w1 = tf.constant(Shape.of(weightShape), DataBuffers.of(interp.weight1(), true, false));
-		Operand<TFloat32> x0 = tf.gather(x, tf.constant(interp.index0()), tf.constant(axis));
-		Operand<TFloat32> x1 = tf.gather(x, tf.constant(interp.index1()), tf.constant(axis));
-		return tf.math.add(tf.math.mul(x0, w0), tf.math.mul(x1, w1));
+	/**
+	 * {@code interpolate(x, scale_factor=factor, mode="trilinear", align_corners=False)}, as
+	 * {@code nn.Upsample(scale_factor=factor, mode="trilinear")}, for an integer factor: output size
+	 * {@code size * factor}, scale {@code 1 / factor}.
+	 */
+	public static Operand<TFloat32> byFactor(Ops tf, Operand<TFloat32> input, int factor) {
+		if (factor < 1) {
+			throw new IllegalArgumentException("scale factor must be a positive integer, got " + factor);
+		}
+		Operand<TFloat32> x = input;
+		for (int axis = 1; axis <= 3; axis++) {
+			Operand<TInt32> in = ShapeOps.dim(tf, x, axis);
+			x = alongAxis(tf, x, axis, in, tf.math.mul(in, tf.constant(factor)), tf.constant((float) (1.0 / factor)));
+		}
+		return x;
 	}
 
-	private static long[] spatialSize(Operand<TFloat32> input) {
-		Shape shape = input.shape();
-		if (shape.numDimensions() != 5 || shape.size(1) < 1 || shape.size(2) < 1 || shape.size(3) < 1) {
-			throw new IllegalArgumentException("trilinear resize needs [batch, d0, d1, d2, C] with static d0..d2, got "
-					+ shape);
-		}
-		return new long[] { shape.size(1), shape.size(2), shape.size(3) };
+	private static Operand<TFloat32> alongAxis(Ops tf, Operand<TFloat32> x, int axis, Operand<TInt32> in,
+			Operand<TInt32> out, Operand<TFloat32> scale) {
+		Operand<TFloat32> dst = tf.dtypes.cast(tf.range(tf.constant(0), out, tf.constant(1)), TFloat32.class);
+		Operand<TFloat32> src = tf.math.maximum(
+				tf.math.sub(tf.math.mul(scale, tf.math.add(dst, tf.constant(0.5f))), tf.constant(0.5f)), tf.constant(0f));
+		Operand<TInt32> i0 = tf.dtypes.cast(tf.math.floor(src), TInt32.class);
+		Operand<TInt32> i1 = tf.math.minimum(tf.math.add(i0, tf.constant(1)), tf.math.sub(in, tf.constant(1)));
+		Operand<TFloat32> w1 = tf.math.sub(src, tf.dtypes.cast(i0, TFloat32.class));
+		Operand<TFloat32> w0 = tf.math.sub(tf.constant(1f), w1);
+		int[] broadcast = { 1, 1, 1, 1, 1 };
+		broadcast[axis] = -1;
+		Operand<TInt32> weightShape = tf.constant(broadcast);
+		Operand<TFloat32> x0 = tf.gather(x, i0, tf.constant(axis));
+		Operand<TFloat32> x1 = tf.gather(x, i1, tf.constant(axis));
+		return tf.math.add(tf.math.mul(x0, tf.reshape(w0, weightShape)), tf.math.mul(x1, tf.reshape(w1, weightShape)));
 	}
 }

@@ -85,11 +85,13 @@ class DepthwiseConv3dTest {
 		float[] expected = toChannelsLast(referenceNcdhw(x, batch, channels, size, w, bias, k, p), batch, channels,
 				size);
 		float[] filter = DepthwiseConv3d.filterFromPyTorch(w, channels, k);
-		float[] actual = GraphRunner.run(new long[] { batch, size[0], size[1], size[2], channels },
-				toChannelsLast(x, batch, channels, size),
-				(tf, in) -> DepthwiseConv3d.apply(tf, in, tf.constant(org.tensorflow.ndarray.Shape.of(k, k, k, channels),
-						org.tensorflow.ndarray.buffer.DataBuffers.of(filter, true, false)), tf.constant(bias), k, p));
-		assertArrayEquals(expected, actual, 1e-5f);
+		for (boolean dynamic : new boolean[] { false, true }) {
+			float[] actual = GraphRunner.run(new long[] { batch, size[0], size[1], size[2], channels },
+					toChannelsLast(x, batch, channels, size), dynamic,
+					(tf, in) -> DepthwiseConv3d.apply(tf, in, tf.constant(org.tensorflow.ndarray.Shape.of(k, k, k, channels),
+							org.tensorflow.ndarray.buffer.DataBuffers.of(filter, true, false)), tf.constant(bias), k, p));
+			assertArrayEquals(expected, actual, 1e-5f);
+		}
 	}
 
 	@Test

@@ -17,12 +17,22 @@ final class GraphRunner {
 
 	private GraphRunner() {}
 
-	/** Output of {@code build(tf, placeholder)} for the given row-major input. */
+	/** Output of {@code build(tf, placeholder)} for the given row-major input; the placeholder has static spatial sizes. */
 	static float[] run(long[] inputShape, float[] input, BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> build) {
+		return run(inputShape, input, false, build);
+	}
+
+	/**
+	 * Output of {@code build(tf, placeholder)}; with {@code dynamic}, the placeholder's batch and spatial
+	 * sizes are unknown until run time (only the channels are static).
+	 */
+	static float[] run(long[] inputShape, float[] input, boolean dynamic,
+			BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> build) {
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
 			Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
-					Placeholder.shape(Shape.of(-1, inputShape[1], inputShape[2], inputShape[3], inputShape[4])));
+					Placeholder.shape(dynamic ? Shape.of(-1, -1, -1, -1, inputShape[4])
+							: Shape.of(-1, inputShape[1], inputShape[2], inputShape[3], inputShape[4])));
 			Operand<TFloat32> y = build.apply(tf, x);
 			try (TFloat32 in = TFloat32.tensorOf(Shape.of(inputShape), DataBuffers.of(input, true, false));
 					Result r = s.runner().feed(x, in).fetch(y).run()) {

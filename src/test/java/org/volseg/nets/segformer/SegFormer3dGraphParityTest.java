@@ -24,7 +24,8 @@ class SegFormer3dGraphParityTest {
 		int b = (int) inShape[0], c = (int) inShape[1];
 		int[] size = { (int) inShape[2], (int) inShape[3], (int) inShape[4] };
 		float[] input = DepthwiseConv3dTest.toChannelsLast(st.tensors.get("input"), b, c, size);
-		float[] actual = GraphRunner.run(new long[] { b, size[0], size[1], size[2], c }, input,
+		// dynamic batch and spatial sizes, as in an exported model that accepts any patch size
+		float[] actual = GraphRunner.run(new long[] { b, size[0], size[1], size[2], c }, input, true,
 				(tf, x) -> SegFormer3dGraph.build(tf, x, config, key -> st.tensors.get("model." + key),
 						SegFormer3dGraph.CONSTANTS));
 		long[] outShape = st.shapes.get("expected_output");

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 class TrilinearResizeTest {
 
@@ -51,11 +54,15 @@ class TrilinearResizeTest {
 		return y;
 	}
 
+	static Operand<TFloat32> sized(Ops tf, int... size) {
+		return tf.zeros(tf.constant(new long[] { 1, size[0], size[1], size[2], 1 }), TFloat32.class);
+	}
+
 	@Test
 	void upsamplesTwoValuesLikePyTorch() {
 		// torch.nn.functional.interpolate(torch.tensor([[[1., 2.]]]), size=4, mode="linear") = [1, 1.25, 1.75, 2]
 		float[] actual = GraphRunner.run(new long[] { 1, 2, 1, 1, 1 }, new float[] { 1, 2 },
-				(tf, x) -> TrilinearResize.toSize(tf, x, new int[] { 4, 1, 1 }));
+				(tf, x) -> TrilinearResize.toSizeOf(tf, x, sized(tf, 4, 1, 1)));
 		assertArrayEquals(new float[] { 1f, 1.25f, 1.75f, 2f }, actual, 0f);
 	}
 
@@ -63,22 +70,17 @@ class TrilinearResizeTest {
 	void downsamplingByTwoAveragesPairs() {
 		// scale 2: sources 0.5 and 2.5, i.e. the means of (x0, x1) and (x2, x3)
 		float[] actual = GraphRunner.run(new long[] { 1, 1, 1, 4, 1 }, new float[] { 1, 3, 10, 20 },
-				(tf, x) -> TrilinearResize.toSize(tf, x, new int[] { 1, 1, 2 }));
+				(tf, x) -> TrilinearResize.toSizeOf(tf, x, sized(tf, 1, 1, 2)));
 		assertArrayEquals(new float[] { 2f, 15f }, actual, 0f);
 	}
 
 	@Test
-	void interpolationWeightsClampTheSourceAtZero() {
-		LinearInterpolation up = LinearInterpolation.byFactor(2, 4.0);
-		assertEquals(8, up.outSize());
-		// sources: -0.375 -> 0, -0.125 -> 0, 0.125, 0.375, 0.625, 0.875, 1.125, 1.375
-		assertArrayEquals(new int[] { 0, 0, 0, 0, 0, 0, 1, 1 }, up.index0());
-		assertArrayEquals(new int[] { 1, 1, 1, 1, 1, 1, 1, 1 }, up.index1());
-		assertArrayEquals(new float[] { 0f, 0f, 0.125f, 0.375f, 0.625f, 0.875f, 0.125f, 0.375f }, up.weight1(), 0f);
+	void upsamplingClampsTheSourceAtZeroAndTheUpperIndexAtTheEnd() {
+		// factor 4 on 2 values: sources -0.375 -> 0, -0.125 -> 0, 0.125, 0.375, 0.625, 0.875, 1.125, 1.375;
+		// the first two read x[0] only; the last two have index0 = index1 = 1 and read x[1] only
 		float[] actual = GraphRunner.run(new long[] { 1, 2, 1, 1, 1 }, new float[] { 0, 8 },
-				(tf, x) -> TrilinearResize.byFactor(tf, x, 4.0));
-		// every axis grows 4x (d1, d2 from 1 to 4, constant); along d0 the last two outputs use
-		// index1 = index0 = 1: both equal x[1] whatever the weight
+				(tf, x) -> TrilinearResize.byFactor(tf, x, 4));
+		// every axis grows 4x (d1, d2 from 1 to 4, constant along them)
 		assertEquals(8 * 4 * 4, actual.length);
 		float[] expectedAlongD0 = { 0, 0, 1, 3, 5, 7, 8, 8 };
 		for (int i = 0; i < actual.length; i++) {
@@ -95,9 +97,11 @@ class TrilinearResizeTest {
 		float[] x = DepthwiseConv3dTest.random(random, batch * in[0] * in[1] * in[2] * channels);
 		double[] scale = { (double) in[0] / out[0], (double) in[1] / out[1], (double) in[2] / out[2] };
 		float[] expected = reference(x, batch, in, channels, out, scale);
-		float[] actual = GraphRunner.run(new long[] { batch, in[0], in[1], in[2], channels }, x,
-				(tf, t) -> TrilinearResize.toSize(tf, t, out));
-		assertArrayEquals(expected, actual, 1e-5f);
+		for (boolean dynamic : new boolean[] { false, true }) {
+			float[] actual = GraphRunner.run(new long[] { batch, in[0], in[1], in[2], channels }, x, dynamic,
+					(tf, t) -> TrilinearResize.toSizeOf(tf, t, sized(tf, out)));
+			assertArrayEquals(expected, actual, 1e-5f);
+		}
 	}
 
 	@Test
@@ -107,8 +111,10 @@ class TrilinearResizeTest {
 		int[] out = { 8, 12, 16 };
 		float[] x = DepthwiseConv3dTest.random(random, in[0] * in[1] * in[2] * 2);
 		float[] expected = reference(x, 1, in, 2, out, new double[] { 0.25, 0.25, 0.25 });
-		float[] actual = GraphRunner.run(new long[] { 1, in[0], in[1], in[2], 2 }, x,
-				(tf, t) -> TrilinearResize.byFactor(tf, t, 4.0));
-		assertArrayEquals(expected, actual, 1e-5f);
+		for (boolean dynamic : new boolean[] { false, true }) {
+			float[] actual = GraphRunner.run(new long[] { 1, in[0], in[1], in[2], 2 }, x, dynamic,
+					(tf, t) -> TrilinearResize.byFactor(tf, t, 4));
+			assertArrayEquals(expected, actual, 1e-5f);
+		}
 	}
 }
