@@ -1,0 +1,294 @@
+package org.volseg.engine;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.types.TFloat32;
+import org.volseg.model.AxisSize;
+import org.volseg.model.AxisType;
+import org.volseg.model.ModelDescriptor;
+import org.volseg.model.ModelPackage;
+import org.volseg.model.ModelPackageException;
+import org.volseg.model.TensorDescriptor;
+import org.volseg.tiling.PatchPredictor;
+
+/**
+ * Runs a model package's SavedModel with TensorFlow Java: batches of patches in, logits out.
+ *
+ * <p>Patches are {@code [batch, x, y, z, channel]} float32 (see {@link PatchPredictor}); when the
+ * descriptor declares another axis order, tensors are transposed in native code, never per voxel in
+ * Java. Input and output cross the Java/native boundary as bulk copies of whole arrays.</p>
+ *
+ * <p>Owns the {@link SavedModelBundle} (and so its graph and session): close the engine when done.
+ * Not thread-safe: one {@link #predict} at a time (TensorFlow parallelises inside, see
+ * {@link EngineOptions}).</p>
+ */
+public final class Engine implements PatchPredictor, AutoCloseable {
+
+	private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+
+	private final ModelDescriptor descriptor;
+	private final SavedModelBundle bundle;
+	private final SessionFunction function;
+	private final EngineInfo info;
+	private final AxisOrder inOrder;
+	private final AxisOrder outOrder;
+	private final Transposer inTranspose;
+	private final Transposer outTranspose;
+	private final int inChannels;
+	private final int outChannels;
+	private boolean closed;
+
+	private Engine(ModelDescriptor descriptor, SavedModelBundle bundle, SessionFunction function, EngineInfo info) {
+		this.descriptor = descriptor;
+		this.bundle = bundle;
+		this.function = function;
+		this.info = info;
+		this.inOrder = AxisOrder.of(descriptor.input());
+		this.outOrder = AxisOrder.of(descriptor.output());
+		Transposer a = null, b = null;
+		try {
+			a = inOrder.isStandard() ? null : new Transposer(inOrder.standardToModel());
+			b = outOrder.isStandard() ? null : new Transposer(outOrder.modelToStandard());
+		} catch (RuntimeException e) {
+			if (a != null)
+				a.close();
+			throw e;
+		}
+		this.inTranspose = a;
+		this.outTranspose = b;
+		this.inChannels = descriptor.input().channels();
+		this.outChannels = descriptor.output().channels();
+	}
+
+	/**
+	 * Loads the package's SavedModel on the device the options ask for, checking its serving
+	 * signature against the descriptor. The package may be closed once this returns.
+	 *
+	 * @throws ModelPackageException if the signature contradicts the descriptor (every problem listed)
+	 * @throws EngineException if the SavedModel cannot be loaded or the device is unavailable
+	 */
+	public static Engine load(ModelPackage pkg, EngineOptions options) {
+		return load(pkg, options, NativeDevices.probe());
+	}
+
+	/** As {@link #load(ModelPackage, EngineOptions)} with a given device availability (for tests). */
+	static Engine load(ModelPackage pkg, EngineOptions options, DeviceAvailability available) {
+		ModelDescriptor d = pkg.descriptor();
+		String source = pkg.source().toString();
+		DeviceChoice choice = DevicePolicy.choose(options.device(), available);
+		SavedModelBundle bundle;
+		try {
+			bundle = loadBundle(pkg, options, choice);
+		} catch (TensorFlowException e) {
+			Optional<DeviceChoice> fallback = DevicePolicy.fallbackAfter(options.device(), choice, e);
+			if (fallback.isEmpty())
+				throw loadError(pkg, choice, e);
+			LOG.log(Level.WARNING, fallback.get().reason() + ": " + e.getMessage());
+			choice = fallback.get();
+			try {
+				bundle = loadBundle(pkg, options, choice);
+			} catch (TensorFlowException e2) {
+				throw loadError(pkg, choice, e2);
+			}
+		}
+		try {
+			Signature sig = servingSignature(bundle, source);
+			SignatureCheck.check(d, source, sig);
+			Signature.TensorDescription in = sig.getInputs().get(d.input().id());
+			Signature.TensorDescription out = sig.getOutputs().get(d.output().id());
+			EngineInfo info = new EngineInfo(d.name(), choice.device(), choice.reason(),
+					options.effectiveIntraOpThreads(), options.effectiveInterOpThreads(), sig.key(), d.input().id(),
+					dims(in.shape), d.output().id(), dims(out.shape), TensorFlow.version());
+			Engine engine = new Engine(d, bundle, bundle.function(sig.key()), info);
+			LOG.info("VolSeg engine: " + info.summary());
+			return engine;
+		} catch (RuntimeException e) {
+			bundle.close();
+			throw e;
+		}
+	}
+
+	private static long[] dims(Shape s) {
+		return s == null || s.isUnknown() ? null : s.asArray();
+	}
+
+	private static SavedModelBundle loadBundle(ModelPackage pkg, EngineOptions options, DeviceChoice choice) {
+		ConfigProto.Builder config = ConfigProto.newBuilder()
+				.setIntraOpParallelismThreads(options.effectiveIntraOpThreads())
+				.setInterOpParallelismThreads(options.effectiveInterOpThreads())
+				.setAllowSoftPlacement(true);
+		if (choice.device() == Device.CPU)
+			config.putDeviceCount("GPU", 0);
+		else
+			config.setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+		return SavedModelBundle.loader(pkg.savedModelDir().toString())
+				.withTags(SavedModelExport.TAG)
+				.withConfigProto(config.build())
+				.load();
+	}
+
+	private static EngineException loadError(ModelPackage pkg, DeviceChoice choice, TensorFlowException e) {
+		String what = DevicePolicy.isOutOfMemory(e)
+				? "out of " + (choice.device() == Device.GPU ? "GPU " : "") + "memory while loading the model"
+						+ (choice.device() == Device.GPU ? "; use --device cpu or a smaller model" : "")
+				: "TensorFlow cannot load the SavedModel (" + firstLine(e.getMessage())
+						+ "); re-export it with TensorFlow 2.x tag \"serve\"";
+		return new EngineException(pkg.savedModelDir() + ": " + what, e);
+	}
+
+	private static Signature servingSignature(SavedModelBundle bundle, String source) {
+		List<Signature> sigs = bundle.signatures();
+		for (Signature s : sigs)
+			if (SavedModelExport.SIGNATURE_KEY.equals(s.key()))
+				return s;
+		StringBuilder keys = new StringBuilder();
+		for (Signature s : sigs)
+			keys.append(keys.length() == 0 ? "" : ", ").append(s.key());
+		throw new ModelPackageException(source, List.of("the SavedModel has no \"" + SavedModelExport.SIGNATURE_KEY
+				+ "\" signature (it has: " + (keys.length() == 0 ? "none" : keys) + "); export it with a "
+				+ "serving_default signature"));
+	}
+
+	private static String firstLine(String s) {
+		if (s == null)
+			return "no message";
+		int nl = s.indexOf('\n');
+		return nl < 0 ? s : s.substring(0, nl);
+	}
+
+	/** The package descriptor this engine runs. */
+	public ModelDescriptor descriptor() {
+		return descriptor;
+	}
+
+	/** What runs where (device actually used, threads, signature). */
+	public EngineInfo info() {
+		return info;
+	}
+
+	@Override
+	public int inputChannels() {
+		return inChannels;
+	}
+
+	@Override
+	public int outputChannels() {
+		return outChannels;
+	}
+
+	/**
+	 * Runs one batch.
+	 *
+	 * @throws EngineException if the patch size does not fit the model, TensorFlow fails (out of
+	 *         memory: use a smaller batch), or the output has an unexpected shape
+	 * @throws IllegalArgumentException if {@code patches} has the wrong length (a caller bug)
+	 */
+	@Override
+	public float[] predict(float[] patches, int batch, int[] patchSize) {
+		if (closed)
+			throw new IllegalStateException("engine closed");
+		checkPatch(batch, patchSize);
+		long voxels = (long) patchSize[0] * patchSize[1] * patchSize[2];
+		long inLength = batch * voxels * inChannels;
+		if (patches.length != inLength)
+			throw new IllegalArgumentException("patches: expected " + inLength + " floats (" + batch + " x "
+					+ Arrays.toString(patchSize) + " x " + inChannels + " channels), got " + patches.length);
+		long outLength = batch * voxels * outChannels;
+		if (outLength > Integer.MAX_VALUE)
+			throw new EngineException("batch of " + batch + " patches of " + Arrays.toString(patchSize)
+					+ " gives too large an output (" + outLength + " values); use a smaller batch size");
+		long[] standard = { batch, patchSize[0], patchSize[1], patchSize[2], inChannels };
+		float[] result = new float[(int) outLength];
+		try (TFloat32 in = TFloat32.tensorOf(Shape.of(standard), DataBuffers.of(patches, true, false))) {
+			if (inTranspose == null)
+				runModel(in, batch, patchSize, result);
+			else
+				try (Result t = inTranspose.run(in)) {
+					runModel(t.get(0), batch, patchSize, result);
+				}
+		} catch (TensorFlowException e) {
+			String hint = DevicePolicy.isOutOfMemory(e) ? "out of memory: use a smaller batch size or patch size"
+					+ (info.device() == Device.GPU ? ", or --device cpu" : "") : firstLine(e.getMessage());
+			throw new EngineException("model \"" + descriptor.name() + "\" failed on a batch of " + batch + " patches "
+					+ Arrays.toString(patchSize) + " on " + info.device().label() + ": " + hint, e);
+		}
+		return result;
+	}
+
+	private void runModel(Tensor modelInput, int batch, int[] patchSize, float[] result) {
+		try (Result r = function.call(Map.of(info.inputName(), modelInput))) {
+			Tensor out = r.get(info.outputName()).orElseThrow(() -> new EngineException("model \""
+					+ descriptor.name() + "\": the SavedModel returned no output \"" + info.outputName() + "\""));
+			if (outTranspose == null)
+				readOutput(out, batch, patchSize, result);
+			else
+				try (Result t = outTranspose.run(out)) {
+					readOutput(t.get(0), batch, patchSize, result);
+				}
+		}
+	}
+
+	private void readOutput(Tensor out, int batch, int[] patchSize, float[] result) {
+		long[] expected = { batch, patchSize[0], patchSize[1], patchSize[2], outChannels };
+		long[] got = out.shape().asArray();
+		if (!(out instanceof TFloat32) || !Arrays.equals(expected, got))
+			throw new EngineException("model \"" + descriptor.name() + "\": output \"" + info.outputName() + "\" is "
+					+ out.dataType() + " " + Arrays.toString(got) + " in [batch, x, y, z, channel] order, expected "
+					+ "float32 " + Arrays.toString(expected) + "; check outputs[0].axes in rdf.yaml");
+		out.asRawTensor().data().asFloats().read(result);
+	}
+
+	private void checkPatch(int batch, int[] patchSize) {
+		if (batch < 1)
+			throw new IllegalArgumentException("batch: expected at least 1, got " + batch);
+		if (patchSize == null || patchSize.length != 3)
+			throw new IllegalArgumentException("patchSize: expected (x, y, z)");
+		TensorDescriptor in = descriptor.input();
+		for (int k = 0; k < 3; k++) {
+			String id = "xyz".substring(k, k + 1);
+			AxisSize size = in.axis(id).orElseThrow().size();
+			long fixed = info.inputShape() == null ? -1 : info.inputShape()[in.indexOf(id)];
+			if (!size.admits(patchSize[k]) || (fixed >= 0 && fixed != patchSize[k]))
+				throw new EngineException("patch size " + Arrays.toString(patchSize) + " does not fit model \""
+						+ descriptor.name() + "\": its axis " + id + " accepts " + (fixed >= 0 ? fixed : size)
+						+ "; use the model's patch size " + descriptor.volseg().patchSize());
+		}
+		int bi = in.indexOf(AxisType.BATCH);
+		long fixedBatch = info.inputShape() == null ? -1 : info.inputShape()[bi];
+		if (fixedBatch > 0 && fixedBatch != batch)
+			throw new EngineException("model \"" + descriptor.name() + "\" takes batches of exactly " + fixedBatch
+					+ " patches, got " + batch + "; set the batch size to " + fixedBatch);
+	}
+
+	/** Releases the SavedModel (graph, session, variables). Idempotent. */
+	@Override
+	public void close() {
+		if (closed)
+			return;
+		closed = true;
+		try {
+			if (inTranspose != null)
+				inTranspose.close();
+			if (outTranspose != null)
+				outTranspose.close();
+		} finally {
+			bundle.close();
+		}
+	}
+}

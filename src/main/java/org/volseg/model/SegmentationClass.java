@@ -1,0 +1,18 @@
+package org.volseg.model;
+
+/**
+ * One output class of a segmentation model.
+ *
+ * @param label the value written in the label image for this class (0 is background by convention)
+ * @param name a display name, for example {@code liver}
+ * @param red red component of the display colour, 0..255
+ * @param green green component, 0..255
+ * @param blue blue component, 0..255
+ */
+public record SegmentationClass(int label, String name, int red, int green, int blue) {
+
+	/** The colour as {@code 0xRRGGBB}. */
+	public int rgb() {
+		return (red << 16) | (green << 8) | blue;
+	}
+}

@@ -1,0 +1,54 @@
+package org.volseg.nets;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.volseg.InvalidParameterException;
+import org.volseg.nets.unetr.Unetr;
+
+/** The architectures VolSeg can build, by name. Thread-safe (immutable). */
+public final class Architectures {
+
+	private static final Map<String, Architecture> BY_NAME = new LinkedHashMap<>();
+
+	static {
+		// One line per architecture.
+		register(new Unetr());
+	}
+
+	private Architectures() {
+	}
+
+	private static void register(Architecture a) {
+		BY_NAME.put(a.name(), a);
+	}
+
+	/** Registered names, in registration order. */
+	public static List<String> names() {
+		return new ArrayList<>(BY_NAME.keySet());
+	}
+
+	/**
+	 * The architecture with this name (case-insensitive).
+	 *
+	 * @throws InvalidParameterException naming {@code --arch} and the known names
+	 */
+	public static Architecture byName(String name) {
+		Architecture a = name == null ? null : BY_NAME.get(name.toLowerCase(Locale.ROOT));
+		if (a == null) throw InvalidParameterException.of("--arch", name, "one of " + String.join(", ", names()));
+		return a;
+	}
+
+	/**
+	 * Finds a preset configuration by name among all architectures.
+	 *
+	 * @return the keyword arguments, or {@code null} if no architecture has such a preset
+	 */
+	public static Map<String, Object> preset(Architecture architecture, String presetName) {
+		Map<String, Object> p = architecture.presets().get(presetName);
+		return p == null ? null : new LinkedHashMap<>(p);
+	}
+}

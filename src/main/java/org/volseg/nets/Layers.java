@@ -1,0 +1,346 @@
+package org.volseg.nets;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Assign;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.nn.LeakyRelu;
+import org.tensorflow.op.train.BatchMatMul;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Builds PyTorch layers as TensorFlow graph ops with PyTorch's numerics, reading their
+ * parameters from a {@link ParameterSource} by PyTorch key.
+ *
+ * <p>Activations are channels-last: {@code [batch, d0, d1, d2, channel]} for volumes (d0..d2 are
+ * the PyTorch tensor's d0..d2), {@code [batch, tokens, features]} for sequences. Shapes must be
+ * static except the batch dimension. Parameters are read in PyTorch layout and transposed to
+ * TensorFlow layout once, here, while the graph is built: convolution weights
+ * {@code [out, in, k0, k1, k2]} become {@code [k0, k1, k2, in, out]}, linear weights
+ * {@code [out, in]} become {@code [in, out]}.</p>
+ *
+ * <p>Parameters become graph constants, or (with {@link WeightStorage#VARIABLES}) TensorFlow
+ * variables named by their PyTorch key, which {@link #initializeVariables(Session)} fills once.
+ * Not thread-safe; use one instance per graph build.</p>
+ */
+public final class Layers {
+
+	/** Where parameter values live in the graph. */
+	public enum WeightStorage {
+		/** Constants: simplest, frozen graph. */
+		CONSTANTS,
+		/** VariableV2 ops named by PyTorch key, saved in a SavedModel's variables/ and trainable later. */
+		VARIABLES
+	}
+
+	private final Ops tf;
+	private final ParameterSource params;
+	private final WeightStorage storage;
+	private final List<PendingAssign> pending = new ArrayList<>();
+
+	private static final class PendingAssign {
+		final Placeholder<TFloat32> value;
+		final Assign<TFloat32> assign;
+		FloatTensor data;
+
+		PendingAssign(Placeholder<TFloat32> value, Assign<TFloat32> assign, FloatTensor data) {
+			this.value = value;
+			this.assign = assign;
+			this.data = data;
+		}
+	}
+
+	public Layers(Ops tf, ParameterSource params, WeightStorage storage) {
+		this.tf = tf;
+		this.params = params;
+		this.storage = storage;
+	}
+
+	/** The raw TensorFlow ops, for what this class does not cover. */
+	public Ops tf() {
+		return tf;
+	}
+
+	/** The parameter source, for keys taken without a graph op (see {@link ParameterSource#acceptIfPresent}). */
+	public ParameterSource parameters() {
+		return params;
+	}
+
+	// ----------------------------------------------------------------- parameters
+
+	/**
+	 * A parameter as a graph operand in TensorFlow layout.
+	 *
+	 * @param key PyTorch state_dict key
+	 * @param torchShape its shape in the checkpoint
+	 * @param init rule for random weights
+	 * @param permutation axis order of the TensorFlow layout ({@link FloatTensor#permute}); none
+	 *        for the same layout
+	 */
+	public Operand<TFloat32> parameter(String key, long[] torchShape, Init init, int... permutation) {
+		FloatTensor t = params.take(key, torchShape, init);
+		if (permutation.length > 0) t = t.permute(permutation);
+		return constantOrVariable(key, t);
+	}
+
+	/** A parameter reshaped (after an optional permutation) to {@code tfShape}. */
+	public Operand<TFloat32> parameterReshaped(String key, long[] torchShape, Init init, long[] tfShape, int... permutation) {
+		FloatTensor t = params.take(key, torchShape, init);
+		if (permutation.length > 0) t = t.permute(permutation);
+		return constantOrVariable(key, t.reshape(tfShape));
+	}
+
+	private Operand<TFloat32> constantOrVariable(String key, FloatTensor t) {
+		Shape shape = Shape.of(t.shape());
+		if (storage == WeightStorage.CONSTANTS) {
+			return tf.withName(opName(key)).constant(shape, DataBuffers.of(t.data(), true, false));
+		}
+		Variable<TFloat32> v = tf.withName(opName(key)).variable(shape, TFloat32.class);
+		Placeholder<TFloat32> value = tf.withName(opName(key) + "_value").placeholder(TFloat32.class, Placeholder.shape(shape));
+		Assign<TFloat32> assign = tf.withName(opName(key) + "_assign").assign(v, value);
+		pending.add(new PendingAssign(value, assign, t));
+		return v;
+	}
+
+	/** A valid, unique-by-key TensorFlow op name for a PyTorch key. */
+	static String opName(String key) {
+		return key.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+	}
+
+	/**
+	 * Assigns every variable its value (once, after the session is created) and drops the Java
+	 * copies. Does nothing with {@link WeightStorage#CONSTANTS}.
+	 */
+	public void initializeVariables(Session session) {
+		for (PendingAssign p : pending) {
+			try (TFloat32 value = TFloat32.tensorOf(Shape.of(p.data.shape()), DataBuffers.of(p.data.data(), true, false))) {
+				session.runner().feed(p.value, value).addTarget(p.assign).run();
+			}
+			p.data = null;
+		}
+		pending.clear();
+	}
+
+	// ----------------------------------------------------------------- convolutions
+
+	/**
+	 * PyTorch {@code Conv3d} (groups 1, dilation 1, zero padding): keys {@code prefix.weight}
+	 * {@code [out, in, k0, k1, k2]} and, if {@code bias}, {@code prefix.bias} {@code [out]}.
+	 *
+	 * @param padding zeros added on both sides of each spatial axis
+	 */
+	public Operand<TFloat32> conv3d(String prefix, Operand<TFloat32> x, int outChannels, int[] kernel, int[] stride,
+			int[] padding, boolean bias) {
+		long in = channels(x);
+		long[] wShape = { outChannels, in, kernel[0], kernel[1], kernel[2] };
+		Init init = Init.fanIn(in * kernel[0] * kernel[1] * kernel[2]);
+		Operand<TFloat32> w = parameter(prefix + ".weight", wShape, init, 2, 3, 4, 1, 0);
+		List<Long> strides = Arrays.asList(1L, (long) stride[0], (long) stride[1], (long) stride[2], 1L);
+		boolean noPadding = padding[0] == 0 && padding[1] == 0 && padding[2] == 0;
+		boolean samePadding = true;
+		for (int a = 0; a < 3; a++) samePadding &= stride[a] == 1 && 2 * padding[a] == kernel[a] - 1;
+		Operand<TFloat32> y;
+		if (noPadding) {
+			y = tf.nn.conv3d(x, w, strides, "VALID");
+		} else if (samePadding) {
+			y = tf.nn.conv3d(x, w, strides, "SAME");
+		} else {
+			int[][] pads = { { 0, 0 }, { padding[0], padding[0] }, { padding[1], padding[1] }, { padding[2], padding[2] }, { 0, 0 } };
+			y = tf.nn.conv3d(tf.pad(x, tf.constant(pads), tf.constant(0f)), w, strides, "VALID");
+		}
+		if (bias) y = tf.nn.biasAdd(y, parameter(prefix + ".bias", new long[] { outChannels }, init));
+		return y;
+	}
+
+	/**
+	 * PyTorch {@code ConvTranspose3d} (groups 1, dilation 1): keys {@code prefix.weight}
+	 * {@code [in, out, k0, k1, k2]} and, if {@code bias}, {@code prefix.bias}. Output size per axis
+	 * {@code (n - 1) * stride - 2 * padding + kernel + outputPadding}. When kernel equals stride
+	 * and there is no padding (UNETR's upsampling) it runs as one matrix product and a
+	 * depth-to-space rearrangement, which is the same arithmetic and has gradients in
+	 * TensorFlow; otherwise as {@code Conv3DBackpropInputV2}.
+	 */
+	public Operand<TFloat32> convTranspose3d(String prefix, Operand<TFloat32> x, int outChannels, int[] kernel,
+			int[] stride, int[] padding, int[] outputPadding, boolean bias) {
+		long[] xs = staticShape(x);
+		long in = xs[4];
+		long[] wShape = { in, outChannels, kernel[0], kernel[1], kernel[2] };
+		Init init = Init.fanIn(outChannels * (long) kernel[0] * kernel[1] * kernel[2]);
+		boolean pixelShuffle = true;
+		for (int a = 0; a < 3; a++) pixelShuffle &= kernel[a] == stride[a] && padding[a] == 0 && outputPadding[a] == 0;
+		Operand<TFloat32> y;
+		if (pixelShuffle) {
+			long k = (long) kernel[0] * kernel[1] * kernel[2];
+			Operand<TFloat32> w = parameterReshaped(prefix + ".weight", wShape, init, new long[] { in, k * outChannels }, 0, 2, 3, 4, 1);
+			Operand<TFloat32> flat = tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] { -1, in })), w);
+			Operand<TFloat32> split = reshape(flat, -1, xs[1], xs[2], xs[3], kernel[0], kernel[1], kernel[2], outChannels);
+			Operand<TFloat32> interleaved = transpose(split, 0, 1, 4, 2, 5, 3, 6, 7);
+			y = reshape(interleaved, -1, xs[1] * kernel[0], xs[2] * kernel[1], xs[3] * kernel[2], outChannels);
+		} else {
+			Operand<TFloat32> w = parameter(prefix + ".weight", wShape, init, 2, 3, 4, 1, 0);
+			long[] full = new long[3];
+			for (int a = 0; a < 3; a++) full[a] = (xs[a + 1] - 1) * stride[a] + kernel[a] + outputPadding[a];
+			Operand<TInt32> batch = tf.slice(tf.shape(x), tf.constant(new int[] { 0 }), tf.constant(new int[] { 1 }));
+			Operand<TInt32> sizes = tf.concat(Arrays.asList(batch,
+					tf.constant(new int[] { (int) full[0], (int) full[1], (int) full[2], outChannels })), tf.constant(0));
+			List<Long> strides = Arrays.asList(1L, (long) stride[0], (long) stride[1], (long) stride[2], 1L);
+			y = tf.nn.conv3dBackpropInput(sizes, w, x, strides, "VALID");
+			if (padding[0] != 0 || padding[1] != 0 || padding[2] != 0) {
+				y = tf.slice(y, tf.constant(new long[] { 0, padding[0], padding[1], padding[2], 0 }),
+						tf.constant(new long[] { -1, full[0] - 2L * padding[0], full[1] - 2L * padding[1], full[2] - 2L * padding[2], -1 }));
+			}
+		}
+		if (bias) y = tf.nn.biasAdd(y, parameter(prefix + ".bias", new long[] { outChannels }, init));
+		return y;
+	}
+
+	// ----------------------------------------------------------------- dense
+
+	/**
+	 * PyTorch {@code Linear} on the last axis: keys {@code prefix.weight} {@code [out, in]} and, if
+	 * {@code bias}, {@code prefix.bias} {@code [out]}.
+	 */
+	public Operand<TFloat32> linear(String prefix, Operand<TFloat32> x, int outFeatures, boolean bias) {
+		long[] xs = staticShape(x);
+		long in = xs[xs.length - 1];
+		Init init = Init.fanIn(in);
+		Operand<TFloat32> w = parameter(prefix + ".weight", new long[] { outFeatures, in }, init, 1, 0);
+		Operand<TFloat32> y = tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] { -1, in })), w);
+		if (bias) y = tf.nn.biasAdd(y, parameter(prefix + ".bias", new long[] { outFeatures }, init));
+		long[] outShape = xs.clone();
+		outShape[0] = -1;
+		outShape[outShape.length - 1] = outFeatures;
+		return reshape(y, outShape);
+	}
+
+	// ----------------------------------------------------------------- normalisation
+
+	/** PyTorch {@code LayerNorm} over the last axis (biased variance): keys {@code prefix.weight}, {@code prefix.bias}. */
+	public Operand<TFloat32> layerNorm(String prefix, Operand<TFloat32> x, double eps) {
+		long[] xs = staticShape(x);
+		long c = xs[xs.length - 1];
+		Operand<TFloat32> y = normalize(x, new int[] { xs.length - 1 }, eps);
+		Operand<TFloat32> w = parameter(prefix + ".weight", new long[] { c }, Init.ones());
+		Operand<TFloat32> b = parameter(prefix + ".bias", new long[] { c }, Init.zeros());
+		return tf.math.add(tf.math.mul(y, w), b);
+	}
+
+	/**
+	 * PyTorch {@code InstanceNorm3d} (statistics of each sample and channel over d0..d2, biased
+	 * variance, no running statistics); with {@code affine}, keys {@code prefix.weight} and
+	 * {@code prefix.bias}.
+	 */
+	public Operand<TFloat32> instanceNorm3d(String prefix, Operand<TFloat32> x, boolean affine, double eps) {
+		Operand<TFloat32> y = normalize(x, new int[] { 1, 2, 3 }, eps);
+		if (!affine) return y;
+		long c = channels(x);
+		Operand<TFloat32> w = parameter(prefix + ".weight", new long[] { c }, Init.ones());
+		Operand<TFloat32> b = parameter(prefix + ".bias", new long[] { c }, Init.zeros());
+		return tf.math.add(tf.math.mul(y, w), b);
+	}
+
+	/**
+	 * PyTorch {@code BatchNorm3d} in eval mode (running statistics): keys {@code prefix.weight},
+	 * {@code prefix.bias}, {@code prefix.running_mean}, {@code prefix.running_var}; an optional
+	 * {@code prefix.num_batches_tracked} is accepted and unused. Works on any rank: the channel
+	 * is the last axis.
+	 */
+	public Operand<TFloat32> batchNorm(String prefix, Operand<TFloat32> x, double eps) {
+		long c = channels(x);
+		long[] s = { c };
+		Operand<TFloat32> w = parameter(prefix + ".weight", s, Init.ones());
+		Operand<TFloat32> b = parameter(prefix + ".bias", s, Init.zeros());
+		Operand<TFloat32> mean = parameter(prefix + ".running_mean", s, Init.zeros());
+		Operand<TFloat32> var = parameter(prefix + ".running_var", s, Init.ones());
+		params.acceptIfPresent(prefix + ".num_batches_tracked");
+		Operand<TFloat32> scale = tf.math.mul(w, tf.math.rsqrt(tf.math.add(var, tf.constant((float) eps))));
+		Operand<TFloat32> shift = tf.math.sub(b, tf.math.mul(mean, scale));
+		return tf.math.add(tf.math.mul(x, scale), shift);
+	}
+
+	/** (x - mean) / sqrt(var + eps) over the given axes, biased variance. */
+	public Operand<TFloat32> normalize(Operand<TFloat32> x, int[] axes, double eps) {
+		Operand<TInt32> ax = tf.constant(axes);
+		Operand<TFloat32> mean = tf.math.mean(x, ax, Mean.keepDims(true));
+		Operand<TFloat32> centered = tf.math.sub(x, mean);
+		Operand<TFloat32> var = tf.math.mean(tf.math.square(centered), ax, Mean.keepDims(true));
+		return tf.math.mul(centered, tf.math.rsqrt(tf.math.add(var, tf.constant((float) eps))));
+	}
+
+	// ----------------------------------------------------------------- activations
+
+	/** PyTorch {@code GELU} (exact: x * (1 + erf(x / sqrt 2)) / 2). */
+	public Operand<TFloat32> gelu(Operand<TFloat32> x) {
+		Operand<TFloat32> erf = tf.math.erf(tf.math.mul(x, tf.constant((float) (1 / Math.sqrt(2)))));
+		return tf.math.mul(tf.math.mul(x, tf.constant(0.5f)), tf.math.add(erf, tf.constant(1f)));
+	}
+
+	/** PyTorch {@code LeakyReLU(negative_slope)}. */
+	public Operand<TFloat32> leakyRelu(Operand<TFloat32> x, double negativeSlope) {
+		return tf.nn.leakyRelu(x, LeakyRelu.alpha((float) negativeSlope));
+	}
+
+	/** PyTorch {@code ReLU}. */
+	public Operand<TFloat32> relu(Operand<TFloat32> x) {
+		return tf.nn.relu(x);
+	}
+
+	/** Softmax over the last axis. */
+	public Operand<TFloat32> softmax(Operand<TFloat32> x) {
+		return tf.nn.softmax(x);
+	}
+
+	/**
+	 * Scaled dot-product attention: softmax(q k^T * scale) v, softmax over keys.
+	 *
+	 * @param q {@code [..., n, d]}
+	 * @param k {@code [..., m, d]}
+	 * @param v {@code [..., m, e]}
+	 * @return {@code [..., n, e]}
+	 */
+	public Operand<TFloat32> attention(Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v, double scale) {
+		Operand<TFloat32> logits = tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
+		Operand<TFloat32> weights = tf.nn.softmax(tf.math.mul(logits, tf.constant((float) scale)));
+		return tf.train.batchMatMul(weights, v, TFloat32.class);
+	}
+
+	// ----------------------------------------------------------------- shapes
+
+	/** Reshape; use -1 for the (dynamic) batch dimension. */
+	public Operand<TFloat32> reshape(Operand<TFloat32> x, long... shape) {
+		return tf.reshape(x, tf.constant(shape));
+	}
+
+	/** Axis permutation (axis i of the result is axis {@code perm[i]} of x). */
+	public Operand<TFloat32> transpose(Operand<TFloat32> x, int... perm) {
+		return tf.linalg.transpose(x, tf.constant(perm));
+	}
+
+	/** Concatenation along the last (channel) axis, in the given order (PyTorch {@code cat(dim=1)}). */
+	@SafeVarargs
+	public final Operand<TFloat32> concatChannels(Operand<TFloat32>... parts) {
+		int axis = staticShape(parts[0]).length - 1;
+		return tf.concat(Arrays.asList(parts), tf.constant(axis));
+	}
+
+	/** Number of channels (size of the last axis), which must be static. */
+	public static long channels(Operand<TFloat32> x) {
+		long[] s = staticShape(x);
+		return s[s.length - 1];
+	}
+
+	/** The static shape, -1 for unknown dimensions. */
+	public static long[] staticShape(Operand<?> x) {
+		return x.shape().asArray();
+	}
+}

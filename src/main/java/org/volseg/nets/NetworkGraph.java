@@ -1,0 +1,152 @@
+package org.volseg.nets;
+
+import java.util.Arrays;
+
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.volseg.InvalidParameterException;
+
+/**
+ * A {@link Network} built into a TensorFlow graph with its parameters, and a session to run it.
+ * Owns (and closes) the {@link Graph} and {@link Session}.
+ *
+ * <p>The graph's input is the placeholder {@value #INPUT_NAME} {@code [batch, d0, d1, d2, C]}
+ * and its output the op {@value #OUTPUT_NAME} {@code [batch, d0, d1, d2, classes]}
+ * (channels-last, float32, batch dynamic). Not thread-safe.</p>
+ */
+public final class NetworkGraph implements AutoCloseable {
+
+	/** Name of the input placeholder and of the signature's input. */
+	public static final String INPUT_NAME = "input";
+	/** Name of the output op and of the signature's output. */
+	public static final String OUTPUT_NAME = "output";
+
+	private final Network network;
+	private final Graph graph;
+	private final Session session;
+	private final Placeholder<TFloat32> input;
+	private final Operand<TFloat32> output;
+
+	private NetworkGraph(Network network, Graph graph, Session session, Placeholder<TFloat32> input, Operand<TFloat32> output) {
+		this.network = network;
+		this.graph = graph;
+		this.session = session;
+		this.input = input;
+		this.output = output;
+	}
+
+	/**
+	 * Builds the network's graph, checks the parameters ({@link ParameterSource#finish()}) and
+	 * opens a session with the weights in place.
+	 *
+	 * @throws WeightImportException if the parameters do not fit (nothing stays open)
+	 */
+	public static NetworkGraph build(Network network, ParameterSource params, Layers.WeightStorage storage) {
+		Graph graph = new Graph();
+		Session session = null;
+		try {
+			Ops tf = Ops.create(graph);
+			long[] s = network.inputSpatialShape();
+			Placeholder<TFloat32> input = tf.withName(INPUT_NAME).placeholder(TFloat32.class,
+					Placeholder.shape(Shape.of(-1, s[0], s[1], s[2], network.inputChannels())));
+			Layers layers = new Layers(tf, params, storage);
+			Operand<TFloat32> out = tf.withName(OUTPUT_NAME).identity(network.build(layers, input));
+			params.finish();
+			session = new Session(graph);
+			layers.initializeVariables(session);
+			return new NetworkGraph(network, graph, session, input, out);
+		} catch (RuntimeException | Error ex) {
+			if (session != null) session.close();
+			graph.close();
+			throw ex;
+		}
+	}
+
+	/** Builds the network with weights from a state dict, strictly checked. */
+	public static NetworkGraph build(Network network, StateDict weights, Layers.WeightStorage storage) {
+		return build(network, new StateDictParameters(weights, network.describe(), network.unusedKeyPatterns()), storage);
+	}
+
+	/**
+	 * Runs the network.
+	 *
+	 * @param channelsLast {@code [batch, d0, d1, d2, C]} matching {@link Network#inputSpatialShape()}
+	 *        and {@link Network#inputChannels()}
+	 * @return {@code [batch, d0, d1, d2, classes]}
+	 * @throws InvalidParameterException if the input shape does not fit
+	 */
+	public FloatTensor run(FloatTensor channelsLast) {
+		long[] s = network.inputSpatialShape();
+		long[] expected = { channelsLast.rank() == 5 ? channelsLast.dim(0) : -1, s[0], s[1], s[2], network.inputChannels() };
+		if (!channelsLast.hasShape(expected) || expected[0] < 1) {
+			throw InvalidParameterException.of("input tensor", Arrays.toString(channelsLast.shape()),
+					"shape [batch, " + s[0] + ", " + s[1] + ", " + s[2] + ", " + network.inputChannels() + "] (channels-last) for "
+							+ network.architecture());
+		}
+		try (TFloat32 in = TFloat32.tensorOf(Shape.of(channelsLast.shape()), DataBuffers.of(channelsLast.data(), true, false));
+				Result result = session.runner().feed(input, in).fetch(output).run()) {
+			TFloat32 out = (TFloat32) result.get(0);
+			long[] shape = out.shape().asArray();
+			float[] data = new float[Math.toIntExact(out.size())];
+			out.copyTo(DataBuffers.of(data, false, false));
+			return new FloatTensor(shape, data);
+		}
+	}
+
+	/** Runs the network on a PyTorch-layout tensor {@code [batch, C, d0, d1, d2]}, returning the same layout. */
+	public FloatTensor runChannelsFirst(FloatTensor channelsFirst) {
+		if (channelsFirst.rank() != 5) {
+			throw InvalidParameterException.of("input tensor", Arrays.toString(channelsFirst.shape()), "a 5-D tensor [batch, channel, d0, d1, d2]");
+		}
+		return toChannelsFirst(run(toChannelsLast(channelsFirst)));
+	}
+
+	/** {@code [B, C, d0, d1, d2]} -> {@code [B, d0, d1, d2, C]}. */
+	public static FloatTensor toChannelsLast(FloatTensor channelsFirst) {
+		return channelsFirst.permute(0, 2, 3, 4, 1);
+	}
+
+	/** {@code [B, d0, d1, d2, C]} -> {@code [B, C, d0, d1, d2]}. */
+	public static FloatTensor toChannelsFirst(FloatTensor channelsLast) {
+		return channelsLast.permute(0, 4, 1, 2, 3);
+	}
+
+	/** The serving signature: input {@value #INPUT_NAME}, output {@value #OUTPUT_NAME}. */
+	public Signature signature() {
+		return Signature.builder().key(Signature.DEFAULT_KEY).input(INPUT_NAME, input).output(OUTPUT_NAME, output).build();
+	}
+
+	public Network network() {
+		return network;
+	}
+
+	public Graph graph() {
+		return graph;
+	}
+
+	public Session session() {
+		return session;
+	}
+
+	public Operand<TFloat32> input() {
+		return input;
+	}
+
+	public Operand<TFloat32> output() {
+		return output;
+	}
+
+	@Override
+	public void close() {
+		session.close();
+		graph.close();
+	}
+}

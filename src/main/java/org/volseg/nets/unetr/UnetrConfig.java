@@ -1,0 +1,118 @@
+package org.volseg.nets.unetr;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.volseg.nets.Json;
+import org.volseg.nets.Kwargs;
+
+/** UNETR's validated keyword arguments (see {@link Unetr}). Immutable. */
+final class UnetrConfig {
+
+	static final int PATCH = 16;
+	static final int LAYERS = 12;
+
+	final int inChannels;
+	final int outChannels;
+	final int[] imgSize;
+	final int featureSize;
+	final int hiddenSize;
+	final int mlpDim;
+	final int numHeads;
+	final String projType;
+	final NormSpec norm;
+	final boolean convBlock;
+	final boolean resBlock;
+	final boolean qkvBias;
+	final Map<String, Object> resolved;
+
+	/** MONAI's {@code norm_name}: a name, or {@code [name, {args}]}. */
+	static final class NormSpec {
+		final String name;
+		final boolean affine;
+		final double eps;
+
+		NormSpec(String name, boolean affine, double eps) {
+			this.name = name;
+			this.affine = affine;
+			this.eps = eps;
+		}
+	}
+
+	private UnetrConfig(Kwargs k) {
+		inChannels = k.positive("in_channels", null);
+		outChannels = k.positive("out_channels", null);
+		int spatialDims = k.integer("spatial_dims", 3);
+		if (spatialDims != 3) throw k.invalid("spatial_dims", spatialDims, "3 (VolSeg builds 3D networks only)");
+		imgSize = k.ints("img_size", 3, null);
+		for (int s : imgSize) {
+			if (s < PATCH || s % PATCH != 0) {
+				throw k.invalid("img_size", Json.write(imgSize), "sizes that are positive multiples of the patch size " + PATCH);
+			}
+		}
+		featureSize = k.positive("feature_size", 16);
+		hiddenSize = k.positive("hidden_size", 768);
+		mlpDim = k.positive("mlp_dim", 3072);
+		numHeads = k.positive("num_heads", 12);
+		if (hiddenSize % numHeads != 0) {
+			throw k.invalid("hidden_size", hiddenSize, "a multiple of num_heads (" + numHeads + ")");
+		}
+		if (k.has("pos_embed") && k.has("proj_type")) {
+			throw k.invalid("pos_embed", "given together with proj_type", "only one of them (pos_embed is the old name of proj_type)");
+		}
+		projType = k.has("pos_embed") ? k.choice("pos_embed", "conv", "conv", "perceptron")
+				: k.choice("proj_type", "conv", "conv", "perceptron");
+		norm = parseNorm(k, k.raw("norm_name", "instance"));
+		convBlock = k.bool("conv_block", true);
+		resBlock = k.bool("res_block", true);
+		double dropout = k.number("dropout_rate", 0.0);
+		if (dropout < 0 || dropout > 1) throw k.invalid("dropout_rate", dropout, "a number in [0, 1]");
+		qkvBias = k.bool("qkv_bias", false);
+		k.ignore("save_attn");
+		k.checkNoOthers();
+		resolved = k.resolved();
+	}
+
+	static UnetrConfig parse(Kwargs k) {
+		return new UnetrConfig(k);
+	}
+
+	private static NormSpec parseNorm(Kwargs k, Object value) {
+		String name;
+		Map<?, ?> args = Map.of();
+		if (value instanceof String) {
+			name = (String) value;
+		} else if (value instanceof List && ((List<?>) value).size() == 2 && ((List<?>) value).get(0) instanceof String
+				&& ((List<?>) value).get(1) instanceof Map) {
+			name = (String) ((List<?>) value).get(0);
+			args = (Map<?, ?>) ((List<?>) value).get(1);
+		} else {
+			throw k.invalid("norm_name", Json.write(value), "\"instance\", \"batch\" or [name, {arguments}]");
+		}
+		name = name.toLowerCase(Locale.ROOT);
+		boolean affineDefault;
+		if (name.equals("instance")) affineDefault = false;
+		else if (name.equals("batch")) affineDefault = true;
+		else throw k.invalid("norm_name", Json.write(value), "\"instance\" or \"batch\" (other norms are not supported)");
+		boolean affine = affineDefault;
+		double eps = 1e-5;
+		for (Map.Entry<?, ?> e : args.entrySet()) {
+			String key = String.valueOf(e.getKey());
+			Object v = e.getValue();
+			if (key.equals("affine") && v instanceof Boolean) affine = (Boolean) v;
+			else if (key.equals("eps") && v instanceof Number) eps = ((Number) v).doubleValue();
+			else if (key.equals("momentum") && v instanceof Number) continue;
+			else if (key.equals("track_running_stats") && Boolean.valueOf(name.equals("batch")).equals(v)) continue;
+			else throw k.invalid("norm_name", Json.write(value), "norm arguments among affine, eps, momentum (" + key + " is not supported)");
+		}
+		if (name.equals("batch") && !affine) {
+			throw k.invalid("norm_name", Json.write(value), "batch norm with affine parameters (affine=false is not supported)");
+		}
+		return new NormSpec(name, affine, eps);
+	}
+
+	int[] featureGrid() {
+		return new int[] { imgSize[0] / PATCH, imgSize[1] / PATCH, imgSize[2] / PATCH };
+	}
+}
