@@ -110,6 +110,15 @@ public final class Stitcher {
 		finished = true;
 	}
 
+	/** Accumulator planes allocated so far (at most the window's z size). */
+	int allocatedPlanes() {
+		int n = 0;
+		for (float[] p : sums)
+			if (p != null)
+				n++;
+		return n;
+	}
+
 	private void clearPlane(long z) {
 		int slot = (int) (z % roi[2]);
 		if (sums[slot] == null) {
