@@ -1,0 +1,128 @@
+package org.volseg.tiling;
+
+import net.imglib2.FinalInterval;
+import net.imglib2.RandomAccessible;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.blocks.PrimitiveBlocks;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+import org.volseg.volume.Volume;
+
+/**
+ * Copies the windows of a {@link TilePlan} out of a {@link Volume} into {@link PatchPredictor}
+ * input buffers ({@code [batch, x, y, z, channel]} row-major, channel fastest), padding the volume
+ * as the settings' {@link Padding} says where the plan pads it.
+ *
+ * <p>Bulk copies go through ImgLib2's {@link PrimitiveBlocks} on an extended, translated and
+ * permuted view {@code (channel, z, y, x)} of the voxels, whose flattening order is exactly the
+ * predictor layout. Array and cell images take PrimitiveBlocks' fast path; other views fall back to
+ * its slower generic copy. Not thread-safe: one extractor per thread.</p>
+ */
+public final class PatchExtractor {
+
+	private final TilePlan plan;
+	private final int channels;
+	private final int[] roi;
+	private final int patchLength;
+	private final PrimitiveBlocks<FloatType> blocks;
+	private final int[] blockSize;
+	private final boolean fourD;
+	private float[] scratch;
+
+	/**
+	 * @param volume the voxels (x, y, z[, channel]), read while extracting; its size must be the plan's image size
+	 * @param plan the windows
+	 * @param padding how voxels outside the volume are filled
+	 */
+	public PatchExtractor(Volume volume, TilePlan plan, Padding padding) {
+		long[] size = plan.imageSize();
+		for (int d = 0; d < 3; d++)
+			if (volume.dimension(d) != size[d])
+				throw new IllegalArgumentException("volume " + volume + " does not have the plan's size");
+		this.plan = plan;
+		this.roi = plan.roi();
+		this.channels = Math.toIntExact(volume.channels());
+		this.patchLength = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(roi[0], roi[1]), roi[2]), channels);
+		RandomAccessibleInterval<FloatType> voxels = volume.voxels();
+		this.fourD = voxels.numDimensions() == 4;
+		RandomAccessible<FloatType> extended = extend(voxels, padding);
+		long[] shift = new long[voxels.numDimensions()];
+		System.arraycopy(plan.padBefore(), 0, shift, 0, 3);
+		RandomAccessible<FloatType> padded = Views.translate(extended, shift);
+		RandomAccessible<FloatType> ordered = fourD
+				? Views.permute(Views.permute(padded, 0, 3), 1, 2) // (c, z, y, x)
+				: Views.permute(padded, 0, 2); // (z, y, x)
+		this.blocks = PrimitiveBlocks.of(ordered, PrimitiveBlocks.OnFallback.ACCEPT);
+		this.blockSize = fourD ? new int[] { channels, roi[2], roi[1], roi[0] } : new int[] { roi[2], roi[1], roi[0] };
+	}
+
+	private static RandomAccessible<FloatType> extend(RandomAccessibleInterval<FloatType> voxels, Padding padding) {
+		switch (padding.kind()) {
+		case CONSTANT:
+			return Views.extendValue(voxels, padding.value());
+		case EDGE:
+			return Views.extendBorder(voxels);
+		case REFLECT:
+			return Views.extendMirrorSingle(widenSingletons(voxels));
+		default:
+			throw new AssertionError(padding);
+		}
+	}
+
+	/**
+	 * Reflecting an axis of one voxel gives that voxel everywhere, but a mirror of period 0 is
+	 * undefined (ImgLib2's block copier divides by it): such axes are widened to two equal voxels
+	 * first, which mirrors to the same values. Other axes are left alone.
+	 */
+	private static RandomAccessibleInterval<FloatType> widenSingletons(RandomAccessibleInterval<FloatType> voxels) {
+		long[] max = voxels.maxAsLongArray();
+		boolean any = false;
+		for (int d = 0; d < max.length; d++)
+			if (voxels.dimension(d) == 1) {
+				max[d] = 1;
+				any = true;
+			}
+		return any ? Views.interval(Views.extendBorder(voxels), new FinalInterval(voxels.minAsLongArray(), max)) : voxels;
+	}
+
+	/** Floats of one patch: {@code roi_x * roi_y * roi_z * channels}. */
+	public int patchLength() {
+		return patchLength;
+	}
+
+	/** Channels of the volume (1 for a 3D volume). */
+	public int channels() {
+		return channels;
+	}
+
+	/**
+	 * Copies one window into {@code dest} at {@code offset} in the predictor layout.
+	 *
+	 * @param window window index in the plan
+	 * @param dest at least {@code offset + patchLength()} floats
+	 */
+	public void extract(int window, float[] dest, int offset) {
+		long[] start = plan.windowStart(window);
+		long[] min = fourD ? new long[] { 0, start[2], start[1], start[0] } : new long[] { start[2], start[1], start[0] };
+		if (offset == 0) {
+			blocks.copy(min, dest, blockSize);
+			return;
+		}
+		if (scratch == null)
+			scratch = new float[patchLength];
+		blocks.copy(min, scratch, blockSize);
+		System.arraycopy(scratch, 0, dest, offset, patchLength);
+	}
+
+	/**
+	 * A new buffer holding the windows {@code from} (inclusive) to {@code to} (exclusive), one patch
+	 * after the other, ready for {@link PatchPredictor#predict}.
+	 */
+	public float[] extractBatch(int from, int to) {
+		float[] batch = new float[Math.multiplyExact(to - from, patchLength)];
+		for (int w = from; w < to; w++)
+			extract(w, batch, (w - from) * patchLength);
+		return batch;
+	}
+}

@@ -1,0 +1,292 @@
+package org.volseg.tiling;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+import org.volseg.VolSegException;
+import org.volseg.volume.Volume;
+
+/**
+ * Runs a {@link PatchPredictor} over a whole volume, window by window, and stitches the outputs:
+ * {@link TilePlan} + {@link PatchExtractor} + predictor + {@link Stitcher}, MONAI-compatible (see
+ * {@link SlidingWindowSettings}).
+ *
+ * <p>Pipelining: a preparer thread copies the next batch of patches while the predictor runs the
+ * current one, and a stitcher thread blends the previous batch's outputs meanwhile. Each hand-over
+ * goes through a queue of one batch, so at most about three input batches and two output batches
+ * are in memory besides the stitcher's slab. The predictor is called on the thread that calls
+ * {@code run}, one batch at a time; consumers and the listener are called on the stitcher
+ * thread, never concurrently, in order.</p>
+ *
+ * <p>Cancellation: the cancel request is checked before every batch; when it is set, the
+ * inference stops its threads and throws {@link CancelledException}. Consumers may have received
+ * part of the output by then. {@code run} returns or throws only after its threads have stopped.
+ * An instance holds only settings and may run several inferences, one after the other or
+ * concurrently.</p>
+ */
+public final class SlidingWindowInference {
+
+	private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+	private static final long POLL_MILLIS = 20;
+
+	private final SlidingWindowSettings settings;
+	private final SlidingWindowListener listener;
+	private final BooleanSupplier cancelRequested;
+
+	/** An inference without progress reports that cannot be cancelled. */
+	public SlidingWindowInference(SlidingWindowSettings settings) {
+		this(settings, SlidingWindowListener.none(), () -> false);
+	}
+
+	/**
+	 * @param listener told the progress after every stitched batch
+	 * @param cancelRequested polled before every batch; true stops the inference
+	 */
+	public SlidingWindowInference(SlidingWindowSettings settings, SlidingWindowListener listener,
+			BooleanSupplier cancelRequested) {
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.listener = Objects.requireNonNull(listener, "listener");
+		this.cancelRequested = Objects.requireNonNull(cancelRequested, "cancelRequested");
+	}
+
+	public SlidingWindowSettings settings() {
+		return settings;
+	}
+
+	/**
+	 * Runs the predictor over the volume and assembles one finalised output in memory.
+	 *
+	 * @return a new volume with the input's geometry: (x, y, z) if the finaliser writes one channel
+	 *         (labels), else (x, y, z, channel)
+	 */
+	public Volume run(Volume input, PatchPredictor predictor, SlabFinalizer finalizer) {
+		VolumeAssembler assembler = new VolumeAssembler(input.dimension(2), input.geometry());
+		run(input, predictor, List.of(new StitchOutput(finalizer, assembler)));
+		return assembler.volume();
+	}
+
+	/**
+	 * Runs the predictor over the volume; each output's consumer receives its slabs in z order.
+	 *
+	 * @param input voxels (x, y, z[, channel]) with {@code predictor.inputChannels()} channels; read only
+	 * @throws VolSegException if the predictor does not fit the volume or the settings, or returns
+	 *         an output of the wrong size
+	 * @throws CancelledException if cancellation was requested
+	 */
+	public InferenceStats run(Volume input, PatchPredictor predictor, List<StitchOutput> outputs) {
+		long start = System.nanoTime();
+		if (input.channels() != predictor.inputChannels())
+			throw new VolSegException("the model expects " + predictor.inputChannels()
+					+ " input channel(s) but the volume has " + input.channels());
+		int classes = predictor.outputChannels();
+		if (classes < 1)
+			throw new VolSegException("the model declares " + classes + " output channels");
+		TilePlan plan = TilePlan.of(input.dimensions(), settings);
+		int[] roi = plan.roi();
+		long voxels = (long) roi[0] * roi[1] * roi[2];
+		long inLength = voxels * input.channels() * plan.batchSize();
+		long outLength = voxels * classes * plan.batchSize();
+		if (Math.max(inLength, outLength) > MAX_ARRAY)
+			throw new VolSegException("batch " + plan.batchSize() + " of windows " + roi[0] + "x" + roi[1] + "x" + roi[2]
+					+ " does not fit a Java array (" + Math.max(inLength, outLength)
+					+ " floats): use a smaller --batch or --roi");
+		PatchExtractor extractor = new PatchExtractor(input, plan, settings.padding());
+		Stitcher stitcher = new Stitcher(plan, classes, ImportanceMap.of(settings), outputs);
+		return new Run(plan, extractor, stitcher, predictor, (int) voxels * classes, start).execute();
+	}
+
+	/** The state of one inference: its queues, threads and first failure. */
+	private final class Run {
+		private final TilePlan plan;
+		private final PatchExtractor extractor;
+		private final Stitcher stitcher;
+		private final PatchPredictor predictor;
+		private final int outPerWindow;
+		private final long startNanos;
+		private final BlockingQueue<float[]> prepared = new ArrayBlockingQueue<>(1);
+		private final BlockingQueue<float[]> predicted = new ArrayBlockingQueue<>(1);
+		private final AtomicReference<Throwable> failure = new AtomicReference<>();
+		private volatile boolean stop;
+
+		Run(TilePlan plan, PatchExtractor extractor, Stitcher stitcher, PatchPredictor predictor, int outPerWindow,
+				long startNanos) {
+			this.plan = plan;
+			this.extractor = extractor;
+			this.stitcher = stitcher;
+			this.predictor = predictor;
+			this.outPerWindow = outPerWindow;
+			this.startNanos = startNanos;
+		}
+
+		InferenceStats execute() {
+			Thread preparer = new Thread(this::prepareAll, "volseg-patch-preparer");
+			Thread stitching = new Thread(this::stitchAll, "volseg-stitcher");
+			preparer.setDaemon(true);
+			stitching.setDaemon(true);
+			long predictorNanos = 0;
+			boolean done = false;
+			preparer.start();
+			stitching.start();
+			try {
+				int[] roi = plan.roi();
+				for (int b = 0; b < plan.batchCount(); b++) {
+					if (cancelRequested.getAsBoolean())
+						throw new CancelledException("sliding-window inference cancelled after " + plan.batchStart(b)
+								+ " of " + plan.windowCount() + " windows");
+					float[] patches = take(prepared);
+					int n = plan.batchEnd(b) - plan.batchStart(b);
+					long t0 = System.nanoTime();
+					float[] out = predictor.predict(patches, n, roi.clone());
+					predictorNanos += System.nanoTime() - t0;
+					if (out == null || out.length != (long) n * outPerWindow)
+						throw new VolSegException("the model returned " + (out == null ? "nothing" : out.length + " values")
+								+ " for " + n + " patch(es) of " + roi[0] + "x" + roi[1] + "x" + roi[2] + ", expected "
+								+ (long) n * outPerWindow + " (" + predictor.outputChannels()
+								+ " channels at the patch size): its output must have its input's spatial size");
+					put(predicted, out);
+				}
+				while (!join(stitching))
+					rethrowFailure();
+				rethrowFailure();
+				done = true;
+				return new InferenceStats(plan.windowCount(), plan.batchCount(), predictorNanos,
+						System.nanoTime() - startNanos);
+			} finally {
+				if (!done) {
+					stop = true;
+					preparer.interrupt();
+					stitching.interrupt();
+				}
+				joinQuietly(preparer);
+				joinQuietly(stitching);
+			}
+		}
+
+		private void prepareAll() {
+			try {
+				for (int b = 0; b < plan.batchCount() && !stop; b++)
+					if (!offer(prepared, extractor.extractBatch(plan.batchStart(b), plan.batchEnd(b))))
+						return;
+			} catch (Throwable t) {
+				fail(t);
+			}
+		}
+
+		private void stitchAll() {
+			try {
+				for (int b = 0; b < plan.batchCount(); b++) {
+					float[] out = poll(predicted);
+					if (out == null)
+						return;
+					int from = plan.batchStart(b), to = plan.batchEnd(b);
+					for (int w = from; w < to; w++)
+						stitcher.add(w, out, (w - from) * outPerWindow);
+					if (b == plan.batchCount() - 1)
+						stitcher.finish();
+					listener.progress(new SlidingWindowProgress(to, plan.windowCount(), System.nanoTime() - startNanos));
+				}
+			} catch (Throwable t) {
+				fail(t);
+			}
+		}
+
+		private void fail(Throwable t) {
+			failure.compareAndSet(null, t);
+			stop = true;
+		}
+
+		private void rethrowFailure() {
+			Throwable t = failure.get();
+			if (t == null)
+				return;
+			if (t instanceof RuntimeException)
+				throw (RuntimeException) t;
+			if (t instanceof Error)
+				throw (Error) t;
+			throw new IllegalStateException(t);
+		}
+
+		/** On the caller's thread: waits for an item, rethrowing a worker's failure. */
+		private float[] take(BlockingQueue<float[]> queue) {
+			try {
+				while (true) {
+					rethrowFailure();
+					float[] item = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+					if (item != null)
+						return item;
+				}
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new CancelledException("sliding-window inference interrupted");
+			}
+		}
+
+		/** On the caller's thread: hands an item on, rethrowing a worker's failure. */
+		private void put(BlockingQueue<float[]> queue, float[] item) {
+			try {
+				while (true) {
+					rethrowFailure();
+					if (queue.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS))
+						return;
+				}
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new CancelledException("sliding-window inference interrupted");
+			}
+		}
+
+		/** On a worker thread: an item, or null once the run stops. */
+		private float[] poll(BlockingQueue<float[]> queue) {
+			try {
+				while (!stop) {
+					float[] item = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+					if (item != null)
+						return item;
+				}
+			} catch (InterruptedException e) {
+				stop = true;
+			}
+			return null;
+		}
+
+		/** On a worker thread: true when handed on, false once the run stops. */
+		private boolean offer(BlockingQueue<float[]> queue, float[] item) {
+			try {
+				while (!stop)
+					if (queue.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS))
+						return true;
+			} catch (InterruptedException e) {
+				stop = true;
+			}
+			return false;
+		}
+
+		private boolean join(Thread t) {
+			try {
+				t.join(POLL_MILLIS);
+				return !t.isAlive();
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new CancelledException("sliding-window inference interrupted");
+			}
+		}
+
+		private void joinQuietly(Thread t) {
+			boolean interrupted = false;
+			while (t.isAlive()) {
+				try {
+					t.join();
+				} catch (InterruptedException e) {
+					interrupted = true;
+				}
+			}
+			if (interrupted)
+				Thread.currentThread().interrupt();
+		}
+	}
+}

@@ -1,0 +1,177 @@
+package org.volseg.tiling;
+
+import java.util.Arrays;
+
+import org.volseg.InvalidParameterException;
+
+/**
+ * Where the sliding windows go over a volume of a given size, and how they are grouped into
+ * predictor batches. Immutable and thread-safe.
+ *
+ * <p>Placement follows MONAI's {@code sliding_window_inference} ({@code _get_scan_interval} and
+ * {@code dense_patch_slices}), axis by axis:</p>
+ * <ol>
+ * <li>An axis shorter than the window is padded to the window's size, symmetrically: with
+ * {@code d = roi - size}, {@code floor(d / 2)} voxels before and {@code d - floor(d / 2)} after (so
+ * an odd padding puts the extra voxel at the end, as MONAI's {@code F.pad} call does). Everything
+ * below is in these padded coordinates; the stitcher crops the padding off.</li>
+ * <li>Scan interval: the window size where it equals the padded size, otherwise
+ * {@code floor(roi * (1 - overlap))}, at least 1 (computed as MONAI does, in double precision).</li>
+ * <li>Window starts {@code 0, interval, 2 interval, ...} up to and including the first whose window
+ * reaches the end; that last one is moved back to be flush with the end ({@code size - roi}).</li>
+ * </ol>
+ *
+ * <p>Windows are all combinations of the per-axis starts, ordered slab by slab along z: window
+ * index {@code i = ix + nx * (iy + ny * iz)} (x fastest, z slowest). MONAI enumerates the same
+ * positions with the first array axis slowest; the order only changes which windows share a batch
+ * and the order of floating-point sums, not the result. Batches are consecutive runs of
+ * {@code batch} windows in this order; the last may be shorter.</p>
+ */
+public final class TilePlan {
+
+	private final long[] imageSize;
+	private final long[] paddedSize;
+	private final long[] padBefore;
+	private final int[] roi;
+	private final int[] scanInterval;
+	private final long[][] starts;
+	private final int windowCount;
+	private final int batch;
+
+	private TilePlan(long[] imageSize, int[] roi, double overlap, int batch) {
+		this.imageSize = imageSize.clone();
+		this.roi = roi.clone();
+		this.batch = batch;
+		paddedSize = new long[3];
+		padBefore = new long[3];
+		scanInterval = new int[3];
+		starts = new long[3][];
+		long count = 1;
+		for (int d = 0; d < 3; d++) {
+			paddedSize[d] = Math.max(imageSize[d], roi[d]);
+			padBefore[d] = (paddedSize[d] - imageSize[d]) / 2;
+			scanInterval[d] = scanInterval(paddedSize[d], roi[d], overlap);
+			starts[d] = axisStarts(paddedSize[d], roi[d], scanInterval[d]);
+			count *= starts[d].length;
+		}
+		if (count > Integer.MAX_VALUE - 8)
+			throw InvalidParameterException.of("overlap", overlap,
+					"a smaller overlap or a larger roi: " + count + " windows are too many");
+		windowCount = (int) count;
+	}
+
+	/**
+	 * @param imageSize (x, y, z) of the volume, each at least 1
+	 * @param settings window size, overlap and batch size are used
+	 */
+	public static TilePlan of(long[] imageSize, SlidingWindowSettings settings) {
+		if (imageSize == null || imageSize.length < 3 || Arrays.stream(imageSize).limit(3).anyMatch(s -> s < 1))
+			throw new IllegalArgumentException("image size must be (x, y, z), each at least 1, got "
+					+ Arrays.toString(imageSize));
+		return new TilePlan(Arrays.copyOf(imageSize, 3), settings.roi(), settings.overlap(), settings.batch());
+	}
+
+	/** MONAI's {@code _get_scan_interval} for one axis of the padded image. */
+	static int scanInterval(long paddedSize, int roi, double overlap) {
+		if (roi == paddedSize)
+			return roi;
+		int interval = (int) (roi * (1 - overlap));
+		return Math.max(interval, 1);
+	}
+
+	/** MONAI's {@code dense_patch_slices} for one axis: window starts, the last flush with the end. */
+	static long[] axisStarts(long size, int roi, int interval) {
+		long num = (size + interval - 1) / interval;
+		long n = 1;
+		for (long d = 0; d < num; d++)
+			if (d * interval + roi >= size) {
+				n = d + 1;
+				break;
+			}
+		long[] s = new long[Math.toIntExact(n)];
+		for (int i = 0; i < n; i++) {
+			long start = (long) i * interval;
+			s[i] = start - Math.max(start + roi - size, 0);
+		}
+		return s;
+	}
+
+	/** The volume's size (x, y, z), before padding; a copy. */
+	public long[] imageSize() {
+		return imageSize.clone();
+	}
+
+	/** Size (x, y, z) after padding: {@code max(imageSize, roi)} per axis; a copy. */
+	public long[] paddedSize() {
+		return paddedSize.clone();
+	}
+
+	/** Voxels of padding before the volume's first voxel, per axis; a copy. */
+	public long[] padBefore() {
+		return padBefore.clone();
+	}
+
+	/** Window size (x, y, z); a copy. */
+	public int[] roi() {
+		return roi.clone();
+	}
+
+	/** Scan interval (x, y, z); a copy. */
+	public int[] scanInterval() {
+		return scanInterval.clone();
+	}
+
+	/** Window start positions along one axis, ascending, in padded coordinates; a copy. */
+	public long[] axisStarts(int axis) {
+		return starts[axis].clone();
+	}
+
+	/** Windows along (x, y, z). */
+	public int[] windowGrid() {
+		return new int[] { starts[0].length, starts[1].length, starts[2].length };
+	}
+
+	public int windowCount() {
+		return windowCount;
+	}
+
+	/** First voxel of window {@code i} along {@code axis}, in padded coordinates. */
+	public long windowStart(int i, int axis) {
+		int nx = starts[0].length, ny = starts[1].length;
+		int index = axis == 0 ? i % nx : axis == 1 ? (i / nx) % ny : i / (nx * ny);
+		return starts[axis][index];
+	}
+
+	/** First voxel (x, y, z) of window {@code i}, in padded coordinates. */
+	public long[] windowStart(int i) {
+		if (i < 0 || i >= windowCount)
+			throw new IndexOutOfBoundsException("window " + i + " of " + windowCount);
+		return new long[] { windowStart(i, 0), windowStart(i, 1), windowStart(i, 2) };
+	}
+
+	/** Windows per batch (the last batch may hold fewer). */
+	public int batchSize() {
+		return batch;
+	}
+
+	public int batchCount() {
+		return (int) ((windowCount + (long) batch - 1) / batch);
+	}
+
+	/** Index of the first window of batch {@code b}. */
+	public int batchStart(int b) {
+		return (int) Math.min((long) b * batch, windowCount);
+	}
+
+	/** One past the index of the last window of batch {@code b}. */
+	public int batchEnd(int b) {
+		return (int) Math.min((long) (b + 1) * batch, windowCount);
+	}
+
+	@Override
+	public String toString() {
+		return "TilePlan(image " + Arrays.toString(imageSize) + ", padded " + Arrays.toString(paddedSize) + ", roi "
+				+ Arrays.toString(roi) + ", interval " + Arrays.toString(scanInterval) + ", windows "
+				+ Arrays.toString(windowGrid()) + " = " + windowCount + ", batches " + batchCount() + ")";
+	}
+}

@@ -1,0 +1,311 @@
+package org.volseg.tiling;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.volseg.tiling.TilingTestSupport.get;
+import static org.volseg.tiling.TilingTestSupport.maxDifference;
+import static org.volseg.tiling.TilingTestSupport.randomVolume;
+import static org.volseg.tiling.TilingTestSupport.reference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import net.imglib2.Cursor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+import org.junit.jupiter.api.Test;
+import org.volseg.VolSegException;
+import org.volseg.volume.Volume;
+
+class SlidingWindowInferenceTest {
+
+	private static final long[][] SHAPES = { { 13, 7, 9 }, { 1, 5, 3 }, { 21, 16, 11 } };
+	private static final int[][] ROIS = { { 8, 8, 8 }, { 4, 6, 5 }, { 24, 20, 16 } }; // the last is larger than every shape
+	private static final double[] OVERLAPS = { 0, 0.25, 0.5, 0.75 };
+	private static final Padding[] PADDINGS = { Padding.constant(0), Padding.constant(-3.5), Padding.edge(),
+			Padding.reflect() };
+
+	private static List<SlidingWindowSettings> allSettings(int[] roi) {
+		List<SlidingWindowSettings> all = new ArrayList<>();
+		for (double overlap : OVERLAPS)
+			for (BlendMode blend : BlendMode.values())
+				for (Padding pad : PADDINGS)
+					all.add(SlidingWindowSettings.builder(roi).overlap(overlap).blend(blend).padding(pad)
+							.batch(1 + all.size() % 3).build());
+		return all;
+	}
+
+	/** Identity and x + 1 come back exactly (to float32 rounding) whatever the blend, overlap and padding. */
+	@Test
+	void identityAndShiftComeBackExactly() {
+		for (long[] shape : SHAPES)
+			for (int[] roi : ROIS)
+				for (SlidingWindowSettings s : allSettings(roi)) {
+					Volume in = randomVolume(shape[0] * 31 + roi[0], shape);
+					for (float add : new float[] { 0, 1 }) {
+						Volume out = new SlidingWindowInference(s).run(in, FakePredictors.shift(1, add), SlabFinalizers.raw());
+						// one channel: a 3D output
+						assertArrayEquals(shape, out.dimensions());
+						assertSame(in.geometry(), out.geometry());
+						Cursor<FloatType> a = Views.flatIterable(in.voxels()).cursor();
+						Cursor<FloatType> b = Views.flatIterable(out.voxels()).cursor();
+						while (a.hasNext()) {
+							float expected = a.next().get() + add;
+							float actual = b.next().get();
+							// float32 sums over up to 64 overlapping windows: a few units in the last place
+							assertEquals(expected, actual, 1e-5 * Math.max(1, Math.abs(expected)), s::toString);
+						}
+					}
+				}
+	}
+
+	@Test
+	void identityWithSeveralChannels() {
+		Volume in = randomVolume(7, 10, 9, 12, 2);
+		SlidingWindowSettings s = SlidingWindowSettings.builder(6, 4, 5).overlap(0.5).blend(BlendMode.GAUSSIAN).batch(2).build();
+		Volume out = new SlidingWindowInference(s).run(in, FakePredictors.identity(2), SlabFinalizers.raw());
+		assertTrue(maxDifference(in.voxels(), out.voxels()) < 1e-5);
+	}
+
+	@Test
+	void constantPerClassGivesTheConstantsAndTheirActivations() {
+		float[] logits = { 0.5f, 2f, -1f, 2f }; // a tie between classes 1 and 3: argmax takes the first
+		SlidingWindowSettings s = SlidingWindowSettings.builder(5, 5, 5).overlap(0.5).blend(BlendMode.GAUSSIAN).build();
+		Volume in = randomVolume(3, 9, 7, 8);
+		PatchPredictor p = FakePredictors.constantPerClass(logits);
+		SlidingWindowInference inference = new SlidingWindowInference(s);
+		Volume raw = inference.run(in, p, SlabFinalizers.raw());
+		Volume soft = inference.run(in, p, SlabFinalizers.softmax());
+		Volume sig = inference.run(in, p, SlabFinalizers.sigmoid());
+		Volume labels = inference.run(in, p, SlabFinalizers.argmax());
+		Volume mask = inference.run(in, p, SlabFinalizers.threshold(0.5f));
+		Volume sigMask = inference.run(in, p, SlabFinalizers.sigmoidThreshold(0.7f));
+		double sum = 0;
+		for (float l : logits)
+			sum += Math.exp(l);
+		assertEquals(3, labels.voxels().numDimensions());
+		for (long[] pos : new long[][] { { 0, 0, 0 }, { 8, 6, 7 }, { 4, 3, 2 } }) {
+			assertEquals(1, get(labels.voxels(), pos), 0f);
+			for (int c = 0; c < logits.length; c++) {
+				long[] p4 = { pos[0], pos[1], pos[2], c };
+				assertEquals(logits[c], get(raw.voxels(), p4), 1e-6);
+				assertEquals(Math.exp(logits[c]) / sum, get(soft.voxels(), p4), 1e-6);
+				double sigmoid = 1 / (1 + Math.exp(-logits[c]));
+				assertEquals(sigmoid, get(sig.voxels(), p4), 1e-6);
+				assertEquals(logits[c] >= 0.5f ? 1 : 0, get(mask.voxels(), p4), 0f);
+				assertEquals(sigmoid >= 0.7 ? 1 : 0, get(sigMask.voxels(), p4), 0f);
+			}
+		}
+	}
+
+	/** The streaming stitcher, pipelined, equals the plain whole-volume accumulation, for every combination. */
+	@Test
+	void streamingEqualsWholeVolumeAccumulation() {
+		PatchPredictor p = FakePredictors.windowDependent();
+		SlabFinalizer[] finalizers = { SlabFinalizers.raw(), SlabFinalizers.softmax(), SlabFinalizers.argmax() };
+		int runs = 0;
+		for (long[] shape : SHAPES)
+			for (int[] roi : ROIS)
+				for (SlidingWindowSettings s : allSettings(roi)) {
+					Volume in = randomVolume(runs, shape);
+					SlabFinalizer f = finalizers[runs++ % finalizers.length];
+					Volume streamed = new SlidingWindowInference(s).run(in, p, f);
+					double diff = maxDifference(reference(in, p, s, f), streamed.voxels());
+					assertTrue(diff <= 1e-6, () -> s + " " + f + ": differs by " + diff);
+				}
+	}
+
+	/** The window-relative position seen at each voxel shows where MONAI puts windows and padding. */
+	@Test
+	void windowsArePlacedAsMonaiPlacesThem() {
+		// x: 5 < 8, padded 1 before (and 2 after); y: 4 < 8, padded 2 and 2; z: 9, windows at 0 and 1
+		Volume in = randomVolume(1, 5, 4, 9);
+		SlidingWindowSettings s = SlidingWindowSettings.builder(8, 8, 8).overlap(0).build();
+		Volume out = new SlidingWindowInference(s).run(in, FakePredictors.positionInWindow(), SlabFinalizers.raw());
+		for (int x = 0; x < 5; x++)
+			for (int y = 0; y < 4; y++)
+				for (int z = 0; z < 9; z++) {
+					assertEquals(x + 1, get(out.voxels(), x, y, z, 0), 1e-6);
+					assertEquals(y + 2, get(out.voxels(), x, y, z, 1), 1e-6);
+					// z = 0 only in the first window, z = 8 only in the second, others in both (constant blend)
+					double expected = z == 0 ? 0 : z == 8 ? 7 : ((z) + (z - 1)) / 2.0;
+					assertEquals(expected, get(out.voxels(), x, y, z, 2), 1e-6);
+				}
+	}
+
+	@Test
+	void gaussianBlendWeighsByDistanceFromTheWindowCentre() {
+		// z 9 with window 8 at 0 and 1: voxel z sits at z in window 0 and z - 1 in window 1
+		Volume in = randomVolume(1, 8, 8, 9);
+		SlidingWindowSettings s = SlidingWindowSettings.builder(8, 8, 8).overlap(0).blend(BlendMode.GAUSSIAN).build();
+		Volume out = new SlidingWindowInference(s).run(in, FakePredictors.positionInWindow(), SlabFinalizers.raw());
+		ImportanceMap m = ImportanceMap.of(s);
+		int z = 3;
+		double w0 = m.weight(2, 5, z), w1 = m.weight(2, 5, z - 1);
+		assertEquals((w0 * z + w1 * (z - 1)) / (w0 + w1), get(out.voxels(), 2, 5, z, 2), 1e-5);
+	}
+
+	@Test
+	void reportsProgressInOrderAndStitchesWhileThePredictorRuns() throws Exception {
+		Volume in = randomVolume(2, 20, 20, 30);
+		SlidingWindowSettings s = SlidingWindowSettings.builder(8, 8, 8).overlap(0.5).batch(4).build();
+		List<SlidingWindowProgress> reports = new CopyOnWriteArrayList<>();
+		List<CountDownLatch> stitched = new ArrayList<>();
+		TilePlan plan = TilePlan.of(in.dimensions(), s);
+		for (int b = 0; b < plan.batchCount(); b++)
+			stitched.add(new CountDownLatch(1));
+		AtomicInteger call = new AtomicInteger();
+		List<Boolean> overlapped = new CopyOnWriteArrayList<>();
+		PatchPredictor identity = FakePredictors.identity(1);
+		PatchPredictor waiting = new PatchPredictor() {
+			@Override
+			public int inputChannels() {
+				return 1;
+			}
+
+			@Override
+			public int outputChannels() {
+				return 1;
+			}
+
+			@Override
+			public float[] predict(float[] patches, int batch, int[] size) {
+				int b = call.getAndIncrement();
+				if (b > 0)
+					try { // batch b - 1 gets stitched while this call is still running
+						overlapped.add(stitched.get(b - 1).await(20, TimeUnit.SECONDS));
+					} catch (InterruptedException e) {
+						throw new IllegalStateException(e);
+					}
+				return identity.predict(patches, batch, size);
+			}
+		};
+		SlidingWindowListener listener = p -> {
+			reports.add(p);
+			stitched.get((int) ((p.windowsDone() - 1) / s.batch())).countDown();
+		};
+		InferenceStats stats = new SlidingWindowInference(s, listener, () -> false).run(in, waiting,
+				List.of(new StitchOutput(SlabFinalizers.raw(), slab -> {
+				})));
+		assertEquals(plan.batchCount() - 1, overlapped.size());
+		assertFalse(overlapped.contains(false));
+		assertEquals(plan.batchCount(), reports.size());
+		for (int i = 0; i < reports.size(); i++) {
+			assertEquals(plan.batchEnd(i), reports.get(i).windowsDone());
+			assertEquals(plan.windowCount(), reports.get(i).windowsTotal());
+		}
+		assertEquals(1.0, reports.get(reports.size() - 1).fraction());
+		assertEquals(0.0, reports.get(reports.size() - 1).etaSeconds());
+		assertEquals(plan.windowCount(), stats.windows());
+		assertEquals(plan.batchCount(), stats.batches());
+		assertTrue(stats.totalNanos() >= stats.predictorNanos());
+	}
+
+	@Test
+	void cancellationStopsBetweenBatches() {
+		Volume in = randomVolume(2, 16, 16, 40);
+		SlidingWindowSettings s = SlidingWindowSettings.builder(8, 8, 8).overlap(0.5).batch(2).build();
+		AtomicInteger calls = new AtomicInteger();
+		PatchPredictor identity = FakePredictors.identity(1);
+		PatchPredictor counting = new PatchPredictor() {
+			@Override
+			public int inputChannels() {
+				return 1;
+			}
+
+			@Override
+			public int outputChannels() {
+				return 1;
+			}
+
+			@Override
+			public float[] predict(float[] patches, int batch, int[] size) {
+				calls.incrementAndGet();
+				return identity.predict(patches, batch, size);
+			}
+		};
+		List<Long> planes = new CopyOnWriteArrayList<>();
+		SlidingWindowInference inference = new SlidingWindowInference(s, SlidingWindowListener.none(),
+				() -> calls.get() >= 3);
+		CancelledException e = assertThrows(CancelledException.class, () -> inference.run(in, counting,
+				List.of(new StitchOutput(SlabFinalizers.raw(), slab -> planes.add(slab.dimension(2))))));
+		assertTrue(e.getMessage().contains("cancelled after 6 of"), e.getMessage());
+		assertEquals(3, calls.get());
+		int received = planes.size();
+		assertTrue(planes.stream().mapToLong(Long::longValue).sum() < 40);
+		assertEquals(received, planes.size()); // the threads have stopped: nothing arrives after run ends
+		assertTrue(e instanceof VolSegException);
+	}
+
+	@Test
+	void failuresOfThePredictorAndTheConsumerReachTheCaller() {
+		Volume in = randomVolume(2, 12, 12, 30);
+		SlidingWindowSettings s = SlidingWindowSettings.builder(8, 8, 8).overlap(0.5).build();
+		PatchPredictor identity = FakePredictors.identity(1);
+		PatchPredictor wrongSize = new PatchPredictor() {
+			@Override
+			public int inputChannels() {
+				return 1;
+			}
+
+			@Override
+			public int outputChannels() {
+				return 2;
+			}
+
+			@Override
+			public float[] predict(float[] patches, int batch, int[] size) {
+				return identity.predict(patches, batch, size);
+			}
+		};
+		VolSegException e = assertThrows(VolSegException.class,
+				() -> new SlidingWindowInference(s).run(in, wrongSize, SlabFinalizers.raw()));
+		assertTrue(e.getMessage().contains("returned 512 values for 1 patch(es) of 8x8x8, expected 1024"), e.getMessage());
+
+		IllegalStateException broken = new IllegalStateException("disk full");
+		IllegalStateException thrown = assertThrows(IllegalStateException.class,
+				() -> new SlidingWindowInference(s).run(in, identity, List.of(new StitchOutput(SlabFinalizers.raw(), slab -> {
+					throw broken;
+				}))));
+		assertSame(broken, thrown);
+
+		VolSegException channels = assertThrows(VolSegException.class,
+				() -> new SlidingWindowInference(s).run(randomVolume(1, 12, 12, 30, 2), identity, SlabFinalizers.raw()));
+		assertEquals("the model expects 1 input channel(s) but the volume has 2", channels.getMessage());
+	}
+
+	@Test
+	void slabsArriveInOrderAndCoverTheVolumeOnce() {
+		Volume in = randomVolume(5, 9, 10, 50);
+		SlidingWindowSettings s = SlidingWindowSettings.builder(6, 6, 7).overlap(0.25).batch(3).build();
+		List<long[]> zRanges = new ArrayList<>();
+		List<RandomAccessibleInterval<FloatType>> labelSlabs = new ArrayList<>();
+		new SlidingWindowInference(s).run(in, FakePredictors.windowDependent(),
+				List.of(new StitchOutput(SlabFinalizers.raw(), slab -> zRanges.add(new long[] { slab.min(2), slab.max(2) })),
+						new StitchOutput(SlabFinalizers.argmax(), labelSlabs::add)));
+		long next = 0;
+		for (long[] r : zRanges) {
+			assertEquals(next, r[0]);
+			next = r[1] + 1;
+		}
+		assertEquals(50, next);
+		assertTrue(zRanges.size() > 1);
+		for (RandomAccessibleInterval<FloatType> slab : labelSlabs) {
+			assertEquals(3, slab.numDimensions());
+			assertEquals(9, slab.dimension(0));
+			assertEquals(10, slab.dimension(1));
+		}
+		assertNotEquals(0, labelSlabs.size());
+	}
+}

@@ -1,0 +1,142 @@
+package org.volseg.tiling;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class TilePlanTest {
+
+	private static TilePlan plan(long[] size, int[] roi, double overlap, int batch) {
+		return TilePlan.of(size, SlidingWindowSettings.builder(roi).overlap(overlap).batch(batch).build());
+	}
+
+	/** The parity fixture's setting: 45x70x38, roi 32, overlap 0.5, batch 2 (positions worked out by hand). */
+	@Test
+	void fixturePositionsWorkedOutByHand() {
+		TilePlan p = plan(new long[] { 45, 70, 38 }, new int[] { 32, 32, 32 }, 0.5, 2);
+		assertArrayEquals(new int[] { 16, 16, 16 }, p.scanInterval());
+		// x: 0 (0+32 < 45), 16 -> 48 >= 45, moved back to 13
+		assertArrayEquals(new long[] { 0, 13 }, p.axisStarts(0));
+		// y: 0, 16, 32, 48 -> 80 >= 70, moved back to 38
+		assertArrayEquals(new long[] { 0, 16, 32, 38 }, p.axisStarts(1));
+		assertArrayEquals(new long[] { 0, 6 }, p.axisStarts(2));
+		assertEquals(16, p.windowCount());
+		assertEquals(8, p.batchCount());
+		assertArrayEquals(new long[] { 0, 0, 0 }, p.padBefore());
+		// slab by slab along z, x fastest
+		assertArrayEquals(new long[] { 0, 0, 0 }, p.windowStart(0));
+		assertArrayEquals(new long[] { 13, 0, 0 }, p.windowStart(1));
+		assertArrayEquals(new long[] { 0, 16, 0 }, p.windowStart(2));
+		assertArrayEquals(new long[] { 13, 38, 0 }, p.windowStart(7));
+		assertArrayEquals(new long[] { 0, 0, 6 }, p.windowStart(8));
+		assertArrayEquals(new long[] { 13, 38, 6 }, p.windowStart(15));
+	}
+
+	@Test
+	void smallerThanRoiIsPaddedWithTheExtraVoxelAtTheEnd() {
+		TilePlan p = plan(new long[] { 5, 4, 40 }, new int[] { 8, 8, 8 }, 0.25, 1);
+		assertArrayEquals(new long[] { 8, 8, 40 }, p.paddedSize());
+		// MONAI: diff 3 -> 1 before, 2 after; diff 4 -> 2 and 2
+		assertArrayEquals(new long[] { 1, 2, 0 }, p.padBefore());
+		// an axis as long as the window: one window, interval = roi
+		assertArrayEquals(new int[] { 8, 8, 6 }, p.scanInterval());
+		assertArrayEquals(new long[] { 0 }, p.axisStarts(0));
+		assertArrayEquals(new long[] { 0, 6, 12, 18, 24, 30, 32 }, p.axisStarts(2));
+	}
+
+	@Test
+	void intervalIsFloorOfRoiTimesOneMinusOverlapAtLeastOne() {
+		assertEquals(2, TilePlan.scanInterval(100, 10, 0.75)); // 2.5
+		assertEquals(3, TilePlan.scanInterval(100, 10, 0.7)); // 3.0000000000000004
+		assertEquals(1, TilePlan.scanInterval(100, 3, 0.75)); // 0.75 -> 1
+		assertEquals(48, TilePlan.scanInterval(512, 96, 0.5));
+		assertEquals(96, TilePlan.scanInterval(512, 96, 0));
+		assertEquals(72, TilePlan.scanInterval(512, 96, 0.25));
+		assertEquals(24, TilePlan.scanInterval(512, 96, 0.75));
+		assertEquals(96, TilePlan.scanInterval(96, 96, 0.5)); // roi == size: one window
+	}
+
+	/** MONAI's placement rule written independently: step until a window reaches the end, then clamp it. */
+	private static long[] expectedStarts(long size, int roi, double overlap) {
+		long padded = Math.max(size, roi);
+		int interval = roi == padded ? roi : Math.max(1, (int) Math.floor(roi * (1 - overlap)));
+		List<Long> starts = new ArrayList<>();
+		for (long s = 0;; s += interval) {
+			if (s + roi >= padded) {
+				starts.add(padded - roi);
+				break;
+			}
+			starts.add(s);
+		}
+		return starts.stream().mapToLong(Long::longValue).toArray();
+	}
+
+	@Test
+	void positionsMatchMonaisRuleForManyShapes() {
+		long[][] sizes = { { 1, 1, 1 }, { 13, 7, 9 }, { 96, 96, 96 }, { 97, 95, 200 }, { 130, 61, 77 },
+				{ 33, 64, 17 }, { 100, 3, 61 } };
+		int[][] rois = { { 8, 8, 8 }, { 32, 16, 8 }, { 96, 96, 96 }, { 5, 7, 3 } };
+		for (long[] size : sizes)
+			for (int[] roi : rois)
+				for (double overlap : new double[] { 0, 0.25, 0.5, 0.75, 0.9 }) {
+					TilePlan p = plan(size, roi, overlap, 3);
+					int expectedCount = 1;
+					for (int d = 0; d < 3; d++) {
+						long[] e = expectedStarts(size[d], roi[d], overlap);
+						assertArrayEquals(e, p.axisStarts(d), () -> "size " + size[0] + "," + size[1] + "," + size[2]
+								+ " roi " + roi[0] + "," + roi[1] + "," + roi[2] + " overlap " + overlap);
+						expectedCount *= e.length;
+					}
+					assertEquals(expectedCount, p.windowCount());
+					checkOrderAndCoverage(p);
+				}
+	}
+
+	/** z start never decreases; every window lies in the padded volume; every padded voxel is covered. */
+	private static void checkOrderAndCoverage(TilePlan p) {
+		long[] padded = p.paddedSize();
+		int[] roi = p.roi();
+		long previousZ = 0;
+		for (int d = 0; d < 3; d++) {
+			boolean[] covered = new boolean[(int) padded[d]];
+			for (long s : p.axisStarts(d)) {
+				assertTrue(s >= 0 && s + roi[d] <= padded[d]);
+				for (int i = 0; i < roi[d]; i++)
+					covered[(int) s + i] = true;
+			}
+			for (boolean c : covered)
+				assertTrue(c);
+		}
+		int seen = 0;
+		for (int w = 0; w < p.windowCount(); w++) {
+			long[] s = p.windowStart(w);
+			assertTrue(s[2] >= previousZ);
+			previousZ = s[2];
+			seen++;
+		}
+		assertEquals(p.windowCount(), seen);
+		int inBatches = 0;
+		for (int b = 0; b < p.batchCount(); b++) {
+			assertEquals(inBatches, p.batchStart(b));
+			int n = p.batchEnd(b) - p.batchStart(b);
+			assertTrue(n >= 1 && n <= p.batchSize());
+			inBatches += n;
+		}
+		assertEquals(p.windowCount(), inBatches);
+	}
+
+	@Test
+	void benchmarkShape() {
+		TilePlan p = plan(new long[] { 512, 512, 400 }, new int[] { 96, 96, 96 }, 0.5, 4);
+		// x, y: 0..432 by 48, then 416 (= 512 - 96); z: 0..288 by 48, then 304
+		assertArrayEquals(new long[] { 0, 48, 96, 144, 192, 240, 288, 336, 384, 416 }, p.axisStarts(0));
+		assertArrayEquals(new long[] { 0, 48, 96, 144, 192, 240, 288, 304 }, p.axisStarts(2));
+		assertEquals(800, p.windowCount());
+		assertEquals(200, p.batchCount());
+	}
+}
