@@ -1,0 +1,152 @@
+package org.volseg.volume;
+
+import java.util.stream.IntStream;
+
+import org.volseg.InvalidParameterException;
+
+import net.imglib2.RandomAccess;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+/**
+ * Resampling of a volume onto another voxel grid: trilinear interpolation for intensities,
+ * nearest neighbour for label maps. The channel axis of a 4D volume is carried along unchanged
+ * (each channel is resampled on its own).
+ *
+ * <p>Sampling positions are voxel centres. A target voxel whose centre falls outside the source
+ * grid by at most half a voxel (that is, still inside the source's field of view) takes the value
+ * at the nearest point of the source grid (edge clamping); a target voxel farther out gets the fill
+ * value. Nearest neighbour rounds halves up ({@code floor(p + 0.5)}).</p>
+ *
+ * <p>Results are newly allocated images (see {@link Volume#allocateFloats}); the source is only
+ * read. Work is split over z slices with a parallel stream. Thread-safe as long as nobody writes the
+ * source meanwhile.</p>
+ */
+public final class Resample {
+
+	/** How a value between voxel centres is computed. */
+	public enum Interpolation {
+		/** Trilinear, for intensities and probabilities. */
+		LINEAR,
+		/** Nearest voxel, for label maps: never creates a label that is not in the source. */
+		NEAREST
+	}
+
+	private Resample() {}
+
+	/**
+	 * Resamples onto a target spacing keeping the world extent. Along each axis the new size is
+	 * {@code n' = max(1, round(n * s / s'))}; the new grid's field of view ({@code n' * s'} mm) is
+	 * centred on the old one ({@code n * s} mm), so when {@code n * s / s'} is an integer the outer
+	 * voxel faces coincide exactly. Axis directions (and any shear) are kept; only the column lengths
+	 * of the affine change, and its origin moves to the new first voxel centre: along axis d, the
+	 * new voxel 0 sits at old voxel coordinate {@code ((n*s - n'*s') / 2 + s'/2) / s - 1/2}.
+	 *
+	 * @param spacingMm the new spacing (x, y, z) in mm, each finite and positive
+	 */
+	public static Volume toSpacing(Volume volume, double[] spacingMm, Interpolation interpolation) {
+		if (spacingMm == null || spacingMm.length != 3)
+			throw InvalidParameterException.of("spacing", spacingMm == null ? null : java.util.Arrays.toString(spacingMm),
+					"three spacings (x, y, z) in mm");
+		double[] old = volume.geometry().spacing();
+		long[] dims = volume.dimensions();
+		long[] newDims = new long[3];
+		double[][] map = new double[4][4];
+		map[3][3] = 1;
+		for (int d = 0; d < 3; d++) {
+			double s = spacingMm[d];
+			if (!(s > 0) || !Double.isFinite(s))
+				throw InvalidParameterException.of("spacing", java.util.Arrays.toString(spacingMm), "finite positive spacings in mm");
+			newDims[d] = Math.max(1, Math.round(dims[d] * old[d] / s));
+			map[d][d] = s / old[d];
+			map[d][3] = ((dims[d] * old[d] - newDims[d] * s) / 2 + s / 2) / old[d] - 0.5;
+		}
+		return onto(volume, newDims, volume.geometry().compose(map), interpolation, 0f);
+	}
+
+	/**
+	 * Resamples onto an arbitrary grid: target voxel v gets the source value at world position
+	 * {@code targetGeometry.voxelToWorld(v)}. This is the general primitive, for example to put a
+	 * label map computed on a preprocessed grid back onto the input scan's grid (nearest).
+	 *
+	 * @param targetDims (x, y, z) of the new grid; channels come from the source
+	 * @param fill the value of target voxels outside the source's field of view
+	 */
+	public static Volume onto(Volume volume, long[] targetDims, Geometry targetGeometry, Interpolation interpolation, float fill) {
+		long channels = volume.channels();
+		long[] dims = volume.voxels().numDimensions() == 4
+				? new long[] { targetDims[0], targetDims[1], targetDims[2], channels }
+				: new long[] { targetDims[0], targetDims[1], targetDims[2] };
+		Volume out = Volume.allocate(targetGeometry, dims);
+		// target voxel -> source voxel, as one affine
+		double[][] m = volume.geometry().inverse().compose(targetGeometry.affineLps()).affineLps();
+		long[] srcDims = volume.dimensions();
+		for (long c = 0; c < channels; c++) {
+			RandomAccessibleInterval<FloatType> src = volume.channel(c);
+			RandomAccessibleInterval<FloatType> dst = out.channel(c);
+			IntStream.range(0, (int) targetDims[2]).parallel()
+					.forEach(z -> resampleSlice(src, srcDims, dst, targetDims, z, m, interpolation, fill));
+		}
+		return out;
+	}
+
+	private static void resampleSlice(RandomAccessibleInterval<FloatType> src, long[] srcDims,
+			RandomAccessibleInterval<FloatType> dst, long[] dims, int z, double[][] m, Interpolation interpolation, float fill) {
+		RandomAccess<FloatType> in = src.randomAccess();
+		RandomAccess<FloatType> outAccess = Views.hyperSlice(dst, 2, z).randomAccess();
+		double[] p = new double[3];
+		long[] pos = new long[3];
+		for (long y = 0; y < dims[1]; y++)
+			for (long x = 0; x < dims[0]; x++) {
+				for (int r = 0; r < 3; r++)
+					p[r] = m[r][0] * x + m[r][1] * y + m[r][2] * z + m[r][3];
+				float v = fill;
+				if (inside(p, srcDims)) {
+					for (int r = 0; r < 3; r++)
+						p[r] = Math.min(Math.max(p[r], 0), srcDims[r] - 1);
+					v = interpolation == Interpolation.NEAREST ? nearest(in, p, pos) : linear(in, p, pos, srcDims);
+				}
+				outAccess.setPosition(x, 0);
+				outAccess.setPosition(y, 1);
+				outAccess.get().set(v);
+			}
+	}
+
+	private static boolean inside(double[] p, long[] dims) {
+		for (int r = 0; r < 3; r++)
+			if (!(p[r] >= -0.5 && p[r] <= dims[r] - 0.5))
+				return false;
+		return true;
+	}
+
+	private static float nearest(RandomAccess<FloatType> in, double[] p, long[] pos) {
+		for (int r = 0; r < 3; r++)
+			pos[r] = (long) Math.floor(p[r] + 0.5);
+		in.setPosition(pos);
+		return in.get().get();
+	}
+
+	private static float linear(RandomAccess<FloatType> in, double[] p, long[] pos, long[] dims) {
+		long x0 = (long) Math.floor(p[0]), y0 = (long) Math.floor(p[1]), z0 = (long) Math.floor(p[2]);
+		double fx = p[0] - x0, fy = p[1] - y0, fz = p[2] - z0;
+		long x1 = Math.min(x0 + 1, dims[0] - 1), y1 = Math.min(y0 + 1, dims[1] - 1), z1 = Math.min(z0 + 1, dims[2] - 1);
+		double c00 = lerp(at(in, pos, x0, y0, z0), at(in, pos, x1, y0, z0), fx);
+		double c10 = lerp(at(in, pos, x0, y1, z0), at(in, pos, x1, y1, z0), fx);
+		double c01 = lerp(at(in, pos, x0, y0, z1), at(in, pos, x1, y0, z1), fx);
+		double c11 = lerp(at(in, pos, x0, y1, z1), at(in, pos, x1, y1, z1), fx);
+		return (float) lerp(lerp(c00, c10, fy), lerp(c01, c11, fy), fz);
+	}
+
+	private static double lerp(double a, double b, double f) {
+		return f == 0 ? a : a + (b - a) * f;
+	}
+
+	private static float at(RandomAccess<FloatType> in, long[] pos, long x, long y, long z) {
+		pos[0] = x;
+		pos[1] = y;
+		pos[2] = z;
+		in.setPosition(pos);
+		return in.get().get();
+	}
+}
