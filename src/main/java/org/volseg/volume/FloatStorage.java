@@ -9,6 +9,7 @@ import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.cell.AbstractCellImg;
 import net.imglib2.img.cell.Cell;
+import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
@@ -22,8 +23,8 @@ public final class FloatStorage {
 
 	/**
 	 * The arrays holding an image's voxels, in flat iteration order (x fastest), if the image is a
-	 * float {@code ArrayImg} or a {@code CellImg} whose cells are whole xy planes (as
-	 * {@link Volume#allocateFloats} makes them); otherwise null. The arrays are the image's own
+	 * float {@code ArrayImg}, a float {@code PlanarImg} (as {@link Volume#allocateFloats} makes them:
+	 * one array per xy plane) or a {@code CellImg} whose cells are whole xy planes; otherwise null. The arrays are the image's own
 	 * storage: writing them writes the image.
 	 */
 	@SuppressWarnings("unchecked")
@@ -33,6 +34,17 @@ public final class FloatStorage {
 			if (data instanceof FloatArray)
 				return List.of(((FloatArray) data).getCurrentStorageArray());
 			return null;
+		}
+		if (image instanceof PlanarImg) {
+			PlanarImg<?, ?> planar = (PlanarImg<?, ?>) image;
+			List<float[]> arrays = new ArrayList<>(planar.numSlices());
+			for (int i = 0; i < planar.numSlices(); i++) {
+				Object data = planar.getPlane(i);
+				if (!(data instanceof FloatArray))
+					return null;
+				arrays.add(((FloatArray) data).getCurrentStorageArray());
+			}
+			return arrays;
 		}
 		if (image instanceof AbstractCellImg) {
 			AbstractCellImg<FloatType, ?, ?, ?> cellImg = (AbstractCellImg<FloatType, ?, ?, ?>) image;

@@ -20,12 +20,11 @@ import java.util.stream.Stream;
 
 import org.volseg.VolSegException;
 import org.volseg.VolumeFormatException;
+import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Volume;
 
 import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.img.array.ArrayImg;
-import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
@@ -271,15 +270,14 @@ public final class DicomFolderReader {
 	/** Writes whole slices into the volume's voxels; slices of different z may be written concurrently. */
 	private static final class VoxelWriter {
 		private final RandomAccessibleInterval<FloatType> voxels;
-		private final float[] array;
+		/** The voxels' own arrays in flat order (one per plane, or one for all), or null. */
+		private final List<float[]> arrays;
 		private final int width, height, depth, samples;
 
 		@SuppressWarnings("unchecked")
 		VoxelWriter(RandomAccessibleInterval<FloatType> voxels, int width, int height, int depth, int samples) {
 			this.voxels = voxels;
-			this.array = voxels instanceof ArrayImg
-					? ((ArrayImg<FloatType, FloatArray>) voxels).update(null).getCurrentStorageArray()
-					: null;
+			this.arrays = FloatStorage.arraysInFlatOrder(voxels);
 			this.width = width;
 			this.height = height;
 			this.depth = depth;
@@ -289,16 +287,18 @@ public final class DicomFolderReader {
 		/** @param plane values of slice z, samples of a pixel adjacent */
 		void write(int z, float[] plane) {
 			int pixels = width * height;
-			if (array != null) {
-				if (samples == 1) {
-					System.arraycopy(plane, 0, array, z * pixels, pixels);
-					return;
-				}
-				long channelStride = (long) pixels * depth;
+			if (arrays != null) {
+				// Every array holds a whole number of planes, so a plane never spans two arrays.
+				int planesPerArray = arrays.get(0).length / pixels;
 				for (int c = 0; c < samples; c++) {
-					int base = (int) (c * channelStride + (long) z * pixels);
-					for (int p = 0; p < pixels; p++)
-						array[base + p] = plane[p * samples + c];
+					long planeIndex = (long) c * depth + z;
+					float[] array = arrays.get((int) (planeIndex / planesPerArray));
+					int base = (int) (planeIndex % planesPerArray) * pixels;
+					if (samples == 1)
+						System.arraycopy(plane, 0, array, base, pixels);
+					else
+						for (int p = 0; p < pixels; p++)
+							array[base + p] = plane[p * samples + c];
 				}
 				return;
 			}
