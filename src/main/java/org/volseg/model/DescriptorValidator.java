@@ -135,6 +135,9 @@ public final class DescriptorValidator {
 		for (String a : axes)
 			if (t.indexOf(a) < 0)
 				p.add(path, "no axis \"" + a + "\" in the tensor's axes " + describe(t.axes()));
+		if (!axes.isEmpty() && !axes.containsAll(List.of("x", "y", "z")))
+			p.add(path, "VolSeg computes statistics over the whole volume: list x, y and z (and channel for "
+					+ "statistics over all channels together), got " + axes);
 	}
 
 	private static void checkReferences(List<TensorDescriptor> inputs, TensorDescriptor out, String path, Problems p) {
