@@ -67,7 +67,11 @@ public final class DescriptorValidator {
 			Axis a = t.axes().get(i);
 			switch (a.type()) {
 				case BATCH -> batch++;
-				case CHANNEL -> channel++;
+				case CHANNEL -> {
+					channel++;
+					if (a.channelNames().isEmpty())
+						p.add(path + ".axes[" + i + "].channel_names", "expected one name per channel, got none");
+				}
 				case SPACE -> {
 					if (!List.of("x", "y", "z").contains(a.id()))
 						p.expected(path + ".axes[" + i + "].id", "x, y or z for a space axis", a.id());

@@ -142,6 +142,25 @@ class EngineTest {
 	}
 
 	@Test
+	void installerWithEngineVerificationRefusesAContradictingPackage() throws Exception {
+		TestNetworks net = new TestNetworks(1, 2, 20);
+		Path pkg = net.export(tmp.resolve("conv"), 4, 4, 4, true, false);
+		Path models = tmp.resolve("models");
+		Path installed = org.volseg.model.ModelInstaller.install(pkg, models, false, Engine::verify);
+		try (Engine e = Engine.load(installed, EngineOptions.cpu())) {
+			float[] in = TestNetworks.randomInput(64, 2);
+			assertArrayEquals(net.reference(in, 1, 4, 4, 4), e.predict(in, 1, new int[] { 4, 4, 4 }), 1e-4f);
+		}
+		Path rdf = pkg.resolve("rdf.yaml");
+		Files.writeString(rdf, Files.readString(rdf).replace("[channel0]", "[a, b]").replace("name: conv3d", "name: other"));
+		assertThrows(ModelPackageException.class, () -> org.volseg.model.ModelInstaller.install(pkg, models, false,
+				Engine::verify));
+		try (var s = Files.list(models)) {
+			assertEquals(1, s.count(), "the refused package was not installed");
+		}
+	}
+
+	@Test
 	void corruptSavedModelIsAClearError() throws Exception {
 		TestNetworks net = new TestNetworks(1, 2, 17);
 		Path pkg = net.export(tmp.resolve("conv"), 4, 4, 4, true, false);
