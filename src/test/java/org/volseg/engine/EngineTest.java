@@ -99,7 +99,7 @@ class EngineTest {
 		TestNetworks net = new TestNetworks(1, 2, 14);
 		Path pkg = net.export(tmp.resolve("conv"), 4, 4, 4, true, false);
 		Path rdf = pkg.resolve("rdf.yaml");
-		Files.writeString(rdf, Files.readString(rdf).replace("- channel0", "- ct\n    - pet\n    - mr"));
+		Files.writeString(rdf, Files.readString(rdf).replace("[channel0]", "[ct, pet, mr]"));
 		try (ModelPackage p = ModelPackage.open(pkg)) {
 			ModelPackageException ex = assertThrows(ModelPackageException.class, () -> Engine.load(p, EngineOptions.cpu()));
 			assertEquals(List.of("inputs[0].axes[4]: declares 3 channels but the SavedModel's input \"input\" has 1 on "
