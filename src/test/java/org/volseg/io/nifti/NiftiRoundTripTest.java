@@ -255,4 +255,25 @@ class NiftiRoundTripTest {
 		assertFalse(Files.exists(dir.resolve("missing.nii")));
 		assertThrows(InvalidParameterException.class, () -> NiftiWriter.writeFloat32(v, dir.resolve("v.img")));
 	}
+
+	@Test
+	void multiMemberGzipReads() throws IOException {
+		Volume v = volume(valuesFor(NiftiDatatype.INT16, 6 * 5 * 4, 11), Geometry.identity(), 6, 5, 4);
+		Path plain = dir.resolve("plain.nii");
+		NiftiWriter.write(v, plain, NiftiWriter.Options.of(NiftiDatatype.INT16));
+		byte[] all = Files.readAllBytes(plain);
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		for (int[] part : new int[][] { { 0, 300 }, { 300, all.length } })
+			try (var z = new java.util.zip.GZIPOutputStream(out) {
+				@Override
+				public void close() throws IOException {
+					finish(); // end the member but keep the shared output open
+				}
+			}) {
+				z.write(all, part[0], part[1] - part[0]);
+			}
+		Path multi = dir.resolve("multi.nii.gz");
+		Files.write(multi, out.toByteArray());
+		assertSameVoxels(v.voxels(), NiftiReader.read(multi).volume().voxels());
+	}
 }
