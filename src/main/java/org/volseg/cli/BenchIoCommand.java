@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench-io", mixinStandardHelpOptions = true,
 		description = { "Benchmark NIfTI I/O: write and read a synthetic CT-like int16 volume (default 512x512x400) "
 				+ "as .nii.gz in a temporary folder and print MB/s of uncompressed voxel data.",
-				"Compare with gzip on the same file: run with --keep, then time 'gzip -dc FILE > /dev/null' and "
-						+ "'gzip -dc FILE | gzip -1 > /dev/null' (see docs/bench-io.md)." })
+				"Compare with gzip on the same file: run with --keep, then time 'gzip -dc FILE > /dev/null'; "
+						+ "decompress it once to RAW and time 'gzip -1 -c RAW > /dev/null' (see docs/bench-io.md)." })
 public final class BenchIoCommand implements Callable<Integer> {
 
 	@Spec

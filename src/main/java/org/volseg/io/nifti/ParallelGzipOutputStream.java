@@ -49,13 +49,13 @@ final class ParallelGzipOutputStream extends OutputStream {
 		this.level = level;
 		int n = Math.max(1, threads);
 		this.maxPending = 2 * n;
+		// gzip header: magic, deflate, no flags, no mtime, no extra flags, OS unknown
+		out.write(new byte[] { 0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff });
 		this.pool = Executors.newFixedThreadPool(n, r -> {
 			Thread t = new Thread(r, "volseg-gzip");
 			t.setDaemon(true);
 			return t;
 		});
-		// gzip header: magic, deflate, no flags, no mtime, no extra flags, OS unknown
-		out.write(new byte[] { 0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff });
 	}
 
 	@Override
