@@ -276,4 +276,27 @@ class NiftiRoundTripTest {
 		Files.write(multi, out.toByteArray());
 		assertSameVoxels(v.voxels(), NiftiReader.read(multi).volume().voxels());
 	}
+
+	@Test
+	void singularSformFallsBackToTheQformAnd5dBecomesChannels() throws IOException {
+		Geometry g = Geometry.ofLps(toFloat32(affine(new double[] { 0.8, 0.1, 0.3, -0.2 }, new double[] { 1.25, 1, 2 }, false, 0,
+				new double[] { -4, 5, 6 })));
+		Volume v = volume(valuesFor(NiftiDatatype.UINT8, 3 * 4 * 2 * 6, 2), g, 3, 4, 2, 6);
+		Path p = dir.resolve("s.nii");
+		NiftiWriter.write(v, p, NiftiWriter.Options.of(NiftiDatatype.UINT8));
+		byte[] b = Files.readAllBytes(p);
+		java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+		for (int k = 0; k < 12; k++)
+			h.putFloat(280 + 4 * k, 0); // sform all zero, sform_code still 1
+		// dims (3, 4, 2, 6) -> (3, 4, 2, 2, 3): dims 4..7 are flattened, in file order, into 6 channels
+		h.putShort(40, (short) 5);
+		h.putShort(48, (short) 2);
+		h.putShort(50, (short) 3);
+		Files.write(p, b);
+		NiftiVolume back = NiftiReader.read(p);
+		assertEquals(NiftiAffines.Source.QFORM, back.affineSource());
+		assertTrue(back.volume().geometry().equalsWithin(g, 1e-5), back.volume().geometry() + " vs " + g);
+		assertArrayEquals(new long[] { 3, 4, 2, 6 }, back.volume().dimensions());
+		assertSameVoxels(v.voxels(), back.volume().voxels());
+	}
 }
