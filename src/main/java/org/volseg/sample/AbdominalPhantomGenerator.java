@@ -85,6 +85,8 @@ public final class AbdominalPhantomGenerator {
 		final double sxy, sz;
 		final double[] origin;
 		final byte[] tissue;
+		/** Inside the subcutaneous fat layer: where organs, muscles and bone may go. */
+		final boolean[] interior;
 
 		// body
 		final double scale, bx, by, a, b, bodyExponent, fat, zRef;
@@ -99,6 +101,7 @@ public final class AbdominalPhantomGenerator {
 			sz = uniform(2.5, 5.0);
 			origin = new double[] { -(nx - 1) / 2.0 * sxy, -(ny - 1) / 2.0 * sxy, -(nz - 1) / 2.0 * sz };
 			tissue = new byte[nx * ny * nz];
+			interior = new boolean[nx * ny * nz];
 
 			scale = uniform(0.9, 1.08);
 			bx = uniform(-8, 8);
@@ -174,41 +177,42 @@ public final class AbdominalPhantomGenerator {
 
 		/** Skin outline: subcutaneous fat shell, and inside it visceral fat with bowel loops and gas. */
 		void paintBody(SmoothNoise bowelField, SmoothNoise bowelDetail, double bowelThreshold, SmoothNoise gasField) {
+			double[] harmonic = new double[nx * ny]; // the outline's angular modulation, per column
+			for (int y = 0, c = 0; y < ny; y++)
+				for (int x = 0; x < nx; x++, c++) {
+					double theta = StrictMath.atan2(origin[1] + y * sxy - by, origin[0] + x * sxy - bx);
+					for (int k = 0; k < 3; k++)
+						harmonic[c] += bodyHarmonics[2 * k] * StrictMath.cos((k + 2) * theta + bodyHarmonics[2 * k + 1]);
+				}
 			int i = 0;
 			for (int z = 0; z < nz; z++) {
 				double wz = origin[2] + z * sz;
-				for (int y = 0; y < ny; y++) {
+				double swell = 1 + 0.04 * StrictMath.sin(wz / 55 + bodyPhaseZ);
+				for (int y = 0, c = 0; y < ny; y++) {
 					double wy = origin[1] + y * sxy;
-					for (int x = 0; x < nx; x++, i++) {
+					for (int x = 0; x < nx; x++, i++, c++) {
 						double wx = origin[0] + x * sxy;
-						double outer = bodyRadius(wx, wy, wz, 0);
-						if (outer > 1)
+						double scaleXY = swell + harmonic[c];
+						if (superellipse(wx - bx, wy - by, a * scaleXY, b * scaleXY) > 1)
 							continue;
-						if (bodyRadius(wx, wy, wz, fat) > 1)
+						if (superellipse(wx - bx, wy - by, a * scaleXY - fat, b * scaleXY - fat) > 1)
 							tissue[i] = SUBCUTANEOUS_FAT;
-						else if (bowelField.at(wx, wy, wz) + 0.4 * bowelDetail.at(wx, wy, wz) > bowelThreshold)
-							tissue[i] = gasField.at(wx, wy, wz) > 0.72 ? BOWEL_GAS : BOWEL;
-						else
-							tissue[i] = VISCERAL_FAT;
+						else {
+							interior[i] = true;
+							if (bowelField.at(wx, wy, wz) + 0.4 * bowelDetail.at(wx, wy, wz) > bowelThreshold)
+								tissue[i] = gasField.at(wx, wy, wz) > 0.72 ? BOWEL_GAS : BOWEL;
+							else
+								tissue[i] = VISCERAL_FAT;
+						}
 					}
 				}
 			}
 		}
 
-		/** Superellipse radius of the body outline shrunk by {@code inset} mm: at most 1 inside. */
-		double bodyRadius(double wx, double wy, double wz, double inset) {
-			double dx = wx - bx, dy = wy - by;
-			double theta = StrictMath.atan2(dy, dx);
-			double wobble = 1 + 0.04 * StrictMath.sin(wz / 55 + bodyPhaseZ);
-			for (int k = 0; k < 3; k++)
-				wobble += bodyHarmonics[2 * k] * StrictMath.cos((k + 2) * theta + bodyHarmonics[2 * k + 1]);
-			double ra = a * wobble - inset, rb = b * wobble - inset;
-			return StrictMath.pow(StrictMath.pow(Math.abs(dx / ra), bodyExponent) + StrictMath.pow(Math.abs(dy / rb), bodyExponent),
-					1 / bodyExponent);
-		}
-
-		boolean insideBodyWall(double wx, double wy, double wz) {
-			return bodyRadius(wx, wy, wz, fat) <= 1;
+		/** The body outline's superellipse norm of an offset (mm) for half-axes ra, rb: at most 1 inside. */
+		double superellipse(double dx, double dy, double ra, double rb) {
+			return StrictMath.pow(StrictMath.pow(Math.abs(dx / ra), bodyExponent)
+					+ StrictMath.pow(Math.abs(dy / rb), bodyExponent), 1 / bodyExponent);
 		}
 
 		/** Paraspinal muscles behind the spine and the psoas muscles beside it (growing downwards). */
@@ -221,11 +225,11 @@ public final class AbdominalPhantomGenerator {
 				double canalY = ys + vbRy + canalR + 1.5;
 				for (int side = -1; side <= 1; side += 2) {
 					double ex = (wx - (bx + side * mx)) / mrx, ey = (wy - (canalY + my)) / mry;
-					if (ex * ex + ey * ey <= 1 && insideBodyWall(wx, wy, wz))
+					if (ex * ex + ey * ey <= 1 && interior[i])
 						tissue[i] = MUSCLE;
 					double pr = (7 + 9 * Math.max(0, Math.min(1, (zRef + 40 - wz) / 120))) * scale;
 					double px = (wx - (bx + side * (vbRx + psoasGap))) / pr, py = (wy - ys) / (pr * 0.85);
-					if (px * px + py * py <= 1 && insideBodyWall(wx, wy, wz))
+					if (px * px + py * py <= 1 && interior[i])
 						tissue[i] = MUSCLE;
 				}
 			});
@@ -277,7 +281,7 @@ public final class AbdominalPhantomGenerator {
 					return;
 				boolean arch = r <= canalR + archT && wy >= canalY - canalR;
 				boolean spinous = Math.abs(dx) <= spinousHalfWidth && wy >= canalY && wy <= canalY + canalR + spinousLength
-						&& level < discT + 0.6 * (levelHeight - discT) && insideBodyWall(wx, wy, wz);
+						&& level < discT + 0.6 * (levelHeight - discT) && interior[i];
 				if (arch || spinous)
 					tissue[i] = CORTICAL_BONE;
 			});
@@ -293,8 +297,9 @@ public final class AbdominalPhantomGenerator {
 				for (int y = y0; y <= y1; y++)
 					for (int x = x0; x <= x1; x++) {
 						double wx = origin[0] + x * sxy, wy = origin[1] + y * sxy, wz = origin[2] + z * sz;
-						if (shape.contains(wx, wy, wz) && insideBodyWall(wx, wy, wz) && !excluded.test(wx, wy, wz))
-							tissue[x + nx * (y + ny * z)] = (byte) t;
+						int i = x + nx * (y + ny * z);
+						if (interior[i] && shape.contains(wx, wy, wz) && !excluded.test(wx, wy, wz))
+							tissue[i] = (byte) t;
 					}
 		}
 
