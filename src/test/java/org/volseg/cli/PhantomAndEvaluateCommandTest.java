@@ -51,6 +51,11 @@ class PhantomAndEvaluateCommandTest {
 		Result again = run("phantom", "--seed", "1", "--size", "64,64,32", "--out", dir.resolve("out").toString());
 		assertEquals(1, again.code);
 		assertTrue(again.err.contains("case000_image.nii.gz") && again.err.contains("--overwrite"), again.err);
+		Result replaced = run("phantom", "--seed", "41", "--size", "64,64,32", "--out", dir.resolve("out").toString(),
+				"--overwrite");
+		assertEquals(0, replaced.code, replaced.err);
+		assertArrayEquals(floats(AbdominalPhantomGenerator.ofSize(64, 64, 32).generate(41).labels()),
+				floats(VolumeIO.read(dir.resolve("out/case000_labels.nii.gz")).volume()));
 	}
 
 	@Test
@@ -82,6 +87,15 @@ class PhantomAndEvaluateCommandTest {
 		assertTrue(j.contains("\"dice\": 1, \"hd95_mm\": 0,"), "liver unchanged: " + j);
 		assertTrue(j.contains("{\"label\": 3, \"presence\": \"reference_only\", "), j);
 		assertTrue(j.contains("\"dice\": 0, \"hd95_mm\": null"), "spleen missing: " + j);
+
+		Result chosen = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--json",
+				"--labels", "2,9", "--percentile", "100");
+		assertEquals(0, chosen.code, chosen.err);
+		assertTrue(chosen.out.contains("\"hausdorff_percentile\": 100,") && chosen.out.contains("{\"label\": 9, \"presence\": \"neither\"")
+				&& !chosen.out.contains("{\"label\": 3,"), chosen.out);
+		Result badLabels = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--labels", "0");
+		assertEquals(1, badLabels.code);
+		assertTrue(badLabels.err.contains("--labels"), badLabels.err);
 
 		Phantom other = AbdominalPhantomGenerator.ofSize(64, 64, 32).generate(6); // another slice spacing
 		Path moved = dir.resolve("other.nii.gz");
