@@ -3,6 +3,7 @@ package org.volseg.sample;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.volume.Geometry;
@@ -139,7 +140,7 @@ public final class AbdominalPhantomGenerator {
 			double canalR = uniform(6.5, 8.5) * scale, archT = uniform(4.5, 6.5) * scale;
 			double spinousLength = uniform(18, 26) * scale, levelHeight = uniform(28, 34) * scale;
 			double discT = uniform(5, 8) * scale, levelPhase = uniform(0, levelHeight);
-			java.util.function.DoubleUnaryOperator spineY = z -> yv + lordosis * StrictMath.sin(z / 160 + lordosisPhase);
+			DoubleUnaryOperator spineY = z -> yv + lordosis * StrictMath.sin(z / 160 + lordosisPhase);
 
 			paintMuscles(vbRx, spineY, canalR, vbRy);
 
@@ -216,7 +217,7 @@ public final class AbdominalPhantomGenerator {
 		}
 
 		/** Paraspinal muscles behind the spine and the psoas muscles beside it (growing downwards). */
-		void paintMuscles(double vbRx, java.util.function.DoubleUnaryOperator spineY, double canalR, double vbRy) {
+		void paintMuscles(double vbRx, DoubleUnaryOperator spineY, double canalR, double vbRy) {
 			double mx = uniform(25, 35) * scale, my = uniform(8, 16) * scale;
 			double mrx = uniform(20, 26) * scale, mry = uniform(15, 20) * scale;
 			double psoasGap = uniform(8, 14) * scale;
@@ -236,7 +237,7 @@ public final class AbdominalPhantomGenerator {
 		}
 
 		/** Aorta (left of the midline) and inferior vena cava (right), in front of the vertebral bodies. */
-		void paintVessels(double vbRy, java.util.function.DoubleUnaryOperator spineY) {
+		void paintVessels(double vbRy, DoubleUnaryOperator spineY) {
 			double ar = uniform(9, 12) * scale, ax = bx + uniform(6, 14) * scale, aGap = uniform(1, 4);
 			double vrx = uniform(11, 15) * scale, vry = uniform(7, 10) * scale, vx = bx - uniform(16, 24) * scale;
 			forEachVoxel((i, wx, wy, wz) -> {
@@ -252,7 +253,7 @@ public final class AbdominalPhantomGenerator {
 		 * Vertebral bodies (cancellous bone in a cortical shell) separated by discs, the neural arch
 		 * around the canal and the spinous process, level by level.
 		 */
-		void paintSpine(double vbRx, double vbRy, java.util.function.DoubleUnaryOperator spineY, double canalR,
+		void paintSpine(double vbRx, double vbRy, DoubleUnaryOperator spineY, double canalR,
 				double archT, double spinousLength, double levelHeight, double discT, double levelPhase) {
 			double shell = 2.5;
 			double spinousHalfWidth = 3.5 * scale;
