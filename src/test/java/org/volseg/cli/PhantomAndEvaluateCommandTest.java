@@ -116,6 +116,21 @@ class PhantomAndEvaluateCommandTest {
 		assertTrue(r.err.contains(image.toString()) && r.err.contains("not a label"), r.err);
 	}
 
+	@Test
+	void evaluateNotesWhenAnIntegerScanLooksLikeManyClasses() throws Exception {
+		Volume scan = Volume.allocate(org.volseg.volume.Geometry.ofSpacing(1, 1, 2), 12, 10, 8);
+		int k = 0;
+		for (FloatType v : Views.flatIterable(scan.voxels()))
+			v.set(k++ % 80);
+		Path file = dir.resolve("mri_uint8.nii.gz");
+		NiftiWriter.writeLabels(scan, file);
+		Result r = run("evaluate", "--reference", file.toString(), "--prediction", file.toString());
+		assertEquals(0, r.code, r.err);
+		assertTrue(r.err.contains("79 classes found") && r.err.contains("--labels"), r.err);
+		Result quiet = run("evaluate", "--reference", file.toString(), "--prediction", file.toString(), "--labels", "1,2");
+		assertEquals("", quiet.err);
+	}
+
 	private static float[] floats(Volume v) {
 		float[] out = new float[(int) v.spatialVoxelCount()];
 		Cursor<FloatType> c = Views.flatIterable(v.voxels()).cursor();
