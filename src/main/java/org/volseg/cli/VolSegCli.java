@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
 				InfoCommand.class,
 				ConvertVolumeCommand.class,
 				BenchIoCommand.class,
+				EvaluateCommand.class,
+				PhantomCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 
