@@ -196,18 +196,9 @@ public final class DicomFolderReader {
 		if (f.rows() != first.rows || f.columns() != first.columns || f.samples() != first.samples)
 			throw new VolumeFormatException(path, "the file changed while it was read (its image size differs from its header scan)");
 		boolean invert = f.photometric().equals("MONOCHROME1");
-		double flip = f.storedMax() + f.storedMin();
-		double[] values = new double[f.valuesPerFrame()];
-		float[] plane = new float[f.valuesPerFrame()];
 		for (int z : zs) {
 			DicomSlice s = slices.get(z);
-			decoder.decodeFrame(s.frame, values);
-			double slope = s.slope, intercept = s.intercept;
-			for (int i = 0; i < values.length; i++) {
-				double v = invert ? flip - values[i] : values[i];
-				plane[i] = (float) (v * slope + intercept);
-			}
-			writer.write(z, plane);
+			writer.write(z, decoder, s.frame, s.slope, s.intercept, invert);
 		}
 	}
 
@@ -286,14 +277,16 @@ public final class DicomFolderReader {
 			this.samples = samples;
 		}
 
-		/** @param plane values of slice z, samples of a pixel adjacent */
-		void write(int z, float[] plane) {
+		/** Decodes a frame into slice z, rescaled (and inverted for MONOCHROME1). */
+		void write(int z, FrameDecoder decoder, int frame, double slope, double intercept, boolean invert) {
 			int pixels = width * height;
+			if (array != null && samples == 1) {
+				decoder.decodeFrameRescaled(frame, array, z * pixels, slope, intercept, invert);
+				return;
+			}
+			float[] plane = new float[pixels * samples];
+			decoder.decodeFrameRescaled(frame, plane, 0, slope, intercept, invert);
 			if (array != null) {
-				if (samples == 1) {
-					System.arraycopy(plane, 0, array, z * pixels, pixels);
-					return;
-				}
 				long channelStride = (long) pixels * depth;
 				for (int c = 0; c < samples; c++) {
 					int base = (int) (c * channelStride + (long) z * pixels);

@@ -52,7 +52,7 @@ public final class DicomParser {
 	 * unreadable files.
 	 */
 	public static boolean isDicom(Path file) {
-		try (DicomInput in = DicomInput.open(file)) {
+		try (DicomInput in = DicomInput.open(file, 512)) {
 			return hasPreamble(in) || looksLikeBareDataSet(in);
 		} catch (IOException | RuntimeException e) {
 			return false;
@@ -60,7 +60,7 @@ public final class DicomParser {
 	}
 
 	static DicomFile read(Path file, boolean withPixels) {
-		try (DicomInput in = DicomInput.open(file)) {
+		try (DicomInput in = DicomInput.open(file, withPixels ? Integer.MAX_VALUE : DicomInput.HEADER_CHUNK)) {
 			return parse(in, withPixels);
 		} catch (NoSuchFileException e) {
 			throw new VolumeFormatException(file, "no such file");

@@ -133,6 +133,32 @@ public final class PixelDecoder implements FrameDecoder {
 			ybrFullToRgb(out, n);
 	}
 
+	@Override
+	public void decodeFrameRescaled(int frame, float[] out, int offset, double slope, double intercept, boolean invert) {
+		if (syntax.encapsulated() || format.bitsAllocated() != 16 || format.samples() != 1 || format.bitsStored() != 16
+				|| invert || frame < 0 || frame >= format.frames()) {
+			FrameDecoder.super.decodeFrameRescaled(frame, out, offset, slope, intercept, invert);
+			return;
+		}
+		byte[] b = data.buffer;
+		int n = format.valuesPerFrame();
+		int p = data.offset + frame * n * 2;
+		boolean signed = format.signed();
+		float s = (float) slope, c = (float) intercept;
+		boolean exact = s == slope && c == intercept;
+		if (!data.bigEndian && exact) {
+			for (int i = 0; i < n; i++, p += 2) {
+				int v = (b[p + 1] & 0xFF) << 8 | (b[p] & 0xFF);
+				out[offset + i] = (signed ? (short) v : v) * s + c;
+			}
+			return;
+		}
+		for (int i = 0; i < n; i++, p += 2) {
+			int v = data.bigEndian ? (b[p] & 0xFF) << 8 | (b[p + 1] & 0xFF) : (b[p + 1] & 0xFF) << 8 | (b[p] & 0xFF);
+			out[offset + i] = (float) ((signed ? (short) v : v) * slope + intercept);
+		}
+	}
+
 	private double stored(long raw) {
 		int shift = format.highBit() + 1 - format.bitsStored();
 		long v = (raw >>> shift) & ((1L << format.bitsStored()) - 1);
