@@ -181,20 +181,36 @@ public final class DicomFolderReader {
 		List<DicomSlice> slices = series.slices();
 		for (int z = 0; z < slices.size(); z++)
 			byFile.computeIfAbsent(slices.get(z).file, k -> new ArrayList<>()).add(z);
-		parallel(new ArrayList<>(byFile.entrySet()), entry -> {
-			readFile(entry.getKey(), entry.getValue(), slices, writer, warn);
-			return null;
-		});
+		if (byFile.size() == 1) {
+			// one multi-frame file: read it once, decode its frames in parallel
+			Map.Entry<Path, List<Integer>> only = byFile.entrySet().iterator().next();
+			FrameDecoder decoder = openChecked(only.getKey(), slices.get(only.getValue().get(0)));
+			boolean invert = decoder.format().photometric().equals("MONOCHROME1");
+			parallel(only.getValue(), z -> {
+				DicomSlice s = slices.get(z);
+				writer.write(z, decoder, s.frame, s.slope, s.intercept, invert);
+				return null;
+			});
+		} else
+			parallel(new ArrayList<>(byFile.entrySet()), entry -> {
+				readFile(entry.getKey(), entry.getValue(), slices, writer);
+				return null;
+			});
 		return new DicomSeriesVolume(volume, series, seen);
 	}
 
-	private void readFile(Path path, List<Integer> zs, List<DicomSlice> slices, VoxelWriter writer, Consumer<String> warn) {
+	private FrameDecoder openChecked(Path path, DicomSlice expected) {
 		DicomFile file = source.readFile(path);
 		FrameDecoder decoder = source.decoder(file);
 		PixelFormat f = decoder.format();
-		DicomSlice first = slices.get(zs.get(0));
-		if (f.rows() != first.rows || f.columns() != first.columns || f.samples() != first.samples)
+		if (f.rows() != expected.rows || f.columns() != expected.columns || f.samples() != expected.samples)
 			throw new VolumeFormatException(path, "the file changed while it was read (its image size differs from its header scan)");
+		return decoder;
+	}
+
+	private void readFile(Path path, List<Integer> zs, List<DicomSlice> slices, VoxelWriter writer) {
+		FrameDecoder decoder = openChecked(path, slices.get(zs.get(0)));
+		PixelFormat f = decoder.format();
 		boolean invert = f.photometric().equals("MONOCHROME1");
 		for (int z : zs) {
 			DicomSlice s = slices.get(z);
