@@ -51,10 +51,6 @@ public final class PixelDecoder implements FrameDecoder {
 		if (ts == null || ts.codec() == TransferSyntax.Codec.UNSUPPORTED)
 			throw new VolumeFormatException(file, "pixel data in " + TransferSyntax.describe(uid)
 					+ " cannot be decoded by VolSeg; " + TransferSyntax.conversionHint(uid));
-		if (ts == TransferSyntax.JPEG_EXTENDED && f.bitsStored() > 8)
-			throw new VolumeFormatException(file, "pixel data in " + ts + " with " + f.bitsStored()
-					+ "-bit samples cannot be decoded (no Java decoder for 12-bit extended JPEG on Maven Central); "
-					+ TransferSyntax.conversionHint(uid));
 		PixelData pd = dicom.pixelData();
 		if (!ts.encapsulated()) {
 			if (pd.encapsulated())
@@ -120,7 +116,10 @@ public final class PixelDecoder implements FrameDecoder {
 				length = bytes.length;
 			}
 			RleDecoder.decode(file, frame, bytes, offset, length, format, raw);
-		} else
+		} else if (syntax == TransferSyntax.JPEG_EXTENDED && format.bitsStored() > 8 && format.samples() == 1)
+			// TwelveMonkeys and the JDK stop at 12-bit extended JPEG ("missing SOS marker"): VolSeg's own decoder
+			ExtendedJpegDecoder.decode(file, frame, concat(frameFragments.get(frame)), format, raw);
+		else
 			ImageIoFrameDecoder.decode(file, frame, concat(frameFragments.get(frame)), format, syntax, raw);
 		boolean nativePlanar = format.samples() > 1 && format.planarConfiguration() == 1 && !syntax.encapsulated();
 		int pixels = format.rows() * format.columns();
