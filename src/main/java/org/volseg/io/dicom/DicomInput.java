@@ -40,14 +40,24 @@ final class DicomInput implements AutoCloseable {
 
 	/** Opens a file and reads its first {@code firstChunk} bytes (the rest on demand). */
 	static DicomInput open(Path file, long firstChunk) throws IOException {
+		return open(file, firstChunk, null);
+	}
+
+	/**
+	 * Opens a file; if {@code scratch} is large enough for the first chunk, reads into it instead
+	 * of a new array (the caller must then not use the previous contents of {@code scratch}).
+	 */
+	static DicomInput open(Path file, long firstChunk, byte[] scratch) throws IOException {
 		SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ);
 		try {
 			long size = ch.size();
 			if (size > Integer.MAX_VALUE - 64)
 				throw new VolumeFormatException(file, "the file is " + size
 						+ " bytes long; DICOM files above 2 GB are not supported (split the multi-frame object)");
-			DicomInput in = new DicomInput(file, ch, new byte[(int) Math.min(size, firstChunk)], 0, size);
-			in.load(in.buf.length);
+			int first = (int) Math.min(size, firstChunk);
+			byte[] buffer = scratch != null && scratch.length >= first ? scratch : new byte[first];
+			DicomInput in = new DicomInput(file, ch, buffer, 0, size);
+			in.load(first);
 			return in;
 		} catch (IOException | RuntimeException e) {
 			ch.close();

@@ -59,8 +59,20 @@ public final class DicomParser {
 		}
 	}
 
+	/**
+	 * Reads a whole file into {@code scratch} when it fits (else into a new array). The returned
+	 * file's pixel data live in that array: reuse {@code scratch} only once done with the file.
+	 */
+	public static DicomFile readFile(Path file, byte[] scratch) {
+		return read(file, true, scratch);
+	}
+
 	static DicomFile read(Path file, boolean withPixels) {
-		try (DicomInput in = DicomInput.open(file, withPixels ? Integer.MAX_VALUE : DicomInput.HEADER_CHUNK)) {
+		return read(file, withPixels, null);
+	}
+
+	private static DicomFile read(Path file, boolean withPixels, byte[] scratch) {
+		try (DicomInput in = DicomInput.open(file, withPixels ? Integer.MAX_VALUE : DicomInput.HEADER_CHUNK, scratch)) {
 			return parse(in, withPixels);
 		} catch (NoSuchFileException e) {
 			throw new VolumeFormatException(file, "no such file");
