@@ -122,6 +122,8 @@ public final class DicomParser {
 		if (in.size() < 8)
 			return false;
 		int group = in.peek(0) | in.peek(1) << 8;
+		if (group == 0x0800 && VRS.contains("" + (char) in.peek(4) + (char) in.peek(5)))
+			return true; // explicit VR big endian without a meta group
 		if (group != 0x0002 && group != 0x0008)
 			return false;
 		int element = in.peek(2) | in.peek(3) << 8;
@@ -156,6 +158,8 @@ public final class DicomParser {
 
 	private static String guessTransferSyntax(DicomInput in) {
 		int v0 = in.peek(4), v1 = in.peek(5);
+		if (in.peek(0) == 0x00 && in.peek(1) == 0x08)
+			return TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.uid();
 		if (v0 >= 'A' && v0 <= 'Z' && v1 >= 'A' && v1 <= 'Z' && VRS.contains("" + (char) v0 + (char) v1))
 			return TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
 		return TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid();

@@ -53,6 +53,17 @@ class DicomParserTest {
 	}
 
 	@Test
+	void readsBigEndianWithoutMetaGroup() throws IOException {
+		byte[] full = Files.readAllBytes(DicomFixtureDecodeTest.resource("MR_small_bigendian.dcm"));
+		int groupLength = DicomInput.readIntLE(full, 132 + 8);
+		Path bare = write("bare_be", Arrays.copyOfRange(full, 132 + 12 + groupLength, full.length));
+		StoredValueStatistics s = StoredValueStatistics.of(bare);
+		assertEquals(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.uid(), s.transferSyntaxUid());
+		assertEquals(2125338.0, s.sum());
+		assertEquals(1788440652.0, s.sumOfSquares());
+	}
+
+	@Test
 	void headerScanStopsBeforeThePixelData() {
 		DicomFile h = DicomParser.readHeader(DicomFixtureDecodeTest.resource("CT_small.dcm"));
 		assertFalse(h.hasPixelData());
