@@ -46,7 +46,7 @@ public final class DicomFolderReader {
 	private final DicomSource source;
 	private final Consumer<String> warnings;
 	private final int threads;
-	private boolean tolerateIrregularSlices;
+	private volatile boolean tolerateIrregularSlices;
 
 	/** Own parser, warnings discarded (they are still in {@link DicomSeries#warnings()}), all cores. */
 	public DicomFolderReader() {

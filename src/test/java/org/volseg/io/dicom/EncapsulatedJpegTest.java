@@ -84,4 +84,43 @@ class EncapsulatedJpegTest {
 			for (int x = 0; x < w; x++)
 				assertEquals((100 + 8 * x + 4 * y) % 256, out[y * w + x], 24);
 	}
+
+	@Test
+	void colourBaselineJpegComesOutAsRgb() throws IOException {
+		int w = 24, h = 16;
+		BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				img.setRGB(x, y, (10 * x) << 16 | (15 * y) << 8 | 200);
+		ByteArrayOutputStream o = new ByteArrayOutputStream();
+		assertTrue(ImageIO.write(img, "jpeg", o));
+		byte[] jpeg = o.toByteArray();
+		if (jpeg.length % 2 == 1)
+			jpeg = Arrays.copyOf(jpeg, jpeg.length + 1);
+		ByteArrayOutputStream enc = new ByteArrayOutputStream();
+		item(enc, new byte[0], 0, 0);
+		item(enc, jpeg, 0, jpeg.length);
+		enc.writeBytes(new byte[] { (byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0 });
+		byte[] ds = new DicomElementWriter().text(Tags.MODALITY, "CS", "XC").us(Tags.SAMPLES_PER_PIXEL, 3)
+				.text(Tags.PHOTOMETRIC_INTERPRETATION, "CS", "YBR_FULL_422").us(Tags.PLANAR_CONFIGURATION, 0)
+				.us(Tags.ROWS, h).us(Tags.COLUMNS, w).us(Tags.BITS_ALLOCATED, 8).us(Tags.BITS_STORED, 8).us(Tags.HIGH_BIT, 7)
+				.us(Tags.PIXEL_REPRESENTATION, 0).raw(Tags.PIXEL_DATA, "OB", enc.toByteArray()).toBytes();
+		int lengthAt = ds.length - enc.size() - 4;
+		Arrays.fill(ds, lengthAt, lengthAt + 4, (byte) -1);
+		Path p = tmp.resolve("colour");
+		Files.write(p, DicomElementWriter.part10("1.2", "1.2.3", TransferSyntax.JPEG_BASELINE.uid(), ds));
+		FrameDecoder d = PixelDecoder.of(DicomParser.readFile(p));
+		double[] out = new double[w * h * 3];
+		d.decodeFrame(0, out);
+		BufferedImage ref = ImageIO.read(new ByteArrayInputStream(jpeg));
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				int rgb = ref.getRGB(x, y);
+				int i = (y * w + x) * 3;
+				assertEquals((rgb >> 16) & 0xFF, out[i], 0, "red at " + x + "," + y);
+				assertEquals((rgb >> 8) & 0xFF, out[i + 1], 0, "green at " + x + "," + y);
+				assertEquals(rgb & 0xFF, out[i + 2], 0, "blue at " + x + "," + y);
+				assertEquals(10 * x, out[i], 40, "red near the original at " + x + "," + y);
+			}
+	}
 }
