@@ -1,9 +1,11 @@
 package org.volseg.io.dicom;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -15,8 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.volseg.VolSegException;
 import org.volseg.VolumeFormatException;
@@ -85,12 +85,7 @@ public final class DicomFolderReader {
 	public List<DicomSeries> scan(Path input) {
 		if (!Files.exists(input))
 			throw new VolumeFormatException(input, "no such file or folder");
-		List<Path> files;
-		try (Stream<Path> walk = Files.walk(input)) {
-			files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
-		} catch (IOException | UncheckedIOException e) {
-			throw new VolumeFormatException(input, "cannot list the folder: " + e.getMessage(), e);
-		}
+		List<Path> files = listFiles(input);
 		int[] counts = new int[3]; // not DICOM, DICOM without image, unreadable
 		List<List<DicomSlice>> perFile = parallel(files, file -> {
 			try {
@@ -127,6 +122,33 @@ public final class DicomFolderReader {
 		for (DicomSeries s : series)
 			s.warnings().forEach(warnings);
 		return series;
+	}
+
+	/** Regular files under {@code input}, sorted; unreadable subfolders are skipped with a warning. */
+	private List<Path> listFiles(Path input) {
+		List<Path> files = new ArrayList<>();
+		try {
+			Files.walkFileTree(input, new SimpleFileVisitor<Path>() {
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+					if (attrs.isRegularFile())
+						files.add(file);
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path file, IOException e) {
+					if (file.equals(input))
+						throw new VolumeFormatException(input, "cannot read: " + e.getMessage(), e);
+					warnings.accept("skipped " + file + ": cannot read it (" + e.getMessage() + ")");
+					return FileVisitResult.CONTINUE;
+				}
+			});
+		} catch (IOException e) {
+			throw new VolumeFormatException(input, "cannot list the folder: " + e.getMessage(), e);
+		}
+		Collections.sort(files);
+		return files;
 	}
 
 	/**
