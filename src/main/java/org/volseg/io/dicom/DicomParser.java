@@ -222,8 +222,9 @@ public final class DicomParser {
 			}
 			if (length != UNDEFINED && length > in.remaining())
 				throw lengthPastEnd(in, tag, length);
+			// a UN value that starts with an item tag is a sequence in implicit VR little endian (PS3.5 6.2.2)
 			boolean sequence = vr.equals("SQ") || length == UNDEFINED
-					|| (!explicit && vr.equals("UN") && length >= 8 && startsWithItem(in));
+					|| (vr.equals("UN") && length >= 8 && startsWithItem(in));
 			if (sequence) {
 				// an undefined-length UN in explicit VR holds implicit VR little endian items (PS3.5 6.2.2)
 				boolean itemsExplicit = explicit && !vr.equals("UN");
@@ -240,10 +241,9 @@ public final class DicomParser {
 		}
 	}
 
+	/** True if the next bytes are an item tag (FFFE,E000) in little endian, as UN content is encoded. */
 	private static boolean startsWithItem(DicomInput in) {
-		int g = in.bigEndian ? in.peek(0) << 8 | in.peek(1) : in.peek(1) << 8 | in.peek(0);
-		int e = in.bigEndian ? in.peek(2) << 8 | in.peek(3) : in.peek(3) << 8 | in.peek(2);
-		return g == 0xFFFE && e == 0xE000;
+		return in.peek(0) == 0xFE && in.peek(1) == 0xFF && in.peek(2) == 0x00 && in.peek(3) == 0xE0;
 	}
 
 	private static List<DicomDataset> readItems(DicomInput in, boolean explicit, long length, int depth) {

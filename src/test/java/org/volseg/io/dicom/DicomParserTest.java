@@ -129,6 +129,37 @@ class DicomParserTest {
 		return b;
 	}
 
+	/** An implicit VR little endian element. */
+	private static byte[] implicitElement(int tag, byte[] value) {
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + value.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		b.putShort((short) (tag >>> 16)).putShort((short) tag).putInt(value.length).put(value);
+		return b.array();
+	}
+
+	private static byte[] concat(byte[]... parts) {
+		java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+		for (byte[] p : parts)
+			o.writeBytes(p);
+		return o.toByteArray();
+	}
+
+	@Test
+	void readsASequenceStoredAsUnknownVr() throws IOException {
+		// explicit VR file whose per-frame sequence came through a system that did not know it: VR UN,
+		// content in implicit VR little endian, with a nested sequence
+		byte[] ipp = implicitElement(Tags.IMAGE_POSITION_PATIENT, "1\\2\\3 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		byte[] innerItem = implicitElement(Tags.ITEM, ipp);
+		byte[] inner = implicitElement(Tags.PLANE_POSITION_SEQUENCE, innerItem);
+		byte[] outerItem = implicitElement(Tags.ITEM, inner);
+		byte[] ds = new DicomElementWriter().text(Tags.MODALITY, "CS", "MR")
+				.raw(Tags.PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE, "UN", concat(outerItem)).toBytes();
+		Path p = write("un", DicomElementWriter.part10("1.2", "1.2.3", TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), ds));
+		DicomDataset parsed = DicomParser.readHeader(p).dataset();
+		DicomDataset frame = parsed.item(Tags.PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE);
+		assertArrayEquals(new double[] { 1, 2, 3 },
+				frame.item(Tags.PLANE_POSITION_SEQUENCE).doubles(Tags.IMAGE_POSITION_PATIENT), 0);
+	}
+
 	@Test
 	void refusesATruncatedHeader() throws IOException {
 		byte[] full = mrSmall();
