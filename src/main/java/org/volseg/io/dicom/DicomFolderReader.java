@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
+import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.VolumeFormatException;
 import org.volseg.volume.Volume;
@@ -168,6 +169,25 @@ public final class DicomFolderReader {
 		return series.stream().filter(s -> s.seriesNumber() != null && s.seriesNumber() == number)
 				.min(Comparator.comparing((DicomSeries s) -> s.localizer()).thenComparing(s -> -s.sliceCount()))
 				.orElse(null);
+	}
+
+	/**
+	 * The series a user asked for: the {@link #mainSeries main series} if {@code number} is null,
+	 * else the one with that SeriesNumber ({@link #seriesNumbered}).
+	 *
+	 * @param parameter the option's user-facing name, for messages (e.g. {@code --series})
+	 * @throws InvalidParameterException naming the series numbers present if there is no such series
+	 */
+	public static DicomSeries select(List<DicomSeries> series, Integer number, String parameter) {
+		if (number == null)
+			return mainSeries(series);
+		DicomSeries s = seriesNumbered(series, number);
+		if (s == null) {
+			String present = series.stream().map(x -> x.seriesNumber() == null ? "-" : x.seriesNumber().toString()).distinct()
+					.collect(java.util.stream.Collectors.joining(", "));
+			throw InvalidParameterException.of(parameter, number, "a SeriesNumber present in the folder (" + present + ")");
+		}
+		return s;
 	}
 
 	/** Scans {@code input} and reads its {@link #mainSeries main series}. */

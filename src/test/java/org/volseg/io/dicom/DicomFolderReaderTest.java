@@ -194,6 +194,11 @@ class DicomFolderReaderTest {
 		assertEquals(main, DicomFolderReader.seriesNumbered(all, 3));
 		assertEquals(5, DicomFolderReader.seriesNumbered(all, 2).sliceCount());
 		assertNull(DicomFolderReader.seriesNumbered(all, 4));
+		assertEquals(main, DicomFolderReader.select(all, null, "--series"));
+		assertEquals(5, DicomFolderReader.select(all, 2, "--series").sliceCount());
+		org.volseg.InvalidParameterException e = assertThrows(org.volseg.InvalidParameterException.class,
+				() -> DicomFolderReader.select(all, 4, "--series"));
+		assertTrue(e.getMessage().contains("--series") && e.getMessage().contains("(2, 3)"), e.getMessage());
 		assertEquals("LPS", main.orientationCode());
 		assertTrue(all.stream().anyMatch(s -> s.orientationCode().equals("LIP")));
 	}
