@@ -26,6 +26,7 @@ import org.volseg.volume.Volume;
 import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
@@ -341,17 +342,15 @@ public final class DicomFolderReader {
 	}
 
 	/** Writes whole slices into the volume's voxels; slices of different z may be written concurrently. */
-	private static final class VoxelWriter {
+	static final class VoxelWriter {
 		private final RandomAccessibleInterval<FloatType> voxels;
-		private final float[] array;
+		/** The voxels' own arrays in flat order (one per plane, or one for all), or null. */
+		private final List<float[]> arrays;
 		private final int width, height, depth, samples;
 
-		@SuppressWarnings("unchecked")
 		VoxelWriter(RandomAccessibleInterval<FloatType> voxels, int width, int height, int depth, int samples) {
 			this.voxels = voxels;
-			this.array = voxels instanceof ArrayImg
-					? ((ArrayImg<FloatType, FloatArray>) voxels).update(null).getCurrentStorageArray()
-					: null;
+			this.arrays = arraysInFlatOrder(voxels);
 			this.width = width;
 			this.height = height;
 			this.depth = depth;
@@ -361,21 +360,27 @@ public final class DicomFolderReader {
 		/** Decodes a frame into slice z, rescaled (and inverted for MONOCHROME1). */
 		void write(int z, FrameDecoder decoder, int frame, double slope, double intercept, boolean invert) {
 			int pixels = width * height;
-			if (array != null && samples == 1) {
-				decoder.decodeFrameRescaled(frame, array, z * pixels, slope, intercept, invert);
-				return;
-			}
-			float[] plane = new float[pixels * samples];
-			decoder.decodeFrameRescaled(frame, plane, 0, slope, intercept, invert);
-			if (array != null) {
-				long channelStride = (long) pixels * depth;
+			if (arrays != null) {
+				// every array holds a whole number of planes, so a plane never spans two arrays
+				int planesPerArray = arrays.get(0).length / pixels;
+				if (samples == 1) {
+					decoder.decodeFrameRescaled(frame, arrays.get(z / planesPerArray), (z % planesPerArray) * pixels, slope,
+							intercept, invert);
+					return;
+				}
+				float[] plane = new float[pixels * samples];
+				decoder.decodeFrameRescaled(frame, plane, 0, slope, intercept, invert);
 				for (int c = 0; c < samples; c++) {
-					int base = (int) (c * channelStride + (long) z * pixels);
+					long planeIndex = (long) c * depth + z;
+					float[] array = arrays.get((int) (planeIndex / planesPerArray));
+					int base = (int) (planeIndex % planesPerArray) * pixels;
 					for (int p = 0; p < pixels; p++)
 						array[base + p] = plane[p * samples + c];
 				}
 				return;
 			}
+			float[] plane = new float[pixels * samples];
+			decoder.decodeFrameRescaled(frame, plane, 0, slope, intercept, invert);
 			for (int c = 0; c < samples; c++) {
 				RandomAccessibleInterval<FloatType> slice = Views.hyperSlice(voxels, 2, z);
 				if (samples > 1)
@@ -385,6 +390,24 @@ public final class DicomFolderReader {
 				while (cursor.hasNext())
 					cursor.next().set(plane[p++ * samples + c]);
 			}
+		}
+
+		/**
+		 * The float arrays behind an ArrayImg (one) or a PlanarImg (one per plane, z fastest, then
+		 * channel), or null for other images (written through cursors).
+		 */
+		@SuppressWarnings("unchecked")
+		private static List<float[]> arraysInFlatOrder(RandomAccessibleInterval<FloatType> voxels) {
+			if (voxels instanceof ArrayImg)
+				return List.of(((ArrayImg<FloatType, FloatArray>) voxels).update(null).getCurrentStorageArray());
+			if (voxels instanceof PlanarImg) {
+				PlanarImg<FloatType, FloatArray> planar = (PlanarImg<FloatType, FloatArray>) voxels;
+				List<float[]> out = new ArrayList<>();
+				for (int i = 0; i < planar.numSlices(); i++)
+					out.add(planar.getPlane(i).getCurrentStorageArray());
+				return out;
+			}
+			return null;
 		}
 	}
 }
