@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.List;
 
 import org.volseg.volume.Geometry;
+import org.volseg.volume.Orientation;
 
 /**
  * One volume's worth of images found in a folder: a DICOM series, or one part of it when the
@@ -92,7 +93,7 @@ public final class DicomSeries {
 
 	/** Orientation code of the voxel axes, e.g. "LPS" (see nibabel's aff2axcodes). */
 	public String orientationCode() {
-		return OrientationCodes.of(geometry);
+		return Orientation.of(geometry).code();
 	}
 
 	/** True for RGB / YBR images (3 samples per pixel); segmentation needs a monochrome series. */
@@ -108,6 +109,17 @@ public final class DicomSeries {
 	/** Problems found while assembling the series (uneven spacing, gantry tilt, missing geometry, ...). */
 	public List<String> warnings() {
 		return warnings;
+	}
+
+	/**
+	 * The stored pixel type of the first slice: "uint8", "int8", "uint16", "int16", "uint32",
+	 * "int32" or "bit" (BitsAllocated and PixelRepresentation); voxels are read as rescaled floats.
+	 */
+	public String storedDataType() {
+		DicomDataset ds = slices.get(0).header.dataset();
+		int bits = ds.integer(Tags.BITS_ALLOCATED, 16);
+		boolean signed = ds.integer(Tags.PIXEL_REPRESENTATION, 0) == 1;
+		return bits == 1 ? "bit" : (signed ? "int" : "uint") + bits;
 	}
 
 	@Override
