@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
 		description = "Segment 3D medical volumes (CT, MRI) with transformer networks.",
 		subcommands = {
 				CommandLine.HelpCommand.class,
+				ConvertCommand.class,
+				ForwardCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 
