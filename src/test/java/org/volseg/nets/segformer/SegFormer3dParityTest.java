@@ -35,4 +35,32 @@ class SegFormer3dParityTest {
 			ParityFixtures.assertClose(file.tensors().get("expected_output"), g.runChannelsFirst(input));
 		}
 	}
+
+	@org.junit.jupiter.api.Test
+	void batchElementsAreIndependent() throws Exception {
+		// the fixture has batch 1; a batch of two (the input and a scaled copy) must give, per element,
+		// what each gives alone: catches reshapes that mix the batch and token axes
+		SafeTensors file = SafeTensors.read(ParityFixtures.path(FIXTURE));
+		Network net = Architectures.byName("segformer3d").configure(ParityFixtures.config(file));
+		FloatTensor input = file.tensors().get("input");
+		int n = input.data().length;
+		FloatTensor second = FloatTensor.zeros(input.shape());
+		float[] pair = new float[2 * n];
+		for (int i = 0; i < n; i++) {
+			second.data()[i] = -0.5f * input.data()[i];
+			pair[i] = input.data()[i];
+			pair[n + i] = second.data()[i];
+		}
+		long[] shape = input.shape().clone();
+		shape[0] = 2;
+		try (NetworkGraph g = NetworkGraph.build(net, StateDict.of(file, null, FIXTURE), Layers.WeightStorage.CONSTANTS)) {
+			FloatTensor both = g.runChannelsFirst(new FloatTensor(shape, pair));
+			FloatTensor alone = g.runChannelsFirst(second);
+			int m = alone.data().length;
+			float[] first = java.util.Arrays.copyOfRange(both.data(), 0, m);
+			float[] last = java.util.Arrays.copyOfRange(both.data(), m, 2 * m);
+			ParityFixtures.assertClose(file.tensors().get("expected_output"), new FloatTensor(alone.shape(), first));
+			org.junit.jupiter.api.Assertions.assertArrayEquals(alone.data(), last, 1e-5f * alone.maxAbs());
+		}
+	}
 }
