@@ -82,7 +82,9 @@ public final class ConvertCommand implements Callable<Integer> {
 		Architecture architecture = Architectures.byName(arch);
 		SafeTensors file = weights.file == null ? null : SafeTensors.read(weights.file);
 		if (file != null) checkArchitecture(architecture, file);
-		Network network = architecture.configure(configuration(architecture, file));
+		Map<String, Object> kwargs = configuration(architecture, file);
+		Network network = architecture.configure(kwargs);
+		if (file != null && config != null) warnIfMetadataDiffers(architecture, network, file);
 		ParameterSource params;
 		String origin;
 		if (file != null) {
@@ -126,6 +128,32 @@ public final class ConvertCommand implements Callable<Integer> {
 		} catch (Json.SyntaxException ex) {
 			throw new VolSegException(weights.file + ": __metadata__.config is not a JSON object: " + ex.getMessage()
 					+ "; give --config instead", ex);
+		}
+	}
+
+	/**
+	 * Some configuration differences leave every weight shape unchanged (num_heads, the order of
+	 * img_size): when the weights file records its own configuration, say where --config differs.
+	 */
+	private void warnIfMetadataDiffers(Architecture architecture, Network network, SafeTensors file) {
+		String recorded = file.metadata().get("config");
+		if (recorded == null) return;
+		Map<String, Object> theirs;
+		try {
+			theirs = architecture.configure(Json.parseObject(recorded)).config();
+		} catch (Json.SyntaxException | VolSegException ex) {
+			return;
+		}
+		java.util.List<String> differences = new java.util.ArrayList<>();
+		for (Map.Entry<String, Object> e : network.config().entrySet()) {
+			Object other = theirs.get(e.getKey());
+			if (!Json.write(e.getValue()).equals(Json.write(other))) {
+				differences.add(e.getKey() + ": " + Json.write(e.getValue()) + " (file: " + Json.write(other) + ")");
+			}
+		}
+		if (!differences.isEmpty()) {
+			spec.commandLine().getErr().println("volseg: warning: --config differs from " + weights.file
+					+ " __metadata__.config in " + String.join(", ", differences));
 		}
 	}
 

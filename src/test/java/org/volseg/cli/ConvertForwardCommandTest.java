@@ -99,4 +99,24 @@ class ConvertForwardCommandTest {
 		assertTrue(err.contains("monai-unetr-btcv"), err);
 		assertEquals(2, run("convert", "--arch", "unetr", "--weights", fixture.toString(), "--random-weights", "--out", pkg.toString()));
 	}
+
+	@Test
+	void randomWeightsAndSilentConfigDifferences() throws Exception {
+		Path fixture = ParityFixtures.path("unetr_small_conv.safetensors");
+		String small = SafeTensors.read(fixture).metadata().get("config");
+		Path cfg = dir.resolve("heads8.json");
+		Files.writeString(cfg, small.replace("\"num_heads\": 4", "\"num_heads\": 8"));
+		Path pkg = dir.resolve("heads8");
+		// every shape fits, but the file recorded another num_heads: converted, with a warning
+		assertEquals(0, run("convert", "--arch", "unetr", "--config", cfg.toString(), "--weights", fixture.toString(), "--out", pkg.toString()), err);
+		assertTrue(err.contains("warning") && err.contains("num_heads: 8 (file: 4)"), err);
+
+		Path random = dir.resolve("random");
+		assertEquals(0, run("convert", "--arch", "unetr", "--config", cfg.toString(), "--random-weights", "--seed", "3", "--out", random.toString()), err);
+		Path out = dir.resolve("y.safetensors");
+		assertEquals(0, run("forward", "--model", random.toString(), "--input", fixture.toString(), "--output", out.toString()), err);
+		FloatTensor y = SafeTensors.read(out).tensors().get("output");
+		assertEquals(java.util.List.of(1L, 3L, 32L, 32L, 32L), java.util.Arrays.stream(y.shape()).boxed().toList());
+		assertTrue(y.maxAbs() > 0);
+	}
 }
