@@ -23,10 +23,24 @@ class SegFormer3dParityTest {
 
 	static final String FIXTURE = "segformer3d_small.safetensors";
 
+	private static SafeTensors file;
+	private static NetworkGraph constants;
+
+	@org.junit.jupiter.api.BeforeAll
+	static void load() throws Exception {
+		file = SafeTensors.read(ParityFixtures.path(FIXTURE));
+		Network net = Architectures.byName("segformer3d").configure(ParityFixtures.config(file));
+		constants = NetworkGraph.build(net, StateDict.of(file, null, FIXTURE), Layers.WeightStorage.CONSTANTS);
+	}
+
+	@org.junit.jupiter.api.AfterAll
+	static void close() {
+		constants.close();
+	}
+
 	@ParameterizedTest
 	@EnumSource(Layers.WeightStorage.class)
 	void matchesTheReference(Layers.WeightStorage storage) throws Exception {
-		SafeTensors file = SafeTensors.read(ParityFixtures.path(FIXTURE));
 		assertEquals("SegFormer3D", file.metadata().get("architecture"));
 		Network net = Architectures.byName("segformer3d").configure(ParityFixtures.config(file));
 		FloatTensor input = file.tensors().get("input");
@@ -40,8 +54,6 @@ class SegFormer3dParityTest {
 	void batchElementsAreIndependent() throws Exception {
 		// the fixture has batch 1; a batch of two (the input and a scaled copy) must give, per element,
 		// what each gives alone: catches reshapes that mix the batch and token axes
-		SafeTensors file = SafeTensors.read(ParityFixtures.path(FIXTURE));
-		Network net = Architectures.byName("segformer3d").configure(ParityFixtures.config(file));
 		FloatTensor input = file.tensors().get("input");
 		int n = input.data().length;
 		FloatTensor second = FloatTensor.zeros(input.shape());
@@ -53,7 +65,8 @@ class SegFormer3dParityTest {
 		}
 		long[] shape = input.shape().clone();
 		shape[0] = 2;
-		try (NetworkGraph g = NetworkGraph.build(net, StateDict.of(file, null, FIXTURE), Layers.WeightStorage.CONSTANTS)) {
+		{
+			NetworkGraph g = constants;
 			FloatTensor both = g.runChannelsFirst(new FloatTensor(shape, pair));
 			FloatTensor alone = g.runChannelsFirst(second);
 			int m = alone.data().length;
@@ -61,6 +74,28 @@ class SegFormer3dParityTest {
 			float[] last = java.util.Arrays.copyOfRange(both.data(), m, 2 * m);
 			ParityFixtures.assertClose(file.tensors().get("expected_output"), new FloatTensor(alone.shape(), first));
 			org.junit.jupiter.api.Assertions.assertArrayEquals(alone.data(), last, 1e-5f * alone.maxAbs());
+		}
+	}
+
+	@org.junit.jupiter.api.Test
+	void runsOnNonCubicSizesWithTheSizeRule() throws Exception {
+		// the reference runs on cubes only; VolSeg keeps every stage's true grid (16 x 32 x 48 -> 16 x 32 x 48)
+		FloatTensor x = FloatTensor.zeros(1, 1, 16, 32, 48);
+		java.util.Random random = new java.util.Random(5);
+		for (int i = 0; i < x.data().length; i++) {
+			x.data()[i] = (float) random.nextGaussian();
+		}
+		{
+			NetworkGraph g = constants;
+			FloatTensor y = g.runChannelsFirst(x);
+			assertArrayEquals(new long[] { 1, 3, 16, 32, 48 }, y.shape());
+			for (float v : y.data()) {
+				org.junit.jupiter.api.Assertions.assertTrue(Float.isFinite(v));
+			}
+			// 12 voxels: stage 1 keeps 3 < sr_ratio 4 voxels along d0
+			org.volseg.InvalidParameterException e = org.junit.jupiter.api.Assertions.assertThrows(
+					org.volseg.InvalidParameterException.class, () -> g.runChannelsFirst(FloatTensor.zeros(1, 1, 12, 32, 32)));
+			org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("[12, 32, 32]"), e.getMessage());
 		}
 	}
 }
