@@ -2,9 +2,18 @@ package org.volseg.nets.segformer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.volseg.InvalidParameterException;
 import org.volseg.nets.Architectures;
 import org.volseg.nets.FloatTensor;
 import org.volseg.nets.Layers;
@@ -26,14 +35,14 @@ class SegFormer3dParityTest {
 	private static SafeTensors file;
 	private static NetworkGraph constants;
 
-	@org.junit.jupiter.api.BeforeAll
+	@BeforeAll
 	static void load() throws Exception {
 		file = SafeTensors.read(ParityFixtures.path(FIXTURE));
 		Network net = Architectures.byName("segformer3d").configure(ParityFixtures.config(file));
 		constants = NetworkGraph.build(net, StateDict.of(file, null, FIXTURE), Layers.WeightStorage.CONSTANTS);
 	}
 
-	@org.junit.jupiter.api.AfterAll
+	@AfterAll
 	static void close() {
 		constants.close();
 	}
@@ -50,7 +59,7 @@ class SegFormer3dParityTest {
 		}
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void batchElementsAreIndependent() throws Exception {
 		// the fixture has batch 1; a batch of two (the input and a scaled copy) must give, per element,
 		// what each gives alone: catches reshapes that mix the batch and token axes
@@ -65,37 +74,33 @@ class SegFormer3dParityTest {
 		}
 		long[] shape = input.shape().clone();
 		shape[0] = 2;
-		{
-			NetworkGraph g = constants;
-			FloatTensor both = g.runChannelsFirst(new FloatTensor(shape, pair));
-			FloatTensor alone = g.runChannelsFirst(second);
-			int m = alone.data().length;
-			float[] first = java.util.Arrays.copyOfRange(both.data(), 0, m);
-			float[] last = java.util.Arrays.copyOfRange(both.data(), m, 2 * m);
-			ParityFixtures.assertClose(file.tensors().get("expected_output"), new FloatTensor(alone.shape(), first));
-			org.junit.jupiter.api.Assertions.assertArrayEquals(alone.data(), last, 1e-5f * alone.maxAbs());
-		}
+		NetworkGraph g = constants;
+		FloatTensor both = g.runChannelsFirst(new FloatTensor(shape, pair));
+		FloatTensor alone = g.runChannelsFirst(second);
+		int m = alone.data().length;
+		float[] first = Arrays.copyOfRange(both.data(), 0, m);
+		float[] last = Arrays.copyOfRange(both.data(), m, 2 * m);
+		ParityFixtures.assertClose(file.tensors().get("expected_output"), new FloatTensor(alone.shape(), first));
+		assertArrayEquals(alone.data(), last, 1e-5f * alone.maxAbs());
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void runsOnNonCubicSizesWithTheSizeRule() throws Exception {
 		// the reference runs on cubes only; VolSeg keeps every stage's true grid (16 x 32 x 48 -> 16 x 32 x 48)
 		FloatTensor x = FloatTensor.zeros(1, 1, 16, 32, 48);
-		java.util.Random random = new java.util.Random(5);
+		Random random = new Random(5);
 		for (int i = 0; i < x.data().length; i++) {
 			x.data()[i] = (float) random.nextGaussian();
 		}
-		{
-			NetworkGraph g = constants;
-			FloatTensor y = g.runChannelsFirst(x);
-			assertArrayEquals(new long[] { 1, 3, 16, 32, 48 }, y.shape());
-			for (float v : y.data()) {
-				org.junit.jupiter.api.Assertions.assertTrue(Float.isFinite(v));
-			}
-			// 12 voxels: stage 1 keeps 3 < sr_ratio 4 voxels along d0
-			org.volseg.InvalidParameterException e = org.junit.jupiter.api.Assertions.assertThrows(
-					org.volseg.InvalidParameterException.class, () -> g.runChannelsFirst(FloatTensor.zeros(1, 1, 12, 32, 32)));
-			org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("[12, 32, 32]"), e.getMessage());
+		NetworkGraph g = constants;
+		FloatTensor y = g.runChannelsFirst(x);
+		assertArrayEquals(new long[] { 1, 3, 16, 32, 48 }, y.shape());
+		for (float v : y.data()) {
+			assertTrue(Float.isFinite(v));
 		}
+		// 12 voxels: stage 1 keeps 3 < sr_ratio 4 voxels along d0
+		InvalidParameterException e = assertThrows(
+				InvalidParameterException.class, () -> g.runChannelsFirst(FloatTensor.zeros(1, 1, 12, 32, 32)));
+		assertTrue(e.getMessage().contains("[12, 32, 32]"), e.getMessage());
 	}
 }
