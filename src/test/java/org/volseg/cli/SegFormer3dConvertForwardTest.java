@@ -99,4 +99,17 @@ class SegFormer3dConvertForwardTest {
 			assertEquals(3, p.descriptor().volseg().classes().size());
 		}
 	}
+
+	@Test
+	void aConfigurationWhoseOutputSizeDiffersFromTheInputIsRefused() throws Exception {
+		// stride 2 in stage 1: the decoder's fixed 4x upsampling gives twice the input size
+		Path cfg = dir.resolve("cfg.json");
+		Files.writeString(cfg, "{\"in_channels\": 1, \"embed_dims\": [8, 16, 32, 64], \"num_heads\": [1, 2, 4, 8], "
+				+ "\"depths\": [1, 1, 1, 1], \"decoder_head_embedding_dim\": 16, \"patch_stride\": [2, 2, 2, 2]}");
+		Path pkg = dir.resolve("stride2");
+		int code = run("convert", "--arch", "segformer3d", "--config", cfg.toString(), "--random-weights", "--out", pkg.toString());
+		assertTrue(code != 0);
+		assertTrue(err.contains("gives an output of the same size") && err.contains("patch_stride"), err);
+		assertTrue(!Files.exists(pkg));
+	}
 }
