@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
 				BenchIoCommand.class,
 				EvaluateCommand.class,
 				PhantomCommand.class,
+				ConvertCommand.class,
+				ForwardCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 
