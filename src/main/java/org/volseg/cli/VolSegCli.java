@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
 				InfoCommand.class,
 				ConvertVolumeCommand.class,
 				BenchIoCommand.class,
+				ModelCommand.class,
+				BenchEngineCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 

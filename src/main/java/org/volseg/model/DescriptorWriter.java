@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 
 /**
@@ -28,7 +30,7 @@ public final class DescriptorWriter {
 		options.setIndicatorIndent(0);
 		options.setWidth(120);
 		options.setSplitLines(false);
-		Yaml yaml = new Yaml(new Representer(options), options);
+		Yaml yaml = new Yaml(new ScalarListsInFlowStyle(options), options);
 		return "# bioimage.io model description, written by VolSeg (see docs/model-format.md)\n" + yaml.dump(toMap(d));
 	}
 
@@ -39,6 +41,21 @@ public final class DescriptorWriter {
 	 */
 	public static void write(ModelDescriptor d, Path rdfYaml) throws IOException {
 		AtomicFiles.writeString(rdfYaml, toYaml(d));
+	}
+
+	/** Writes lists of scalars on one line ({@code patch_size: [96, 96, 96]}), everything else as blocks. */
+	private static final class ScalarListsInFlowStyle extends Representer {
+		ScalarListsInFlowStyle(DumperOptions options) {
+			super(options);
+		}
+
+		@Override
+		protected Node representSequence(Tag tag, Iterable<?> sequence, DumperOptions.FlowStyle flowStyle) {
+			boolean scalars = true;
+			for (Object o : sequence)
+				scalars &= o instanceof Number || o instanceof String || o instanceof Boolean;
+			return super.representSequence(tag, sequence, scalars ? DumperOptions.FlowStyle.FLOW : flowStyle);
+		}
 	}
 
 	/** The descriptor as plain maps and lists, in {@code rdf.yaml}'s structure. */

@@ -21,13 +21,13 @@ import org.volseg.model.OutputActivation;
  * ({@code [batch, x, y, z, cin] -> [batch, x, y, z, cout]}), with fixed pseudo-random weights, and
  * the same computation in plain Java as the reference.
  */
-final class TestNetworks {
+public final class TestNetworks {
 
 	final int cin, cout, k = 3;
 	final float[] kernel; // [kx, ky, kz, cin, cout]
 	final float[] bias; // [cout]
 
-	TestNetworks(int cin, int cout, long seed) {
+	public TestNetworks(int cin, int cout, long seed) {
 		this.cin = cin;
 		this.cout = cout;
 		Random r = new Random(seed);
@@ -52,7 +52,7 @@ final class TestNetworks {
 	}
 
 	/** The descriptor of the package {@link #export} writes. */
-	ModelDescriptor descriptor(int px, int py, int pz, boolean fixedPatch) {
+	public ModelDescriptor descriptor(int px, int py, int pz, boolean fixedPatch) {
 		ModelDescriptor.Builder b = ModelDescriptor.builder().name("conv3d test " + cin + "->" + cout)
 				.description("One fixed 3x3x3 convolution plus bias (engine test network)")
 				.author("VolSeg tests", null).inputChannels(cin).patchSize(px, py, pz).fixedPatchSize(fixedPatch)
@@ -67,7 +67,7 @@ final class TestNetworks {
 	 *
 	 * @param fixedPatch whether the SavedModel's input has a fixed spatial size (else any size)
 	 */
-	Path export(Path dir, int px, int py, int pz, boolean fixedPatch, boolean variables) throws IOException {
+	public Path export(Path dir, int px, int py, int pz, boolean fixedPatch, boolean variables) throws IOException {
 		ModelDescriptor d = descriptor(px, py, pz, fixedPatch);
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
@@ -81,7 +81,7 @@ final class TestNetworks {
 	}
 
 	/** The plain-Java reference: zero-padded 3x3x3 convolution plus bias, channels-last. */
-	float[] reference(float[] in, int batch, int nx, int ny, int nz) {
+	public float[] reference(float[] in, int batch, int nx, int ny, int nz) {
 		float[] out = new float[batch * nx * ny * nz * cout];
 		for (int b = 0; b < batch; b++)
 			for (int x = 0; x < nx; x++)
@@ -104,7 +104,7 @@ final class TestNetworks {
 		return out;
 	}
 
-	static float[] randomInput(int n, long seed) {
+	public static float[] randomInput(int n, long seed) {
 		Random r = new Random(seed);
 		float[] a = new float[n];
 		for (int i = 0; i < n; i++)
