@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
 				BenchIoCommand.class,
 				ModelCommand.class,
 				BenchEngineCommand.class,
+				ConvertCommand.class,
+				ForwardCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 

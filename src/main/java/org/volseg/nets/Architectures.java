@@ -41,14 +41,4 @@ public final class Architectures {
 		if (a == null) throw InvalidParameterException.of("--arch", name, "one of " + String.join(", ", names()));
 		return a;
 	}
-
-	/**
-	 * Finds a preset configuration by name among all architectures.
-	 *
-	 * @return the keyword arguments, or {@code null} if no architecture has such a preset
-	 */
-	public static Map<String, Object> preset(Architecture architecture, String presetName) {
-		Map<String, Object> p = architecture.presets().get(presetName);
-		return p == null ? null : new LinkedHashMap<>(p);
-	}
 }

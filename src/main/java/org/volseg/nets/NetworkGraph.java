@@ -34,8 +34,11 @@ public final class NetworkGraph implements AutoCloseable {
 	private final Session session;
 	private final Placeholder<TFloat32> input;
 	private final Operand<TFloat32> output;
+	private final double multiplyAdds;
 
-	private NetworkGraph(Network network, Graph graph, Session session, Placeholder<TFloat32> input, Operand<TFloat32> output) {
+	private NetworkGraph(Network network, Graph graph, Session session, Placeholder<TFloat32> input, Operand<TFloat32> output,
+			double multiplyAdds) {
+		this.multiplyAdds = multiplyAdds;
 		this.network = network;
 		this.graph = graph;
 		this.session = session;
@@ -62,7 +65,7 @@ public final class NetworkGraph implements AutoCloseable {
 			params.finish();
 			session = new Session(graph);
 			layers.initializeVariables(session);
-			return new NetworkGraph(network, graph, session, input, out);
+			return new NetworkGraph(network, graph, session, input, out, layers.multiplyAdds());
 		} catch (RuntimeException | Error ex) {
 			if (session != null) session.close();
 			graph.close();
@@ -122,6 +125,11 @@ public final class NetworkGraph implements AutoCloseable {
 	/** The serving signature: input {@value #INPUT_NAME}, output {@value #OUTPUT_NAME}. */
 	public Signature signature() {
 		return Signature.builder().key(Signature.DEFAULT_KEY).input(INPUT_NAME, input).output(OUTPUT_NAME, output).build();
+	}
+
+	/** Multiply-adds of one forward pass per batch sample (see {@link Layers#multiplyAdds()}). */
+	public double multiplyAddsPerSample() {
+		return multiplyAdds;
 	}
 
 	public Network network() {
