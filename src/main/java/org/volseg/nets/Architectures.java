@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.volseg.InvalidParameterException;
+import org.volseg.nets.segformer.SegFormer3d;
 import org.volseg.nets.unetr.Unetr;
 
 /** The architectures VolSeg can build, by name. Thread-safe (immutable). */
@@ -17,6 +18,7 @@ public final class Architectures {
 	static {
 		// One line per architecture.
 		register(new Unetr());
+		register(new SegFormer3d());
 	}
 
 	private Architectures() {

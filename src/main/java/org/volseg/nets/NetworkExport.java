@@ -51,11 +51,46 @@ public final class NetworkExport {
 				.patchSize((int) s[0], (int) s[1], (int) s[2])
 				.fixedPatchSize(true)
 				.network(new NetworkSpec(network.architecture(), network.config()));
+		if (network.acceptsOtherSpatialShapes()) {
+			int[] rule = patchSizeRule(network);
+			if (rule != null) b.patchSizeRule(rule[0], rule[1]);
+		}
 		for (int c = 0; c < network.outputChannels(); c++) {
 			int[] rgb = colour(c);
 			b.addClass(c, c == 0 ? "background" : "class" + c, rgb[0], rgb[1], rgb[2]);
 		}
 		return b.build();
+	}
+
+	/** Largest axis size {@link #patchSizeRule} examines. */
+	static final int MAX_RULE_SIZE = 1024;
+
+	/**
+	 * For a network that {@link Network#acceptsOtherSpatialShapes() accepts other sizes}: the sizes
+	 * {@code min + n * step} (per axis) on which its output has the input's size, found by asking
+	 * {@link Network#outputSpatialShape} for every size up to {@value #MAX_RULE_SIZE}; {@code null}
+	 * (keep the fixed size) unless those sizes form such a progression containing the default size.
+	 */
+	static int[] patchSizeRule(Network network) {
+		java.util.List<Integer> fits = new java.util.ArrayList<>();
+		for (int n = 1; n <= MAX_RULE_SIZE; n++) {
+			try {
+				long[] out = network.outputSpatialShape(new long[] { n, n, n });
+				if (out[0] == n && out[1] == n && out[2] == n) fits.add(n);
+			} catch (org.volseg.VolSegException ex) {
+				// not a size the network runs on
+			}
+		}
+		if (fits.size() < 2) return null;
+		int min = fits.get(0);
+		int step = fits.get(1) - min;
+		for (int i = 0; i < fits.size(); i++) {
+			if (fits.get(i) != min + i * step) return null;
+		}
+		for (long d : network.inputSpatialShape()) {
+			if (d < min || (d - min) % step != 0) return null;
+		}
+		return new int[] { min, step };
 	}
 
 	/** Distinct display colours: black background, then hues around the colour wheel. */
