@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
 				ForwardCommand.class,
 				EvaluateCommand.class,
 				PhantomCommand.class,
+				SegmentCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 
