@@ -18,9 +18,10 @@ import ij.process.LUT;
  *
  * <ul>
  * <li>{@link OverlayStyle#FILLED}: one {@link ImageRoi} per slice that has labels, drawing the label
- * slice through the label image's colour table with label 0 transparent, at the given opacity. The
- * ImageRoi of an 8-bit label image shares the label image's pixel array (no copy); 16-bit labels
- * are copied to 8 bits (labels above 255 take colour 255).</li>
+ * slice through the label image's colour table with label 0 transparent, at the given opacity.
+ * ImageJ keeps such an ImageRoi as an RGBA copy of the slice (4 bytes per pixel, only for slices
+ * that have labels); choose outlines for very large volumes. 16-bit labels above 255 take colour
+ * 255.</li>
  * <li>{@link OverlayStyle#OUTLINES}: per slice, one selection per label present (traced at the
  * label's pixel edges, holes included), stroked in the label's colour and named
  * {@code "<class name> z=<slice>"}.</li>

@@ -1,0 +1,136 @@
+package org.volseg.fiji;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Rectangle;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.volseg.sample.Phantom;
+
+import ij.ImagePlus;
+import ij.gui.ImageRoi;
+import ij.gui.Overlay;
+import ij.gui.Roi;
+import ij.process.ImageProcessor;
+
+class LabelOverlaysTest {
+
+	static {
+		System.setProperty("java.awt.headless", "true");
+	}
+
+	static Phantom phantom;
+	static ImagePlus scan, labels;
+
+	@BeforeAll
+	static void images() {
+		phantom = FijiTestData.phantom();
+		scan = ImagePlusVolumes.toImagePlus(phantom.image(), "scan");
+		scan.setDisplayRange(-200, 300);
+		labels = LabelImages.toImagePlus(phantom.labels(), LabelImagesTest.CLASSES, "m", "labels");
+	}
+
+	@Test
+	void filledOverlayBlendsTheClassColourAtTheOpacityAndLeavesBackgroundAlone() {
+		Overlay overlay = FijiSegmentation.showOverlay(scan, labels, OverlayStyle.FILLED, 0.4);
+		int z = 16;
+		Roi roi = roiOn(overlay, z);
+		assertTrue(roi instanceof ImageRoi);
+		scan.setSliceWithoutUpdate(z);
+		ImagePlus flat = scan.flatten();
+		ImageProcessor gray = scan.getStack().getProcessor(z);
+		gray.setMinAndMax(-200, 300);
+		ImageProcessor grayBytes = gray.convertToByte(true);
+		byte[] label = (byte[]) labels.getStack().getPixels(z);
+		int[] rgb = (int[]) flat.getProcessor().getPixels();
+		int checkedBackground = 0;
+		int[] checkedLabels = new int[256];
+		for (int i = 0; i < rgb.length; i++) {
+			int g = grayBytes.get(i);
+			int l = label[i] & 0xff;
+			if (l == 0) {
+				assertEquals(g, rgb[i] >> 16 & 255, 1, "background pixel " + i);
+				assertEquals(g, rgb[i] & 255, 1);
+				checkedBackground++;
+			} else {
+				int colour = LabelLuts.rgbOf(labels.getProcessor().getLut(), l);
+				for (int shift : new int[] { 16, 8, 0 })
+					assertEquals(0.6 * g + 0.4 * (colour >> shift & 255), rgb[i] >> shift & 255, 2.5, "label " + l + " pixel " + i);
+				checkedLabels[l]++;
+			}
+		}
+		assertTrue(checkedBackground > 100, "background pixels: " + checkedBackground);
+		assertTrue(checkedLabels[1] > 100 && checkedLabels[4] > 10 && checkedLabels[6] > 10, "body, kidney, spine pixels");
+		assertEquals(LabelImagesTest.CLASSES.get(2).rgb(), LabelLuts.rgbOf(labels.getProcessor().getLut(), 6));
+		// every slice with labels has its roi on that slice
+		for (int s = 1; s <= labels.getStackSize(); s++)
+			assertEquals(hasLabels(s), roiOn(overlay, s) != null, "slice " + s);
+	}
+
+	@Test
+	void outlinesEncloseExactlyEachLabelsPixels() {
+		Overlay overlay = LabelOverlays.build(labels, OverlayStyle.OUTLINES, 1, LabelImages.namesOf(labels), false);
+		int z = 16;
+		byte[] label = (byte[]) labels.getStack().getPixels(z);
+		Set<Integer> present = new HashSet<>();
+		for (byte b : label)
+			if (b != 0)
+				present.add(b & 0xff);
+		int found = 0;
+		for (Roi roi : overlay) {
+			if (roi.getPosition() != z)
+				continue;
+			found++;
+			int l = labelOfName(roi.getName());
+			assertTrue(present.contains(l), roi.getName());
+			assertEquals(new java.awt.Color(ij.process.LUT.class.cast(labels.getProcessor().getLut()).getRGB(l) & 0xffffff),
+					roi.getStrokeColor());
+			Rectangle r = roi.getBounds();
+			ImageProcessor mask = roi.getMask();
+			for (int y = 0; y < labels.getHeight(); y++)
+				for (int x = 0; x < labels.getWidth(); x++) {
+					boolean inside = r.contains(x, y) && (mask == null || mask.get(x - r.x, y - r.y) != 0);
+					assertEquals((label[y * labels.getWidth() + x] & 0xff) == l, inside, roi.getName() + " at " + x + "," + y);
+				}
+		}
+		assertEquals(present.size(), found);
+		assertTrue(found >= 3, "labels on slice " + z + ": " + present);
+	}
+
+	@Test
+	void noneRemovesTheOverlay() {
+		FijiSegmentation.showOverlay(scan, labels, OverlayStyle.OUTLINES, 1);
+		assertNotNull(scan.getOverlay());
+		assertNull(FijiSegmentation.showOverlay(scan, labels, OverlayStyle.NONE, 1));
+		assertNull(scan.getOverlay());
+	}
+
+	private static int labelOfName(String name) {
+		// "<class name> z=<slice>"; names come from LabelImagesTest.CLASSES or "label <n>"
+		String n = name.substring(0, name.lastIndexOf(" z="));
+		for (var c : LabelImagesTest.CLASSES)
+			if (c.name().equals(n))
+				return c.label();
+		return Integer.parseInt(n.substring("label ".length()));
+	}
+
+	private static boolean hasLabels(int z) {
+		for (byte b : (byte[]) labels.getStack().getPixels(z))
+			if (b != 0)
+				return true;
+		return false;
+	}
+
+	private static Roi roiOn(Overlay overlay, int z) {
+		for (Roi r : overlay)
+			if (r.getPosition() == z)
+				return r;
+		return null;
+	}
+}
