@@ -13,7 +13,9 @@ import org.volseg.pipeline.Segmenter;
  * Keeps the last model loaded in this JVM, so that segmenting one scan after another in Fiji or in
  * a macro loop does not reload TensorFlow each time. The cached {@link Segmenter} is replaced (and
  * closed) when another package, device or thread count is asked for, or when the package's
- * {@code rdf.yaml} changed; {@link #release()} closes it. Thread-safe (one lock).
+ * {@code rdf.yaml} changed; {@link #release()} closes it. Thread-safe: one lock, held for the whole
+ * of {@link #with}, so segmentations in one JVM run one after the other and a model is never
+ * closed while in use.
  */
 public final class LoadedModels {
 
@@ -27,12 +29,16 @@ public final class LoadedModels {
 	}
 
 	/**
-	 * The segmenter of a package, loaded now or earlier. Callers must not close it.
+	 * Runs {@code work} with the segmenter of a package (loaded now or earlier), holding the lock.
 	 *
 	 * @throws org.volseg.model.ModelPackageException for an invalid package
 	 * @throws org.volseg.engine.EngineException if TensorFlow cannot load it
 	 */
-	public static synchronized Segmenter get(Path modelPackage, EngineOptions options) {
+	public static synchronized <T> T with(Path modelPackage, EngineOptions options, java.util.function.Function<Segmenter, T> work) {
+		return work.apply(get(modelPackage, options));
+	}
+
+	private static Segmenter get(Path modelPackage, EngineOptions options) {
 		Key k = new Key(modelPackage.toAbsolutePath().normalize(), modified(modelPackage), options);
 		if (segmenter != null && Objects.equals(key, k))
 			return segmenter;

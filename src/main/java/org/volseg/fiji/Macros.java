@@ -16,7 +16,6 @@ import org.volseg.engine.Engine;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.model.ModelInstaller;
 import org.volseg.pipeline.SegmentationSettings;
-import org.volseg.pipeline.Segmenter;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -82,12 +81,13 @@ public final class Macros {
 				scan = FijiSegmentation.open(in, settings.seriesNumber());
 			}
 			boolean show = o.has("show") ? o.flag("show") : current;
-			Segmenter segmenter = LoadedModels.get(ModelCatalog.standard().resolve("model", model), settings.engineOptions());
 			Thread worker = Thread.currentThread();
 			IJ.resetEscape();
 			StatusProgress progress = StatusProgress.imageJ(scan.getTitle());
-			FijiSegmentation.Outcome outcome = FijiSegmentation.segment(segmenter, scan, settings, progress,
-					() -> IJ.escapePressed() || worker.isInterrupted());
+			ImagePlus target = scan;
+			FijiSegmentation.Outcome outcome = LoadedModels.with(ModelCatalog.standard().resolve("model", model),
+					settings.engineOptions(), segmenter -> FijiSegmentation.segment(segmenter, target, settings, progress,
+							() -> IJ.escapePressed() || worker.isInterrupted()));
 			progress.done(String.format(Locale.ROOT, "%d labels in %.1f s", outcome.rows().size(), outcome.result().secondsTotal()));
 			if (o.has("results"))
 				saveTable(outcome.results(), Path.of(o.get("results", "")));

@@ -17,7 +17,6 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 import org.volseg.VolSegException;
 import org.volseg.pipeline.SegmentationSettings;
-import org.volseg.pipeline.Segmenter;
 import org.volseg.tiling.CancelledException;
 
 import ij.IJ;
@@ -56,7 +55,7 @@ public class SegmentVolumeCommand extends DynamicCommand {
 	@Parameter(label = "Model", initializer = "initModels", description = "An installed model (Fiji.app/models/volseg or ~/.volseg/models)")
 	private String model = OTHER_MODEL;
 
-	@Parameter(label = "Or a model package", required = false, style = FileWidget.OPEN_STYLE,
+	@Parameter(label = "Or a model package", required = false, persist = false, style = FileWidget.OPEN_STYLE,
 			description = "rdf.yaml of a package folder, or a package .zip (wins over the list)")
 	private File model_path;
 
@@ -87,7 +86,7 @@ public class SegmentVolumeCommand extends DynamicCommand {
 	@Parameter(label = "Results table")
 	private boolean show_results = true;
 
-	@Parameter(label = "Save labels to (optional)", required = false, style = FileWidget.SAVE_STYLE,
+	@Parameter(label = "Save labels to (optional)", required = false, persist = false, style = FileWidget.SAVE_STYLE,
 			description = "Also write the labels as NIfTI (.nii or .nii.gz)")
 	private File output_file;
 
@@ -105,8 +104,8 @@ public class SegmentVolumeCommand extends DynamicCommand {
 		choices.add(OTHER_MODEL);
 		MutableModuleItem<String> item = getInfo().getMutableInput("model", String.class);
 		item.setChoices(choices);
-		if (model == null || !choices.contains(model))
-			model = choices.get(0);
+		if (model == null || model.isBlank())
+			model = choices.get(0); // a name given by a macro is kept, even if not listed: run() reports it
 	}
 
 	@Override
@@ -125,9 +124,9 @@ public class SegmentVolumeCommand extends DynamicCommand {
 					: OTHER_MODEL.equals(model) ? "" : model;
 			StatusProgress progress = new StatusProgress(scan.getTitle(), this::showStatus, log::warn);
 			showStatus("VolSeg: loading model " + (chosen.isEmpty() ? "" : chosen), 0);
-			Segmenter segmenter = LoadedModels.get(ModelCatalog.standard().resolve("model", chosen),
-					settings.engineOptions());
-			FijiSegmentation.Outcome outcome = FijiSegmentation.segment(segmenter, scan, settings, progress, cancelled);
+			ImagePlus input = scan;
+			FijiSegmentation.Outcome outcome = LoadedModels.with(ModelCatalog.standard().resolve("model", chosen),
+					settings.engineOptions(), segmenter -> FijiSegmentation.segment(segmenter, input, settings, progress, cancelled));
 			labels = outcome.labels();
 			results = outcome.results();
 			overlay = FijiSegmentation.showOverlay(scan, labels, OverlayStyle.parse("display", display), opacity / 100.0);
