@@ -304,7 +304,10 @@ public final class AbdominalPhantomGenerator {
 							action.apply(i, origin[0] + x * sxy, origin[1] + y * sxy, origin[2] + z * sz);
 		}
 
-		/** HU = the tissue's base for this case + smooth texture + gaussian noise; labels from tissues. */
+		/**
+		 * HU = the tissue's base for this case + smooth texture + gaussian noise, rounded to an integer
+		 * and clamped to [-1024, 3071] as a CT scanner stores it; labels from tissues.
+		 */
 		Phantom voxels(double[] baseHu, double noise) {
 			Geometry g = Geometry.ofLps(new double[][] { { sxy, 0, 0, origin[0] }, { 0, sxy, 0, origin[1] },
 					{ 0, 0, sz, origin[2] }, { 0, 0, 0, 1 } });
@@ -326,7 +329,7 @@ public final class AbdominalPhantomGenerator {
 						double texture = TEXTURE_HU[t] == 0 ? 0
 								: TEXTURE_HU[t] * (t >= CANCELLOUS_BONE ? bone : soft).at(wx, wy, wz);
 						double hu = baseHu[t] + texture + noise * gaussian(noiseRandom);
-						ci.next().set((float) Math.max(-1024, Math.min(3071, hu)));
+						ci.next().set((float) (Math.rint(Math.max(-1024, Math.min(3071, hu))) + 0.0)); // + 0.0: no -0
 						cl.next().set(LABEL_OF[t]);
 					}
 			return new Phantom(image, labels, seed, description(baseHu, noise));
@@ -346,7 +349,7 @@ public final class AbdominalPhantomGenerator {
 			hu[LIVER] = uniform(55, 65);
 			hu[SPLEEN] = uniform(45, Math.min(55, hu[LIVER] - 5));
 			hu[RIGHT_KIDNEY] = uniform(25, 35);
-			hu[LEFT_KIDNEY] = hu[RIGHT_KIDNEY] + uniform(-2, 2);
+			hu[LEFT_KIDNEY] = Math.max(25, Math.min(35, hu[RIGHT_KIDNEY] + uniform(-2, 2)));
 			hu[CANCELLOUS_BONE] = uniform(320, 400);
 			hu[CORTICAL_BONE] = uniform(700, 1000);
 			double noise = uniform(5, 15);
