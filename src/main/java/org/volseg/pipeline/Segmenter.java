@@ -173,7 +173,7 @@ public final class Segmenter implements AutoCloseable {
 		listener.stage(SegmentationListener.Stage.INFERENCE);
 		int classes = predictor.outputChannels();
 		long planes = model.dimension(2);
-		VolumeAssembler labels = new VolumeAssembler(planes, model.geometry());
+		PlaneAssembler labels = new PlaneAssembler(planes, model.geometry());
 		VolumeAssembler logits = settings.logitsOutput() == null ? null : new VolumeAssembler(planes, model.geometry());
 		VolumeAssembler probabilities = settings.probabilitiesOutput() == null ? null
 				: new VolumeAssembler(planes, model.geometry());

@@ -42,6 +42,8 @@ import net.imglib2.view.Views;
  */
 public final class DicomFolderReader {
 
+	/** How deep {@link #scan} looks into a folder: 1 = its own files only. */
+	private volatile int scanDepth = Integer.MAX_VALUE;
 	private final DicomSource source;
 	private final Consumer<String> warnings;
 	private final int threads;
@@ -76,6 +78,15 @@ public final class DicomFolderReader {
 	}
 
 	/**
+	 * Whether {@link #scan} searches a folder's subfolders too (the default) or only the files
+	 * directly in it (batch runs, where every folder holding DICOM files is a separate input).
+	 */
+	public DicomFolderReader recursive(boolean recursive) {
+		this.scanDepth = recursive ? Integer.MAX_VALUE : 1;
+		return this;
+	}
+
+	/**
 	 * The series in a folder (searched recursively) or in one file, ordered by SeriesNumber and
 	 * then by slice count (largest first). Reads headers only.
 	 *
@@ -85,7 +96,7 @@ public final class DicomFolderReader {
 		if (!Files.exists(input))
 			throw new VolumeFormatException(input, "no such file or folder");
 		List<Path> files;
-		try (Stream<Path> walk = Files.walk(input)) {
+		try (Stream<Path> walk = Files.walk(input, scanDepth)) {
 			files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
 		} catch (IOException | UncheckedIOException e) {
 			throw new VolumeFormatException(input, "cannot list the folder: " + e.getMessage(), e);
