@@ -104,6 +104,41 @@ public final class Macros {
 		});
 	}
 
+	/**
+	 * Segments every NIfTI file and DICOM series under a folder (or listed in a CSV file) into an
+	 * output folder, with {@code summary.csv}; finished inputs are skipped on a rerun, bad inputs are
+	 * logged as failed and the batch goes on (see {@link org.volseg.batch.BatchRunner}). Esc stops
+	 * after the current file.
+	 *
+	 * @param options the segmentation options of {@link #segment} (not the display ones), and
+	 *        {@code overwrite} (redo finished inputs) and {@code shard=K/N}
+	 * @return {@code "done=N skipped=N failed=N summary=/path/summary.csv"} (a failed input is not an
+	 *         error of the call), or {@code "Error: ..."} if the batch could not run at all
+	 */
+	public static String batchSegment(String input, String model, String outputFolder, String options) {
+		return guarded(() -> {
+			Set<String> keys = new HashSet<>(FijiSettings.SEGMENTATION_KEYS);
+			keys.add("overwrite");
+			keys.add("shard");
+			MacroOptions o = MacroOptions.parse(options, keys);
+			if (blank(input) || blank(outputFolder))
+				throw new VolSegException("batchSegment: give an input folder (or .csv list) and an output folder");
+			org.volseg.batch.BatchSettings settings = org.volseg.batch.BatchSettings
+					.builder(Path.of(input.trim()), Path.of(outputFolder.trim()))
+					.segmentation(FijiSettings.fromOptions(o, null)).overwrite(o.flag("overwrite"))
+					.shard(o.has("shard") ? org.volseg.batch.Shard.parse(o.get("shard", "")) : org.volseg.batch.Shard.ALL)
+					.build();
+			Thread worker = Thread.currentThread();
+			IJ.resetEscape();
+			org.volseg.batch.BatchReport report = FijiBatch.run(ModelCatalog.standard().resolve("model", model), settings,
+					(text, fraction) -> {
+						IJ.showStatus(text);
+						IJ.showProgress(fraction);
+					}, IJ::log, () -> IJ.escapePressed() || worker.isInterrupted(), new org.volseg.batch.BatchCancellation());
+			return FijiBatch.summary(report);
+		});
+	}
+
 	/** Opens a NIfTI file (calibrated, geometry kept) and makes it the current image; returns its title. */
 	public static String openNifti(String path) {
 		return guarded(() -> {

@@ -239,6 +239,54 @@ class FijiCommandsTest {
 			assertEquals(b.next().get(), a.next().get(), 0);
 	}
 
+	@Test
+	void batchSegmentFolderSkipsFinishedInputsAndReportsBadOnes() throws Exception {
+		Path in = tmp.resolve("batch-in"), out = tmp.resolve("batch-out");
+		Files.createDirectories(in);
+		VolumeIO.writeNifti(phantom.image(), in.resolve("a.nii.gz"));
+		VolumeIO.writeNifti(phantom.image(), in.resolve("b.nii"));
+		byte[] whole = Files.readAllBytes(in.resolve("a.nii.gz"));
+		Files.write(in.resolve("c_truncated.nii.gz"), java.util.Arrays.copyOf(whole, whole.length / 3));
+		BatchSegmentFolderCommand first = (BatchSegmentFolderCommand) run(BatchSegmentFolderCommand.class, "input",
+				in.toFile(), "output", out.toFile(), "model", FijiTestData.MODEL_NAME, "device", "cpu", "roi", "32,32,32");
+		assertNull(first.error());
+		assertEquals(2, first.report().done());
+		assertEquals(1, first.report().failed());
+		assertTrue(Files.exists(out.resolve("summary.csv")));
+		ResultsTable table = first.table();
+		assertEquals(3, table.size());
+		for (int i = 0; i < 3; i++)
+			if (table.getStringValue("Input", i).endsWith("c_truncated.nii.gz")) {
+				assertEquals("failed", table.getStringValue("Status", i));
+				assertTrue(table.getStringValue("Error", i).contains("c_truncated.nii.gz"), table.getStringValue("Error", i));
+			} else {
+				assertEquals("done", table.getStringValue("Status", i));
+				assertArrayEqualsLabels(expected, VolumeIO.read(Path.of(table.getStringValue("Output", i))).volume());
+			}
+		BatchSegmentFolderCommand again = (BatchSegmentFolderCommand) run(BatchSegmentFolderCommand.class, "input",
+				in.toFile(), "output", out.toFile(), "model", FijiTestData.MODEL_NAME, "device", "cpu", "roi", "32,32,32");
+		assertEquals(2, again.report().skipped());
+		assertEquals(0, again.report().done());
+	}
+
+	@Test
+	void aStopRequestFinishesTheCurrentFileAndStartsNoOther() throws Exception {
+		Path in = tmp.resolve("stop-in"), out = tmp.resolve("stop-out");
+		Files.createDirectories(in);
+		for (String name : List.of("a.nii.gz", "b.nii.gz", "c.nii.gz"))
+			VolumeIO.writeNifti(phantom.image(), in.resolve(name));
+		org.volseg.batch.BatchSettings settings = org.volseg.batch.BatchSettings.builder(in, out)
+				.segmentation(FijiSettings.of("32,32,32", "", "", "cpu", 1, null)).build();
+		org.volseg.batch.BatchReport report = FijiBatch.run(ModelCatalog.standard().list().get(0).folder(), settings,
+				(text, f) -> {
+				}, line -> {
+				}, () -> true, new org.volseg.batch.BatchCancellation());
+		assertTrue(report.stopped());
+		assertEquals(1, report.done());
+		assertEquals(List.of("a_labels.nii.gz"), java.util.Arrays.stream(out.toFile().list())
+				.filter(n -> n.endsWith(".nii.gz")).sorted().toList());
+	}
+
 	// ---
 
 	/**

@@ -53,8 +53,15 @@ class ImageJBatchMacroTest {
 				"print('CURRENT ' + r2 + ' title=' + getTitle() + ' bits=' + bitDepth());",
 				"s = call('org.volseg.fiji.Macros.saveLabels', args[4]);",
 				"print('SAVED ' + s);",
+				"b = call('org.volseg.fiji.Macros.batchSegment', args[5], args[1], args[6], 'device=cpu roi=32,32,32');",
+				"print('BATCH ' + b);",
 				""), StandardCharsets.UTF_8);
-		String argument = String.join("|", scan.toString(), model.toString(), labels.toString(), table.toString(), saved.toString());
+		Path batchIn = tmp.resolve("batch-in"), batchOut = tmp.resolve("batch-out");
+		Files.createDirectories(batchIn);
+		Files.copy(scan, batchIn.resolve("one.nii.gz"));
+		Files.write(batchIn.resolve("broken.nii.gz"), new byte[] { 31, -117, 8, 0 });
+		String argument = String.join("|", scan.toString(), model.toString(), labels.toString(), table.toString(), saved.toString(),
+				batchIn.toString(), batchOut.toString());
 		ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Djava.awt.headless=true", "-Xmx1g", "-cp", System.getProperty("java.class.path"), "ij.ImageJ", "-batch",
 				macro.toString(), argument);
@@ -70,6 +77,9 @@ class ImageJBatchMacroTest {
 		assertTrue(log.contains("OPENED case7.nii.gz 32 48"), log);
 		assertTrue(log.contains("CURRENT case7-labels title=case7-labels bits=8"), log);
 		assertTrue(log.contains("SAVED " + saved), log);
+		assertTrue(log.contains("BATCH done=1 skipped=0 failed=1 summary=" + batchOut.resolve("summary.csv")), log);
+		assertTrue(log.contains("VolSeg batch: failed " + batchIn.resolve("broken.nii.gz")), log);
+		assertTrue(Files.exists(batchOut.resolve("one_labels.nii.gz")));
 
 		int[] expected = FijiTestData.expectedLabels(phantom.image());
 		for (Path written : List.of(labels, saved)) {
