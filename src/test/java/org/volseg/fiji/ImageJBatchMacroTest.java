@@ -1,5 +1,6 @@
 package org.volseg.fiji;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,13 +56,16 @@ class ImageJBatchMacroTest {
 				"print('SAVED ' + s);",
 				"b = call('org.volseg.fiji.Macros.batchSegment', args[5], args[1], args[6], 'device=cpu roi=32,32,32');",
 				"print('BATCH ' + b);",
+				"runMacro(args[7], args[5] + '|' + args[1] + '|' + args[8] + '|device=cpu roi=32,32,32');",
 				""), StandardCharsets.UTF_8);
-		Path batchIn = tmp.resolve("batch-in"), batchOut = tmp.resolve("batch-out");
+		Path batchIn = tmp.resolve("batch-in"), batchOut = tmp.resolve("batch-out"), folderOut = tmp.resolve("folder-out");
+		Files.createDirectories(folderOut);
 		Files.createDirectories(batchIn);
 		Files.copy(scan, batchIn.resolve("one.nii.gz"));
 		Files.write(batchIn.resolve("broken.nii.gz"), new byte[] { 31, -117, 8, 0 });
 		String argument = String.join("|", scan.toString(), model.toString(), labels.toString(), table.toString(), saved.toString(),
-				batchIn.toString(), batchOut.toString());
+				batchIn.toString(), batchOut.toString(), Path.of("plugins/VolSeg/Segment_Folder.ijm").toAbsolutePath().toString(),
+				folderOut.toString());
 		ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Djava.awt.headless=true", "-Xmx1g", "-cp", System.getProperty("java.class.path"), "ij.ImageJ", "-batch",
 				macro.toString(), argument);
@@ -80,6 +84,11 @@ class ImageJBatchMacroTest {
 		assertTrue(log.contains("BATCH done=1 skipped=0 failed=1 summary=" + batchOut.resolve("summary.csv")), log);
 		assertTrue(log.contains("VolSeg batch: failed " + batchIn.resolve("broken.nii.gz")), log);
 		assertTrue(Files.exists(batchOut.resolve("one_labels.nii.gz")));
+		// the example macro plugins/VolSeg/Segment_Folder.ijm on the same folder
+		assertTrue(log.contains("FAILED broken.nii.gz: Error: "), log);
+		assertTrue(log.contains("VolSeg: 1 segmented, 1 failed"), log);
+		assertArrayEquals(Files.readAllBytes(batchOut.resolve("one_labels.nii.gz")), Files.readAllBytes(folderOut.resolve("one_labels.nii.gz")));
+		assertTrue(Files.readString(folderOut.resolve("one_volumes.csv")).contains("soft tissue"));
 
 		int[] expected = FijiTestData.expectedLabels(phantom.image());
 		for (Path written : List.of(labels, saved)) {
