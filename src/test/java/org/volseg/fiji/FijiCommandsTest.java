@@ -60,7 +60,8 @@ class FijiCommandsTest {
 		System.setProperty("java.awt.headless", "true");
 		System.setProperty("scijava.app.directory", tmp.resolve("Fiji.app").toString());
 		System.setProperty(ModelCatalog.USER_MODELS_PROPERTY, tmp.resolve("user-models").toString());
-		context = new Context(CommandService.class, ModuleService.class, StatusService.class, LogService.class);
+		context = new Context(CommandService.class, ModuleService.class, StatusService.class, LogService.class,
+				org.scijava.event.EventService.class);
 		commands = context.service(CommandService.class);
 		phantom = FijiTestData.phantom();
 		expected = FijiTestData.expectedLabels(phantom.image());
@@ -174,6 +175,44 @@ class FijiCommandsTest {
 		assertTrue(cmd.error().contains("cancelled"), cmd.error());
 		assertNull(cmd.labels());
 		assertFalse(Files.exists(out));
+	}
+
+	/** Presses ImageJ's Esc when the status bar shows the first window done: the run stops mid-inference. */
+	public static final class EscapeOnFirstWindow {
+		volatile String pressedAt;
+
+		@org.scijava.event.EventHandler
+		public void onStatus(org.scijava.app.event.StatusEvent e) {
+			String m = e.getStatusMessage();
+			if (pressedAt == null && m != null && m.contains("window 1/")) {
+				pressedAt = m;
+				ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
+			}
+		}
+	}
+
+	@Test
+	void escapeDuringInferenceCancelsAndWritesNothing() throws Exception {
+		ImagePlus scan = ImagePlusVolumes.toImagePlus(phantom.image(), "esc");
+		Path out = tmp.resolve("esc_labels.nii.gz");
+		EscapeOnFirstWindow esc = new EscapeOnFirstWindow();
+		org.scijava.event.EventService events = context.service(org.scijava.event.EventService.class);
+		List<org.scijava.event.EventSubscriber<?>> subscribers = events.subscribe(esc);
+		try {
+			SegmentVolumeCommand cmd = (SegmentVolumeCommand) run(SegmentVolumeCommand.class, "image", scan, "model",
+					FijiTestData.MODEL_NAME, "roi", "32,32,32", "overlap", "0.25", "batch", 1, "device", "cpu",
+					"output_file", out.toFile());
+			assertNotNull(esc.pressedAt, "the status bar showed window progress");
+			assertTrue(esc.pressedAt.contains("/4"), esc.pressedAt); // 2 x 2 x 1 windows, one per batch
+			assertNotNull(cmd.error());
+			assertTrue(cmd.error().contains("cancelled"), cmd.error());
+			assertNull(cmd.labels());
+			assertNull(scan.getOverlay());
+			assertFalse(Files.exists(out));
+			assertFalse(ij.IJ.escapePressed(), "the command clears Esc for the next run");
+		} finally {
+			events.unsubscribe(subscribers);
+		}
 	}
 
 	@Test
