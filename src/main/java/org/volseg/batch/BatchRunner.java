@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.volseg.VolSegException;
@@ -93,7 +94,8 @@ public final class BatchRunner {
 			throw new VolSegException(out + ": cannot create the output folder (" + e.getMessage() + ")", e);
 		}
 		Path summary = settings.summaryFile();
-		removeStale(summary.getParent(), "." + summary.getFileName() + ".", ".tmp", listener);
+		String summaryName = summary.getFileName().toString();
+		removeStale(summary.getParent(), n -> n.startsWith("." + summaryName + ".") && n.endsWith(".tmp"), listener);
 		Run run = new Run(listener, cancel, PreviousRows.read(out, layout), mine);
 		listener.planned(mine.size(), all.size());
 		int visited = 0;
@@ -212,7 +214,7 @@ public final class BatchRunner {
 		void segmentOne(BatchInput in, String series, BatchOutputs outputs, Supplier<SegmentationResult> segment) {
 			long t0 = System.nanoTime();
 			for (Path p : outputs.all())
-				removeStale(p.getParent(), "." + p.getFileName() + ".volseg-", "", listener);
+				removeStale(p.getParent(), temporaryOf(p.getFileName().toString()), listener);
 			if (!settings.overwrite() && outputs.complete()) {
 				SummaryRow before = previous.forOutput(outputs.labels().toString());
 				boolean usable = before != null && before.labels() != null
@@ -303,14 +305,24 @@ public final class BatchRunner {
 		return (System.nanoTime() - t0) * 1e-9;
 	}
 
-	/** Deletes the files in {@code dir} whose names start with {@code prefix} and end with {@code suffix}. */
-	private static void removeStale(Path dir, String prefix, String suffix, BatchListener listener) {
+	/**
+	 * Names of the temporary files an interrupted write of the output {@code name} leaves: the
+	 * pipeline's {@code .NAME.volseg-UUID.nii[.gz]}, the NIfTI writer's {@code .TARGET.RANDOM.part}
+	 * under it ({@code ..NAME.volseg-UUID.nii.gz.RANDOM.part}), or the writer's own on the final name.
+	 */
+	static Predicate<String> temporaryOf(String name) {
+		return n -> n.startsWith(".") && (n.replaceFirst("^\\.+", "").startsWith(name + ".volseg-")
+				|| n.startsWith("." + name + ".") && n.endsWith(".part"));
+	}
+
+	/** Deletes the regular files in {@code dir} whose names match. */
+	private static void removeStale(Path dir, Predicate<String> stale, BatchListener listener) {
 		if (dir == null || !Files.isDirectory(dir))
 			return;
 		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
 			for (Path f : files) {
 				String name = f.getFileName().toString();
-				if (name.startsWith(prefix) && name.endsWith(suffix) && Files.isRegularFile(f))
+				if (stale.test(name) && Files.isRegularFile(f))
 					try {
 						Files.deleteIfExists(f);
 					} catch (IOException e) {

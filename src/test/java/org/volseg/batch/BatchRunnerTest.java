@@ -149,8 +149,14 @@ class BatchRunnerTest {
 		Path labels = out.resolve("b/two_labels.nii.gz");
 		Path partial = out.resolve("b/.two_labels.nii.gz.volseg-0b8e7c6e-dead-beef-0000-000000000000.nii.gz");
 		Files.write(partial, java.util.Arrays.copyOf(Files.readAllBytes(labels), 40));
+		// the NIfTI writer's own temporary file under the pipeline's
+		Path nested = out.resolve("b/..two_labels.nii.gz.volseg-0b8e7c6e-dead-beef-0000-000000000000.nii.gz.4711.part");
+		Files.write(nested, new byte[] { 1, 2, 3 });
 		Files.delete(labels);
 		Files.delete(out.resolve("dicom/ct_series5_logits.nii.gz"));
+		// a file of another output whose name starts the same must not be touched
+		Path unrelated = out.resolve("b/.two_labels.nii.gz.backup");
+		Files.writeString(unrelated, "mine");
 		Path summaryTemp = out.resolve(".summary.csv.12345.tmp");
 		Files.writeString(summaryTemp, "input,output,sta");
 		// another shard's temporary file must not be touched
@@ -161,6 +167,8 @@ class BatchRunnerTest {
 		assertEquals(2, resumed.done(), resumed.rows().toString());
 		assertEquals(2, resumed.skipped());
 		assertFalse(Files.exists(partial));
+		assertFalse(Files.exists(nested));
+		assertTrue(Files.exists(unrelated));
 		assertFalse(Files.exists(summaryTemp));
 		assertTrue(Files.exists(otherShard));
 		checkLabels(labels, 9, 7, 5);
@@ -170,6 +178,18 @@ class BatchRunnerTest {
 		assertEquals(BatchStatus.DONE, rows.get("b/two_labels.nii.gz").status());
 		assertEquals(BatchStatus.DONE, rows.get("dicom/ct_series5_labels.nii.gz").status());
 		assertEquals(BatchStatus.SKIPPED, rows.get("dicom/ct_series3_labels.nii.gz").status());
+	}
+
+	@Test
+	void temporaryFileNamesOfOneOutputOnly() {
+		java.util.function.Predicate<String> t = BatchRunner.temporaryOf("a_labels.nii.gz");
+		assertTrue(t.test(".a_labels.nii.gz.volseg-1234.nii.gz"));
+		assertTrue(t.test("..a_labels.nii.gz.volseg-1234.nii.gz.99.part"));
+		assertTrue(t.test(".a_labels.nii.gz.99.part"));
+		assertFalse(t.test("a_labels.nii.gz"));
+		assertFalse(t.test(".ba_labels.nii.gz.volseg-1234.nii.gz"));
+		assertFalse(t.test(".a_labels.nii.gz.backup"));
+		assertFalse(t.test(".b_labels.nii.gz.volseg-1234.nii.gz"));
 	}
 
 	@Test
