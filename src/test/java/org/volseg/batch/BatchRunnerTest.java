@@ -275,6 +275,35 @@ class BatchRunnerTest {
 	}
 
 	@Test
+	void aScanTheModelCannotTakeFailsAloneWithTheReason() throws IOException {
+		org.volseg.io.nifti.NiftiWriter.writeFloat32(
+				Volume.allocate(org.volseg.volume.Geometry.ofSpacing(1, 1, 1), 9, 9, 9, 2), in.resolve("two-channels.nii.gz"));
+		BatchReport r = run(settings());
+		SummaryRow bad = r.rows().stream().filter(x -> x.input().endsWith("two-channels.nii.gz")).findFirst().orElseThrow();
+		assertEquals(BatchStatus.FAILED, bad.status());
+		assertTrue(bad.error().contains("has 2 channel(s)") && bad.error().contains("expects 1 input channel(s)"), bad.error());
+		assertEquals(4, r.done());
+		assertFalse(Files.exists(out.resolve("two-channels_labels.nii.gz")));
+	}
+
+	@Test
+	void aDicomFolderGivenAsTheInputIsNamedAfterItself() throws IOException {
+		Path ct = in.resolve("dicom/ct");
+		BatchReport r = new BatchRunner(segmenter, BatchSettings.builder(ct, out).build()).run(BatchListener.none(),
+				new BatchCancellation());
+		assertEquals(2, r.done());
+		checkLabels(out.resolve("ct_series3_labels.nii.gz"), 12, 10, 6);
+		checkLabels(out.resolve("ct_series5_labels.nii.gz"), 14, 8, 5);
+		// --series: only that series of each folder
+		Path only = dir.resolve("only5");
+		r = new BatchRunner(segmenter, BatchSettings.builder(in, only)
+				.segmentation(org.volseg.pipeline.SegmentationSettings.builder().seriesNumber(5).build()).build())
+				.run(BatchListener.none(), new BatchCancellation());
+		assertTrue(Files.exists(only.resolve("dicom/ct_series5_labels.nii.gz")));
+		assertFalse(Files.exists(only.resolve("dicom/ct_series3_labels.nii.gz")));
+	}
+
+	@Test
 	void aCorruptDicomFolderIsAFailedRow() throws IOException {
 		BatchFixtures.corruptDicomFolder(in.resolve("dicom/bad"));
 		BatchReport r = run(settings());
