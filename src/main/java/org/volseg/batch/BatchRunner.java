@@ -48,7 +48,8 @@ import org.volseg.volume.LabelStatistics;
  * series are {@code skipped} with the reason in the error column. With a series number in the
  * segmentation settings only that series is segmented.</p>
  *
- * <p><b>Summary.</b> After every row, {@link BatchSettings#summaryFile()} is rewritten atomically
+ * <p><b>Summary.</b> After every done or failed row (after skipped rows: at most every 5 seconds, and
+ * at the end), {@link BatchSettings#summaryFile()} is rewritten atomically
  * with one row per finished input of this run, and, for inputs of this run not reached yet, the
  * rows earlier runs wrote for them; so a killed or stopped run leaves a summary of everything
  * known. A run without {@code --shard} after a sharded one collects every shard's rows into
@@ -58,6 +59,8 @@ import org.volseg.volume.LabelStatistics;
  * <p>Not thread-safe: one {@link #run} at a time. The segmenter is not closed.</p>
  */
 public final class BatchRunner {
+
+	private static final long SKIPPED_WRITE_INTERVAL_NANOS = 5_000_000_000L;
 
 	private final Segmenter segmenter;
 	private final BatchSettings settings;
@@ -130,6 +133,7 @@ public final class BatchRunner {
 		final Map<BatchInput, List<SummaryRow>> table = new LinkedHashMap<>();
 		final Map<BatchInput, Boolean> replaced = new HashMap<>();
 		final List<SummaryRow> finished = new ArrayList<>();
+		long lastWrite = System.nanoTime();
 
 		Run(BatchListener listener, BatchCancellation cancel, PreviousRows previous, List<BatchInput> inputs) {
 			this.listener = listener;
@@ -282,11 +286,16 @@ public final class BatchRunner {
 				rows.clear();
 			rows.add(row);
 			finished.add(row);
-			writeSummary();
+			// Skipped rows cost no work to redo: a rerun over thousands of finished inputs rewrites
+			// the summary at most every few seconds, not once per row.
+			long now = System.nanoTime();
+			if (row.status() != BatchStatus.SKIPPED || now - lastWrite > SKIPPED_WRITE_INTERVAL_NANOS)
+				writeSummary();
 			listener.rowFinished(row);
 		}
 
 		void writeSummary() {
+			lastWrite = System.nanoTime();
 			List<SummaryRow> rows = new ArrayList<>();
 			table.values().forEach(rows::addAll);
 			layout.write(settings.summaryFile(), rows);
