@@ -26,7 +26,7 @@ public record BatchInput(Kind kind, Path path, String key, BatchOutputs outputs,
 		DICOM_FOLDER,
 		/** A line of a CSV list: any scan {@code volseg segment} reads (a DICOM folder: its main series, or the chosen one). */
 		LISTED,
-		/** A volume in a format VolSeg does not read (MetaImage, NRRD, ...): a failed row. */
+		/** A volume in a format VolSeg does not read (MetaImage, NRRD, ...), or a file or folder that cannot be opened: a failed row. */
 		UNSUPPORTED
 	}
 

@@ -36,6 +36,8 @@ import org.volseg.io.dicom.DicomParser;
  * folder would be (N: the SeriesNumber; see {@link BatchRunner});</li>
  * <li>files in a volume format VolSeg does not read ({@code .mha .mhd .nrrd .nhdr .mgz .mgh .hdr})
  * are inputs that fail with a message saying to convert them;</li>
+ * <li>a file or folder that cannot be opened while searching (no permission) is an input that
+ * fails with the reason;</li>
  * <li>anything else is ignored.</li>
  * </ul>
  *
@@ -105,8 +107,14 @@ public final class BatchInputs {
 
 				@Override
 				public FileVisitResult visitFileFailed(Path file, IOException e) {
-					throw new VolSegException(file + ": cannot be read while listing the input folder (" + e.getMessage()
-							+ "); check its permissions", e);
+					if (hidden(file) || file.startsWith(out))
+						return FileVisitResult.CONTINUE;
+					Path rel = root.relativize(file);
+					Path parent = rel.getParent();
+					inputs.add(new BatchInput(BatchInput.Kind.UNSUPPORTED, file, key(root, file), null,
+							parent == null ? out : out.resolve(parent.toString()), String.valueOf(file.getFileName()),
+							"cannot be read while searching the input folder (" + e + "); check its permissions"));
+					return FileVisitResult.CONTINUE;
 				}
 			});
 		} catch (IOException | UncheckedIOException e) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.volseg.VolSegException;
@@ -47,7 +48,8 @@ import org.volseg.volume.LabelStatistics;
  * series are {@code skipped} with the reason in the error column. With a series number in the
  * segmentation settings only that series is segmented.</p>
  *
- * <p><b>Summary.</b> After every row, {@link BatchSettings#summaryFile()} is rewritten atomically
+ * <p><b>Summary.</b> After every done or failed row (after skipped rows: at most every 5 seconds, and
+ * at the end), {@link BatchSettings#summaryFile()} is rewritten atomically
  * with one row per finished input of this run, and, for inputs of this run not reached yet, the
  * rows earlier runs wrote for them; so a killed or stopped run leaves a summary of everything
  * known. A run without {@code --shard} after a sharded one collects every shard's rows into
@@ -57,6 +59,8 @@ import org.volseg.volume.LabelStatistics;
  * <p>Not thread-safe: one {@link #run} at a time. The segmenter is not closed.</p>
  */
 public final class BatchRunner {
+
+	private static final long SKIPPED_WRITE_INTERVAL_NANOS = 5_000_000_000L;
 
 	private final Segmenter segmenter;
 	private final BatchSettings settings;
@@ -93,7 +97,8 @@ public final class BatchRunner {
 			throw new VolSegException(out + ": cannot create the output folder (" + e.getMessage() + ")", e);
 		}
 		Path summary = settings.summaryFile();
-		removeStale(summary.getParent(), "." + summary.getFileName() + ".", ".tmp", listener);
+		String summaryName = summary.getFileName().toString();
+		removeStale(summary.getParent(), n -> n.startsWith("." + summaryName + ".") && n.endsWith(".tmp"), listener);
 		Run run = new Run(listener, cancel, PreviousRows.read(out, layout), mine);
 		listener.planned(mine.size(), all.size());
 		int visited = 0;
@@ -128,6 +133,7 @@ public final class BatchRunner {
 		final Map<BatchInput, List<SummaryRow>> table = new LinkedHashMap<>();
 		final Map<BatchInput, Boolean> replaced = new HashMap<>();
 		final List<SummaryRow> finished = new ArrayList<>();
+		long lastWrite = System.nanoTime();
 
 		Run(BatchListener listener, BatchCancellation cancel, PreviousRows previous, List<BatchInput> inputs) {
 			this.listener = listener;
@@ -212,7 +218,7 @@ public final class BatchRunner {
 		void segmentOne(BatchInput in, String series, BatchOutputs outputs, Supplier<SegmentationResult> segment) {
 			long t0 = System.nanoTime();
 			for (Path p : outputs.all())
-				removeStale(p.getParent(), "." + p.getFileName() + ".volseg-", "", listener);
+				removeStale(p.getParent(), temporaryOf(p.getFileName().toString()), listener);
 			if (!settings.overwrite() && outputs.complete()) {
 				SummaryRow before = previous.forOutput(outputs.labels().toString());
 				boolean usable = before != null && before.labels() != null
@@ -280,11 +286,16 @@ public final class BatchRunner {
 				rows.clear();
 			rows.add(row);
 			finished.add(row);
-			writeSummary();
+			// Skipped rows cost no work to redo: a rerun over thousands of finished inputs rewrites
+			// the summary at most every few seconds, not once per row.
+			long now = System.nanoTime();
+			if (row.status() != BatchStatus.SKIPPED || now - lastWrite > SKIPPED_WRITE_INTERVAL_NANOS)
+				writeSummary();
 			listener.rowFinished(row);
 		}
 
 		void writeSummary() {
+			lastWrite = System.nanoTime();
 			List<SummaryRow> rows = new ArrayList<>();
 			table.values().forEach(rows::addAll);
 			layout.write(settings.summaryFile(), rows);
@@ -303,14 +314,24 @@ public final class BatchRunner {
 		return (System.nanoTime() - t0) * 1e-9;
 	}
 
-	/** Deletes the files in {@code dir} whose names start with {@code prefix} and end with {@code suffix}. */
-	private static void removeStale(Path dir, String prefix, String suffix, BatchListener listener) {
+	/**
+	 * Names of the temporary files an interrupted write of the output {@code name} leaves: the
+	 * pipeline's {@code .NAME.volseg-UUID.nii[.gz]}, the NIfTI writer's {@code .TARGET.RANDOM.part}
+	 * under it ({@code ..NAME.volseg-UUID.nii.gz.RANDOM.part}), or the writer's own on the final name.
+	 */
+	static Predicate<String> temporaryOf(String name) {
+		return n -> n.startsWith(".") && (n.replaceFirst("^\\.+", "").startsWith(name + ".volseg-")
+				|| n.startsWith("." + name + ".") && n.endsWith(".part"));
+	}
+
+	/** Deletes the regular files in {@code dir} whose names match. */
+	private static void removeStale(Path dir, Predicate<String> stale, BatchListener listener) {
 		if (dir == null || !Files.isDirectory(dir))
 			return;
 		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
 			for (Path f : files) {
 				String name = f.getFileName().toString();
-				if (name.startsWith(prefix) && name.endsWith(suffix) && Files.isRegularFile(f))
+				if (stale.test(name) && Files.isRegularFile(f))
 					try {
 						Files.deleteIfExists(f);
 					} catch (IOException e) {
