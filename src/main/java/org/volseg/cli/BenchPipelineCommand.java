@@ -15,6 +15,9 @@ import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.engine.Device;
 import org.volseg.io.nifti.NiftiWriter;
+import org.volseg.model.ModelDescriptor;
+import org.volseg.model.ModelPackage;
+import org.volseg.tiling.PatchPredictor;
 import org.volseg.pipeline.SegmentationResult;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;
@@ -63,6 +66,10 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 	@Option(names = "--device", defaultValue = "cpu", paramLabel = "D", description = "cpu, gpu or auto (default ${DEFAULT-VALUE}).")
 	String device;
 
+	@Option(names = "--no-network", description = "Replace the network by a predictor that returns zeros at once (same "
+			+ "channels as the model): measures the pipeline around the engine (reading, stitching, writing) alone.")
+	boolean noNetwork;
+
 	@Option(names = "--work-dir", paramLabel = "DIR", description = "Where the input and labels files go (default: a temporary folder, deleted).")
 	Path workDir;
 
@@ -84,7 +91,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 			SegmentationSettings settings = SegmentationSettings.builder().overlap(overlap).batch(batch).threads(threads)
 					.device(Device.parse(device, "--device")).labelsOutput(dir.resolve("bench-labels.nii.gz")).build();
 			long t0 = System.nanoTime();
-			try (Segmenter segmenter = Segmenter.load(model, settings.engineOptions())) {
+			try (Segmenter segmenter = noNetwork ? zeros(model) : Segmenter.load(model, settings.engineOptions())) {
 				double load = (System.nanoTime() - t0) * 1e-9;
 				long hwmLoaded = statusKiB("VmHWM");
 				out.printf(Locale.ROOT, "model loaded in %.2f s on %s; VmHWM after loading %.0f MiB%n", load,
@@ -110,6 +117,30 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 		} finally {
 			if (temporary)
 				deleteTree(dir);
+		}
+	}
+
+	/** A segmenter whose "network" returns zeros with the model's channel counts, at once. */
+	private static Segmenter zeros(Path model) {
+		try (ModelPackage pkg = ModelPackage.open(model)) {
+			ModelDescriptor d = pkg.descriptor();
+			int in = d.input().channels(), out = d.output().channels();
+			return Segmenter.of(d, new PatchPredictor() {
+				@Override
+				public int inputChannels() {
+					return in;
+				}
+
+				@Override
+				public int outputChannels() {
+					return out;
+				}
+
+				@Override
+				public float[] predict(float[] patches, int batch, int[] size) {
+					return new float[batch * size[0] * size[1] * size[2] * out];
+				}
+			}, "none (--no-network: zeros)");
 		}
 	}
 
