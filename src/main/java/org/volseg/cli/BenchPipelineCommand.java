@@ -70,6 +70,13 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 			+ "channels as the model): measures the pipeline around the engine (reading, stitching, writing) alone.")
 	boolean noNetwork;
 
+	@Option(names = "--input", paramLabel = "FILE", description = "Segment this volume instead of a synthetic one "
+			+ "(so that making the synthetic volume does not count in this process's peak memory).")
+	Path input;
+
+	@Option(names = "--generate-only", description = "Only write the synthetic volume (to --work-dir) and stop.")
+	boolean generateOnly;
+
 	@Option(names = "--work-dir", paramLabel = "DIR", description = "Where the input and labels files go (default: a temporary folder, deleted).")
 	Path workDir;
 
@@ -79,15 +86,21 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 		long[] size = longs("--dims", dims);
 		double[] sp = Arrays.stream(spacing.split(",")).mapToDouble(Double::parseDouble).toArray();
 		boolean temporary = workDir == null;
+		if (generateOnly && temporary)
+			throw InvalidParameterException.of("--generate-only", true, "used with --work-dir DIR");
 		Path dir = temporary ? Files.createTempDirectory("volseg-bench-pipeline") : Files.createDirectories(workDir);
 		try {
-			Path input = dir.resolve("bench-input.nii");
-			Volume v = syntheticCt(size, sp);
-			NiftiWriter.writeFloat32(v, input);
-			v = null;
-			System.gc();
-			out.printf(Locale.ROOT, "input %s: %d x %d x %d voxels, %.3g x %.3g x %.3g mm%n", input, size[0], size[1],
-					size[2], sp[0], sp[1], sp[2]);
+			Path in = input;
+			if (in == null) {
+				in = dir.resolve("bench-input.nii");
+				NiftiWriter.writeFloat32(syntheticCt(size, sp), in);
+				System.gc();
+				out.printf(Locale.ROOT, "wrote %s: %d x %d x %d voxels, %.3g x %.3g x %.3g mm%n", in, size[0], size[1],
+						size[2], sp[0], sp[1], sp[2]);
+				if (generateOnly)
+					return 0;
+			} else
+				out.printf(Locale.ROOT, "input %s%n", in);
 			SegmentationSettings settings = SegmentationSettings.builder().overlap(overlap).batch(batch).threads(threads)
 					.device(Device.parse(device, "--device")).labelsOutput(dir.resolve("bench-labels.nii.gz")).build();
 			long t0 = System.nanoTime();
@@ -97,7 +110,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 				out.printf(Locale.ROOT, "model loaded in %.2f s on %s; VmHWM after loading %.0f MiB%n", load,
 						segmenter.device(), hwmLoaded / 1024.0);
 				out.flush();
-				SegmentationResult r = segmenter.segment(input, settings, new ProgressPrinter(spec.commandLine().getErr(),
+				SegmentationResult r = segmenter.segment(in, settings, new ProgressPrinter(spec.commandLine().getErr(),
 						ProgressPrinter.Mode.LINES), () -> false);
 				long hwm = statusKiB("VmHWM");
 				out.printf(Locale.ROOT, "windows %d (%d batches of %d), model grid %s%n", r.windows(), r.batches(), batch,
