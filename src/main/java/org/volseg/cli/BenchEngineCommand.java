@@ -54,20 +54,21 @@ public final class BenchEngineCommand implements Callable<Integer> {
 	public Integer call() throws IOException {
 		PrintWriter out = spec.commandLine().getOut();
 		EngineOptions options = new EngineOptions(Device.parse(device, "--device"), intraOp, interOp);
-		out.println("patches  VmRSS_MiB  heap_MiB  seconds");
+		out.println("patches  VmRSS_MiB  heap_committed_MiB  heap_used_MiB  outside_heap_MiB  seconds");
 		EngineBenchmark.Report r = EngineBenchmark.run(model, patches, warmup, Math.max(1, batch),
 				Math.max(1, sampleEvery), options, s -> {
-					out.printf("%7d  %9.1f  %8.1f  %7.1f%n", s.patches(), s.residentKiB() / 1024.0,
-							s.heapUsedKiB() / 1024.0, s.seconds());
+					out.printf("%7d  %9.1f  %18.1f  %13.1f  %16.1f  %7.1f%n", s.patches(), s.residentKiB() / 1024.0,
+							s.heapCommittedKiB() / 1024.0, s.heapUsedKiB() / 1024.0, s.outsideHeapKiB() / 1024.0,
+							s.seconds());
 					out.flush();
 				});
 		EngineBenchmark.Sample last = r.samples().get(r.samples().size() - 1);
 		out.printf("model \"%s\", patch %s, batch %d, %s%n", r.model(), Arrays.toString(r.patchSize()), r.batch(),
 				r.info().device().label() + " (" + r.info().deviceReason() + "), threads " + r.info().intraOpThreads()
 						+ "/" + r.info().interOpThreads());
-		out.printf("VmRSS growth after warm-up: %+.1f MiB over %d patches (max %.1f MiB); %.1f patches/s%n",
-				r.residentGrowthKiB() / 1024.0, last.patches(), r.residentMaxKiB() / 1024.0,
-				last.patches() / Math.max(1e-9, last.seconds()));
+		out.printf("after warm-up, over %d patches: VmRSS %+.1f MiB (max %.1f MiB), outside the Java heap %+.1f MiB; "
+				+ "%.1f patches/s%n", last.patches(), r.residentGrowthKiB() / 1024.0, r.residentMaxKiB() / 1024.0,
+				r.outsideHeapGrowthKiB() / 1024.0, last.patches() / Math.max(1e-9, last.seconds()));
 		out.flush();
 		return 0;
 	}

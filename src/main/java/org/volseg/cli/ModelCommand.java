@@ -12,6 +12,7 @@ import org.volseg.engine.SavedModelInspector;
 import org.volseg.model.Axis;
 import org.volseg.model.Author;
 import org.volseg.model.ModelDescriptor;
+import org.volseg.model.ModelInstaller;
 import org.volseg.model.ModelPackage;
 import org.volseg.model.ModelPackageException;
 import org.volseg.model.Preprocessing;
@@ -25,9 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code volseg model info|validate PATH}: inspect and check model packages. */
+/** {@code volseg model info|validate|install PATH}: inspect, check and install model packages. */
 @Command(name = "model", description = "Inspect and check model packages (folder, rdf.yaml or .zip).",
-		mixinStandardHelpOptions = true, subcommands = { ModelCommand.Info.class, ModelCommand.Validate.class })
+		mixinStandardHelpOptions = true, subcommands = { ModelCommand.Info.class, ModelCommand.Validate.class,
+				ModelCommand.Install.class })
 public final class ModelCommand implements Callable<Integer> {
 
 	@Spec
@@ -104,6 +106,32 @@ public final class ModelCommand implements Callable<Integer> {
 				err.flush();
 				return 1;
 			}
+		}
+	}
+
+	/** Validates a package (including its SavedModel) and copies it into a models folder. */
+	@Command(name = "install", mixinStandardHelpOptions = true,
+			description = "Validate a model package (folder or .zip) and copy it into a models folder, atomically.")
+	static final class Install implements Callable<Integer> {
+		@Spec
+		CommandSpec spec;
+
+		@Parameters(paramLabel = "PATH", description = "model package folder, its rdf.yaml, or a .zip")
+		Path path;
+
+		@Option(names = "--models-dir", required = true, paramLabel = "DIR",
+				description = "the models folder; the package is installed in DIR/<model name>")
+		Path modelsDir;
+
+		@Option(names = "--replace", description = "replace an installed model of the same name")
+		boolean replace;
+
+		@Override
+		public Integer call() {
+			Path installed = ModelInstaller.install(path, modelsDir, replace, Engine::verify);
+			spec.commandLine().getOut().println("installed " + installed);
+			spec.commandLine().getOut().flush();
+			return 0;
 		}
 	}
 

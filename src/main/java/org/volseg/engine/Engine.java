@@ -87,6 +87,33 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 		return load(pkg, options, NativeDevices.probe());
 	}
 
+	/**
+	 * Opens a package (folder, {@code rdf.yaml} or {@code .zip}), loads it and releases the package's
+	 * temporary files.
+	 *
+	 * @throws ModelPackageException if the package or its signature is invalid
+	 * @throws EngineException if the SavedModel cannot be loaded or the device is unavailable
+	 */
+	public static Engine load(java.nio.file.Path pkg, EngineOptions options) {
+		try (ModelPackage p = ModelPackage.open(pkg)) {
+			return load(p, options);
+		}
+	}
+
+	/**
+	 * Checks that a package's SavedModel loads and matches its descriptor: loads it on the CPU and
+	 * releases it. For installers, for example
+	 * {@code ModelInstaller.install(zip, modelsDir, false, Engine::verify)}.
+	 *
+	 * @throws ModelPackageException if the signature contradicts the descriptor
+	 * @throws EngineException if the SavedModel cannot be loaded
+	 */
+	public static void verify(ModelPackage pkg) {
+		try (Engine e = load(pkg, new EngineOptions(Device.CPU, 1, 1))) {
+			LOG.fine("verified " + e.info().summary());
+		}
+	}
+
 	/** As {@link #load(ModelPackage, EngineOptions)} with a given device availability (for tests). */
 	static Engine load(ModelPackage pkg, EngineOptions options, DeviceAvailability available) {
 		ModelDescriptor d = pkg.descriptor();

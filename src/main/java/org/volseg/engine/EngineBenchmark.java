@@ -36,9 +36,15 @@ public final class EngineBenchmark {
 	 * @param patches patches run so far
 	 * @param residentKiB process resident size (VmRSS), KiB
 	 * @param heapUsedKiB Java heap in use, KiB
+	 * @param heapCommittedKiB Java heap committed (reserved from the OS), KiB
 	 * @param seconds time since the first patch
 	 */
-	public record Sample(int patches, long residentKiB, long heapUsedKiB, double seconds) {
+	public record Sample(int patches, long residentKiB, long heapUsedKiB, long heapCommittedKiB, double seconds) {
+
+		/** Resident memory not committed to the Java heap (native buffers, TensorFlow, code), KiB. */
+		public long outsideHeapKiB() {
+			return residentKiB - heapCommittedKiB;
+		}
 	}
 
 	/**
@@ -53,6 +59,11 @@ public final class EngineBenchmark {
 		/** Resident size growth from the first to the last sample, KiB. */
 		public long residentGrowthKiB() {
 			return samples.get(samples.size() - 1).residentKiB() - samples.get(0).residentKiB();
+		}
+
+		/** Growth of the resident memory outside the committed Java heap, first to last sample, KiB. */
+		public long outsideHeapGrowthKiB() {
+			return samples.get(samples.size() - 1).outsideHeapKiB() - samples.get(0).outsideHeapKiB();
 		}
 
 		/** Largest resident size sampled, KiB. */
@@ -107,7 +118,7 @@ public final class EngineBenchmark {
 	private static Sample sample(int done, long t0, Consumer<Sample> progress) {
 		Runtime rt = Runtime.getRuntime();
 		Sample s = new Sample(done, ProcessMemory.residentKiB(), (rt.totalMemory() - rt.freeMemory()) / 1024,
-				(System.nanoTime() - t0) / 1e9);
+				rt.totalMemory() / 1024, (System.nanoTime() - t0) / 1e9);
 		progress.accept(s);
 		return s;
 	}

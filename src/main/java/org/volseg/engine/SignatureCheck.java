@@ -1,7 +1,6 @@
 package org.volseg.engine;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -130,9 +129,5 @@ final class SignatureCheck {
 		for (Axis a : t.axes())
 			ids.add(a.id());
 		return ids.toString();
-	}
-
-	static String shapeString(long[] shape) {
-		return Arrays.toString(shape);
 	}
 }

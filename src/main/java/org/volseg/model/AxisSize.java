@@ -46,7 +46,7 @@ public sealed interface AxisSize {
 
 		@Override
 		public String toString() {
-			return "{tensor_id: " + tensorId + ", axis_id: " + axisId + ", offset: " + offset + "}";
+			return "same as " + tensorId + "." + axisId + (offset == 0 ? "" : (offset > 0 ? " + " : " - ") + Math.abs(offset));
 		}
 	}
 

@@ -67,7 +67,11 @@ public final class DescriptorValidator {
 			Axis a = t.axes().get(i);
 			switch (a.type()) {
 				case BATCH -> batch++;
-				case CHANNEL -> channel++;
+				case CHANNEL -> {
+					channel++;
+					if (a.channelNames().isEmpty())
+						p.add(path + ".axes[" + i + "].channel_names", "expected one name per channel, got none");
+				}
 				case SPACE -> {
 					if (!List.of("x", "y", "z").contains(a.id()))
 						p.expected(path + ".axes[" + i + "].id", "x, y or z for a space axis", a.id());
@@ -135,6 +139,9 @@ public final class DescriptorValidator {
 		for (String a : axes)
 			if (t.indexOf(a) < 0)
 				p.add(path, "no axis \"" + a + "\" in the tensor's axes " + describe(t.axes()));
+		if (!axes.isEmpty() && !axes.containsAll(List.of("x", "y", "z")))
+			p.add(path, "VolSeg computes statistics over the whole volume: list x, y and z (and channel for "
+					+ "statistics over all channels together), got " + axes);
 	}
 
 	private static void checkReferences(List<TensorDescriptor> inputs, TensorDescriptor out, String path, Problems p) {

@@ -65,11 +65,12 @@ public final class ModelInstaller {
 
 	/**
 	 * A portable folder name for a model name: lower case ASCII letters, digits, {@code .}, {@code _}
-	 * and {@code -}; runs of other characters become one {@code -}.
+	 * and {@code -}; runs of other characters (and of {@code -}) become one {@code -}.
 	 */
 	public static String folderName(String modelName) {
 		String ascii = Normalizer.normalize(modelName, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
-		String s = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[-.]+|[-.]+$", "");
+		String s = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("-{2,}", "-")
+				.replaceAll("^[-.]+|[-.]+$", "");
 		return s.isEmpty() ? "model" : s;
 	}
 }

@@ -44,17 +44,24 @@ public final class PatchExtractor {
 		this.roi = plan.roi();
 		this.channels = Math.toIntExact(volume.channels());
 		this.patchLength = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(roi[0], roi[1]), roi[2]), channels);
+		this.fourD = volume.voxels().numDimensions() == 4;
+		this.blocks = PrimitiveBlocks.of(orderedView(volume, plan, padding), PrimitiveBlocks.OnFallback.ACCEPT);
+		this.blockSize = fourD ? new int[] { channels, roi[2], roi[1], roi[0] } : new int[] { roi[2], roi[1], roi[0] };
+	}
+
+	/**
+	 * The padded volume in padded coordinates with axes reversed, {@code (channel, z, y, x)} (or
+	 * {@code (z, y, x)}): its flattening order (first axis fastest) is the predictor layout.
+	 */
+	static RandomAccessible<FloatType> orderedView(Volume volume, TilePlan plan, Padding padding) {
 		RandomAccessibleInterval<FloatType> voxels = volume.voxels();
-		this.fourD = voxels.numDimensions() == 4;
 		RandomAccessible<FloatType> extended = extend(voxels, padding);
 		long[] shift = new long[voxels.numDimensions()];
 		System.arraycopy(plan.padBefore(), 0, shift, 0, 3);
 		RandomAccessible<FloatType> padded = Views.translate(extended, shift);
-		RandomAccessible<FloatType> ordered = fourD
+		return voxels.numDimensions() == 4
 				? Views.permute(Views.permute(padded, 0, 3), 1, 2) // (c, z, y, x)
 				: Views.permute(padded, 0, 2); // (z, y, x)
-		this.blocks = PrimitiveBlocks.of(ordered, PrimitiveBlocks.OnFallback.ACCEPT);
-		this.blockSize = fourD ? new int[] { channels, roi[2], roi[1], roi[0] } : new int[] { roi[2], roi[1], roi[0] };
 	}
 
 	private static RandomAccessible<FloatType> extend(RandomAccessibleInterval<FloatType> voxels, Padding padding) {

@@ -15,7 +15,8 @@ import org.volseg.InvalidParameterException;
  * <tr><td>{@code roi}</td><td>window size (x, y, z) in voxels, each at least 1</td><td>none (required)</td>
  * <td>{@code roi_size}</td></tr>
  * <tr><td>{@code overlap}</td><td>fraction of a window shared with its neighbour, 0 &lt;= overlap &lt; 1;
- * the scan interval is {@code floor(roi * (1 - overlap))}, at least 1</td><td>0.25</td><td>{@code overlap}</td></tr>
+ * one value for all axes or one per axis (as MONAI 1.3 and later accept); the scan interval is
+ * {@code floor(roi * (1 - overlap))}, at least 1</td><td>0.25</td><td>{@code overlap}</td></tr>
  * <tr><td>{@code batch}</td><td>windows per predictor call, at least 1</td><td>1</td>
  * <td>{@code sw_batch_size}</td></tr>
  * <tr><td>{@code blend}</td><td>{@link BlendMode#CONSTANT} or {@link BlendMode#GAUSSIAN}</td><td>constant</td>
@@ -41,7 +42,7 @@ public final class SlidingWindowSettings {
 	public static final Padding DEFAULT_PADDING = Padding.constant(0);
 
 	private final int[] roi;
-	private final double overlap;
+	private final double[] overlap;
 	private final int batch;
 	private final BlendMode blend;
 	private final double[] sigmaScale;
@@ -49,7 +50,7 @@ public final class SlidingWindowSettings {
 
 	private SlidingWindowSettings(Builder b) {
 		roi = b.roi.clone();
-		overlap = b.overlap;
+		overlap = b.overlap.length == 1 ? new double[] { b.overlap[0], b.overlap[0], b.overlap[0] } : b.overlap.clone();
 		batch = b.batch;
 		blend = b.blend;
 		sigmaScale = b.sigmaScale.length == 1 ? new double[] { b.sigmaScale[0], b.sigmaScale[0], b.sigmaScale[0] }
@@ -75,8 +76,13 @@ public final class SlidingWindowSettings {
 		return roi[axis];
 	}
 
-	public double overlap() {
-		return overlap;
+	/** Overlap per axis (x, y, z); a copy. */
+	public double[] overlap() {
+		return overlap.clone();
+	}
+
+	public double overlap(int axis) {
+		return overlap[axis];
 	}
 
 	/** Windows per predictor call. */
@@ -107,18 +113,18 @@ public final class SlidingWindowSettings {
 		if (!(o instanceof SlidingWindowSettings))
 			return false;
 		SlidingWindowSettings s = (SlidingWindowSettings) o;
-		return Arrays.equals(roi, s.roi) && Double.compare(overlap, s.overlap) == 0 && batch == s.batch
+		return Arrays.equals(roi, s.roi) && Arrays.equals(overlap, s.overlap) && batch == s.batch
 				&& blend == s.blend && Arrays.equals(sigmaScale, s.sigmaScale) && padding.equals(s.padding);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(Arrays.hashCode(roi), overlap, batch, blend, Arrays.hashCode(sigmaScale), padding);
+		return Objects.hash(Arrays.hashCode(roi), Arrays.hashCode(overlap), batch, blend, Arrays.hashCode(sigmaScale), padding);
 	}
 
 	@Override
 	public String toString() {
-		return "roi=" + Arrays.toString(roi) + " overlap=" + overlap + " batch=" + batch + " blend=" + blend.id()
+		return "roi=" + Arrays.toString(roi) + " overlap=" + (overlap[0] == overlap[1] && overlap[1] == overlap[2] ? String.valueOf(overlap[0]) : Arrays.toString(overlap)) + " batch=" + batch + " blend=" + blend.id()
 				+ (blend == BlendMode.GAUSSIAN ? " sigma_scale=" + Arrays.toString(sigmaScale) : "") + " pad="
 				+ padding;
 	}
@@ -129,7 +135,7 @@ public final class SlidingWindowSettings {
 	 */
 	public static final class Builder {
 		private int[] roi;
-		private double overlap = DEFAULT_OVERLAP;
+		private double[] overlap = { DEFAULT_OVERLAP };
 		private int batch = DEFAULT_BATCH;
 		private BlendMode blend = DEFAULT_BLEND;
 		private double[] sigmaScale = { DEFAULT_SIGMA_SCALE };
@@ -148,11 +154,15 @@ public final class SlidingWindowSettings {
 			return this;
 		}
 
-		/** @param overlap 0 &lt;= overlap &lt; 1 */
-		public Builder overlap(double overlap) {
-			if (!(overlap >= 0 && overlap < 1))
-				throw InvalidParameterException.of("overlap", overlap, "a number in [0, 1)");
-			this.overlap = overlap;
+		/** @param overlap one value for all axes, or three (x, y, z); each 0 &lt;= overlap &lt; 1 */
+		public Builder overlap(double... overlap) {
+			if (overlap == null || (overlap.length != 1 && overlap.length != 3))
+				throw InvalidParameterException.of("overlap", overlap == null ? "nothing" : Arrays.toString(overlap),
+						"one number in [0, 1), or three (x, y, z)");
+			for (double o : overlap)
+				if (!(o >= 0 && o < 1))
+					throw InvalidParameterException.of("overlap", o, "a number in [0, 1)");
+			this.overlap = overlap.clone();
 			return this;
 		}
 

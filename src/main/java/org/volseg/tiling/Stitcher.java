@@ -21,8 +21,8 @@ import net.imglib2.view.Views;
  *
  * <p>Memory: the sums live in a ring of {@code roi_z} padded xy planes of {@code classes} floats
  * plus one float of weight per voxel; that is, one slab of windows, never the whole multi-class
- * volume. Finished planes are handed on in slabs of at most about {@value #SLAB_FLOATS} floats
- * per output (at least one plane).</p>
+ * volume ({@link #accumulatorBytes(TilePlan, int)}). Finished planes are handed on in slabs of at
+ * most about 64 MB per output (at least one plane).</p>
  *
  * <p>Accumulation layout: one array per padded x, {@code [y, z mod roi_z, class]} (class fastest).
  * A window spans exactly {@code roi_z} planes, so for every (x, y) it writes each ring slot once,
@@ -116,6 +116,15 @@ public final class Stitcher {
 	/** Accumulator bytes held (the ring of {@code roi_z} padded planes). */
 	long accumulatorBytes() {
 		return 4L * px * ((long) sums[0].length + weightSums[0].length);
+	}
+
+	/**
+	 * Bytes a stitcher for this plan holds besides the slabs it hands on: {@code 4 * (classes + 1)}
+	 * per voxel of {@code roi_z} padded xy planes.
+	 */
+	public static long accumulatorBytes(TilePlan plan, int classes) {
+		long[] p = plan.paddedSize();
+		return 4L * p[0] * p[1] * plan.roi()[2] * (classes + 1L);
 	}
 
 	private void accumulate(int x0, int y0, long z0, float[] out, int offset) {

@@ -16,7 +16,8 @@ import org.volseg.InvalidParameterException;
  * an odd padding puts the extra voxel at the end, as MONAI's {@code F.pad} call does). Everything
  * below is in these padded coordinates; the stitcher crops the padding off.</li>
  * <li>Scan interval: the window size where it equals the padded size, otherwise
- * {@code floor(roi * (1 - overlap))}, at least 1 (computed as MONAI does, in double precision).</li>
+ * {@code floor(roi * (1 - overlap))} with the axis's overlap, at least 1 (computed as MONAI does,
+ * in double precision).</li>
  * <li>Window starts {@code 0, interval, 2 interval, ...} up to and including the first whose window
  * reaches the end; that last one is moved back to be flush with the end ({@code size - roi}).</li>
  * </ol>
@@ -38,7 +39,7 @@ public final class TilePlan {
 	private final int windowCount;
 	private final int batch;
 
-	private TilePlan(long[] imageSize, int[] roi, double overlap, int batch) {
+	private TilePlan(long[] imageSize, int[] roi, double[] overlap, int batch) {
 		this.imageSize = imageSize.clone();
 		this.roi = roi.clone();
 		this.batch = batch;
@@ -50,12 +51,12 @@ public final class TilePlan {
 		for (int d = 0; d < 3; d++) {
 			paddedSize[d] = Math.max(imageSize[d], roi[d]);
 			padBefore[d] = (paddedSize[d] - imageSize[d]) / 2;
-			scanInterval[d] = scanInterval(paddedSize[d], roi[d], overlap);
+			scanInterval[d] = scanInterval(paddedSize[d], roi[d], overlap[d]);
 			starts[d] = axisStarts(paddedSize[d], roi[d], scanInterval[d]);
 			count *= starts[d].length;
 		}
 		if (count > Integer.MAX_VALUE - 8)
-			throw InvalidParameterException.of("overlap", overlap,
+			throw InvalidParameterException.of("overlap", Arrays.toString(overlap),
 					"a smaller overlap or a larger roi: " + count + " windows are too many");
 		windowCount = (int) count;
 	}

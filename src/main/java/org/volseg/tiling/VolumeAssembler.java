@@ -1,9 +1,7 @@
 package org.volseg.tiling;
 
 import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.loops.LoopBuilder;
 import net.imglib2.type.numeric.real.FloatType;
-import net.imglib2.view.Views;
 
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
@@ -37,7 +35,7 @@ public final class VolumeAssembler implements SlabConsumer {
 			dims[2] = planes;
 			volume = Volume.allocate(geometry, dims);
 		}
-		LoopBuilder.setImages(Views.interval(volume.voxels(), slab), slab).forEachPixel((t, s) -> t.set(s));
+		SlabConsumers.copyInto(volume.voxels()).accept(slab);
 		received += slab.dimension(2);
 	}
 

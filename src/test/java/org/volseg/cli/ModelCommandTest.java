@@ -87,6 +87,18 @@ class ModelCommandTest {
 	}
 
 	@Test
+	void installCopiesIntoTheModelsFolder() {
+		Path models = tmp.resolve("models");
+		assertEquals(0, run("model", "install", "--models-dir", models.toString(), pkg.toString()), err);
+		Path installed = models.resolve("conv3d-test-1-2");
+		assertEquals("installed " + installed, out.strip());
+		assertTrue(Files.isRegularFile(installed.resolve("saved_model/saved_model.pb")));
+		assertEquals(1, run("model", "install", "--models-dir", models.toString(), pkg.toString()));
+		assertTrue(err.contains("is already installed"), err);
+		assertEquals(0, run("model", "install", "--replace", "--models-dir", models.toString(), pkg.toString()), err);
+	}
+
+	@Test
 	void folderWithoutRdfYaml() throws Exception {
 		Path empty = Files.createDirectories(tmp.resolve("empty"));
 		assertEquals(1, run("model", "info", empty.toString()));

@@ -99,7 +99,7 @@ class EngineTest {
 		TestNetworks net = new TestNetworks(1, 2, 14);
 		Path pkg = net.export(tmp.resolve("conv"), 4, 4, 4, true, false);
 		Path rdf = pkg.resolve("rdf.yaml");
-		Files.writeString(rdf, Files.readString(rdf).replace("- channel0", "- ct\n    - pet\n    - mr"));
+		Files.writeString(rdf, Files.readString(rdf).replace("[channel0]", "[ct, pet, mr]"));
 		try (ModelPackage p = ModelPackage.open(pkg)) {
 			ModelPackageException ex = assertThrows(ModelPackageException.class, () -> Engine.load(p, EngineOptions.cpu()));
 			assertEquals(List.of("inputs[0].axes[4]: declares 3 channels but the SavedModel's input \"input\" has 1 on "
@@ -138,6 +138,25 @@ class EngineTest {
 			ModelPackageException ex = assertThrows(ModelPackageException.class, () -> Engine.load(p, EngineOptions.cpu()));
 			assertTrue(ex.getMessage().contains("inputs[0].id: \"image\" is not an input of the SavedModel's signature "
 					+ "\"serving_default\" (its inputs: input)"), ex.getMessage());
+		}
+	}
+
+	@Test
+	void installerWithEngineVerificationRefusesAContradictingPackage() throws Exception {
+		TestNetworks net = new TestNetworks(1, 2, 20);
+		Path pkg = net.export(tmp.resolve("conv"), 4, 4, 4, true, false);
+		Path models = tmp.resolve("models");
+		Path installed = org.volseg.model.ModelInstaller.install(pkg, models, false, Engine::verify);
+		try (Engine e = Engine.load(installed, EngineOptions.cpu())) {
+			float[] in = TestNetworks.randomInput(64, 2);
+			assertArrayEquals(net.reference(in, 1, 4, 4, 4), e.predict(in, 1, new int[] { 4, 4, 4 }), 1e-4f);
+		}
+		Path rdf = pkg.resolve("rdf.yaml");
+		Files.writeString(rdf, Files.readString(rdf).replace("[channel0]", "[a, b]").replace("name: conv3d", "name: other"));
+		assertThrows(ModelPackageException.class, () -> org.volseg.model.ModelInstaller.install(pkg, models, false,
+				Engine::verify));
+		try (var s = Files.list(models)) {
+			assertEquals(1, s.count(), "the refused package was not installed");
 		}
 	}
 

@@ -151,5 +151,6 @@ class ModelPackageTest {
 		assertEquals("unet-r-cerveau-irm", ModelInstaller.folderName("  UNet R: Cerveau/IRM  "));
 		assertEquals("model", ModelInstaller.folderName("../.."));
 		assertEquals("a.b_c-d", ModelInstaller.folderName("a.b_c-d"));
+		assertEquals("conv3d-1-2", ModelInstaller.folderName("conv3d 1->2"));
 	}
 }

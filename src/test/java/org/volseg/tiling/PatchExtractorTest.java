@@ -1,9 +1,14 @@
 package org.volseg.tiling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
+
 import net.imglib2.Cursor;
+import net.imglib2.blocks.PrimitiveBlocks;
+import net.imglib2.blocks.PrimitiveBlocks.OnFallback;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.cell.CellImgFactory;
@@ -53,6 +58,20 @@ class PatchExtractorTest {
 			for (int y = 0; y < 3; y++)
 				for (int z = 0; z < 3; z++)
 					assertEquals(y == 1 ? 6 : 4, p[(x * 3 + y) * 3 + z], 0f);
+	}
+
+	/** Array and cell images take PrimitiveBlocks' bulk-copy path (no per-voxel fallback) for every padding. */
+	@Test
+	void bulkCopyPathForArrayAndCellImages() {
+		for (long[] dims : new long[][] { { 11, 9, 7 }, { 11, 9, 7, 2 } })
+			for (Img<FloatType> img : List.of(ArrayImgs.floats(dims),
+					new CellImgFactory<>(new FloatType(), 4, 3, 2, 2).create(dims))) {
+				Volume v = new Volume(img, Geometry.identity());
+				TilePlan plan = TilePlan.of(v.dimensions(), SlidingWindowSettings.builder(16, 4, 8).build());
+				for (Padding pad : new Padding[] { Padding.constant(2), Padding.edge(), Padding.reflect() })
+					assertDoesNotThrow(() -> PrimitiveBlocks.of(PatchExtractor.orderedView(v, plan, pad), OnFallback.FAIL),
+							() -> img.getClass().getSimpleName() + " " + pad);
+			}
 	}
 
 	private static float value(long x, long y, long z, long c) {

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import net.imglib2.Cursor;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
@@ -283,6 +285,26 @@ class SlidingWindowInferenceTest {
 		VolSegException channels = assertThrows(VolSegException.class,
 				() -> new SlidingWindowInference(s).run(randomVolume(1, 12, 12, 30, 2), identity, SlabFinalizers.raw()));
 		assertEquals("the model expects 1 input channel(s) but the volume has 2", channels.getMessage());
+	}
+
+	@Test
+	void slabsCanBeCopiedIntoAnExistingImage() {
+		Volume in = randomVolume(8, 9, 10, 23);
+		SlidingWindowSettings s = SlidingWindowSettings.builder(6, 6, 7).overlap(0.5).blend(BlendMode.GAUSSIAN).build();
+		Img<FloatType> labels = ArrayImgs.floats(9, 10, 23);
+		Img<FloatType> probabilities = ArrayImgs.floats(9, 10, 23, 3);
+		long[] planes = { 0 };
+		new SlidingWindowInference(s).run(in, FakePredictors.windowDependent(),
+				List.of(new StitchOutput(SlabFinalizers.argmax(), SlabConsumers.all(SlabConsumers.copyInto(labels),
+						slab -> planes[0] += slab.dimension(2))),
+						new StitchOutput(SlabFinalizers.softmax(), SlabConsumers.copyInto(probabilities))));
+		assertEquals(23, planes[0]);
+		assertEquals(0, maxDifference(reference(in, FakePredictors.windowDependent(), s, SlabFinalizers.argmax()), labels));
+		assertTrue(maxDifference(reference(in, FakePredictors.windowDependent(), s, SlabFinalizers.softmax()),
+				probabilities) < 1e-6);
+		assertThrows(IllegalArgumentException.class, () -> new SlidingWindowInference(s).run(in,
+				FakePredictors.windowDependent(),
+				List.of(new StitchOutput(SlabFinalizers.raw(), SlabConsumers.copyInto(ArrayImgs.floats(9, 10, 5, 3))))));
 	}
 
 	@Test

@@ -13,7 +13,7 @@ class SlidingWindowSettingsTest {
 	void defaultsAreMonais() {
 		SlidingWindowSettings s = SlidingWindowSettings.builder(96, 96, 96).build();
 		assertArrayEquals(new int[] { 96, 96, 96 }, s.roi());
-		assertEquals(0.25, s.overlap());
+		assertArrayEquals(new double[] { 0.25, 0.25, 0.25 }, s.overlap());
 		assertEquals(1, s.batch());
 		assertEquals(BlendMode.CONSTANT, s.blend());
 		assertArrayEquals(new double[] { 0.125, 0.125, 0.125 }, s.sigmaScale());
@@ -25,7 +25,7 @@ class SlidingWindowSettingsTest {
 		SlidingWindowSettings s = SlidingWindowSettings.builder(32, 16, 8).overlap(0.5).batch(4)
 				.blend(BlendMode.GAUSSIAN).sigmaScale(0.1, 0.2, 0.3).padding(Padding.reflect()).build();
 		assertArrayEquals(new int[] { 32, 16, 8 }, s.roi());
-		assertEquals(0.5, s.overlap());
+		assertArrayEquals(new double[] { 0.5, 0.5, 0.5 }, s.overlap());
 		assertEquals(4, s.batch());
 		assertEquals(BlendMode.GAUSSIAN, s.blend());
 		assertArrayEquals(new double[] { 0.1, 0.2, 0.3 }, s.sigmaScale());
@@ -43,6 +43,10 @@ class SlidingWindowSettingsTest {
 				() -> SlidingWindowSettings.builder(8, 8, 8).overlap(-0.1));
 		assertMessage("overlap: expected a number in [0, 1), got NaN",
 				() -> SlidingWindowSettings.builder(8, 8, 8).overlap(Double.NaN));
+		assertMessage("overlap: expected one number in [0, 1), or three (x, y, z), got [0.1, 0.2]",
+				() -> SlidingWindowSettings.builder(8, 8, 8).overlap(0.1, 0.2));
+		assertMessage("overlap: expected a number in [0, 1), got 1.5",
+				() -> SlidingWindowSettings.builder(8, 8, 8).overlap(0.1, 1.5, 0.2));
 		assertMessage("roi: expected three window sizes (x, y, z), each at least 1, got [8, 0, 8]",
 				() -> SlidingWindowSettings.builder(8, 0, 8));
 		assertMessage("roi: expected three window sizes (x, y, z), each at least 1, got [8, 8]",

@@ -49,12 +49,16 @@ public final class StitcherBenchmark {
 		if (!what.equals("inference")) {
 			resetPeaks();
 			Stitcher st = new Stitcher(plan, CLASSES, ImportanceMap.of(s), outputs);
+			long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
 			long t0 = System.nanoTime();
 			for (int w = 0; w < plan.windowCount(); w++)
 				st.add(w, window, 0);
 			st.finish();
 			double sec = (System.nanoTime() - t0) * 1e-9;
-			report("stitcher alone", plan.windowCount(), sec, size);
+			double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) * 1e-9;
+			report("stitcher alone (one thread)", plan.windowCount(), sec, size);
+			System.out.printf(Locale.ROOT, "  thread CPU time %.1f s = %.1f windows per CPU-second; accumulator %.2f GB%n",
+					cpu, plan.windowCount() / cpu, st.accumulatorBytes() / 1e9);
 		}
 		if (!what.equals("stitcher")) {
 			Volume input = Volume.allocate(Geometry.identity(), size);
@@ -78,12 +82,18 @@ public final class StitcherBenchmark {
 				}
 			};
 			resetPeaks();
+			long cpu0 = processCpuNanos();
 			long t0 = System.nanoTime();
 			InferenceStats stats = new SlidingWindowInference(s).run(input, trivial, outputs);
 			double sec = (System.nanoTime() - t0) * 1e-9;
 			report("whole inference (extraction + trivial predictor + stitcher, pipelined)", stats.windows(), sec, size);
+			System.out.printf(Locale.ROOT, "  process CPU time %.1f s%n", (processCpuNanos() - cpu0) * 1e-9);
 		}
 		System.out.println("checksum " + labelSum[0]);
+	}
+
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	private static long checksum(RandomAccessibleInterval<FloatType> slab) {

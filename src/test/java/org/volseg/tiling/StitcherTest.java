@@ -34,6 +34,7 @@ class StitcherTest {
 		assertEquals(64, received[0]);
 		// sums (3 classes) and weights for 8 planes of 12 x 10, not for the 64 planes of the volume
 		assertEquals(4L * 12 * 10 * 8 * (3 + 1), st.accumulatorBytes());
+		assertEquals(st.accumulatorBytes(), Stitcher.accumulatorBytes(plan, 3));
 	}
 
 	@Test
