@@ -104,6 +104,33 @@ class LabelOverlaysTest {
 	}
 
 	@Test
+	void sixteenBitLabelsGetOutlinesAndSaveAsUint16() throws Exception {
+		float[] v = new float[8 * 8 * 2];
+		for (int y = 2; y < 5; y++)
+			for (int x = 1; x < 6; x++)
+				v[y * 8 + x] = 300; // a 5 x 3 block of label 300 on slice 1
+		v[64 + 7] = 2; // one voxel of label 2 on slice 2
+		org.volseg.volume.Volume big = new org.volseg.volume.Volume(net.imglib2.img.array.ArrayImgs.floats(v, 8, 8, 2),
+				org.volseg.volume.Geometry.ofSpacing(0.5, 0.5, 2));
+		ImagePlus image = LabelImages.toImagePlus(big, java.util.List.of(), null, "big");
+		Overlay overlay = LabelOverlays.build(image, OverlayStyle.OUTLINES, 1, java.util.Map.of(300, "tumour"), false);
+		assertEquals(2, overlay.size());
+		Roi tumour = overlay.get(0);
+		assertEquals("tumour z=1", tumour.getName());
+		assertEquals(new Rectangle(1, 2, 5, 3), tumour.getBounds());
+		assertEquals("label 2 z=2", overlay.get(1).getName());
+		assertEquals(2, overlay.get(1).getPosition());
+		java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("volseg-labels");
+		java.nio.file.Path out = LabelFiles.save(image, dir.resolve("big.nii"));
+		org.volseg.io.LoadedVolume back = org.volseg.io.VolumeIO.read(out);
+		assertEquals("uint16", back.datatype());
+		assertEquals(300, back.volume().voxels().getAt(3, 3, 0).get(), 0);
+		assertEquals(2, back.volume().voxels().getAt(7, 0, 1).get(), 0);
+		assertTrue(back.volume().geometry().equalsWithin(big.geometry(), 1e-9));
+		assertEquals(java.util.List.of("big.nii"), java.util.Arrays.asList(dir.toFile().list()), "no temporary file left");
+	}
+
+	@Test
 	void noneRemovesTheOverlay() {
 		FijiSegmentation.showOverlay(scan, labels, OverlayStyle.OUTLINES, 1);
 		assertNotNull(scan.getOverlay());
