@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -377,9 +376,5 @@ class FijiCommandsTest {
 			if (b != 0)
 				return true;
 		return false;
-	}
-
-	static File file(Path p) {
-		return p.toFile();
 	}
 }

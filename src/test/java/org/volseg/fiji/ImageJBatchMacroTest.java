@@ -57,6 +57,12 @@ class ImageJBatchMacroTest {
 				"b = call('org.volseg.fiji.Macros.batchSegment', args[5], args[1], args[6], 'device=cpu roi=32,32,32');",
 				"print('BATCH ' + b);",
 				"runMacro(args[7], args[5] + '|' + args[1] + '|' + args[8] + '|device=cpu roi=32,32,32');",
+				"t2 = call('org.volseg.fiji.Macros.openNifti', args[0]);",
+				"scanId = getImageID();",
+				"runMacro(args[9], args[1] + '|device=cpu display=filled opacity=30');",
+				"labelsTitle = getTitle();",
+				"selectImage(scanId);",
+				"print('OPEN IMAGE ' + labelsTitle + ' overlay=' + Overlay.size);",
 				""), StandardCharsets.UTF_8);
 		Path batchIn = tmp.resolve("batch-in"), batchOut = tmp.resolve("batch-out"), folderOut = tmp.resolve("folder-out");
 		Files.createDirectories(folderOut);
@@ -65,7 +71,7 @@ class ImageJBatchMacroTest {
 		Files.write(batchIn.resolve("broken.nii.gz"), new byte[] { 31, -117, 8, 0 });
 		String argument = String.join("|", scan.toString(), model.toString(), labels.toString(), table.toString(), saved.toString(),
 				batchIn.toString(), batchOut.toString(), Path.of("plugins/VolSeg/Segment_Folder.ijm").toAbsolutePath().toString(),
-				folderOut.toString());
+				folderOut.toString(), Path.of("plugins/VolSeg/Segment_Open_Image.ijm").toAbsolutePath().toString());
 		ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Djava.awt.headless=true", "-Xmx1g", "-cp", System.getProperty("java.class.path"), "ij.ImageJ", "-batch",
 				macro.toString(), argument);
@@ -84,7 +90,9 @@ class ImageJBatchMacroTest {
 		assertTrue(log.contains("BATCH done=1 skipped=0 failed=1 summary=" + batchOut.resolve("summary.csv")), log);
 		assertTrue(log.contains("VolSeg batch: failed " + batchIn.resolve("broken.nii.gz")), log);
 		assertTrue(Files.exists(batchOut.resolve("one_labels.nii.gz")));
-		// the example macro plugins/VolSeg/Segment_Folder.ijm on the same folder
+		// the example macros: Segment_Open_Image.ijm on the current image (one ImageRoi per slice with
+		// labels: every slice of the phantom has body voxels), Segment_Folder.ijm on the batch folder
+		assertTrue(log.contains("OPEN IMAGE case7-labels overlay=32"), log);
 		assertTrue(log.contains("FAILED broken.nii.gz: Error: "), log);
 		assertTrue(log.contains("VolSeg: 1 segmented, 1 failed"), log);
 		assertArrayEquals(Files.readAllBytes(batchOut.resolve("one_labels.nii.gz")), Files.readAllBytes(folderOut.resolve("one_labels.nii.gz")));
