@@ -28,7 +28,7 @@ public final class ConvertVolumeCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
-	@Parameters(index = "0", paramLabel = "IN", description = "The volume to read.")
+	@Parameters(index = "0", paramLabel = "IN", description = "The volume to read: a NIfTI file, a DICOM folder or a DICOM file.")
 	Path input;
 
 	@Parameters(index = "1", paramLabel = "OUT", description = "The NIfTI file to write (.nii or .nii.gz).")
@@ -39,6 +39,10 @@ public final class ConvertVolumeCommand implements Callable<Integer> {
 					+ "uint16, int16, uint32, int32, int64, float32 or float64. Default: ${DEFAULT-VALUE}.")
 	String datatype;
 
+	@Option(names = "--series", paramLabel = "N",
+			description = "DICOM input: the SeriesNumber to convert (default: the main series; see volseg info).")
+	Integer series;
+
 	@Override
 	public Integer call() {
 		refuseOverwritingInput();
@@ -47,7 +51,7 @@ public final class ConvertVolumeCommand implements Callable<Integer> {
 		if (!auto && type == null)
 			throw InvalidParameterException.of("--datatype", datatype,
 					"auto, uint8, int8, uint16, int16, uint32, int32, int64, float32 or float64");
-		LoadedVolume in = VolumeIO.read(input);
+		LoadedVolume in = VolumeIO.standard(series).open(input, false);
 		if (auto) {
 			type = NiftiDatatype.ofLabel(in.datatype());
 			if (type == null)

@@ -17,15 +17,18 @@ import picocli.CommandLine.Command;
 		description = "Segment 3D medical volumes (CT, MRI) with transformer networks.",
 		subcommands = {
 				CommandLine.HelpCommand.class,
-				ModelCommand.class,
-				BenchEngineCommand.class,
 				InfoCommand.class,
 				ConvertVolumeCommand.class,
 				BenchIoCommand.class,
-				EvaluateCommand.class,
-				PhantomCommand.class,
+				ModelCommand.class,
+				BenchEngineCommand.class,
 				ConvertCommand.class,
 				ForwardCommand.class,
+				EvaluateCommand.class,
+				PhantomCommand.class,
+				SegmentCommand.class,
+				BatchCommand.class,
+				BenchPipelineCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 

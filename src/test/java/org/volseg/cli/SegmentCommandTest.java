@@ -1,0 +1,118 @@
+package org.volseg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.volseg.engine.TestNetworks;
+import org.volseg.io.nifti.NiftiReader;
+import org.volseg.io.nifti.NiftiWriter;
+import org.volseg.volume.Geometry;
+import org.volseg.volume.Volume;
+
+
+/**
+ * {@code volseg segment} with a small real TensorFlow model (a 3x3x3 convolution, see
+ * {@link TestNetworks}): a DICOM folder in, labels on the series' grid out, the summary; and the
+ * errors a user can make. (MONAI parity through this command: pipeline.SegmentParityTest.)
+ */
+class SegmentCommandTest {
+
+	@TempDir
+	Path dir;
+
+	private Path model(int inChannels) throws Exception {
+		// 3x3x3 'SAME' convolution, any patch size, target spacing 1.5x1.5x2 mm and RAS (TestNetworks.descriptor)
+		return new TestNetworks(inChannels, 3, 42).export(dir.resolve("model" + inChannels), 16, 16, 16, false, false);
+	}
+
+	@Test
+	void segmentsADicomSeriesOntoItsOwnGrid() throws Exception {
+		Path folder = Paths.get(getClass().getResource("/dicom/series/axial_ct").toURI());
+		Path labels = dir.resolve("labels.nii.gz"), p = dir.resolve("p.nii.gz");
+		CliRunner r = CliRunner.run("segment", "--model", model(1).toString(), "--input", folder.toString(), "--output",
+				labels.toString(), "--save-probabilities", p.toString(), "--series", "3", "--batch", "2", "--device", "cpu",
+				"--progress", "lines");
+		assertEquals(0, r.exitCode, r.err);
+		assertTrue(r.out.contains("device:      cpu"), r.out);
+		assertTrue(r.out.contains("model grid:  38 x 30 x 50, 1.500 x 1.500 x 2.000 mm, RAS"), r.out);
+		assertTrue(r.out.matches("(?s).*label\\s+name\\s+voxels\\s+volume mL.*"), r.out);
+		assertTrue(r.err.contains("windows"), r.err);
+		Volume in = org.volseg.io.VolumeIO.standard(3).open(folder, false).volume();
+		Volume out = NiftiReader.read(labels).volume();
+		assertArrayEquals(in.dimensions(), out.dimensions());
+		assertTrue(out.geometry().equalsWithin(in.geometry(), 1e-5), out.geometry() + " vs " + in.geometry());
+		Volume prob = NiftiReader.read(p).volume();
+		assertArrayEquals(new long[] { 72, 64, 40, 3 }, prob.dimensions());
+		assertTrue(prob.geometry().equalsWithin(in.geometry(), 1e-5));
+	}
+
+	@Test
+	void missingInputExitsWithOneAndNamesTheFile() throws Exception {
+		Path missing = dir.resolve("nothing-here.nii.gz");
+		CliRunner r = CliRunner.run("segment", "--model", model(1).toString(), "--input", missing.toString(), "--output",
+				dir.resolve("l.nii.gz").toString(), "--progress", "none");
+		assertEquals(1, r.exitCode);
+		assertTrue(r.err.contains(missing.toString()) && r.err.contains("does not exist"), r.err);
+	}
+
+	@Test
+	void modelWithTwoInputChannelsRefusesAOneChannelScan() throws Exception {
+		Path scan = dir.resolve("scan.nii");
+		NiftiWriter.writeFloat32(Volume.allocate(Geometry.ofSpacing(1.5, 1.5, 2), 20, 20, 20), scan);
+		CliRunner r = CliRunner.run("segment", "--model", model(2).toString(), "--input", scan.toString(), "--output",
+				dir.resolve("l.nii.gz").toString(), "--progress", "none");
+		assertEquals(1, r.exitCode);
+		assertTrue(r.err.contains("has 1 channel(s), but the model") && r.err.contains("expects 2 input channel(s)"), r.err);
+		assertFalse(Files.exists(dir.resolve("l.nii.gz")));
+	}
+
+	@Test
+	void usageErrorsExitWithTwoAndBadValuesNameTheirFlag() throws Exception {
+		assertEquals(2, CliRunner.run("segment", "--input", "x.nii").exitCode);
+		CliRunner r = CliRunner.run("segment", "--model", "m", "--input", "x.nii", "--output", "l.nii.gz", "--overlap", "1.5");
+		assertEquals(1, r.exitCode);
+		assertTrue(r.err.contains("--overlap"), r.err);
+		r = CliRunner.run("segment", "--model", "m", "--input", "x.nii", "--output", "labels.png");
+		assertEquals(1, r.exitCode);
+		assertTrue(r.err.contains("--output") && r.err.contains(".nii.gz"), r.err);
+		r = CliRunner.run("segment", "--model", "m", "--input", "x.nii", "--output", "l.nii.gz", "--roi", "96,96");
+		assertEquals(1, r.exitCode);
+		assertTrue(r.err.contains("--roi"), r.err);
+	}
+
+	@Test
+	void convertVolumeWritesTheChosenDicomSeries() throws Exception {
+		Path folder = Paths.get(getClass().getResource("/dicom/series/axial_ct").toURI());
+		Path out = dir.resolve("localizer.nii.gz");
+		CliRunner r = CliRunner.run("convert-volume", folder.toString(), out.toString(), "--series", "1");
+		assertEquals(0, r.exitCode, r.err);
+		assertArrayEquals(new long[] { 64, 64, 1 }, NiftiReader.read(out).volume().dimensions());
+		r = CliRunner.run("info", folder.toString());
+		assertEquals(0, r.exitCode, r.err);
+		assertTrue(r.out.contains("2 series") && r.out.contains("localizer") && r.out.contains("72 x 64 x 40"), r.out);
+		r = CliRunner.run("info", "--json", folder.toString());
+		assertEquals(0, r.exitCode, r.err);
+		assertTrue(r.out.trim().startsWith("[") && r.out.replace(" ", "").contains("\"series_number\":3"), r.out);
+		r = CliRunner.run("info", "--json", "--series", "3", folder.toString());
+		assertEquals(0, r.exitCode, r.err);
+		assertTrue(r.out.replace(" ", "").contains("\"dims\":[72,64,40]"), r.out);
+	}
+
+	@Test
+	void benchPipelineReportsOverheadThroughputAndPeakMemory() throws Exception {
+		CliRunner r = CliRunner.run("bench-pipeline", "--model", model(1).toString(), "--dims", "40,30,20", "--spacing",
+				"1.5,1.5,2", "--batch", "2");
+		assertEquals(0, r.exitCode, r.err);
+		assertTrue(r.out.contains("windows 24 (12 batches of 2)"), r.out);
+		assertTrue(r.out.matches("(?s).*overhead \\(end-to-end / engine\\) [0-9.]+.*"), r.out);
+		assertTrue(r.out.matches("(?s).*peak resident memory VmHWM [0-9]+ MiB.*"), r.out);
+	}
+}
