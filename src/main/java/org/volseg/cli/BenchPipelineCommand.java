@@ -15,6 +15,9 @@ import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.engine.Device;
 import org.volseg.io.nifti.NiftiWriter;
+import org.volseg.model.ModelDescriptor;
+import org.volseg.model.ModelPackage;
+import org.volseg.tiling.PatchPredictor;
 import org.volseg.pipeline.SegmentationResult;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;
@@ -63,6 +66,17 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 	@Option(names = "--device", defaultValue = "cpu", paramLabel = "D", description = "cpu, gpu or auto (default ${DEFAULT-VALUE}).")
 	String device;
 
+	@Option(names = "--no-network", description = "Replace the network by a predictor that returns zeros at once (same "
+			+ "channels as the model): measures the pipeline around the engine (reading, stitching, writing) alone.")
+	boolean noNetwork;
+
+	@Option(names = "--input", paramLabel = "FILE", description = "Segment this volume instead of a synthetic one "
+			+ "(so that making the synthetic volume does not count in this process's peak memory).")
+	Path input;
+
+	@Option(names = "--generate-only", description = "Only write the synthetic volume (to --work-dir) and stop.")
+	boolean generateOnly;
+
 	@Option(names = "--work-dir", paramLabel = "DIR", description = "Where the input and labels files go (default: a temporary folder, deleted).")
 	Path workDir;
 
@@ -72,25 +86,31 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 		long[] size = longs("--dims", dims);
 		double[] sp = Arrays.stream(spacing.split(",")).mapToDouble(Double::parseDouble).toArray();
 		boolean temporary = workDir == null;
+		if (generateOnly && temporary)
+			throw InvalidParameterException.of("--generate-only", true, "used with --work-dir DIR");
 		Path dir = temporary ? Files.createTempDirectory("volseg-bench-pipeline") : Files.createDirectories(workDir);
 		try {
-			Path input = dir.resolve("bench-input.nii");
-			Volume v = syntheticCt(size, sp);
-			NiftiWriter.writeFloat32(v, input);
-			v = null;
-			System.gc();
-			out.printf(Locale.ROOT, "input %s: %d x %d x %d voxels, %.3g x %.3g x %.3g mm%n", input, size[0], size[1],
-					size[2], sp[0], sp[1], sp[2]);
+			Path in = input;
+			if (in == null) {
+				in = dir.resolve("bench-input.nii");
+				NiftiWriter.writeFloat32(syntheticCt(size, sp), in);
+				System.gc();
+				out.printf(Locale.ROOT, "wrote %s: %d x %d x %d voxels, %.3g x %.3g x %.3g mm%n", in, size[0], size[1],
+						size[2], sp[0], sp[1], sp[2]);
+				if (generateOnly)
+					return 0;
+			} else
+				out.printf(Locale.ROOT, "input %s%n", in);
 			SegmentationSettings settings = SegmentationSettings.builder().overlap(overlap).batch(batch).threads(threads)
 					.device(Device.parse(device, "--device")).labelsOutput(dir.resolve("bench-labels.nii.gz")).build();
 			long t0 = System.nanoTime();
-			try (Segmenter segmenter = Segmenter.load(model, settings.engineOptions())) {
+			try (Segmenter segmenter = noNetwork ? zeros(model) : Segmenter.load(model, settings.engineOptions())) {
 				double load = (System.nanoTime() - t0) * 1e-9;
 				long hwmLoaded = statusKiB("VmHWM");
 				out.printf(Locale.ROOT, "model loaded in %.2f s on %s; VmHWM after loading %.0f MiB%n", load,
 						segmenter.device(), hwmLoaded / 1024.0);
 				out.flush();
-				SegmentationResult r = segmenter.segment(input, settings, new ProgressPrinter(spec.commandLine().getErr(),
+				SegmentationResult r = segmenter.segment(in, settings, new ProgressPrinter(spec.commandLine().getErr(),
 						ProgressPrinter.Mode.LINES), () -> false);
 				long hwm = statusKiB("VmHWM");
 				out.printf(Locale.ROOT, "windows %d (%d batches of %d), model grid %s%n", r.windows(), r.batches(), batch,
@@ -110,6 +130,30 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 		} finally {
 			if (temporary)
 				deleteTree(dir);
+		}
+	}
+
+	/** A segmenter whose "network" returns zeros with the model's channel counts, at once. */
+	private static Segmenter zeros(Path model) {
+		try (ModelPackage pkg = ModelPackage.open(model)) {
+			ModelDescriptor d = pkg.descriptor();
+			int in = d.input().channels(), out = d.output().channels();
+			return Segmenter.of(d, new PatchPredictor() {
+				@Override
+				public int inputChannels() {
+					return in;
+				}
+
+				@Override
+				public int outputChannels() {
+					return out;
+				}
+
+				@Override
+				public float[] predict(float[] patches, int batch, int[] size) {
+					return new float[batch * size[0] * size[1] * size[2] * out];
+				}
+			}, "none (--no-network: zeros)");
 		}
 	}
 

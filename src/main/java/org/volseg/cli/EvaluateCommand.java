@@ -21,6 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
 				"Undefined values (a class absent from one or both images) are n/a or inf in the table, null in JSON." })
 public final class EvaluateCommand implements Callable<Integer> {
 
+	/** Above this many classes found, a note asks whether a scan was given instead of labels. */
+	private static final int MANY_CLASSES = 50;
+
 	@Spec
 	CommandSpec spec;
 
@@ -56,6 +59,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 		EvaluationReport report = evaluator.evaluate(ref, reference.toString(), pred, prediction.toString());
 		spec.commandLine().getOut().print(json ? report.toJson() : report.toTable());
 		spec.commandLine().getOut().flush();
+		if (labels == null && report.classes().size() > MANY_CLASSES)
+			spec.commandLine().getErr().println("volseg: note: " + report.classes().size() + " classes found; if "
+					+ reference + " or " + prediction + " is a scan rather than a label image, pass the label image;"
+					+ " --labels restricts the classes reported");
 		return 0;
 	}
 }

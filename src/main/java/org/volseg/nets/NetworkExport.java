@@ -31,6 +31,7 @@ public final class NetworkExport {
 	 * @param packageDir the package folder to create
 	 * @param replace whether an existing package folder may be replaced
 	 * @throws WeightImportException if the parameters do not fit (nothing is written)
+	 * @throws org.volseg.InvalidParameterException if the network's output size differs from its input size
 	 * @throws IOException if writing fails
 	 */
 	public static Path export(Network network, ParameterSource params, String name, String description, Path packageDir,
@@ -53,7 +54,14 @@ public final class NetworkExport {
 				.network(new NetworkSpec(network.architecture(), network.config()));
 		if (network.acceptsOtherSpatialShapes()) {
 			int[] rule = patchSizeRule(network);
-			if (rule != null) b.patchSizeRule(rule[0], rule[1]);
+			if (rule == null) {
+				throw new org.volseg.InvalidParameterException(network.describe() + ": no input size up to "
+						+ MAX_RULE_SIZE + " (in steps that include the default patch size "
+						+ java.util.Arrays.toString(s) + ") gives an output of the same size, which a model package "
+						+ "needs for sliding-window segmentation; use a configuration whose output matches its input "
+						+ "(for SegFormer3D: patch_stride[0] 4, with patch_kernel_size[0] = 2 * patch_padding[0] + 1)");
+			}
+			b.patchSizeRule(rule[0], rule[1]);
 		}
 		for (int c = 0; c < network.outputChannels(); c++) {
 			int[] rgb = colour(c);
@@ -69,7 +77,7 @@ public final class NetworkExport {
 	 * For a network that {@link Network#acceptsOtherSpatialShapes() accepts other sizes}: the sizes
 	 * {@code min + n * step} (per axis) on which its output has the input's size, found by asking
 	 * {@link Network#outputSpatialShape} for every size up to {@value #MAX_RULE_SIZE}; {@code null}
-	 * (keep the fixed size) unless those sizes form such a progression containing the default size.
+	 * unless those sizes form such a progression containing the default size.
 	 */
 	static int[] patchSizeRule(Network network) {
 		java.util.List<Integer> fits = new java.util.ArrayList<>();

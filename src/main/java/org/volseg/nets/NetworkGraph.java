@@ -138,22 +138,27 @@ public final class NetworkGraph implements AutoCloseable {
 		return multiplyAdds;
 	}
 
+	/** The network this graph was built from. */
 	public Network network() {
 		return network;
 	}
 
+	/** The graph (owned by this object: do not close). */
 	public Graph graph() {
 		return graph;
 	}
 
+	/** The session, weights in place (owned by this object: do not close). */
 	public Session session() {
 		return session;
 	}
 
+	/** The input placeholder {@value #INPUT_NAME}, {@code [batch, d0, d1, d2, C]}. */
 	public Operand<TFloat32> input() {
 		return input;
 	}
 
+	/** The output {@value #OUTPUT_NAME}, {@code [batch, d0, d1, d2, classes]}. */
 	public Operand<TFloat32> output() {
 		return output;
 	}

@@ -3,6 +3,7 @@ package org.volseg.sample;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.volume.Geometry;
@@ -85,6 +86,8 @@ public final class AbdominalPhantomGenerator {
 		final double sxy, sz;
 		final double[] origin;
 		final byte[] tissue;
+		/** Inside the subcutaneous fat layer: where organs, muscles and bone may go. */
+		final boolean[] interior;
 
 		// body
 		final double scale, bx, by, a, b, bodyExponent, fat, zRef;
@@ -99,6 +102,7 @@ public final class AbdominalPhantomGenerator {
 			sz = uniform(2.5, 5.0);
 			origin = new double[] { -(nx - 1) / 2.0 * sxy, -(ny - 1) / 2.0 * sxy, -(nz - 1) / 2.0 * sz };
 			tissue = new byte[nx * ny * nz];
+			interior = new boolean[nx * ny * nz];
 
 			scale = uniform(0.9, 1.08);
 			bx = uniform(-8, 8);
@@ -124,9 +128,10 @@ public final class AbdominalPhantomGenerator {
 			double[] lower = { origin[0], origin[1], origin[2] };
 			double[] upper = { origin[0] + (nx - 1) * sxy, origin[1] + (ny - 1) * sxy, origin[2] + (nz - 1) * sz };
 			SmoothNoise bowelField = new SmoothNoise(lower, upper, 28, random.split());
+			SmoothNoise bowelDetail = new SmoothNoise(lower, upper, 12, random.split());
 			SmoothNoise gasField = new SmoothNoise(lower, upper, 11, random.split());
 			double bowelThreshold = uniform(0.05, 0.3);
-			paintBody(bowelField, bowelThreshold, gasField);
+			paintBody(bowelField, bowelDetail, bowelThreshold, gasField);
 
 			// spine geometry first: other structures are placed relative to it
 			double vbRx = uniform(17, 21) * scale, vbRy = uniform(13, 16) * scale;
@@ -135,7 +140,7 @@ public final class AbdominalPhantomGenerator {
 			double canalR = uniform(6.5, 8.5) * scale, archT = uniform(4.5, 6.5) * scale;
 			double spinousLength = uniform(18, 26) * scale, levelHeight = uniform(28, 34) * scale;
 			double discT = uniform(5, 8) * scale, levelPhase = uniform(0, levelHeight);
-			java.util.function.DoubleUnaryOperator spineY = z -> yv + lordosis * StrictMath.sin(z / 160 + lordosisPhase);
+			DoubleUnaryOperator spineY = z -> yv + lordosis * StrictMath.sin(z / 160 + lordosisPhase);
 
 			paintMuscles(vbRx, spineY, canalR, vbRy);
 
@@ -144,13 +149,15 @@ public final class AbdominalPhantomGenerator {
 					new double[] { uniform(70, 85) * scale, uniform(62, 78) * scale, uniform(65, 80) * scale },
 					uniform(2.2, 2.8), uniform(-0.25, 0.25), uniform(-0.15, 0.15), 0.10, random.split())
 					.withTaper(uniform(0.3, 0.5));
-			paint(liver, LIVER);
+			// the retroperitoneum (aorta, vena cava, spine) stays free of liver: carve its posteromedial part
+			double carveX = bx - vbRx - uniform(5, 15) * scale, carveGap = uniform(20, 30) * scale;
+			paint(liver, LIVER, (wx, wy, wz) -> wx > carveX && wy > spineY.applyAsDouble(wz) - vbRy - carveGap);
 
 			OrganShape spleen = new OrganShape(
 					new double[] { bx + a * uniform(0.48, 0.58), by + b * uniform(0.10, 0.30), zRef + uniform(40, 60) * scale },
 					new double[] { uniform(22, 30) * scale, uniform(45, 58) * scale, uniform(42, 55) * scale },
 					2.2, uniform(0.35, 0.7), uniform(-0.1, 0.1), 0.08, random.split());
-			paint(spleen, SPLEEN);
+			paint(spleen, SPLEEN, NOWHERE);
 
 			for (int side = -1; side <= 1; side += 2) { // -1: patient right (negative x), +1: left
 				double rx = uniform(24, 29) * scale, ry = uniform(17, 22) * scale, rz = uniform(48, 58) * scale;
@@ -160,8 +167,8 @@ public final class AbdominalPhantomGenerator {
 				OrganShape kidney = new OrganShape(new double[] { cx, cy, cz }, new double[] { rx, ry, rz }, 2.1,
 						uniform(-0.3, 0.3), -side * uniform(0.05, 0.2), 0.06, random.split())
 						.withNotch(new double[] { -side, -0.4, 0 }, 0.35);
-				paint(kidney.inflated(uniform(4, 8)), VISCERAL_FAT);
-				paint(kidney, side < 0 ? RIGHT_KIDNEY : LEFT_KIDNEY);
+				paint(kidney.inflated(uniform(4, 8)), VISCERAL_FAT, NOWHERE);
+				paint(kidney, side < 0 ? RIGHT_KIDNEY : LEFT_KIDNEY, NOWHERE);
 			}
 
 			paintVessels(vbRy, spineY);
@@ -170,46 +177,47 @@ public final class AbdominalPhantomGenerator {
 		}
 
 		/** Skin outline: subcutaneous fat shell, and inside it visceral fat with bowel loops and gas. */
-		void paintBody(SmoothNoise bowelField, double bowelThreshold, SmoothNoise gasField) {
+		void paintBody(SmoothNoise bowelField, SmoothNoise bowelDetail, double bowelThreshold, SmoothNoise gasField) {
+			double[] harmonic = new double[nx * ny]; // the outline's angular modulation, per column
+			for (int y = 0, c = 0; y < ny; y++)
+				for (int x = 0; x < nx; x++, c++) {
+					double theta = StrictMath.atan2(origin[1] + y * sxy - by, origin[0] + x * sxy - bx);
+					for (int k = 0; k < 3; k++)
+						harmonic[c] += bodyHarmonics[2 * k] * StrictMath.cos((k + 2) * theta + bodyHarmonics[2 * k + 1]);
+				}
 			int i = 0;
 			for (int z = 0; z < nz; z++) {
 				double wz = origin[2] + z * sz;
-				for (int y = 0; y < ny; y++) {
+				double swell = 1 + 0.04 * StrictMath.sin(wz / 55 + bodyPhaseZ);
+				for (int y = 0, c = 0; y < ny; y++) {
 					double wy = origin[1] + y * sxy;
-					for (int x = 0; x < nx; x++, i++) {
+					for (int x = 0; x < nx; x++, i++, c++) {
 						double wx = origin[0] + x * sxy;
-						double outer = bodyRadius(wx, wy, wz, 0);
-						if (outer > 1)
+						double scaleXY = swell + harmonic[c];
+						if (superellipse(wx - bx, wy - by, a * scaleXY, b * scaleXY) > 1)
 							continue;
-						if (bodyRadius(wx, wy, wz, fat) > 1)
+						if (superellipse(wx - bx, wy - by, a * scaleXY - fat, b * scaleXY - fat) > 1)
 							tissue[i] = SUBCUTANEOUS_FAT;
-						else if (bowelField.at(wx, wy, wz) > bowelThreshold)
-							tissue[i] = gasField.at(wx, wy, wz) > 0.72 ? BOWEL_GAS : BOWEL;
-						else
-							tissue[i] = VISCERAL_FAT;
+						else {
+							interior[i] = true;
+							if (bowelField.at(wx, wy, wz) + 0.4 * bowelDetail.at(wx, wy, wz) > bowelThreshold)
+								tissue[i] = gasField.at(wx, wy, wz) > 0.72 ? BOWEL_GAS : BOWEL;
+							else
+								tissue[i] = VISCERAL_FAT;
+						}
 					}
 				}
 			}
 		}
 
-		/** Superellipse radius of the body outline shrunk by {@code inset} mm: at most 1 inside. */
-		double bodyRadius(double wx, double wy, double wz, double inset) {
-			double dx = wx - bx, dy = wy - by;
-			double theta = StrictMath.atan2(dy, dx);
-			double wobble = 1 + 0.04 * StrictMath.sin(wz / 55 + bodyPhaseZ);
-			for (int k = 0; k < 3; k++)
-				wobble += bodyHarmonics[2 * k] * StrictMath.cos((k + 2) * theta + bodyHarmonics[2 * k + 1]);
-			double ra = a * wobble - inset, rb = b * wobble - inset;
-			return StrictMath.pow(StrictMath.pow(Math.abs(dx / ra), bodyExponent) + StrictMath.pow(Math.abs(dy / rb), bodyExponent),
-					1 / bodyExponent);
-		}
-
-		boolean insideBodyWall(double wx, double wy, double wz) {
-			return bodyRadius(wx, wy, wz, fat) <= 1;
+		/** The body outline's superellipse norm of an offset (mm) for half-axes ra, rb: at most 1 inside. */
+		double superellipse(double dx, double dy, double ra, double rb) {
+			return StrictMath.pow(StrictMath.pow(Math.abs(dx / ra), bodyExponent)
+					+ StrictMath.pow(Math.abs(dy / rb), bodyExponent), 1 / bodyExponent);
 		}
 
 		/** Paraspinal muscles behind the spine and the psoas muscles beside it (growing downwards). */
-		void paintMuscles(double vbRx, java.util.function.DoubleUnaryOperator spineY, double canalR, double vbRy) {
+		void paintMuscles(double vbRx, DoubleUnaryOperator spineY, double canalR, double vbRy) {
 			double mx = uniform(25, 35) * scale, my = uniform(8, 16) * scale;
 			double mrx = uniform(20, 26) * scale, mry = uniform(15, 20) * scale;
 			double psoasGap = uniform(8, 14) * scale;
@@ -218,18 +226,18 @@ public final class AbdominalPhantomGenerator {
 				double canalY = ys + vbRy + canalR + 1.5;
 				for (int side = -1; side <= 1; side += 2) {
 					double ex = (wx - (bx + side * mx)) / mrx, ey = (wy - (canalY + my)) / mry;
-					if (ex * ex + ey * ey <= 1 && insideBodyWall(wx, wy, wz))
+					if (ex * ex + ey * ey <= 1 && interior[i])
 						tissue[i] = MUSCLE;
 					double pr = (7 + 9 * Math.max(0, Math.min(1, (zRef + 40 - wz) / 120))) * scale;
 					double px = (wx - (bx + side * (vbRx + psoasGap))) / pr, py = (wy - ys) / (pr * 0.85);
-					if (px * px + py * py <= 1 && insideBodyWall(wx, wy, wz))
+					if (px * px + py * py <= 1 && interior[i])
 						tissue[i] = MUSCLE;
 				}
 			});
 		}
 
 		/** Aorta (left of the midline) and inferior vena cava (right), in front of the vertebral bodies. */
-		void paintVessels(double vbRy, java.util.function.DoubleUnaryOperator spineY) {
+		void paintVessels(double vbRy, DoubleUnaryOperator spineY) {
 			double ar = uniform(9, 12) * scale, ax = bx + uniform(6, 14) * scale, aGap = uniform(1, 4);
 			double vrx = uniform(11, 15) * scale, vry = uniform(7, 10) * scale, vx = bx - uniform(16, 24) * scale;
 			forEachVoxel((i, wx, wy, wz) -> {
@@ -245,7 +253,7 @@ public final class AbdominalPhantomGenerator {
 		 * Vertebral bodies (cancellous bone in a cortical shell) separated by discs, the neural arch
 		 * around the canal and the spinous process, level by level.
 		 */
-		void paintSpine(double vbRx, double vbRy, java.util.function.DoubleUnaryOperator spineY, double canalR,
+		void paintSpine(double vbRx, double vbRy, DoubleUnaryOperator spineY, double canalR,
 				double archT, double spinousLength, double levelHeight, double discT, double levelPhase) {
 			double shell = 2.5;
 			double spinousHalfWidth = 3.5 * scale;
@@ -274,14 +282,14 @@ public final class AbdominalPhantomGenerator {
 					return;
 				boolean arch = r <= canalR + archT && wy >= canalY - canalR;
 				boolean spinous = Math.abs(dx) <= spinousHalfWidth && wy >= canalY && wy <= canalY + canalR + spinousLength
-						&& level < discT + 0.6 * (levelHeight - discT) && insideBodyWall(wx, wy, wz);
+						&& level < discT + 0.6 * (levelHeight - discT) && interior[i];
 				if (arch || spinous)
 					tissue[i] = CORTICAL_BONE;
 			});
 		}
 
-		/** Writes {@code t} wherever the shape is, inside the body wall. */
-		void paint(OrganShape shape, int t) {
+		/** Writes {@code t} wherever the shape is, inside the body wall, except where {@code excluded}. */
+		void paint(OrganShape shape, int t, WorldPredicate excluded) {
 			double[] box = shape.bounds();
 			int x0 = Math.max(0, (int) Math.floor((box[0] - origin[0]) / sxy)), x1 = Math.min(nx - 1, (int) Math.ceil((box[3] - origin[0]) / sxy));
 			int y0 = Math.max(0, (int) Math.floor((box[1] - origin[1]) / sxy)), y1 = Math.min(ny - 1, (int) Math.ceil((box[4] - origin[1]) / sxy));
@@ -290,8 +298,9 @@ public final class AbdominalPhantomGenerator {
 				for (int y = y0; y <= y1; y++)
 					for (int x = x0; x <= x1; x++) {
 						double wx = origin[0] + x * sxy, wy = origin[1] + y * sxy, wz = origin[2] + z * sz;
-						if (shape.contains(wx, wy, wz) && insideBodyWall(wx, wy, wz))
-							tissue[x + nx * (y + ny * z)] = (byte) t;
+						int i = x + nx * (y + ny * z);
+						if (interior[i] && shape.contains(wx, wy, wz) && !excluded.test(wx, wy, wz))
+							tissue[i] = (byte) t;
 					}
 		}
 
@@ -370,6 +379,13 @@ public final class AbdominalPhantomGenerator {
 							+ " kidneys %.0f/%.0f HU",
 					seed, sxy, sxy, sz, noise, hu[LIVER], hu[SPLEEN], hu[RIGHT_KIDNEY], hu[LEFT_KIDNEY]);
 		}
+	}
+
+	private static final WorldPredicate NOWHERE = (x, y, z) -> false;
+
+	@FunctionalInterface
+	private interface WorldPredicate {
+		boolean test(double wx, double wy, double wz);
 	}
 
 	@FunctionalInterface

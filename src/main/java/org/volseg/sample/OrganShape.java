@@ -18,17 +18,18 @@ final class OrganShape {
 	private final double[][] waveVectors = new double[WAVES][3];
 	private final double[] wavePhases = new double[WAVES];
 	private final double[] waveAmplitudes = new double[WAVES];
-	private double taper;
-	private double[] notchDirection;
-	private double notchDepth;
+	private final double taper;
+	private final double[] notchDirection;
+	private final double notchDepth;
 
 	/**
 	 * @param centre world centre (mm)
 	 * @param radii semi-axes (mm) along the shape's own x, y, z before rotation
 	 * @param exponent superellipsoid exponent (2 is an ellipsoid; larger is boxier)
 	 * @param angleZ rotation about the world z axis, radians (positive turns +x towards +y)
-	 * @param angleY rotation about the shape's y axis, radians (tilts its z axis)
+	 * @param angleY rotation about the shape's y axis, radians (positive tilts its +z end towards +x)
 	 * @param wobble relative amplitude of the boundary deformation, for example 0.1
+	 * @param random the source of the deformation (consumed here)
 	 */
 	OrganShape(double[] centre, double[] radii, double exponent, double angleZ, double angleY, double wobble,
 			SplittableRandom random) {
@@ -49,52 +50,50 @@ final class OrganShape {
 			wavePhases[k] = 2 * Math.PI * random.nextDouble();
 			waveAmplitudes[k] = wobble * (0.5 + random.nextDouble()) / Math.sqrt(WAVES);
 		}
+		taper = 0;
+		notchDirection = null;
+		notchDepth = 0;
 	}
 
-	/**
-	 * Narrows the shape's y extent towards its +x side: at local x = +rx the y radius is scaled by
-	 * {@code 1 - amount} (a liver's left lobe is thinner than its right).
-	 */
-	OrganShape withTaper(double amount) {
-		this.taper = amount;
-		return this;
-	}
-
-	/**
-	 * Indents the boundary around a local direction by {@code depth} (relative), like a kidney's hilum.
-	 */
-	OrganShape withNotch(double[] localDirection, double depth) {
-		double n = Math.sqrt(localDirection[0] * localDirection[0] + localDirection[1] * localDirection[1]
-				+ localDirection[2] * localDirection[2]);
-		this.notchDirection = new double[] { localDirection[0] / n, localDirection[1] / n, localDirection[2] / n };
-		this.notchDepth = depth;
-		return this;
-	}
-
-	/** A copy grown by {@code mm} along each semi-axis, with the same deformation (a fat capsule). */
-	OrganShape inflated(double mm) {
-		OrganShape s = new OrganShape(this, mm);
-		return s;
-	}
-
-	private OrganShape(OrganShape o, double mm) {
-		centre = o.centre.clone();
-		rx = o.rx + mm;
-		ry = o.ry + mm;
-		rz = o.rz + mm;
+	private OrganShape(OrganShape o, double grow, double taper, double[] notchDirection, double notchDepth) {
+		centre = o.centre;
+		rx = o.rx + grow;
+		ry = o.ry + grow;
+		rz = o.rz + grow;
 		exponent = o.exponent;
 		cosZ = o.cosZ;
 		sinZ = o.sinZ;
 		cosY = o.cosY;
 		sinY = o.sinY;
 		for (int k = 0; k < WAVES; k++) {
-			waveVectors[k] = o.waveVectors[k].clone();
+			waveVectors[k] = o.waveVectors[k];
 			wavePhases[k] = o.wavePhases[k];
 			waveAmplitudes[k] = o.waveAmplitudes[k];
 		}
-		taper = o.taper;
-		notchDirection = o.notchDirection;
-		notchDepth = o.notchDepth;
+		this.taper = taper;
+		this.notchDirection = notchDirection;
+		this.notchDepth = notchDepth;
+	}
+
+	/**
+	 * This shape with its y extent narrowed towards its +x side: at local x = +rx the y radius is
+	 * scaled by {@code 1 - amount} (a liver's left lobe is thinner than its right).
+	 */
+	OrganShape withTaper(double amount) {
+		return new OrganShape(this, 0, amount, notchDirection, notchDepth);
+	}
+
+	/** This shape with its boundary indented around a local direction by {@code depth} (relative), like a kidney's hilum. */
+	OrganShape withNotch(double[] localDirection, double depth) {
+		double n = Math.sqrt(localDirection[0] * localDirection[0] + localDirection[1] * localDirection[1]
+				+ localDirection[2] * localDirection[2]);
+		return new OrganShape(this, 0, taper,
+				new double[] { localDirection[0] / n, localDirection[1] / n, localDirection[2] / n }, depth);
+	}
+
+	/** This shape grown by {@code mm} along each semi-axis, with the same deformation (a fat capsule). */
+	OrganShape inflated(double mm) {
+		return new OrganShape(this, mm, taper, notchDirection, notchDepth);
 	}
 
 	/** True if the world point (mm) is inside. */

@@ -172,8 +172,8 @@ public final class Geometry {
 
 	private static double[][] flipXY(double[][] a) {
 		for (int c = 0; c < 4; c++) {
-			a[0][c] = -a[0][c];
-			a[1][c] = -a[1][c];
+			a[0][c] = 0.0 - a[0][c];
+			a[1][c] = 0.0 - a[1][c];
 		}
 		return a;
 	}
@@ -185,7 +185,9 @@ public final class Geometry {
 		for (int r = 0; r < 4; r++) {
 			if (m[r].length != 4)
 				throw new IllegalArgumentException("expected a 4x4 affine, row " + r + " has " + m[r].length + " entries");
-			c[r] = m[r].clone();
+			c[r] = new double[4];
+			for (int k = 0; k < 4; k++)
+				c[r][k] = m[r][k] + 0.0; // -0.0 becomes 0.0, so equal placements compare equal
 		}
 		return c;
 	}

@@ -83,20 +83,18 @@ public final class Resample {
 		double[][] m = volume.geometry().inverse().compose(targetGeometry.affineLps()).affineLps();
 		long[] srcDims = volume.dimensions();
 		for (long c = 0; c < channels; c++) {
-			RandomAccessibleInterval<FloatType> src = volume.channel(c);
-			RandomAccessibleInterval<FloatType> dst = out.channel(c);
+			Sampler src = Sampler.of(volume.voxels(), srcDims, c);
+			Sampler dst = Sampler.of(out.voxels(), out.dimensions(), c);
 			IntStream.range(0, (int) targetDims[2]).parallel()
 					.forEach(z -> resampleSlice(src, srcDims, dst, targetDims, z, m, interpolation, fill));
 		}
 		return out;
 	}
 
-	private static void resampleSlice(RandomAccessibleInterval<FloatType> src, long[] srcDims,
-			RandomAccessibleInterval<FloatType> dst, long[] dims, int z, double[][] m, Interpolation interpolation, float fill) {
-		RandomAccess<FloatType> in = src.randomAccess();
-		RandomAccess<FloatType> outAccess = Views.hyperSlice(dst, 2, z).randomAccess();
+	private static void resampleSlice(Sampler src, long[] srcDims, Sampler dst, long[] dims, int z, double[][] m,
+			Interpolation interpolation, float fill) {
+		Sampler in = src.copy(), out = dst.copy();
 		double[] p = new double[3];
-		long[] pos = new long[3];
 		for (long y = 0; y < dims[1]; y++)
 			for (long x = 0; x < dims[0]; x++) {
 				for (int r = 0; r < 3; r++)
@@ -105,11 +103,11 @@ public final class Resample {
 				if (inside(p, srcDims)) {
 					for (int r = 0; r < 3; r++)
 						p[r] = Math.min(Math.max(p[r], 0), srcDims[r] - 1);
-					v = interpolation == Interpolation.NEAREST ? nearest(in, p, pos) : linear(in, p, pos, srcDims);
+					v = interpolation == Interpolation.NEAREST
+							? in.get((long) Math.floor(p[0] + 0.5), (long) Math.floor(p[1] + 0.5), (long) Math.floor(p[2] + 0.5))
+							: linear(in, p, srcDims);
 				}
-				outAccess.setPosition(x, 0);
-				outAccess.setPosition(y, 1);
-				outAccess.get().set(v);
+				out.set(x, y, z, v);
 			}
 	}
 
@@ -120,33 +118,95 @@ public final class Resample {
 		return true;
 	}
 
-	private static float nearest(RandomAccess<FloatType> in, double[] p, long[] pos) {
-		for (int r = 0; r < 3; r++)
-			pos[r] = (long) Math.floor(p[r] + 0.5);
-		in.setPosition(pos);
-		return in.get().get();
-	}
-
-	private static float linear(RandomAccess<FloatType> in, double[] p, long[] pos, long[] dims) {
+	private static float linear(Sampler in, double[] p, long[] dims) {
 		long x0 = (long) Math.floor(p[0]), y0 = (long) Math.floor(p[1]), z0 = (long) Math.floor(p[2]);
 		double fx = p[0] - x0, fy = p[1] - y0, fz = p[2] - z0;
 		long x1 = Math.min(x0 + 1, dims[0] - 1), y1 = Math.min(y0 + 1, dims[1] - 1), z1 = Math.min(z0 + 1, dims[2] - 1);
-		double c00 = lerp(at(in, pos, x0, y0, z0), at(in, pos, x1, y0, z0), fx);
-		double c10 = lerp(at(in, pos, x0, y1, z0), at(in, pos, x1, y1, z0), fx);
-		double c01 = lerp(at(in, pos, x0, y0, z1), at(in, pos, x1, y0, z1), fx);
-		double c11 = lerp(at(in, pos, x0, y1, z1), at(in, pos, x1, y1, z1), fx);
+		double c00 = lerp(in.get(x0, y0, z0), in.get(x1, y0, z0), fx);
+		double c10 = lerp(in.get(x0, y1, z0), in.get(x1, y1, z0), fx);
+		double c01 = lerp(in.get(x0, y0, z1), in.get(x1, y0, z1), fx);
+		double c11 = lerp(in.get(x0, y1, z1), in.get(x1, y1, z1), fx);
 		return (float) lerp(lerp(c00, c10, fy), lerp(c01, c11, fy), fz);
+	}
+
+	/**
+	 * Reads and writes voxel (x, y, z) of one channel: straight from the Java arrays when the image
+	 * has them (see {@link FloatStorage}), else through a RandomAccess. One instance per thread.
+	 */
+	private abstract static class Sampler {
+		abstract float get(long x, long y, long z);
+
+		abstract void set(long x, long y, long z, float v);
+
+		abstract Sampler copy();
+
+		static Sampler of(RandomAccessibleInterval<FloatType> image, long[] dims, long channel) {
+			java.util.List<float[]> arrays = FloatStorage.arraysInFlatOrder(image);
+			long nx = dims[0], ny = dims[1], nz = dims[2];
+			if (arrays != null && arrays.size() == 1) {
+				float[] a = arrays.get(0);
+				long base = channel * nx * ny * nz;
+				return new Sampler() {
+					float get(long x, long y, long z) {
+						return a[(int) (base + x + nx * (y + ny * z))];
+					}
+
+					void set(long x, long y, long z, float v) {
+						a[(int) (base + x + nx * (y + ny * z))] = v;
+					}
+
+					Sampler copy() {
+						return this;
+					}
+				};
+			}
+			if (arrays != null && arrays.size() == nz * (image.numDimensions() == 4 ? image.dimension(3) : 1)) {
+				float[][] planes = arrays.toArray(new float[0][]);
+				long base = channel * nz;
+				return new Sampler() {
+					float get(long x, long y, long z) {
+						return planes[(int) (base + z)][(int) (x + nx * y)];
+					}
+
+					void set(long x, long y, long z, float v) {
+						planes[(int) (base + z)][(int) (x + nx * y)] = v;
+					}
+
+					Sampler copy() {
+						return this;
+					}
+				};
+			}
+			RandomAccessibleInterval<FloatType> view = image.numDimensions() == 4 ? Views.hyperSlice(image, 3, channel) : image;
+			return new Sampler() {
+				final RandomAccess<FloatType> ra = view.randomAccess();
+				final long[] pos = new long[3];
+
+				float get(long x, long y, long z) {
+					pos[0] = x;
+					pos[1] = y;
+					pos[2] = z;
+					ra.setPosition(pos);
+					return ra.get().get();
+				}
+
+				void set(long x, long y, long z, float v) {
+					pos[0] = x;
+					pos[1] = y;
+					pos[2] = z;
+					ra.setPosition(pos);
+					ra.get().set(v);
+				}
+
+				Sampler copy() {
+					return of(image, dims, channel);
+				}
+			};
+		}
 	}
 
 	private static double lerp(double a, double b, double f) {
 		return f == 0 ? a : a + (b - a) * f;
 	}
 
-	private static float at(RandomAccess<FloatType> in, long[] pos, long x, long y, long z) {
-		pos[0] = x;
-		pos[1] = y;
-		pos[2] = z;
-		in.setPosition(pos);
-		return in.get().get();
-	}
 }

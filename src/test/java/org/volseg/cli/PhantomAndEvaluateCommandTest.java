@@ -51,6 +51,11 @@ class PhantomAndEvaluateCommandTest {
 		Result again = run("phantom", "--seed", "1", "--size", "64,64,32", "--out", dir.resolve("out").toString());
 		assertEquals(1, again.code);
 		assertTrue(again.err.contains("case000_image.nii.gz") && again.err.contains("--overwrite"), again.err);
+		Result replaced = run("phantom", "--seed", "41", "--size", "64,64,32", "--out", dir.resolve("out").toString(),
+				"--overwrite");
+		assertEquals(0, replaced.code, replaced.err);
+		assertArrayEquals(floats(AbdominalPhantomGenerator.ofSize(64, 64, 32).generate(41).labels()),
+				floats(VolumeIO.read(dir.resolve("out/case000_labels.nii.gz")).volume()));
 	}
 
 	@Test
@@ -83,6 +88,15 @@ class PhantomAndEvaluateCommandTest {
 		assertTrue(j.contains("{\"label\": 3, \"presence\": \"reference_only\", "), j);
 		assertTrue(j.contains("\"dice\": 0, \"hd95_mm\": null"), "spleen missing: " + j);
 
+		Result chosen = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--json",
+				"--labels", "2,9", "--percentile", "100");
+		assertEquals(0, chosen.code, chosen.err);
+		assertTrue(chosen.out.contains("\"hausdorff_percentile\": 100,") && chosen.out.contains("{\"label\": 9, \"presence\": \"neither\"")
+				&& !chosen.out.contains("{\"label\": 3,"), chosen.out);
+		Result badLabels = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--labels", "0");
+		assertEquals(1, badLabels.code);
+		assertTrue(badLabels.err.contains("--labels"), badLabels.err);
+
 		Phantom other = AbdominalPhantomGenerator.ofSize(64, 64, 32).generate(6); // another slice spacing
 		Path moved = dir.resolve("other.nii.gz");
 		NiftiWriter.writeLabels(other.labels(), moved);
@@ -100,6 +114,21 @@ class PhantomAndEvaluateCommandTest {
 		Result r = run("evaluate", "--reference", labels.toString(), "--prediction", image.toString());
 		assertEquals(1, r.code);
 		assertTrue(r.err.contains(image.toString()) && r.err.contains("not a label"), r.err);
+	}
+
+	@Test
+	void evaluateNotesWhenAnIntegerScanLooksLikeManyClasses() throws Exception {
+		Volume scan = Volume.allocate(org.volseg.volume.Geometry.ofSpacing(1, 1, 2), 12, 10, 8);
+		int k = 0;
+		for (FloatType v : Views.flatIterable(scan.voxels()))
+			v.set(k++ % 80);
+		Path file = dir.resolve("mri_uint8.nii.gz");
+		NiftiWriter.writeLabels(scan, file);
+		Result r = run("evaluate", "--reference", file.toString(), "--prediction", file.toString());
+		assertEquals(0, r.code, r.err);
+		assertTrue(r.err.contains("79 classes found") && r.err.contains("--labels"), r.err);
+		Result quiet = run("evaluate", "--reference", file.toString(), "--prediction", file.toString(), "--labels", "1,2");
+		assertEquals("", quiet.err);
 	}
 
 	private static float[] floats(Volume v) {

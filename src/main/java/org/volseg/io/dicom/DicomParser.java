@@ -52,15 +52,27 @@ public final class DicomParser {
 	 * unreadable files.
 	 */
 	public static boolean isDicom(Path file) {
-		try (DicomInput in = DicomInput.open(file)) {
+		try (DicomInput in = DicomInput.open(file, 512)) {
 			return hasPreamble(in) || looksLikeBareDataSet(in);
 		} catch (IOException | RuntimeException e) {
 			return false;
 		}
 	}
 
+	/**
+	 * Reads a whole file into {@code scratch} when it fits (else into a new array). The returned
+	 * file's pixel data live in that array: reuse {@code scratch} only once done with the file.
+	 */
+	public static DicomFile readFile(Path file, byte[] scratch) {
+		return read(file, true, scratch);
+	}
+
 	static DicomFile read(Path file, boolean withPixels) {
-		try (DicomInput in = DicomInput.open(file)) {
+		return read(file, withPixels, null);
+	}
+
+	private static DicomFile read(Path file, boolean withPixels, byte[] scratch) {
+		try (DicomInput in = DicomInput.open(file, withPixels ? Integer.MAX_VALUE : DicomInput.HEADER_CHUNK, scratch)) {
 			return parse(in, withPixels);
 		} catch (NoSuchFileException e) {
 			throw new VolumeFormatException(file, "no such file");
@@ -110,6 +122,8 @@ public final class DicomParser {
 		if (in.size() < 8)
 			return false;
 		int group = in.peek(0) | in.peek(1) << 8;
+		if (group == 0x0800 && VRS.contains("" + (char) in.peek(4) + (char) in.peek(5)))
+			return true; // explicit VR big endian without a meta group
 		if (group != 0x0002 && group != 0x0008)
 			return false;
 		int element = in.peek(2) | in.peek(3) << 8;
@@ -144,6 +158,8 @@ public final class DicomParser {
 
 	private static String guessTransferSyntax(DicomInput in) {
 		int v0 = in.peek(4), v1 = in.peek(5);
+		if (in.peek(0) == 0x00 && in.peek(1) == 0x08)
+			return TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.uid();
 		if (v0 >= 'A' && v0 <= 'Z' && v1 >= 'A' && v1 <= 'Z' && VRS.contains("" + (char) v0 + (char) v1))
 			return TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
 		return TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.uid();
@@ -206,8 +222,9 @@ public final class DicomParser {
 			}
 			if (length != UNDEFINED && length > in.remaining())
 				throw lengthPastEnd(in, tag, length);
+			// a UN value that starts with an item tag is a sequence in implicit VR little endian (PS3.5 6.2.2)
 			boolean sequence = vr.equals("SQ") || length == UNDEFINED
-					|| (!explicit && vr.equals("UN") && length >= 8 && startsWithItem(in));
+					|| (vr.equals("UN") && length >= 8 && startsWithItem(in));
 			if (sequence) {
 				// an undefined-length UN in explicit VR holds implicit VR little endian items (PS3.5 6.2.2)
 				boolean itemsExplicit = explicit && !vr.equals("UN");
@@ -224,10 +241,9 @@ public final class DicomParser {
 		}
 	}
 
+	/** True if the next bytes are an item tag (FFFE,E000) in little endian, as UN content is encoded. */
 	private static boolean startsWithItem(DicomInput in) {
-		int g = in.bigEndian ? in.peek(0) << 8 | in.peek(1) : in.peek(1) << 8 | in.peek(0);
-		int e = in.bigEndian ? in.peek(2) << 8 | in.peek(3) : in.peek(3) << 8 | in.peek(2);
-		return g == 0xFFFE && e == 0xE000;
+		return in.peek(0) == 0xFE && in.peek(1) == 0xFF && in.peek(2) == 0x00 && in.peek(3) == 0xE0;
 	}
 
 	private static List<DicomDataset> readItems(DicomInput in, boolean explicit, long length, int depth) {

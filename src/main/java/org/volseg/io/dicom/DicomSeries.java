@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.List;
 
 import org.volseg.volume.Geometry;
+import org.volseg.volume.Orientation;
 
 /**
  * One volume's worth of images found in a folder: a DICOM series, or one part of it when the
@@ -92,7 +93,7 @@ public final class DicomSeries {
 
 	/** Orientation code of the voxel axes, e.g. "LPS" (see nibabel's aff2axcodes). */
 	public String orientationCode() {
-		return OrientationCodes.of(geometry);
+		return Orientation.of(geometry).code();
 	}
 
 	/** True for RGB / YBR images (3 samples per pixel); segmentation needs a monochrome series. */

@@ -22,13 +22,15 @@ import net.imglib2.view.Views;
  * signed 16-bit stored values with a rescale slope and intercept, and the geometry in
  * ImagePositionPatient (per slice), ImageOrientationPatient and PixelSpacing. For tests,
  * benchmarks and exporting sample phantoms; not a full CT IOD (no patient/study module beyond
- * the UIDs).
+ * the UIDs; SOP class MR Image Storage for modality MR, else CT Image Storage).
  *
  * <p>Stored value = round((value - intercept) / slope), clamped to the int16 range. Files are
  * named {@code IM00001} ... in slice order, each written to a temporary file and moved into
  * place; existing files are never overwritten. Not thread-safe.</p>
  */
 public final class DicomSeriesWriter {
+
+	private static final String MR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.4";
 
 	private String modality = "CT";
 	private String description = "VolSeg export";
@@ -115,9 +117,10 @@ public final class DicomSeriesWriter {
 
 	private byte[] slice(int instance, int rows, int cols, double[] ipp, double[] iop, double[] spacing, byte[] pixels) {
 		String sop = DicomElementWriter.newUid();
+		String sopClass = "MR".equals(modality) ? MR_IMAGE_STORAGE : DicomElementWriter.CT_IMAGE_STORAGE;
 		DicomElementWriter w = new DicomElementWriter()
 				.text(Tags.IMAGE_TYPE, "CS", "ORIGINAL\\PRIMARY\\AXIAL")
-				.text(Tags.SOP_CLASS_UID, "UI", DicomElementWriter.CT_IMAGE_STORAGE)
+				.text(Tags.SOP_CLASS_UID, "UI", sopClass)
 				.text(Tags.SOP_INSTANCE_UID, "UI", sop)
 				.text(Tags.MODALITY, "CS", modality)
 				.text(Tags.SERIES_DESCRIPTION, "LO", description)
@@ -140,7 +143,7 @@ public final class DicomSeriesWriter {
 				.decimals(Tags.RESCALE_INTERCEPT, intercept)
 				.decimals(Tags.RESCALE_SLOPE, slope)
 				.raw(Tags.PIXEL_DATA, "OW", pixels);
-		return DicomElementWriter.part10(DicomElementWriter.CT_IMAGE_STORAGE, sop,
+		return DicomElementWriter.part10(sopClass, sop,
 				TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), w.toBytes());
 	}
 

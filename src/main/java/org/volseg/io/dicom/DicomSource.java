@@ -24,6 +24,15 @@ public interface DicomSource {
 	DicomFile readFile(Path file);
 
 	/**
+	 * Reads a whole file, possibly into {@code scratch} (a buffer the caller reuses from file to
+	 * file, to spare allocation); the result is valid only until {@code scratch} is reused. The
+	 * default ignores {@code scratch}.
+	 */
+	default DicomFile readFile(Path file, byte[] scratch) {
+		return readFile(file);
+	}
+
+	/**
 	 * A decoder of the file's frames into stored values.
 	 *
 	 * @throws org.volseg.VolumeFormatException if the transfer syntax is not supported (the message

@@ -15,4 +15,19 @@ public interface FrameDecoder {
 	 * @throws org.volseg.VolumeFormatException if the frame's data are corrupt
 	 */
 	void decodeFrame(int frame, double[] out);
+
+	/**
+	 * Decodes one monochrome frame straight to rescaled floats:
+	 * {@code out[offset + i] = (invert ? storedMax + storedMin - v : v) * slope + intercept}, with
+	 * storedMin and storedMax the range BitsStored and PixelRepresentation allow (MONOCHROME1).
+	 * The default goes through {@link #decodeFrame}; implementations may do it faster.
+	 */
+	default void decodeFrameRescaled(int frame, float[] out, int offset, double slope, double intercept, boolean invert) {
+		PixelFormat f = format();
+		double[] values = new double[f.valuesPerFrame()];
+		decodeFrame(frame, values);
+		double flip = f.storedMax() + f.storedMin();
+		for (int i = 0; i < values.length; i++)
+			out[offset + i] = (float) ((invert ? flip - values[i] : values[i]) * slope + intercept);
+	}
 }

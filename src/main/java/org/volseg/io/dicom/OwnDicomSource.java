@@ -16,6 +16,11 @@ public final class OwnDicomSource implements DicomSource {
 	}
 
 	@Override
+	public DicomFile readFile(Path file, byte[] scratch) {
+		return DicomParser.readFile(file, scratch);
+	}
+
+	@Override
 	public FrameDecoder decoder(DicomFile file) {
 		return PixelDecoder.of(file);
 	}

@@ -51,10 +51,6 @@ public final class PixelDecoder implements FrameDecoder {
 		if (ts == null || ts.codec() == TransferSyntax.Codec.UNSUPPORTED)
 			throw new VolumeFormatException(file, "pixel data in " + TransferSyntax.describe(uid)
 					+ " cannot be decoded by VolSeg; " + TransferSyntax.conversionHint(uid));
-		if (ts == TransferSyntax.JPEG_EXTENDED && f.bitsStored() > 8)
-			throw new VolumeFormatException(file, "pixel data in " + ts + " with " + f.bitsStored()
-					+ "-bit samples cannot be decoded (no Java decoder for 12-bit extended JPEG on Maven Central); "
-					+ TransferSyntax.conversionHint(uid));
 		PixelData pd = dicom.pixelData();
 		if (!ts.encapsulated()) {
 			if (pd.encapsulated())
@@ -120,7 +116,10 @@ public final class PixelDecoder implements FrameDecoder {
 				length = bytes.length;
 			}
 			RleDecoder.decode(file, frame, bytes, offset, length, format, raw);
-		} else
+		} else if (syntax == TransferSyntax.JPEG_EXTENDED && format.bitsStored() > 8 && format.samples() == 1)
+			// TwelveMonkeys and the JDK stop at 12-bit extended JPEG ("missing SOS marker"): VolSeg's own decoder
+			ExtendedJpegDecoder.decode(file, frame, concat(frameFragments.get(frame)), format, raw);
+		else
 			ImageIoFrameDecoder.decode(file, frame, concat(frameFragments.get(frame)), format, syntax, raw);
 		boolean nativePlanar = format.samples() > 1 && format.planarConfiguration() == 1 && !syntax.encapsulated();
 		int pixels = format.rows() * format.columns();
@@ -131,6 +130,32 @@ public final class PixelDecoder implements FrameDecoder {
 		if (format.samples() == 3 && format.photometric().equals("YBR_FULL") && syntax.codec() != TransferSyntax.Codec.JPEG
 				&& syntax.codec() != TransferSyntax.Codec.JPEG_2000)
 			ybrFullToRgb(out, n);
+	}
+
+	@Override
+	public void decodeFrameRescaled(int frame, float[] out, int offset, double slope, double intercept, boolean invert) {
+		if (syntax.encapsulated() || format.bitsAllocated() != 16 || format.samples() != 1 || format.bitsStored() != 16
+				|| invert || frame < 0 || frame >= format.frames()) {
+			FrameDecoder.super.decodeFrameRescaled(frame, out, offset, slope, intercept, invert);
+			return;
+		}
+		byte[] b = data.buffer;
+		int n = format.valuesPerFrame();
+		int p = data.offset + frame * n * 2;
+		boolean signed = format.signed();
+		float s = (float) slope, c = (float) intercept;
+		boolean exact = s == slope && c == intercept;
+		if (!data.bigEndian && exact) {
+			for (int i = 0; i < n; i++, p += 2) {
+				int v = (b[p + 1] & 0xFF) << 8 | (b[p] & 0xFF);
+				out[offset + i] = (signed ? (short) v : v) * s + c;
+			}
+			return;
+		}
+		for (int i = 0; i < n; i++, p += 2) {
+			int v = data.bigEndian ? (b[p] & 0xFF) << 8 | (b[p + 1] & 0xFF) : (b[p + 1] & 0xFF) << 8 | (b[p] & 0xFF);
+			out[offset + i] = (float) ((signed ? (short) v : v) * slope + intercept);
+		}
 	}
 
 	private double stored(long raw) {

@@ -124,7 +124,8 @@ final class SeriesAssembler {
 		try {
 			return Geometry.ofLps(a);
 		} catch (IllegalArgumentException e) {
-			problem[0] = where + ": the slice positions give a degenerate geometry (" + e.getMessage() + ")";
+			if (problem[0] == null)
+				problem[0] = where + ": the slice positions give a degenerate geometry (" + e.getMessage() + ")";
 			a[0][2] = n[0];
 			a[1][2] = n[1];
 			a[2][2] = n[2];

@@ -48,10 +48,10 @@ final class SliceExtractor {
 		DicomDataset shared = ds.item(Tags.SHARED_FUNCTIONAL_GROUPS_SEQUENCE);
 		if (!perFrame.isEmpty() || shared != null) {
 			if (!perFrame.isEmpty() && perFrame.size() != f.frames())
-				throw new VolumeFormatException(file, "the per-frame functional groups hold " + perFrame.size()
-						+ " items for " + f.frames() + " frames; the file is corrupt");
+				warnings.accept(file + ": the per-frame functional groups hold " + perFrame.size() + " items for "
+						+ f.frames() + " frames; frames without an item use the shared groups");
 			for (int k = 0; k < f.frames(); k++) {
-				DicomDataset own = perFrame.isEmpty() ? null : perFrame.get(k);
+				DicomDataset own = k < perFrame.size() ? perFrame.get(k) : null;
 				double[] p = vector(group(own, shared, Tags.PLANE_POSITION_SEQUENCE, Tags.IMAGE_POSITION_PATIENT), 3);
 				double[] o = orientation(file, group(own, shared, Tags.PLANE_ORIENTATION_SEQUENCE,
 						Tags.IMAGE_ORIENTATION_PATIENT), warnings);

@@ -159,12 +159,20 @@ public final class NiftiReader {
 		long voxels = 1;
 		for (long d : dims)
 			voxels = Math.multiplyExact(voxels, d);
-		Runtime rt = Runtime.getRuntime();
-		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		long free = freeMemory();
+		if (voxels > free / Float.BYTES) {
+			System.gc(); // memory held by garbage counts as used until collected; look again before refusing
+			free = freeMemory();
+		}
 		if (voxels > free / Float.BYTES)
 			throw new VolumeFormatException(file, "needs " + mb(voxels * (double) Float.BYTES) + " MB of memory for "
 					+ voxels + " float voxels, but the Java VM has only " + mb(free) + " MB free; raise its -Xmx "
 					+ "(for the volseg script: VOLSEG_JAVA_OPTS=-Xmx...), or check the header's dimensions.");
+	}
+
+	private static long freeMemory() {
+		Runtime rt = Runtime.getRuntime();
+		return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
 	}
 
 	private static long mb(double bytes) {

@@ -194,7 +194,7 @@ final class SegFormer3dNetwork implements Network {
 			Operand<TInt32> batchTokens = ShapeOps.dims(tf, x, 0, 2);
 			Operand<TInt32> perHead = tf.constant(new int[] { 0, 2, 1, 3 });
 			// (B, N, C) -> (B, N, heads, head_dim) -> (B, heads, N, head_dim)
-			Operand<TFloat32> q = tf.linalg.transpose(tf.reshape(linear(x, p + ".query", dim, dim),
+			Operand<TFloat32> q = tf.linalg.transpose(tf.reshape(l.linear(p + ".query", x, dim, true),
 					ShapeOps.concat(tf, batchTokens, tf.constant(new int[] { heads, headDim }))), perHead);
 			Operand<TFloat32> kvSource = x;
 			if (sr > 1) {
@@ -203,7 +203,7 @@ final class SegFormer3dNetwork implements Network {
 				kvSource = l.layerNorm(p + ".sr_norm", tokens(reduced, dim), EPS);
 			}
 			// key_value's 2C outputs are laid out (2, heads, head_dim): keys first, then values
-			Operand<TFloat32> kv = tf.reshape(linear(kvSource, p + ".key_value", dim, 2 * dim), ShapeOps.concat(tf,
+			Operand<TFloat32> kv = tf.reshape(l.linear(p + ".key_value", kvSource, 2 * dim, true), ShapeOps.concat(tf,
 					ShapeOps.dims(tf, kvSource, 0, 2), tf.constant(new int[] { 2, heads, headDim })));
 			Operand<TFloat32> k = tf.linalg.transpose(tf.stridedSlice(kv, Indices.all(), Indices.all(), Indices.at(0)),
 					perHead);
@@ -212,14 +212,14 @@ final class SegFormer3dNetwork implements Network {
 			Operand<TFloat32> context = l.attention(q, k, v, 1.0 / Math.sqrt(headDim));
 			Operand<TFloat32> merged = tf.reshape(tf.linalg.transpose(context, perHead),
 					ShapeOps.concat(tf, batchTokens, tf.constant(new int[] { dim })));
-			return linear(merged, p + ".proj", dim, dim);
+			return l.linear(p + ".proj", merged, dim, true);
 		}
 
 		/** Linear, depthwise 3x3x3 Conv3d + BatchNorm3d on the token grid, GELU, Linear. */
 		private Operand<TFloat32> mixFfn(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
 			int dim = c.embedDims()[s];
 			int hidden = c.mlpRatios()[s] * dim;
-			Operand<TFloat32> h = volume(linear(x, p + ".fc1", dim, hidden), grid, hidden);
+			Operand<TFloat32> h = volume(l.linear(p + ".fc1", x, hidden, true), grid, hidden);
 			String dw = p + ".dwconv.dwconv";
 			// [C, 1, 3, 3, 3] -> [3, 3, 3, C, 1] -> [3, 3, 3, C]
 			Operand<TFloat32> filter = l.parameterReshaped(dw + ".weight", new long[] { hidden, 1, 3, 3, 3 },
@@ -228,7 +228,7 @@ final class SegFormer3dNetwork implements Network {
 			h = DepthwiseConv3d.apply(tf, h, filter, bias, 3, 1);
 			h = l.batchNorm(p + ".dwconv.bn", h, EPS);
 			h = l.gelu(tokens(h, hidden));
-			return linear(h, p + ".fc2", hidden, dim);
+			return l.linear(p + ".fc2", h, dim, true);
 		}
 
 		private Operand<TFloat32> decoder(List<Operand<TFloat32>> features) {
@@ -239,7 +239,7 @@ final class SegFormer3dNetwork implements Network {
 				Operand<TFloat32> f = features.get(s);
 				int dim = c.embedDims()[s];
 				String p = "segformer_decoder.linear_c" + (s + 1);
-				Operand<TFloat32> t = l.layerNorm(p + ".bn", linear(tokens(f, dim), p + ".proj", dim, d), EPS);
+				Operand<TFloat32> t = l.layerNorm(p + ".bn", l.linear(p + ".proj", tokens(f, dim), d, true), EPS);
 				Operand<TFloat32> v = volume(t, ShapeOps.dims(tf, f, 0, 4), d);
 				projected.add(s == 0 ? v : TrilinearResize.toSizeOf(tf, v, c1));
 			}
@@ -250,14 +250,6 @@ final class SegFormer3dNetwork implements Network {
 			// dropout: inactive in eval mode
 			t = pointwise(t, "segformer_decoder.linear_pred", d, c.numClasses(), true);
 			return TrilinearResize.byFactor(tf, volume(t, ShapeOps.dims(tf, c1, 0, 4), c.numClasses()), UPSAMPLE);
-		}
-
-		/** {@code nn.Linear} on the last axis of tokens {@code [batch, n, in]} (n may be unknown until run time). */
-		private Operand<TFloat32> linear(Operand<TFloat32> x, String p, int in, int out) {
-			Operand<TFloat32> w = l.parameter(p + ".weight", new long[] { out, in }, Init.normal(0.02), 1, 0);
-			Operand<TFloat32> b = l.parameter(p + ".bias", new long[] { out }, Init.zeros());
-			Operand<TFloat32> y = tf.nn.biasAdd(tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] { -1, in })), w), b);
-			return tf.reshape(y, ShapeOps.concat(tf, ShapeOps.dims(tf, x, 0, 2), tf.constant(new int[] { out })));
 		}
 
 		/** A 1x1x1 {@code nn.Conv3d} (weight {@code [out, in, 1, 1, 1]}) on tokens {@code [batch, n, in]}. */

@@ -134,6 +134,13 @@ class DicomFolderReaderTest {
 			new DicomSeriesWriter().seriesUid(uid).write(ramp(Geometry.ofSpacing(1, 1, 1), 4, 4, 3), tmp.resolve("echo" + i));
 		DicomSeries s = DicomFolderReader.mainSeries(new DicomFolderReader().scan(tmp));
 		assertTrue(s.problem().contains("share a position"), s.problem());
+		// all at one position: still named as such, not as a degenerate affine
+		String one = DicomElementWriter.newUid();
+		for (int i = 0; i < 3; i++)
+			new DicomSeriesWriter().seriesUid(one).write(ramp(Geometry.ofSpacing(1, 1, 1), 4, 4, 1), tmp.resolve("same" + i));
+		DicomSeries same = DicomFolderReader.mainSeries(new DicomFolderReader().scan(tmp).stream()
+				.filter(x -> x.seriesUid().equals(one)).collect(java.util.stream.Collectors.toList()));
+		assertTrue(same.problem().contains("2 slice(s) share a position"), same.problem());
 	}
 
 	@Test
@@ -187,6 +194,11 @@ class DicomFolderReaderTest {
 		assertEquals(main, DicomFolderReader.seriesNumbered(all, 3));
 		assertEquals(5, DicomFolderReader.seriesNumbered(all, 2).sliceCount());
 		assertNull(DicomFolderReader.seriesNumbered(all, 4));
+		assertEquals(main, DicomFolderReader.select(all, null, "--series"));
+		assertEquals(5, DicomFolderReader.select(all, 2, "--series").sliceCount());
+		org.volseg.InvalidParameterException e = assertThrows(org.volseg.InvalidParameterException.class,
+				() -> DicomFolderReader.select(all, 4, "--series"));
+		assertTrue(e.getMessage().contains("--series") && e.getMessage().contains("(2, 3)"), e.getMessage());
 		assertEquals("LPS", main.orientationCode());
 		assertTrue(all.stream().anyMatch(s -> s.orientationCode().equals("LIP")));
 	}

@@ -53,6 +53,17 @@ class DicomParserTest {
 	}
 
 	@Test
+	void readsBigEndianWithoutMetaGroup() throws IOException {
+		byte[] full = Files.readAllBytes(DicomFixtureDecodeTest.resource("MR_small_bigendian.dcm"));
+		int groupLength = DicomInput.readIntLE(full, 132 + 8);
+		Path bare = write("bare_be", Arrays.copyOfRange(full, 132 + 12 + groupLength, full.length));
+		StoredValueStatistics s = StoredValueStatistics.of(bare);
+		assertEquals(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.uid(), s.transferSyntaxUid());
+		assertEquals(2125338.0, s.sum());
+		assertEquals(1788440652.0, s.sumOfSquares());
+	}
+
+	@Test
 	void headerScanStopsBeforeThePixelData() {
 		DicomFile h = DicomParser.readHeader(DicomFixtureDecodeTest.resource("CT_small.dcm"));
 		assertFalse(h.hasPixelData());
@@ -116,6 +127,37 @@ class DicomParserTest {
 					&& (b[i + 9] & 0xFF) == 0xFF && b[i + 10] == 0 && (b[i + 11] & 0xFF) == 0xE0 && b[i + 12] == -1)
 				Arrays.fill(b, i + 4, i + 8, (byte) -1);
 		return b;
+	}
+
+	/** An implicit VR little endian element. */
+	private static byte[] implicitElement(int tag, byte[] value) {
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + value.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		b.putShort((short) (tag >>> 16)).putShort((short) tag).putInt(value.length).put(value);
+		return b.array();
+	}
+
+	private static byte[] concat(byte[]... parts) {
+		java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+		for (byte[] p : parts)
+			o.writeBytes(p);
+		return o.toByteArray();
+	}
+
+	@Test
+	void readsASequenceStoredAsUnknownVr() throws IOException {
+		// explicit VR file whose per-frame sequence came through a system that did not know it: VR UN,
+		// content in implicit VR little endian, with a nested sequence
+		byte[] ipp = implicitElement(Tags.IMAGE_POSITION_PATIENT, "1\\2\\3 ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		byte[] innerItem = implicitElement(Tags.ITEM, ipp);
+		byte[] inner = implicitElement(Tags.PLANE_POSITION_SEQUENCE, innerItem);
+		byte[] outerItem = implicitElement(Tags.ITEM, inner);
+		byte[] ds = new DicomElementWriter().text(Tags.MODALITY, "CS", "MR")
+				.raw(Tags.PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE, "UN", concat(outerItem)).toBytes();
+		Path p = write("un", DicomElementWriter.part10("1.2", "1.2.3", TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), ds));
+		DicomDataset parsed = DicomParser.readHeader(p).dataset();
+		DicomDataset frame = parsed.item(Tags.PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE);
+		assertArrayEquals(new double[] { 1, 2, 3 },
+				frame.item(Tags.PLANE_POSITION_SEQUENCE).doubles(Tags.IMAGE_POSITION_PATIENT), 0);
 	}
 
 	@Test

@@ -259,4 +259,18 @@ class PixelDecoderTest {
 			sum += t.get();
 		assertEquals(3831000.0, sum, 0);
 	}
+
+	@Test
+	void rtDoseFramesArePlacedByGridFrameOffsetsAndScaled() {
+		DicomSeriesVolume v = new DicomFolderReader().readMain(DicomFixtureDecodeTest.resource("rtdose.dcm"));
+		assertArrayEquals(new long[] { 10, 10, 15 }, v.volume().dimensions());
+		Geometry expected = Geometry.ofLps(new double[][] { { 10, 0, 0, 189.43125 }, { 0, 10, 0, 199.43125 },
+				{ 0, 0, 5, -761.87 }, { 0, 0, 0, 1 } });
+		assertTrue(v.volume().geometry().equalsWithin(expected, 1e-9), v.volume().geometry().toString());
+		double sum = 0;
+		for (FloatType t : net.imglib2.view.Views.flatIterable(v.volume().voxels()))
+			sum += t.get();
+		// pydicom's stored sum 1519910000 times DoseGridScaling 1e-6 (Gy)
+		assertEquals(1519.91, sum, 1e-3);
+	}
 }

@@ -255,4 +255,48 @@ class NiftiRoundTripTest {
 		assertFalse(Files.exists(dir.resolve("missing.nii")));
 		assertThrows(InvalidParameterException.class, () -> NiftiWriter.writeFloat32(v, dir.resolve("v.img")));
 	}
+
+	@Test
+	void multiMemberGzipReads() throws IOException {
+		Volume v = volume(valuesFor(NiftiDatatype.INT16, 6 * 5 * 4, 11), Geometry.identity(), 6, 5, 4);
+		Path plain = dir.resolve("plain.nii");
+		NiftiWriter.write(v, plain, NiftiWriter.Options.of(NiftiDatatype.INT16));
+		byte[] all = Files.readAllBytes(plain);
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		for (int[] part : new int[][] { { 0, 300 }, { 300, all.length } })
+			try (var z = new java.util.zip.GZIPOutputStream(out) {
+				@Override
+				public void close() throws IOException {
+					finish(); // end the member but keep the shared output open
+				}
+			}) {
+				z.write(all, part[0], part[1] - part[0]);
+			}
+		Path multi = dir.resolve("multi.nii.gz");
+		Files.write(multi, out.toByteArray());
+		assertSameVoxels(v.voxels(), NiftiReader.read(multi).volume().voxels());
+	}
+
+	@Test
+	void singularSformFallsBackToTheQformAnd5dBecomesChannels() throws IOException {
+		Geometry g = Geometry.ofLps(toFloat32(affine(new double[] { 0.8, 0.1, 0.3, -0.2 }, new double[] { 1.25, 1, 2 }, false, 0,
+				new double[] { -4, 5, 6 })));
+		Volume v = volume(valuesFor(NiftiDatatype.UINT8, 3 * 4 * 2 * 6, 2), g, 3, 4, 2, 6);
+		Path p = dir.resolve("s.nii");
+		NiftiWriter.write(v, p, NiftiWriter.Options.of(NiftiDatatype.UINT8));
+		byte[] b = Files.readAllBytes(p);
+		java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+		for (int k = 0; k < 12; k++)
+			h.putFloat(280 + 4 * k, 0); // sform all zero, sform_code still 1
+		// dims (3, 4, 2, 6) -> (3, 4, 2, 2, 3): dims 4..7 are flattened, in file order, into 6 channels
+		h.putShort(40, (short) 5);
+		h.putShort(48, (short) 2);
+		h.putShort(50, (short) 3);
+		Files.write(p, b);
+		NiftiVolume back = NiftiReader.read(p);
+		assertEquals(NiftiAffines.Source.QFORM, back.affineSource());
+		assertTrue(back.volume().geometry().equalsWithin(g, 1e-5), back.volume().geometry() + " vs " + g);
+		assertArrayEquals(new long[] { 3, 4, 2, 6 }, back.volume().dimensions());
+		assertSameVoxels(v.voxels(), back.volume().voxels());
+	}
 }

@@ -1,0 +1,59 @@
+package org.volseg.io.nifti;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The pigz-style stream is one valid gzip member whatever the size, and independent of thread count. */
+class ParallelGzipOutputStreamTest {
+
+	static byte[] data(int n) {
+		Random r = new Random(n);
+		byte[] b = new byte[n];
+		for (int i = 0; i < n; i++)
+			b[i] = (byte) (i % 1000 < 700 ? (i / 3) & 0x0f : r.nextInt()); // compressible runs and noise
+		return b;
+	}
+
+	static byte[] compress(byte[] data, int threads, int pieceSize) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try (ParallelGzipOutputStream z = new ParallelGzipOutputStream(out, 1, threads)) {
+			for (int off = 0; off < data.length; off += pieceSize)
+				z.write(data, off, Math.min(pieceSize, data.length - off));
+		}
+		return out.toByteArray();
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 1, 32767, ParallelGzipOutputStream.BLOCK - 1, ParallelGzipOutputStream.BLOCK,
+			ParallelGzipOutputStream.BLOCK + 1, 7 * ParallelGzipOutputStream.BLOCK / 2 })
+	void roundTripsThroughAStandardGzipReader(int size) throws IOException {
+		byte[] data = data(size);
+		byte[] one = compress(data, 1, 100_003), four = compress(data, 4, 1 << 22);
+		assertArrayEquals(one, four, "output does not depend on threads or write sizes");
+		try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(four))) {
+			assertArrayEquals(data, in.readAllBytes());
+		}
+		if (size > ParallelGzipOutputStream.BLOCK) {
+			// blocks primed with the previous 32 KiB compress about as well as one stream
+			ByteArrayOutputStream single = new ByteArrayOutputStream();
+			try (GZIPOutputStream z = new GZIPOutputStream(single) {
+				{
+					def.setLevel(1);
+				}
+			}) {
+				z.write(data);
+			}
+			assertTrue(four.length < single.size() * 1.02, four.length + " vs " + single.size());
+		}
+	}
+}
