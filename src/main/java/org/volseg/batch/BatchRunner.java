@@ -139,8 +139,12 @@ public final class BatchRunner {
 			this.listener = listener;
 			this.cancel = cancel;
 			this.previous = previous;
-			for (BatchInput in : inputs)
-				table.put(in, new ArrayList<>(previous.forInput(in.path().toString())));
+			for (BatchInput in : inputs) {
+				List<SummaryRow> before = new ArrayList<>(previous.forInput(in.path().toString()));
+				if (in.outputs() != null) // a file listed twice with two outputs: each line its own row
+					before.removeIf(r -> !r.output().isEmpty() && !r.output().equals(in.outputs().labels().toString()));
+				table.put(in, before);
+			}
 		}
 
 		/** Processes one input; false if a stop was requested between two of its series. */

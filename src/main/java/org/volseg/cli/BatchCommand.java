@@ -155,6 +155,8 @@ public final class BatchCommand implements Callable<Integer> {
 		@Override
 		public void planned(int inputs, int total) {
 			err.println("volseg: " + inputs + " input(s)" + (inputs == total ? "" : " in this shard, of " + total));
+			if (total == 0)
+				err.println("volseg: warning: no .nii/.nii.gz file and no folder of DICOM files found; check --input");
 			err.flush();
 		}
 

@@ -172,6 +172,8 @@ public final class Segmenter implements AutoCloseable {
 		t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.INFERENCE);
 		int classes = predictor.outputChannels();
+		int wholeOutputs = (settings.logitsOutput() == null ? 0 : 1) + (settings.probabilitiesOutput() == null ? 0 : 1);
+		MemoryCheck.requireHeap(MemoryCheck.neededBytes(model, window, classes, wholeOutputs), what);
 		long planes = model.dimension(2);
 		PlaneAssembler labels = new PlaneAssembler(planes, model.geometry());
 		VolumeAssembler logits = settings.logitsOutput() == null ? null : new VolumeAssembler(planes, model.geometry());

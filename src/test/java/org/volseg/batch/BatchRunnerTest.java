@@ -304,6 +304,18 @@ class BatchRunnerTest {
 	}
 
 	@Test
+	void aDicomFolderInsideAnotherIsAnInputOfItsOwn() throws IOException {
+		Path sub = in.resolve("dicom/ct/followup");
+		new org.volseg.io.dicom.DicomSeriesWriter().seriesNumber(9).write(BatchFixtures.ramp(10, 9, 4, 1), sub);
+		BatchReport r = run(settings());
+		assertEquals(5, r.done(), r.rows().toString());
+		List<String> dicomRows = r.rows().stream().filter(x -> !x.series().isEmpty())
+				.map(x -> Path.of(x.input()).getFileName() + ":" + x.series()).collect(Collectors.toList());
+		assertEquals(List.of("ct:3", "ct:5", "followup:9"), dicomRows);
+		checkLabels(out.resolve("dicom/ct/followup_series9_labels.nii.gz"), 10, 9, 4);
+	}
+
+	@Test
 	void aCorruptDicomFolderIsAFailedRow() throws IOException {
 		BatchFixtures.corruptDicomFolder(in.resolve("dicom/bad"));
 		BatchReport r = run(settings());
@@ -344,6 +356,26 @@ class BatchRunnerTest {
 		assertEquals(2, r.done());
 		assertTrue(Files.exists(out.resolve("b/two_labels.nii.gz")));
 		assertEquals(2, new SummaryCsv(BatchFixtures.descriptor().volseg().classes()).read(out.resolve("summary.csv")).size());
+	}
+
+	@Test
+	void aStoppedRerunKeepsTheEarlierRowsOfInputsItDidNotReach() throws IOException {
+		run(settings());
+		List<SummaryRow> before = new SummaryCsv(BatchFixtures.descriptor().volseg().classes()).read(out.resolve("summary.csv"));
+		BatchCancellation cancel = new BatchCancellation();
+		BatchReport r = new BatchRunner(segmenter, settings().overwrite(true).build()).run(new BatchListener() {
+			@Override
+			public void inputStarted(int index, int count, BatchInput input) {
+				if (index == 1)
+					cancel.abort();
+			}
+		}, cancel);
+		assertEquals(1, r.rows().size());
+		List<SummaryRow> after = new SummaryCsv(BatchFixtures.descriptor().volseg().classes()).read(out.resolve("summary.csv"));
+		assertEquals(before.size(), after.size());
+		assertTrue(after.get(0).finished().compareTo(before.get(0).finished()) >= 0);
+		for (int i = 1; i < after.size(); i++)
+			assertEquals(before.get(i), after.get(i), "row " + i + " comes from the earlier run");
 	}
 
 	@Test

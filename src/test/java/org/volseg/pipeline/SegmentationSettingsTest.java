@@ -61,12 +61,12 @@ class SegmentationSettingsTest {
 		assertEquals(BlendMode.GAUSSIAN, seg.descriptor().volseg().blendMode());
 		SlidingWindowSettings model = seg.windowSettings(SegmentationSettings.defaults());
 		assertArrayEquals(new int[] { 16, 16, 16 }, model.roi());
-		assertEquals(0.5, model.overlap());
+		assertArrayEquals(new double[] { 0.5, 0.5, 0.5 }, model.overlap());
 		assertEquals(org.volseg.tiling.BlendMode.GAUSSIAN, model.blend());
 		assertArrayEquals(new double[] { 0.125, 0.125, 0.125 }, model.sigmaScale());
 		SlidingWindowSettings mine = seg.windowSettings(SegmentationSettings.builder().overlap(0.25)
 				.blend(org.volseg.tiling.BlendMode.CONSTANT).sigmaScale(0.2).batch(4).padding(Padding.edge()).build());
-		assertEquals(0.25, mine.overlap());
+		assertArrayEquals(new double[] { 0.25, 0.25, 0.25 }, mine.overlap());
 		assertEquals(org.volseg.tiling.BlendMode.CONSTANT, mine.blend());
 		assertEquals(4, mine.batch());
 		assertEquals(Padding.edge(), mine.padding());

@@ -1,6 +1,7 @@
 package org.volseg.io.dicom;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,9 +141,7 @@ public final class DicomFolderReader {
 	private List<Path> listFiles(Path input) {
 		List<Path> files = new ArrayList<>();
 		try {
-			// scanDepth: the whole tree, or only the folder's own files (batch runs, see the recursive option)
-			Files.walkFileTree(input, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), scanDepth,
-					new SimpleFileVisitor<Path>() {
+			Files.walkFileTree(input, EnumSet.noneOf(FileVisitOption.class), scanDepth, new SimpleFileVisitor<Path>() {
 				@Override
 				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
 					if (attrs.isRegularFile())

@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.io.LoadedVolume;
@@ -83,14 +82,7 @@ public final class DicomVolumeSource implements VolumeSource {
 	 * @throws InvalidParameterException naming {@code --series} if no series has that number
 	 */
 	public static DicomSeries choose(Path path, List<DicomSeries> series, Integer number) {
-		if (number == null)
-			return DicomFolderReader.mainSeries(series);
-		DicomSeries s = DicomFolderReader.seriesNumbered(series, number);
-		if (s == null)
-			throw InvalidParameterException.of("--series", number, "a series number of " + path + " ("
-					+ series.stream().map(x -> x.seriesNumber() == null ? "none" : x.seriesNumber().toString()).distinct()
-							.collect(Collectors.joining(", "))
-					+ "; see volseg info " + path + ")");
-		return s;
+		return DicomFolderReader.select(series, number, "--series");
 	}
+
 }

@@ -1,0 +1,58 @@
+package org.volseg.pipeline;
+
+import java.util.Locale;
+
+import org.volseg.VolSegException;
+import org.volseg.tiling.SlidingWindowSettings;
+import org.volseg.tiling.Stitcher;
+import org.volseg.tiling.TilePlan;
+import org.volseg.volume.Volume;
+
+/**
+ * Refuses, before the inference starts, a segmentation whose Java arrays cannot fit in the heap,
+ * with a message that says how much is needed and what to do, instead of an
+ * {@link OutOfMemoryError} minutes later. Counts the stitcher's accumulator
+ * ({@link Stitcher#accumulatorBytes}), the label map, the optional whole-volume logits and
+ * probabilities, and a few batches of window inputs and outputs in flight; TensorFlow's own memory
+ * is outside the Java heap and not counted. Stateless.
+ */
+final class MemoryCheck {
+
+	private MemoryCheck() {
+	}
+
+	/** Bytes of Java heap the inference and its outputs need for this volume on the model grid. */
+	static long neededBytes(Volume model, SlidingWindowSettings window, int classes, int wholeVolumeOutputs) {
+		TilePlan plan = TilePlan.of(model.dimensions(), window);
+		int[] roi = plan.roi();
+		long voxels = model.spatialVoxelCount();
+		long windowVoxels = (long) roi[0] * roi[1] * roi[2] * window.batch();
+		long inFlight = 4L * windowVoxels * (3 * model.channels() + 3L * classes);
+		return Stitcher.accumulatorBytes(plan, classes) + 4L * voxels + 4L * voxels * classes * wholeVolumeOutputs + inFlight;
+	}
+
+	/**
+	 * @throws VolSegException if {@code needed} bytes exceed the heap that is free (after one
+	 *         garbage collection, tried only when the first look says it does not fit)
+	 */
+	static void requireHeap(long needed, String what) {
+		Runtime rt = Runtime.getRuntime();
+		if (needed <= free(rt))
+			return;
+		System.gc();
+		long free = free(rt);
+		if (needed <= free)
+			return;
+		throw new VolSegException(String.format(Locale.ROOT,
+				"%s needs about %.1f GB of Java heap for the sliding window and its outputs, but only %.1f GB of the "
+						+ "%.1f GB maximum are free: give Java more memory (volseg: VOLSEG_JAVA_OPTS=-Xmx%dg; Fiji: "
+						+ "Edit > Options > Memory & Threads), drop --save-logits / --save-probabilities, or use a "
+						+ "smaller --roi",
+				what, needed / 1e9, free / 1e9, rt.maxMemory() / 1e9,
+				(long) Math.ceil((rt.maxMemory() - free + needed) * 1.3 / (1L << 30))));
+	}
+
+	private static long free(Runtime rt) {
+		return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+	}
+}

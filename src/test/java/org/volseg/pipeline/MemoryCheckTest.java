@@ -1,0 +1,39 @@
+package org.volseg.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.volseg.VolSegException;
+import org.volseg.tiling.SlidingWindowSettings;
+import org.volseg.volume.Geometry;
+import org.volseg.volume.Volume;
+
+import net.imglib2.img.array.ArrayImgs;
+
+/** The heap estimate a segmentation is checked against, and the message when it does not fit. */
+class MemoryCheckTest {
+
+	@Test
+	void estimateCountsAccumulatorLabelsWholeVolumeOutputsAndBatchesInFlight() {
+		// a 512 x 512 x 400 scan seen through a 1-voxel stand-in: only its dimensions matter
+		Volume v = new Volume(ArrayImgs.floats(1, 1, 1), Geometry.identity());
+		Volume big = new Volume(net.imglib2.view.Views.interval(net.imglib2.view.Views.extendZero(v.voxels()),
+				new long[] { 0, 0, 0 }, new long[] { 511, 511, 399 }), Geometry.identity());
+		SlidingWindowSettings w = SlidingWindowSettings.builder(96, 96, 96).overlap(0.5).build();
+		long accumulator = 4L * 512 * 512 * 96 * 15;
+		long labels = 4L * 512 * 512 * 400;
+		long inFlight = 4L * 96 * 96 * 96 * (3 + 3 * 14);
+		assertEquals(accumulator + labels + inFlight, MemoryCheck.neededBytes(big, w, 14, 0));
+		assertEquals(accumulator + labels + 14 * labels + inFlight, MemoryCheck.neededBytes(big, w, 14, 1));
+	}
+
+	@Test
+	void tooLittleHeapIsAClearErrorNotAnOutOfMemoryError() {
+		VolSegException e = assertThrows(VolSegException.class, () -> MemoryCheck.requireHeap(1L << 50, "scan.nii.gz"));
+		assertTrue(e.getMessage().startsWith("scan.nii.gz needs about") && e.getMessage().contains("VOLSEG_JAVA_OPTS=-Xmx"),
+				e.getMessage());
+		MemoryCheck.requireHeap(1 << 20, "small"); // fits
+	}
+}
