@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.volseg.InvalidParameterException;
+import org.volseg.engine.Device;
 import org.volseg.engine.Engine;
 import org.volseg.engine.EngineOptions;
 import org.volseg.model.ModelPackage;
@@ -46,8 +47,13 @@ public final class ForwardCommand implements Callable<Integer> {
 	@Option(names = "--output", required = true, paramLabel = "Y.safetensors", description = "File to write (tensor 'output').")
 	Path output;
 
+	@Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|gpu|auto",
+			description = "Where to run (default ${DEFAULT-VALUE}: the GPU if there is one).")
+	String device;
+
 	@Override
 	public Integer call() {
+		EngineOptions options = EngineOptions.defaults().withDevice(Device.parse(device, "--device"));
 		if (Files.exists(output) && Files.exists(input) && sameFile(input, output)) {
 			throw InvalidParameterException.of("--output", output, "another file than --input (inputs are never overwritten)");
 		}
@@ -62,7 +68,7 @@ public final class ForwardCommand implements Callable<Integer> {
 					"a 5-D tensor [batch, channel, d0, d1, d2]");
 		}
 		FloatTensor y;
-		try (ModelPackage pkg = ModelPackage.open(model); Engine engine = Engine.load(pkg, EngineOptions.defaults())) {
+		try (ModelPackage pkg = ModelPackage.open(model); Engine engine = Engine.load(pkg, options)) {
 			if (x.dim(1) != engine.inputChannels()) {
 				throw InvalidParameterException.of("--tensor " + tensor, Arrays.toString(x.shape()),
 						engine.inputChannels() + " channels (axis 1), as " + model + " declares");

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
 				EvaluateCommand.class,
 				PhantomCommand.class,
 				SegmentCommand.class,
+				BatchCommand.class,
 				BenchPipelineCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {

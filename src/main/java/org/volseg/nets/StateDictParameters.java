@@ -95,7 +95,28 @@ public final class StateDictParameters implements ParameterSource {
 			unexpected.add(key);
 		}
 		if (!missing.isEmpty() || !wrongShape.isEmpty() || !unexpected.isEmpty()) {
-			throw new WeightImportException(stateDict.source(), networkDescription, missing, wrongShape, unexpected);
+			throw new WeightImportException(stateDict.source(), networkDescription, missing, wrongShape, unexpected,
+					prefixHint(unexpected));
 		}
+	}
+
+	/**
+	 * If many missing keys appear among the unexpected ones behind a common prefix (a checkpoint
+	 * of a wrapper module, say {@code net.} or {@code model.}), a hint to strip it.
+	 */
+	private String prefixHint(List<String> unexpected) {
+		java.util.Map<String, Integer> votes = new java.util.HashMap<>();
+		for (String m : missing) {
+			String key = m.substring(0, m.indexOf(' ') < 0 ? m.length() : m.indexOf(' '));
+			for (String u : unexpected) {
+				if (u.length() > key.length() && u.endsWith(key) && u.charAt(u.length() - key.length() - 1) == '.') {
+					votes.merge(u.substring(0, u.length() - key.length()), 1, Integer::sum);
+				}
+			}
+		}
+		return votes.entrySet().stream().filter(e -> e.getValue() * 2 >= missing.size())
+				.max(java.util.Map.Entry.comparingByValue())
+				.map(e -> "The file's keys seem to carry the prefix '" + e.getKey() + "': convert with --key-prefix " + e.getKey() + ".")
+				.orElse(null);
 	}
 }

@@ -28,7 +28,17 @@ public class WeightImportException extends VolSegException {
 	 */
 	public WeightImportException(String source, String network, List<String> missing, List<String> wrongShape,
 			List<String> unexpected) {
-		super(message(source, network, missing, wrongShape, unexpected));
+		this(source, network, missing, wrongShape, unexpected, null);
+	}
+
+	/**
+	 * As above, with a hint on what to do (for example a key prefix to strip), shown first.
+	 *
+	 * @param hint one sentence, or {@code null}
+	 */
+	public WeightImportException(String source, String network, List<String> missing, List<String> wrongShape,
+			List<String> unexpected, String hint) {
+		super(message(source, network, missing, wrongShape, unexpected, hint));
 		this.missing = List.copyOf(missing);
 		this.wrongShape = List.copyOf(wrongShape);
 		this.unexpected = List.copyOf(unexpected);
@@ -50,9 +60,10 @@ public class WeightImportException extends VolSegException {
 	}
 
 	private static String message(String source, String network, List<String> missing, List<String> wrongShape,
-			List<String> unexpected) {
+			List<String> unexpected, String hint) {
 		StringBuilder sb = new StringBuilder();
 		sb.append(source).append(": the weights do not fit ").append(network).append('.');
+		if (hint != null) sb.append(' ').append(hint);
 		list(sb, "missing", missing);
 		list(sb, "wrong shape", wrongShape);
 		list(sb, "unexpected (not used by the network)", unexpected);

@@ -76,7 +76,8 @@ class ConvertForwardCommandTest {
 		Path pkg = dir.resolve("pkg");
 		assertEquals(0, run("convert", "--arch", "UNETR", "--config", cfg.toString(), "--weights", weights.toString(), "--out", pkg.toString()), err);
 		Path out = dir.resolve("y.safetensors");
-		assertEquals(0, run("forward", "--model", pkg.toString(), "--input", x.toString(), "--tensor", "volume", "--output", out.toString()), err);
+		assertEquals(0, run("forward", "--model", pkg.toString(), "--input", x.toString(), "--tensor", "volume", "--output", out.toString(),
+				"--device", "cpu"), err);
 		ParityFixtures.assertClose(reference.tensors().get("expected_output"), SafeTensors.read(out).tensors().get("output"));
 
 		assertEquals(1, run("forward", "--model", pkg.toString(), "--input", x.toString(), "--output", dir.resolve("z").toString()));

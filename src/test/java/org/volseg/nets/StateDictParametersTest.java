@@ -44,4 +44,16 @@ class StateDictParametersTest {
 		assertTrue(!StateDictParameters.globToRegex("vit.blocks.*.cross_attn.*").matcher("vitXblocks.1.cross_attn.w").matches());
 		assertTrue(!StateDictParameters.globToRegex("vit.blocks.*.cross_attn.*").matcher("x.vit.blocks.1.cross_attn.w").matches());
 	}
+
+	@Test
+	void suggestsTheKeyPrefixOfWrappedCheckpoints() {
+		Map<String, FloatTensor> t = new LinkedHashMap<>();
+		t.put("net.a.weight", FloatTensor.zeros(2));
+		t.put("net.b.weight", FloatTensor.zeros(3));
+		StateDictParameters p = new StateDictParameters(new StateDict(t, "lightning.safetensors"), "net {}", List.of());
+		p.take("a.weight", new long[] { 2 }, Init.zeros());
+		p.take("b.weight", new long[] { 3 }, Init.zeros());
+		WeightImportException ex = assertThrows(WeightImportException.class, p::finish);
+		assertTrue(ex.getMessage().contains("--key-prefix net."), ex.getMessage());
+	}
 }

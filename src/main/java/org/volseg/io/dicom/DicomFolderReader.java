@@ -43,6 +43,8 @@ import net.imglib2.view.Views;
  */
 public final class DicomFolderReader {
 
+	/** How deep {@link #scan} looks into a folder: 1 = its own files only. */
+	private volatile int scanDepth = Integer.MAX_VALUE;
 	private final DicomSource source;
 	private final Consumer<String> warnings;
 	private final int threads;
@@ -73,6 +75,15 @@ public final class DicomFolderReader {
 	 */
 	public DicomFolderReader tolerateIrregularSlices(boolean tolerate) {
 		this.tolerateIrregularSlices = tolerate;
+		return this;
+	}
+
+	/**
+	 * Whether {@link #scan} searches a folder's subfolders too (the default) or only the files
+	 * directly in it (batch runs, where every folder holding DICOM files is a separate input).
+	 */
+	public DicomFolderReader recursive(boolean recursive) {
+		this.scanDepth = recursive ? Integer.MAX_VALUE : 1;
 		return this;
 	}
 
@@ -128,7 +139,9 @@ public final class DicomFolderReader {
 	private List<Path> listFiles(Path input) {
 		List<Path> files = new ArrayList<>();
 		try {
-			Files.walkFileTree(input, new SimpleFileVisitor<Path>() {
+			// scanDepth: the whole tree, or only the folder's own files (batch runs, see the recursive option)
+			Files.walkFileTree(input, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), scanDepth,
+					new SimpleFileVisitor<Path>() {
 				@Override
 				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
 					if (attrs.isRegularFile())

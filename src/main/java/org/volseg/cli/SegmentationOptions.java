@@ -1,0 +1,119 @@
+package org.volseg.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+import org.volseg.InvalidParameterException;
+import org.volseg.engine.Device;
+import org.volseg.pipeline.SegmentationSettings;
+import org.volseg.tiling.BlendMode;
+import org.volseg.tiling.Padding;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The options {@code volseg segment} and {@code volseg batch} share (a picocli mixin): the model,
+ * the sliding window, the device, the preprocessing switches, postprocessing and progress. Each
+ * command adds its own input and output options.
+ */
+public final class SegmentationOptions {
+
+	@Option(names = "--model", required = true, paramLabel = "DIR", description = "Model package: folder, rdf.yaml or .zip.")
+	Path model;
+
+	@Option(names = "--roi", paramLabel = "X,Y,Z", description = "Sliding-window size in voxels (default: the model's patch size).")
+	String roi;
+
+	@Option(names = "--overlap", paramLabel = "F", description = "Overlap of neighbouring windows, 0 <= F < 1 (default: the model's).")
+	Double overlap;
+
+	@Option(names = "--blend", paramLabel = "MODE", description = "constant or gaussian (default: the model's).")
+	String blend;
+
+	@Option(names = "--sigma-scale", paramLabel = "S", description = "Gaussian sigma as a fraction of the window (default: the model's, MONAI 0.125).")
+	Double sigmaScale;
+
+	@Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Windows per engine call (default ${DEFAULT-VALUE}).")
+	int batch;
+
+	@Option(names = "--pad", paramLabel = "MODE", defaultValue = "constant",
+			description = "Padding where the scan is smaller than the window: constant, edge or reflect (default ${DEFAULT-VALUE}).")
+	String pad;
+
+	@Option(names = "--pad-value", paramLabel = "V", defaultValue = "0", description = "Value of constant padding (default ${DEFAULT-VALUE}).")
+	double padValue;
+
+	@Option(names = "--device", paramLabel = "cpu|gpu|auto", defaultValue = "auto", description = "Where to run (default ${DEFAULT-VALUE}).")
+	String device;
+
+	@Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "TensorFlow threads per operation; 0 = all cores (default).")
+	int threads;
+
+	@Option(names = "--no-resample", description = "Do not resample to the model's spacing.")
+	boolean noResample;
+
+	@Option(names = "--no-reorient", description = "Do not reorient to the model's orientation.")
+	boolean noReorient;
+
+	@Option(names = "--no-normalize", description = "Skip the model's intensity preprocessing.")
+	boolean noNormalize;
+
+	@Option(names = "--min-component-size", paramLabel = "N", defaultValue = "0",
+			description = "Remove connected components (26-connected, per label) smaller than N voxels (default 0: keep all).")
+	long minComponentSize;
+
+	@Option(names = "--threshold", paramLabel = "P", defaultValue = "0.5",
+			description = "Probability threshold for models with independent (sigmoid) classes (default ${DEFAULT-VALUE}).")
+	float threshold;
+
+	@Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto",
+			description = "Progress on standard error: a bar on a terminal, lines otherwise (default ${DEFAULT-VALUE}).")
+	String progress;
+
+	/** The model package given with {@code --model}. */
+	public Path model() {
+		return model;
+	}
+
+	/**
+	 * Settings holding these options (no outputs, no series choice).
+	 *
+	 * @throws InvalidParameterException naming the flag of a bad value
+	 */
+	public SegmentationSettings.Builder settings() {
+		return SegmentationSettings.builder().roi(parseRoi()).overlap(overlap)
+				.blend(blend == null ? null : BlendMode.parse("--blend", blend)).sigmaScale(sigmaScale).batch(batch)
+				.padding(Padding.parse("--pad", pad, padValue)).device(Device.parse(device, "--device")).threads(threads)
+				.resample(!noResample).reorient(!noReorient).normalize(!noNormalize).minComponentSize(minComponentSize)
+				.threshold(threshold);
+	}
+
+	private int[] parseRoi() {
+		if (roi == null)
+			return null;
+		String[] parts = roi.split(",");
+		try {
+			if (parts.length == 3)
+				return Arrays.stream(parts).mapToInt(p -> Integer.parseInt(p.trim())).toArray();
+		} catch (NumberFormatException e) {
+			// reported below
+		}
+		throw InvalidParameterException.of("--roi", roi, "three window sizes X,Y,Z, for example 96,96,96");
+	}
+
+	ProgressPrinter.Mode progressMode() {
+		switch (progress.toLowerCase(Locale.ROOT)) {
+		case "auto":
+			return System.console() != null ? ProgressPrinter.Mode.BAR : ProgressPrinter.Mode.LINES;
+		case "bar":
+			return ProgressPrinter.Mode.BAR;
+		case "lines":
+			return ProgressPrinter.Mode.LINES;
+		case "none":
+			return ProgressPrinter.Mode.NONE;
+		default:
+			throw InvalidParameterException.of("--progress", progress, "auto, bar, lines or none");
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package org.volseg.fiji;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.volseg.batch.BatchCancellation;
+import org.volseg.batch.BatchInput;
+import org.volseg.batch.BatchListener;
+import org.volseg.batch.BatchReport;
+import org.volseg.batch.BatchRunner;
+import org.volseg.batch.BatchSettings;
+import org.volseg.batch.SummaryRow;
+import org.volseg.pipeline.SegmentationListener;
+import org.volseg.tiling.SlidingWindowProgress;
+
+import ij.measure.ResultsTable;
+
+/**
+ * What Fiji's {@code Batch Segment Folder...} command and the macro API's {@code batchSegment} share:
+ * run the library's {@link BatchRunner} with the cached model ({@link LoadedModels}), report progress
+ * per file and overall on one status line and bar, and turn a stop request (ImageJ's Esc, polled on
+ * every progress report) into "stop after the current file". No windows. Stateless.
+ */
+public final class FijiBatch {
+
+	/** What a stop request checks, polled on every progress report. */
+	public interface StopRequest {
+		boolean requested();
+	}
+
+	private FijiBatch() {
+	}
+
+	/**
+	 * Runs a batch.
+	 *
+	 * @param model a model package path
+	 * @param sink progress text and overall fraction
+	 * @param log one line per finished input and per warning
+	 * @param stop when true, the batch stops after the current file
+	 * @param cancellation also honoured (for example {@link BatchCancellation#abort()} from another thread)
+	 */
+	public static BatchReport run(Path model, BatchSettings settings, StatusProgress.Sink sink,
+			java.util.function.Consumer<String> log, StopRequest stop, BatchCancellation cancellation) {
+		return LoadedModels.with(model, settings.segmentation().engineOptions(), segmenter -> {
+			BatchRunner runner = new BatchRunner(segmenter, settings);
+			return runner.run(new Progress(sink, log, stop, cancellation), cancellation);
+		});
+	}
+
+	/** The report as a table: one row per input (and DICOM series) with status, error, seconds, output. */
+	public static ResultsTable table(BatchReport report) {
+		ResultsTable t = new ResultsTable();
+		t.showRowNumbers(false);
+		for (SummaryRow r : report.rows()) {
+			t.incrementCounter();
+			t.addValue("Input", r.input());
+			t.addValue("Series", r.series());
+			t.addValue("Status", r.status().toString().toLowerCase(Locale.ROOT));
+			t.addValue("Seconds", r.seconds());
+			t.addValue("Output", r.output());
+			t.addValue("Error", r.error());
+		}
+		return t;
+	}
+
+	/** One line: counts and the summary file. */
+	public static String summary(BatchReport report) {
+		return "done=" + report.done() + " skipped=" + report.skipped() + " failed=" + report.failed()
+				+ (report.stopped() ? " stopped" : "") + " summary=" + report.summary();
+	}
+
+	private static final class Progress implements BatchListener {
+		private final StatusProgress.Sink sink;
+		private final java.util.function.Consumer<String> log;
+		private final StopRequest stop;
+		private final BatchCancellation cancellation;
+		private int index, count = 1;
+		private String name = "";
+
+		Progress(StatusProgress.Sink sink, java.util.function.Consumer<String> log, StopRequest stop,
+				BatchCancellation cancellation) {
+			this.sink = sink;
+			this.log = log;
+			this.stop = stop;
+			this.cancellation = cancellation;
+		}
+
+		private void poll() {
+			if (stop.requested() && !cancellation.stopRequested()) {
+				cancellation.stopAfterCurrent();
+				log.accept("VolSeg batch: stopping after the current file");
+			}
+		}
+
+		private void show(String what, double fileFraction) {
+			poll();
+			String stopping = cancellation.stopRequested() ? " (stopping after this file)" : " (Esc stops after this file)";
+			sink.show("VolSeg batch " + (index + 1) + "/" + count + " " + name + ": " + what + stopping,
+					Math.min(1, (index + fileFraction) / count));
+		}
+
+		@Override
+		public void planned(int inputs, int total) {
+			count = Math.max(1, inputs);
+			log.accept("VolSeg batch: " + inputs + " input(s)" + (inputs != total ? " of " + total + " (this shard)" : ""));
+		}
+
+		@Override
+		public void inputStarted(int i, int n, BatchInput input) {
+			index = i;
+			count = Math.max(1, n);
+			name = input.path().getFileName() == null ? input.path().toString() : input.path().getFileName().toString();
+			show("starting", 0);
+		}
+
+		@Override
+		public SegmentationListener segmentation(BatchInput input) {
+			return new SegmentationListener() {
+				@Override
+				public void stage(Stage stage) {
+					show(stage.label(), stage == Stage.WRITING ? 0.98 : stage == Stage.POSTPROCESSING ? 0.95 : 0.02);
+				}
+
+				@Override
+				public void windows(SlidingWindowProgress p) {
+					show("window " + p.windowsDone() + "/" + p.windowsTotal(), 0.05 + 0.9 * p.fraction());
+				}
+
+				@Override
+				public void warning(String message) {
+					log.accept("VolSeg warning (" + name + "): " + message);
+				}
+			};
+		}
+
+		@Override
+		public void rowFinished(SummaryRow row) {
+			log.accept("VolSeg batch: " + row.status().toString().toLowerCase(Locale.ROOT) + " " + row.input()
+					+ (row.series().isEmpty() ? "" : " series " + row.series())
+					+ (row.error().isEmpty() ? "" : ": " + row.error()));
+			show("finished", 1);
+		}
+
+		@Override
+		public void warning(String message) {
+			log.accept("VolSeg batch warning: " + message);
+		}
+	}
+}

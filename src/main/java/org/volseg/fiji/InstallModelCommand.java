@@ -1,0 +1,66 @@
+package org.volseg.fiji;
+
+import java.io.File;
+import java.nio.file.Path;
+
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+import org.volseg.VolSegException;
+import org.volseg.engine.Engine;
+import org.volseg.model.ModelInstaller;
+
+import ij.IJ;
+
+/**
+ * {@code Plugins > VolSeg > Install Model...}: validates a model package (folder, its rdf.yaml, or a
+ * .zip: the descriptor is checked and the SavedModel loaded once) and copies it into Fiji's models
+ * folder ({@code Fiji.app/models/volseg}) or the user's ({@code ~/.volseg/models}), atomically.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>VolSeg>Install Model...", headless = true)
+public class InstallModelCommand extends ContextCommand {
+
+	static final String FIJI = "Fiji (Fiji.app/models/volseg)", USER = "user (~/.volseg/models)";
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(label = "Model package (.zip or rdf.yaml)", style = FileWidget.OPEN_STYLE)
+	private File model_package;
+
+	@Parameter(label = "Install for", choices = { FIJI, USER })
+	private String destination = FIJI;
+
+	@Parameter(label = "Replace an installed model of the same name")
+	private boolean replace = false;
+
+	private Path installed;
+	private String error;
+
+	@Override
+	public void run() {
+		try {
+			Path folder = USER.equals(destination) || "user".equalsIgnoreCase(destination) ? ModelCatalog.userModelsFolder()
+					: ModelCatalog.fijiModelsFolder();
+			installed = ModelInstaller.install(model_package.toPath(), folder, replace, Engine::verify);
+			IJ.showStatus("VolSeg: installed " + installed);
+			log.info("VolSeg: model installed in " + installed);
+		} catch (VolSegException e) {
+			error = e.getMessage();
+			CommandErrors.report(log, e);
+		}
+	}
+
+	/** The installed package folder, or null. */
+	public Path installed() {
+		return installed;
+	}
+
+	/** The error message, or null. */
+	public String error() {
+		return error;
+	}
+}

@@ -1,0 +1,72 @@
+package org.volseg.fiji;
+
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import org.volseg.pipeline.SegmentationListener;
+import org.volseg.tiling.SlidingWindowProgress;
+
+/**
+ * Reports a segmentation's progress as status-bar text and a progress fraction, through two
+ * callbacks so that the same text goes to Fiji's StatusService or ImageJ 1's status bar
+ * ({@link #imageJ()}). Warnings go to a third callback (the log).
+ */
+public final class StatusProgress implements SegmentationListener {
+
+	/** Receives status text and a progress fraction (0..1; 1 clears the bar). */
+	public interface Sink {
+		void show(String status, double fraction);
+	}
+
+	private final Sink sink;
+	private final Consumer<String> warnings;
+	private final String prefix;
+
+	/**
+	 * @param prefix text before every message, for example the scan's name
+	 */
+	public StatusProgress(String prefix, Sink sink, Consumer<String> warnings) {
+		this.prefix = prefix == null || prefix.isEmpty() ? "VolSeg" : "VolSeg " + prefix;
+		this.sink = sink;
+		this.warnings = warnings;
+	}
+
+	/** ImageJ 1's status bar and progress bar, warnings to the Log window (stdout in batch mode). */
+	public static StatusProgress imageJ(String prefix) {
+		return new StatusProgress(prefix, (s, f) -> {
+			ij.IJ.showStatus(s);
+			ij.IJ.showProgress(f);
+		}, w -> ij.IJ.log("VolSeg warning: " + w));
+	}
+
+	@Override
+	public void stage(Stage stage) {
+		double f = switch (stage) {
+		case READING -> 0.0;
+		case PREPROCESSING -> 0.02;
+		case INFERENCE -> 0.05;
+		case POSTPROCESSING -> 0.95;
+		case WRITING -> 0.98;
+		};
+		sink.show(prefix + ": " + stage.label() + " (Esc cancels)", f);
+	}
+
+	@Override
+	public void windows(SlidingWindowProgress p) {
+		double f = 0.05 + 0.9 * p.fraction();
+		String eta = p.windowsDone() > 0 && p.windowsDone() < p.windowsTotal()
+				? String.format(Locale.ROOT, ", %.0f s left", p.etaSeconds())
+				: "";
+		sink.show(prefix + ": window " + p.windowsDone() + "/" + p.windowsTotal() + eta + " (Esc cancels)", f);
+	}
+
+	@Override
+	public void warning(String message) {
+		warnings.accept(message);
+	}
+
+	/** Clears the bar and shows a final message. */
+	public void done(String message) {
+		sink.show(prefix + ": " + message, 1.0);
+	}
+}

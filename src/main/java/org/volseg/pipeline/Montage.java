@@ -1,0 +1,200 @@
+package org.volseg.pipeline;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.volseg.VolSegException;
+import org.volseg.volume.Reorient;
+import org.volseg.volume.Volume;
+
+import net.imglib2.RandomAccess;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.real.FloatType;
+
+/**
+ * The picture a user looks at first: a grid of axial slices of a scan with its labels blended on
+ * top in their class colours, written as a PNG.
+ *
+ * <p>Both volumes are first reoriented (without resampling) to LPS, so every tile is an axial slice
+ * in the radiological convention: the patient's right on the image's left, anterior at the top.
+ * Tiles are scaled to the physical aspect ratio of the in-plane spacing (nearest neighbour). The
+ * slices are spread evenly over the z range that holds labels (the whole scan if it holds none).
+ * Intensities are windowed at [-160, 240] HU (abdominal soft tissue) when the scan looks like CT
+ * (minimum below -500), else between its 0.5th and 99.5th percentiles. Labels are blended at
+ * {@link #DEFAULT_OPACITY}; a label without a colour gets one from a fixed palette.</p>
+ */
+public final class Montage {
+
+	/** Label opacity over the scan. */
+	public static final double DEFAULT_OPACITY = 0.45;
+
+	private static final int[] PALETTE = { 0xe6194b, 0x3cb44b, 0xffe119, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0,
+			0xf032e6, 0xbcf60c, 0xfabebe, 0x008080, 0xe6beff, 0x9a6324, 0xfffac8, 0x800000 };
+
+	private final int columns;
+	private final int rows;
+	private final int tileWidth;
+
+	/**
+	 * @param columns tiles per row, at least 1
+	 * @param rows rows of tiles, at least 1
+	 * @param tileWidth width of a tile in pixels, at least 16 (the height follows the aspect ratio)
+	 */
+	public Montage(int columns, int rows, int tileWidth) {
+		if (columns < 1 || rows < 1 || tileWidth < 16)
+			throw new IllegalArgumentException("montage: columns and rows at least 1, tile width at least 16; got "
+					+ columns + ", " + rows + ", " + tileWidth);
+		this.columns = columns;
+		this.rows = rows;
+		this.tileWidth = tileWidth;
+	}
+
+	/** 4 x 3 tiles of 256 pixels. */
+	public static Montage standard() {
+		return new Montage(4, 3, 256);
+	}
+
+	/**
+	 * Renders the montage.
+	 *
+	 * @param scan the scan (first channel used)
+	 * @param labels the label map on the scan's grid (same dimensions and geometry)
+	 * @param colours RGB (0xRRGGBB) per label value; may be empty
+	 */
+	public BufferedImage render(Volume scan, Volume labels, Map<Integer, Integer> colours) {
+		if (!Arrays.equals(Arrays.copyOf(scan.dimensions(), 3), Arrays.copyOf(labels.dimensions(), 3)))
+			throw new IllegalArgumentException("montage: scan " + Arrays.toString(scan.dimensions()) + " and labels "
+					+ Arrays.toString(labels.dimensions()) + " must share a grid");
+		Volume s = Reorient.to(scan, "LPS");
+		Volume l = Reorient.to(labels, "LPS");
+		RandomAccessibleInterval<FloatType> image = s.channel(0), labelImage = l.channel(0);
+		long nx = image.dimension(0), ny = image.dimension(1), nz = image.dimension(2);
+		double[] spacing = s.geometry().spacing();
+		int tileHeight = Math.max(1, (int) Math.round(tileWidth * (ny * spacing[1]) / (nx * spacing[0])));
+		double[] window = window(image);
+		long[] zRange = labelledZRange(labelImage);
+		BufferedImage out = new BufferedImage(columns * tileWidth, rows * tileHeight, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = out.createGraphics();
+		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(10, tileWidth / 20)));
+		int tiles = columns * rows;
+		RandomAccess<FloatType> ia = image.randomAccess(), la = labelImage.randomAccess();
+		for (int t = 0; t < tiles; t++) {
+			long z = tiles == 1 ? (zRange[0] + zRange[1]) / 2
+					: zRange[0] + Math.round((double) t * (zRange[1] - zRange[0]) / (tiles - 1));
+			int ox = (t % columns) * tileWidth, oy = (t / columns) * tileHeight;
+			for (int py = 0; py < tileHeight; py++) {
+				long y = Math.min(ny - 1, (long) ((py + 0.5) * ny / tileHeight));
+				for (int px = 0; px < tileWidth; px++) {
+					long x = Math.min(nx - 1, (long) ((px + 0.5) * nx / tileWidth));
+					ia.setPosition(x, 0);
+					ia.setPosition(y, 1);
+					ia.setPosition(z, 2);
+					la.setPosition(ia);
+					out.setRGB(ox + px, oy + py, blend(grey(ia.get().get(), window), Math.round(la.get().get()), colours));
+				}
+			}
+			g.setColor(Color.WHITE);
+			g.drawString("z " + z, ox + 4, oy + g.getFontMetrics().getAscent() + 2);
+		}
+		g.dispose();
+		return out;
+	}
+
+	/** Renders and writes the PNG atomically (temporary file next to {@code target}, then a move). */
+	public void write(Volume scan, Volume labels, Map<Integer, Integer> colours, Path target) {
+		BufferedImage image = render(scan, labels, colours);
+		Path dir = target.toAbsolutePath().getParent();
+		Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+		try {
+			Files.createDirectories(dir);
+			try (OutputStream out = Files.newOutputStream(temp)) {
+				ImageIO.write(image, "png", out);
+			}
+			Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException e) {
+			try {
+				Files.deleteIfExists(temp);
+			}
+			catch (IOException ignored) {
+				// the original error matters more
+			}
+			throw new VolSegException(target + ": cannot write the montage PNG (" + e.getMessage()
+					+ "); check that the folder is writable", e);
+		}
+	}
+
+	private static int grey(float value, double[] window) {
+		double v = (value - window[0]) / (window[1] - window[0]);
+		int g = (int) Math.round(255 * Math.max(0, Math.min(1, v)));
+		return g << 16 | g << 8 | g;
+	}
+
+	private static int blend(int grey, int label, Map<Integer, Integer> colours) {
+		if (label <= 0)
+			return grey;
+		int colour = colours.getOrDefault(label, PALETTE[(label - 1) % PALETTE.length]);
+		int r = mix(grey >> 16 & 0xff, colour >> 16 & 0xff), gr = mix(grey >> 8 & 0xff, colour >> 8 & 0xff),
+				b = mix(grey & 0xff, colour & 0xff);
+		return r << 16 | gr << 8 | b;
+	}
+
+	private static int mix(int under, int over) {
+		return (int) Math.round(under * (1 - DEFAULT_OPACITY) + over * DEFAULT_OPACITY);
+	}
+
+	/** The display window: CT soft tissue, or the 0.5th to 99.5th percentile of a strided sample. */
+	static double[] window(RandomAccessibleInterval<FloatType> image) {
+		long n = image.dimension(0) * image.dimension(1) * image.dimension(2);
+		int stride = (int) Math.max(1, n / 200_000);
+		float[] sample = new float[(int) ((n + stride - 1) / stride)];
+		int k = 0;
+		long i = 0;
+		for (FloatType v : net.imglib2.view.Views.flatIterable(image)) {
+			if (i++ % stride == 0 && k < sample.length)
+				sample[k++] = v.get();
+		}
+		float[] sorted = Arrays.copyOf(sample, k);
+		Arrays.sort(sorted);
+		if (sorted[0] < -500)
+			return new double[] { -160, 240 };
+		double lo = sorted[(int) (0.005 * (k - 1))], hi = sorted[(int) (0.995 * (k - 1))];
+		return hi > lo ? new double[] { lo, hi } : new double[] { lo, lo + 1 };
+	}
+
+	/** First and last z holding a label above 0, or the whole range if none does. */
+	static long[] labelledZRange(RandomAccessibleInterval<FloatType> labels) {
+		long nz = labels.dimension(2), first = -1, last = -1;
+		RandomAccess<FloatType> a = labels.randomAccess();
+		for (long z = 0; z < nz; z++) {
+			boolean any = false;
+			a.setPosition(z, 2);
+			for (long y = 0; y < labels.dimension(1) && !any; y++) {
+				a.setPosition(y, 1);
+				for (long x = 0; x < labels.dimension(0) && !any; x++) {
+					a.setPosition(x, 0);
+					any = a.get().get() >= 0.5f;
+				}
+			}
+			if (any) {
+				if (first < 0)
+					first = z;
+				last = z;
+			}
+		}
+		return first < 0 ? new long[] { 0, nz - 1 } : new long[] { first, last };
+	}
+}
