@@ -2,6 +2,7 @@ package org.volseg.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,10 +11,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.volseg.InvalidParameterException;
+import org.volseg.io.VolumeIO;
+import org.volseg.model.SegmentationClass;
+import org.volseg.pipeline.Montage;
 import org.volseg.pipeline.LabelRow;
 import org.volseg.pipeline.SegmentationResult;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;
+import org.volseg.volume.Volume;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +62,14 @@ public final class SegmentCommand implements Callable<Integer> {
 	@Option(names = "--series", paramLabel = "N", description = "DICOM: the SeriesNumber to segment (default: the main series; see volseg info).")
 	Integer series;
 
+	@Option(names = "--montage", paramLabel = "F.png",
+			description = "Also write a PNG of 12 axial slices with the labels overlaid in the model's class colours.")
+	Path montage;
+
+	@Option(names = "--summary", paramLabel = "F.txt|F.json",
+			description = "Also write the summary to a file: JSON if the name ends in .json, else the text printed on standard output.")
+	Path summaryFile;
+
 	@Override
 	public Integer call() {
 		SegmentationSettings settings = settings();
@@ -80,7 +93,17 @@ public final class SegmentCommand implements Callable<Integer> {
 				double loadSeconds = (System.nanoTime() - t0) * 1e-9;
 				SegmentationResult r = segmenter.segment(input, settings, printer, cancel::get);
 				printer.done();
-				out.print(summary(r, loadSeconds));
+				String text = summary(r, loadSeconds);
+				if (montage != null)
+					writeMontage(r, segmenter);
+				if (summaryFile != null)
+					SegmentationSummaries.write(summaryFile,
+							summaryFile.toString().endsWith(".json") ? SegmentationSummaries.json(r) : text);
+				out.print(text);
+				if (montage != null)
+					out.printf(Locale.ROOT, "wrote:       %s (montage)%n", montage);
+				if (summaryFile != null)
+					out.printf(Locale.ROOT, "wrote:       %s (summary)%n", summaryFile);
 				out.flush();
 			}
 			return 0;
@@ -93,6 +116,14 @@ public final class SegmentCommand implements Callable<Integer> {
 				// the JVM is shutting down
 			}
 		}
+	}
+
+	private void writeMontage(SegmentationResult r, Segmenter segmenter) {
+		Volume scan = VolumeIO.standard(series).open(input, false).volume();
+		Map<Integer, Integer> colours = new HashMap<>();
+		for (SegmentationClass c : segmenter.descriptor().volseg().classes())
+			colours.put(c.label(), c.rgb());
+		Montage.standard().write(scan, r.labels(), colours, montage);
 	}
 
 	SegmentationSettings settings() {

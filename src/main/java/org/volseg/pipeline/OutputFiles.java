@@ -28,7 +28,7 @@ final class OutputFiles implements AutoCloseable {
 	private boolean committed;
 
 	/**
-	 * Writes one file to its temporary name.
+	 * Writes one file to its temporary name, creating the target's folder if it is missing.
 	 *
 	 * @param kind the output's name in {@link #written()}
 	 * @param writer writes a NIfTI file to the path it is given
@@ -37,8 +37,14 @@ final class OutputFiles implements AutoCloseable {
 		Path dir = target.toAbsolutePath().getParent();
 		String name = target.getFileName().toString();
 		String ext = name.endsWith(".nii.gz") ? ".nii.gz" : ".nii";
-		if (dir != null && !Files.isDirectory(dir))
-			throw new VolSegException(target + ": cannot be written: the folder " + dir + " does not exist; create it first");
+		if (dir != null && !Files.isDirectory(dir)) {
+			try {
+				Files.createDirectories(dir);
+			} catch (IOException e) {
+				throw new VolSegException(target + ": cannot be written: the folder " + dir + " does not exist and cannot be "
+						+ "created (" + e.getMessage() + "); create it or choose another folder", e);
+			}
+		}
 		Path temp = (dir == null ? Path.of(".") : dir).resolve("." + name + ".volseg-" + UUID.randomUUID() + ext);
 		temporary.add(temp);
 		writer.accept(temp);

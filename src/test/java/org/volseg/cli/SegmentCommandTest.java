@@ -55,6 +55,36 @@ class SegmentCommandTest {
 	}
 
 	@Test
+	void montageAndJsonSummaryAreWrittenNextToTheLabels() throws Exception {
+		Path folder = Paths.get(getClass().getResource("/dicom/series/axial_ct").toURI());
+		Path labels = dir.resolve("out/labels.nii.gz"), png = dir.resolve("out/montage.png"),
+				json = dir.resolve("out/summary.json");
+		CliRunner r = CliRunner.run("segment", "--model", model(1).toString(), "--input", folder.toString(), "--output",
+				labels.toString(), "--series", "3", "--montage", png.toString(), "--summary", json.toString(),
+				"--progress", "none");
+		assertEquals(0, r.exitCode, r.err);
+		java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+		assertEquals(4 * 256, image.getWidth());
+		String text = Files.readString(json);
+		java.util.Map<?, ?> parsed = (java.util.Map<?, ?>) org.volseg.testutil.JsonParser.parse(text);
+		assertEquals("cpu", parsed.get("device"));
+		assertEquals(java.util.List.of(72L, 64L, 40L), ((java.util.List<?>) parsed.get("dims")).stream()
+				.map(v -> ((Number) v).longValue()).toList());
+		long counted = 0;
+		for (Object row : (java.util.List<?>) parsed.get("labels"))
+			counted += ((Number) ((java.util.Map<?, ?>) row).get("voxels")).longValue();
+		Volume out = NiftiReader.read(labels).volume();
+		long nonzero = 0;
+		for (net.imglib2.type.numeric.real.FloatType v : net.imglib2.view.Views.flatIterable(out.voxels()))
+			if (v.get() != 0)
+				nonzero++;
+		assertEquals(nonzero, counted);
+		try (var files = Files.list(dir.resolve("out"))) {
+			assertEquals(3, files.count(), "labels, montage and summary, no temporary files");
+		}
+	}
+
+	@Test
 	void missingInputExitsWithOneAndNamesTheFile() throws Exception {
 		Path missing = dir.resolve("nothing-here.nii.gz");
 		CliRunner r = CliRunner.run("segment", "--model", model(1).toString(), "--input", missing.toString(), "--output",
