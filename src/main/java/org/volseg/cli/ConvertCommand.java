@@ -12,7 +12,7 @@ import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.nets.Architecture;
 import org.volseg.nets.Architectures;
-import org.volseg.nets.Json;
+import org.volseg.io.Json;
 import org.volseg.nets.Network;
 import org.volseg.nets.NetworkExport;
 import org.volseg.nets.ParameterSource;
@@ -154,8 +154,8 @@ public final class ConvertCommand implements Callable<Integer> {
 		java.util.List<String> differences = new java.util.ArrayList<>();
 		for (Map.Entry<String, Object> e : network.config().entrySet()) {
 			Object other = theirs.get(e.getKey());
-			if (!Json.write(e.getValue()).equals(Json.write(other))) {
-				differences.add(e.getKey() + ": " + Json.write(e.getValue()) + " (file: " + Json.write(other) + ")");
+			if (!Json.writeCompact(e.getValue()).equals(Json.writeCompact(other))) {
+				differences.add(e.getKey() + ": " + Json.writeCompact(e.getValue()) + " (file: " + Json.writeCompact(other) + ")");
 			}
 		}
 		if (!differences.isEmpty()) {

@@ -1,5 +1,6 @@
 package org.volseg.cli;
 
+import org.volseg.io.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -82,12 +83,12 @@ public final class DicomInfoOutput {
 		common(b, s);
 		b.append(",\"dims\":").append(array(v.dimensions()));
 		b.append(",\"spacing_mm\":").append(array(g.spacing()));
-		b.append(",\"orientation\":").append(string(s.orientationCode()));
+		b.append(",\"orientation\":").append(Json.quote(s.orientationCode()));
 		b.append(",\"affine_lps\":").append(matrix(g.affineLps()));
 		b.append(",\"affine_ras\":").append(matrix(g.affineRas()));
-		b.append(",\"datatype\":").append(string(storedType(s)));
-		b.append(",\"min\":").append(number(min)).append(",\"max\":").append(number(max));
-		b.append(",\"sum\":").append(number(sum)).append(",\"sum_sq\":").append(number(sumSq));
+		b.append(",\"datatype\":").append(Json.quote(storedType(s)));
+		b.append(",\"min\":").append(Json.number(min)).append(",\"max\":").append(Json.number(max));
+		b.append(",\"sum\":").append(Json.number(sum)).append(",\"sum_sq\":").append(Json.number(sumSq));
 		b.append(",\"warnings\":").append(strings(read.warnings()));
 		return b.append('}').toString();
 	}
@@ -98,8 +99,8 @@ public final class DicomInfoOutput {
 		common(b, s);
 		b.append(",\"dims\":").append(array(s.dimensions()));
 		b.append(",\"spacing_mm\":").append(array(s.spacing()));
-		b.append(",\"orientation\":").append(string(s.orientationCode()));
-		b.append(",\"error\":").append(string(error));
+		b.append(",\"orientation\":").append(Json.quote(s.orientationCode()));
+		b.append(",\"error\":").append(Json.quote(error));
 		return b.append('}').toString();
 	}
 
@@ -131,23 +132,23 @@ public final class DicomInfoOutput {
 		PixelFormat f = st.format();
 		org.volseg.io.dicom.TransferSyntax ts = org.volseg.io.dicom.TransferSyntax.ofUid(st.transferSyntaxUid());
 		StringBuilder b = new StringBuilder("{");
-		b.append("\"source\":").append(string(st.file().toString()));
+		b.append("\"source\":").append(Json.quote(st.file().toString()));
 		b.append(",\"dims\":").append(array(new long[] { f.columns(), f.rows(), f.frames() }));
 		b.append(",\"samples\":").append(f.samples());
-		b.append(",\"min\":").append(number(st.min())).append(",\"max\":").append(number(st.max()));
-		b.append(",\"sum\":").append(number(st.sum())).append(",\"sum_sq\":").append(number(st.sumOfSquares()));
-		b.append(",\"transfer_syntax\":").append(string(st.transferSyntaxUid()));
-		b.append(",\"transfer_syntax_name\":").append(string(ts == null ? "" : ts.displayName()));
-		b.append(",\"photometric\":").append(string(f.photometric()));
+		b.append(",\"min\":").append(Json.number(st.min())).append(",\"max\":").append(Json.number(st.max()));
+		b.append(",\"sum\":").append(Json.number(st.sum())).append(",\"sum_sq\":").append(Json.number(st.sumOfSquares()));
+		b.append(",\"transfer_syntax\":").append(Json.quote(st.transferSyntaxUid()));
+		b.append(",\"transfer_syntax_name\":").append(Json.quote(ts == null ? "" : ts.displayName()));
+		b.append(",\"photometric\":").append(Json.quote(f.photometric()));
 		return b.append('}').toString();
 	}
 
 	private static void common(StringBuilder b, DicomSeries s) {
-		b.append("\"source\":").append(string(String.valueOf(s.slices().get(0).file().getParent())));
-		b.append(",\"series_uid\":").append(string(s.seriesUid()));
+		b.append("\"source\":").append(Json.quote(String.valueOf(s.slices().get(0).file().getParent())));
+		b.append(",\"series_uid\":").append(Json.quote(s.seriesUid()));
 		b.append(",\"series_number\":").append(s.seriesNumber() == null ? "null" : s.seriesNumber().toString());
-		b.append(",\"description\":").append(string(s.description()));
-		b.append(",\"modality\":").append(string(s.modality()));
+		b.append(",\"description\":").append(Json.quote(s.description()));
+		b.append(",\"modality\":").append(Json.quote(s.modality()));
 		b.append(",\"slices\":").append(s.sliceCount());
 		b.append(",\"colour\":").append(s.colour());
 		b.append(",\"localizer\":").append(s.localizer());
@@ -161,13 +162,6 @@ public final class DicomInfoOutput {
 		return s.length() <= n ? s : s.substring(0, n - 1) + "…";
 	}
 
-	static String number(double v) {
-		if (!Double.isFinite(v))
-			return "null";
-		if (v == Math.rint(v) && Math.abs(v) < 1e15)
-			return Long.toString((long) v);
-		return Double.toString(v);
-	}
 
 	private static String array(long[] a) {
 		StringBuilder b = new StringBuilder("[");
@@ -179,7 +173,7 @@ public final class DicomInfoOutput {
 	private static String array(double[] a) {
 		StringBuilder b = new StringBuilder("[");
 		for (int i = 0; i < a.length; i++)
-			b.append(i > 0 ? "," : "").append(number(a[i]));
+			b.append(i > 0 ? "," : "").append(Json.number(a[i]));
 		return b.append(']').toString();
 	}
 
@@ -193,26 +187,8 @@ public final class DicomInfoOutput {
 	private static String strings(List<String> list) {
 		StringBuilder b = new StringBuilder("[");
 		for (int i = 0; i < list.size(); i++)
-			b.append(i > 0 ? "," : "").append(string(list.get(i)));
+			b.append(i > 0 ? "," : "").append(Json.quote(list.get(i)));
 		return b.append(']').toString();
 	}
 
-	static String string(String s) {
-		StringBuilder b = new StringBuilder("\"");
-		for (char c : s.toCharArray()) {
-			switch (c) {
-			case '"': b.append("\\\""); break;
-			case '\\': b.append("\\\\"); break;
-			case '\n': b.append("\\n"); break;
-			case '\r': b.append("\\r"); break;
-			case '\t': b.append("\\t"); break;
-			default:
-				if (c < 0x20)
-					b.append(String.format("\\u%04x", (int) c));
-				else
-					b.append(c);
-			}
-		}
-		return b.append('"').toString();
-	}
 }

@@ -1,5 +1,6 @@
 package org.volseg.cli;
 
+import org.volseg.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

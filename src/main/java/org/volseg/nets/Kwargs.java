@@ -1,5 +1,6 @@
 package org.volseg.nets;
 
+import org.volseg.io.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -67,7 +68,7 @@ public final class Kwargs {
 		if (v instanceof Long && (Long) v == ((Long) v).intValue()) return ((Long) v).intValue();
 		if (v instanceof Integer) return (Integer) v;
 		if (v instanceof Double && (Double) v == Math.rint((Double) v) && Math.abs((Double) v) < 1e9) return (int) (double) (Double) v;
-		throw bad(key, Json.write(v), "an integer");
+		throw bad(key, Json.writeCompact(v), "an integer");
 	}
 
 	/** A number argument. */
@@ -77,7 +78,7 @@ public final class Kwargs {
 		double result;
 		if (v == null) result = defaultValue;
 		else if (v instanceof Number) result = ((Number) v).doubleValue();
-		else throw bad(key, Json.write(v), "a number");
+		else throw bad(key, Json.writeCompact(v), "a number");
 		resolved.put(key, result);
 		return result;
 	}
@@ -89,7 +90,7 @@ public final class Kwargs {
 		boolean result;
 		if (v == null) result = defaultValue;
 		else if (v instanceof Boolean) result = (Boolean) v;
-		else throw bad(key, Json.write(v), "true or false");
+		else throw bad(key, Json.writeCompact(v), "true or false");
 		resolved.put(key, result);
 		return result;
 	}
@@ -100,7 +101,7 @@ public final class Kwargs {
 		Object v = values.get(key);
 		String s = v == null ? defaultValue : v instanceof String ? ((String) v).toLowerCase(java.util.Locale.ROOT) : null;
 		if (s == null || !Arrays.asList(choices).contains(s)) {
-			throw bad(key, v == null ? "nothing" : Json.write(v), "one of " + String.join(", ", choices));
+			throw bad(key, v == null ? "nothing" : Json.writeCompact(v), "one of " + String.join(", ", choices));
 		}
 		resolved.put(key, s);
 		return s;
@@ -124,7 +125,7 @@ public final class Kwargs {
 			result = defaultValue.clone();
 		} else if (v instanceof List) {
 			List<?> l = (List<?>) v;
-			if (l.size() != n) throw bad(key, Json.write(v), "a list of " + n + " integers");
+			if (l.size() != n) throw bad(key, Json.writeCompact(v), "a list of " + n + " integers");
 			result = new int[n];
 			for (int i = 0; i < n; i++) result[i] = toInt(key, l.get(i));
 		} else {
@@ -150,7 +151,7 @@ public final class Kwargs {
 			result = new int[l.size()];
 			for (int i = 0; i < result.length; i++) result[i] = toInt(key, l.get(i));
 		} else {
-			throw bad(key, Json.write(v), "a list of integers");
+			throw bad(key, Json.writeCompact(v), "a list of integers");
 		}
 		List<Object> list = new ArrayList<>();
 		for (int i : result) list.add(i);

@@ -1,5 +1,6 @@
 package org.volseg.nets;
 
+import org.volseg.io.Json;
 import java.util.List;
 import java.util.Map;
 
@@ -75,6 +76,6 @@ public interface Network {
 
 	/** Short description for messages: architecture and configuration. */
 	default String describe() {
-		return architecture() + " " + Json.write(config());
+		return architecture() + " " + Json.writeCompact(config());
 	}
 }

@@ -1,5 +1,6 @@
 package org.volseg.nets;
 
+import org.volseg.io.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -275,7 +276,7 @@ public final class SafeTensors {
 			header.put(e.getKey(), entry);
 			offset += bytes;
 		}
-		byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+		byte[] json = Json.writeCompact(header).getBytes(StandardCharsets.UTF_8);
 		int padded = (json.length + 7) / 8 * 8;
 		ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
 		head.putLong(padded).put(json);

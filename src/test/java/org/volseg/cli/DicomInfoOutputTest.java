@@ -96,9 +96,9 @@ class DicomInfoOutputTest {
 
 	@Test
 	void numbersAndStringsAreValidJson() {
-		assertEquals("null", DicomInfoOutput.number(Double.NaN));
-		assertEquals("3", DicomInfoOutput.number(3.0));
-		assertEquals("0.5", DicomInfoOutput.number(0.5));
-		assertEquals("\"a\\\\b\\n\\u0001\"", DicomInfoOutput.string("a\\b\n\u0001"));
+		assertEquals("null", org.volseg.io.Json.number(Double.NaN));
+		assertEquals("3.0", org.volseg.io.Json.number(3.0));
+		assertEquals("0.5", org.volseg.io.Json.number(0.5));
+		assertEquals("\"a\\\\b\\n\\u0001\"", org.volseg.io.Json.quote("a\\b\n\u0001"));
 	}
 }

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.volseg.nets.Json;
+import org.volseg.io.Json;
 import org.volseg.nets.Kwargs;
 
 /** UNETR's validated keyword arguments (see {@link Unetr}). Immutable. */
@@ -48,7 +48,7 @@ final class UnetrConfig {
 		imgSize = k.ints("img_size", 3, null);
 		for (int s : imgSize) {
 			if (s < PATCH || s % PATCH != 0) {
-				throw k.invalid("img_size", Json.write(imgSize), "sizes that are positive multiples of the patch size " + PATCH);
+				throw k.invalid("img_size", Json.writeCompact(imgSize), "sizes that are positive multiples of the patch size " + PATCH);
 			}
 		}
 		featureSize = k.positive("feature_size", 16);
@@ -88,13 +88,13 @@ final class UnetrConfig {
 			name = (String) ((List<?>) value).get(0);
 			args = (Map<?, ?>) ((List<?>) value).get(1);
 		} else {
-			throw k.invalid("norm_name", Json.write(value), "\"instance\", \"batch\" or [name, {arguments}]");
+			throw k.invalid("norm_name", Json.writeCompact(value), "\"instance\", \"batch\" or [name, {arguments}]");
 		}
 		name = name.toLowerCase(Locale.ROOT);
 		boolean affineDefault;
 		if (name.equals("instance")) affineDefault = false;
 		else if (name.equals("batch")) affineDefault = true;
-		else throw k.invalid("norm_name", Json.write(value), "\"instance\" or \"batch\" (other norms are not supported)");
+		else throw k.invalid("norm_name", Json.writeCompact(value), "\"instance\" or \"batch\" (other norms are not supported)");
 		boolean affine = affineDefault;
 		double eps = 1e-5;
 		for (Map.Entry<?, ?> e : args.entrySet()) {
@@ -104,10 +104,10 @@ final class UnetrConfig {
 			else if (key.equals("eps") && v instanceof Number) eps = ((Number) v).doubleValue();
 			else if (key.equals("momentum") && v instanceof Number) continue;
 			else if (key.equals("track_running_stats") && Boolean.valueOf(name.equals("batch")).equals(v)) continue;
-			else throw k.invalid("norm_name", Json.write(value), "norm arguments among affine, eps, momentum (" + key + " is not supported)");
+			else throw k.invalid("norm_name", Json.writeCompact(value), "norm arguments among affine, eps, momentum (" + key + " is not supported)");
 		}
 		if (name.equals("batch") && !affine) {
-			throw k.invalid("norm_name", Json.write(value), "batch norm with affine parameters (affine=false is not supported)");
+			throw k.invalid("norm_name", Json.writeCompact(value), "batch norm with affine parameters (affine=false is not supported)");
 		}
 		return new NormSpec(name, affine, eps);
 	}

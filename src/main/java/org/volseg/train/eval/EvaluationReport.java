@@ -1,5 +1,6 @@
 package org.volseg.train.eval;
 
+import org.volseg.io.Json;
 import java.util.List;
 import java.util.Locale;
 
@@ -91,30 +92,30 @@ public final class EvaluationReport {
 	public String toJson() {
 		StringBuilder s = new StringBuilder();
 		s.append("{\n");
-		s.append("  \"reference\": ").append(quote(reference)).append(",\n");
-		s.append("  \"prediction\": ").append(quote(prediction)).append(",\n");
-		s.append("  \"hausdorff_percentile\": ").append(number(percentile)).append(",\n");
+		s.append("  \"reference\": ").append(Json.quote(reference)).append(",\n");
+		s.append("  \"prediction\": ").append(Json.quote(prediction)).append(",\n");
+		s.append("  \"hausdorff_percentile\": ").append(Json.number(percentile)).append(",\n");
 		s.append("  \"classes\": [");
 		for (int i = 0; i < classes.size(); i++) {
 			ClassMetrics c = classes.get(i);
 			s.append(i == 0 ? "\n" : ",\n");
 			s.append("    {\"label\": ").append(c.label())
-					.append(", \"presence\": ").append(quote(c.presence()))
+					.append(", \"presence\": ").append(Json.quote(c.presence()))
 					.append(", \"reference_voxels\": ").append(c.referenceVoxels())
 					.append(", \"prediction_voxels\": ").append(c.predictionVoxels())
-					.append(", \"dice\": ").append(number(c.dice()))
-					.append(", \"hd95_mm\": ").append(number(c.hd95Mm()))
-					.append(", \"volume_reference_ml\": ").append(number(c.volumeReferenceMl()))
-					.append(", \"volume_prediction_ml\": ").append(number(c.volumePredictionMl()))
-					.append(", \"volume_difference_ml\": ").append(number(c.volumeDifferenceMl()))
-					.append(", \"volume_difference_relative\": ").append(number(c.volumeDifferenceRelative()))
+					.append(", \"dice\": ").append(Json.number(c.dice()))
+					.append(", \"hd95_mm\": ").append(Json.number(c.hd95Mm()))
+					.append(", \"volume_reference_ml\": ").append(Json.number(c.volumeReferenceMl()))
+					.append(", \"volume_prediction_ml\": ").append(Json.number(c.volumePredictionMl()))
+					.append(", \"volume_difference_ml\": ").append(Json.number(c.volumeDifferenceMl()))
+					.append(", \"volume_difference_relative\": ").append(Json.number(c.volumeDifferenceRelative()))
 					.append('}');
 		}
 		s.append(classes.isEmpty() ? "],\n" : "\n  ],\n");
-		s.append("  \"mean\": {\"dice\": ").append(number(meanDice()))
-				.append(", \"hd95_mm\": ").append(number(meanHd95Mm()))
-				.append(", \"volume_difference_ml\": ").append(number(meanVolumeDifferenceMl()))
-				.append(", \"absolute_volume_difference_ml\": ").append(number(meanAbsoluteVolumeDifferenceMl()))
+		s.append("  \"mean\": {\"dice\": ").append(Json.number(meanDice()))
+				.append(", \"hd95_mm\": ").append(Json.number(meanHd95Mm()))
+				.append(", \"volume_difference_ml\": ").append(Json.number(meanVolumeDifferenceMl()))
+				.append(", \"absolute_volume_difference_ml\": ").append(Json.number(meanAbsoluteVolumeDifferenceMl()))
 				.append(", \"classes\": ").append(classes.size())
 				.append(", \"classes_without_hd95\": ").append(classesWithoutHd95())
 				.append("}\n");
@@ -127,7 +128,7 @@ public final class EvaluationReport {
 		StringBuilder s = new StringBuilder();
 		s.append("reference:  ").append(reference).append('\n');
 		s.append("prediction: ").append(prediction).append('\n');
-		String hd = percentile == 100 ? "hd_mm" : "hd" + number(percentile) + "_mm";
+		String hd = percentile == 100 ? "hd_mm" : "hd" + Json.number(percentile) + "_mm";
 		s.append(String.format(Locale.ROOT, "%6s %8s %9s %12s %12s %12s %9s  %s%n", "label", "dice", hd,
 				"ref_ml", "pred_ml", "diff_ml", "diff_%", "presence"));
 		for (ClassMetrics c : classes)
@@ -158,30 +159,5 @@ public final class EvaluationReport {
 		return String.format(Locale.ROOT, "%." + decimals + "f", v);
 	}
 
-	static String number(double v) {
-		if (!Double.isFinite(v))
-			return "null";
-		if (v == Math.rint(v) && Math.abs(v) < 1e15)
-			return Long.toString((long) v);
-		return Double.toString(v);
-	}
 
-	static String quote(String text) {
-		StringBuilder s = new StringBuilder("\"");
-		for (char ch : text.toCharArray()) {
-			switch (ch) {
-			case '"': s.append("\\\""); break;
-			case '\\': s.append("\\\\"); break;
-			case '\n': s.append("\\n"); break;
-			case '\r': s.append("\\r"); break;
-			case '\t': s.append("\\t"); break;
-			default:
-				if (ch < 0x20)
-					s.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-				else
-					s.append(ch);
-			}
-		}
-		return s.append('"').toString();
-	}
 }

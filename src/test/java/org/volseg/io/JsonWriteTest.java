@@ -1,4 +1,4 @@
-package org.volseg.cli;
+package org.volseg.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.volseg.testutil.JsonParser;
 
-class JsonTest {
+class JsonWriteTest {
 
 	@Test
 	void writesValidJsonThatReadsBackToTheSameValues() {

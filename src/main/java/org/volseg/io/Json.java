@@ -1,12 +1,14 @@
-package org.volseg.nets;
+package org.volseg.io;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small, strict JSON reader and writer for safetensors headers and network configurations.
+ * VolSeg's one JSON reader and writer: safetensors headers, network configurations, and the JSON
+ * the command line prints ({@code info --json}, {@code evaluate --json}, summaries).
  *
  * <p>Values map to Java as: object -> {@code LinkedHashMap<String, Object>} (key order kept),
  * array -> {@code List<Object>}, string -> {@code String}, number -> {@code Long} when written
@@ -218,12 +220,12 @@ public final class Json {
 	}
 
 	/**
-	 * Writes a value as compact JSON. Accepts maps with string keys, iterables, arrays of
+	 * Writes a value as compact JSON (no whitespace). Accepts maps with string keys, iterables, arrays of
 	 * primitives, strings, numbers, booleans and null.
 	 *
 	 * @throws IllegalArgumentException for other types or non-finite numbers
 	 */
-	public static String write(Object value) {
+	public static String writeCompact(Object value) {
 		StringBuilder sb = new StringBuilder();
 		write(sb, value);
 		return sb.toString();
@@ -274,6 +276,86 @@ public final class Json {
 		} else {
 			throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
 		}
+	}
+
+	/** The value as JSON, objects one key per line with two-space indentation. */
+	public static String write(Object value) {
+		StringBuilder b = new StringBuilder();
+		write(value, b, 0);
+		return b.toString();
+	}
+
+	private static void write(Object v, StringBuilder b, int indent) {
+		if (v == null)
+			b.append("null");
+		else if (v instanceof Map)
+			writeObject((Map<?, ?>) v, b, indent);
+		else if (v instanceof List)
+			writeArray(((List<?>) v).toArray(), b, indent);
+		else if (v instanceof Object[])
+			writeArray((Object[]) v, b, indent);
+		else if (v instanceof double[])
+			writeArray(java.util.Arrays.stream((double[]) v).boxed().toArray(), b, indent);
+		else if (v instanceof long[])
+			writeArray(java.util.Arrays.stream((long[]) v).boxed().toArray(), b, indent);
+		else if (v instanceof int[])
+			writeArray(java.util.Arrays.stream((int[]) v).boxed().toArray(), b, indent);
+		else if (v instanceof Double || v instanceof Float)
+			b.append(number(((Number) v).doubleValue()));
+		else if (v instanceof Number)
+			b.append(((Number) v).longValue());
+		else if (v instanceof Boolean)
+			b.append(v);
+		else
+			b.append(quote(v.toString()));
+	}
+
+	/** A double as JSON: plain digits where that is short, else exponent notation; null if not finite. */
+	public static String number(double d) {
+		if (!Double.isFinite(d))
+			return "null";
+		if (d == 0)
+			return (1 / d < 0) ? "-0.0" : "0.0";
+		double a = Math.abs(d);
+		if (a >= 1e-6 && a < 1e16) {
+			String plain = BigDecimal.valueOf(d).toPlainString();
+			return plain.indexOf('.') < 0 ? plain + ".0" : plain;
+		}
+		return Double.toString(d);
+	}
+
+	private static void writeObject(Map<?, ?> m, StringBuilder b, int indent) {
+		if (m.isEmpty()) {
+			b.append("{}");
+			return;
+		}
+		b.append("{\n");
+		int i = 0;
+		for (Map.Entry<?, ?> e : m.entrySet()) {
+			b.append("  ".repeat(indent + 1));
+			b.append(quote(String.valueOf(e.getKey())));
+			b.append(": ");
+			write(e.getValue(), b, indent + 1);
+			b.append(++i < m.size() ? ",\n" : "\n");
+		}
+		b.append("  ".repeat(indent)).append('}');
+	}
+
+	private static void writeArray(Object[] a, StringBuilder b, int indent) {
+		b.append('[');
+		for (int i = 0; i < a.length; i++) {
+			if (i > 0)
+				b.append(", ");
+			write(a[i], b, indent);
+		}
+		b.append(']');
+	}
+
+	/** A string as a JSON string literal, quotes included. */
+	public static String quote(String s) {
+		StringBuilder sb = new StringBuilder();
+		quote(sb, s);
+		return sb.toString();
 	}
 
 	private static void quote(StringBuilder sb, String s) {

@@ -1,4 +1,4 @@
-package org.volseg.nets;
+package org.volseg.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +21,7 @@ class JsonTest {
 		assertEquals("a\"b\u00e9", m.get("s"));
 		assertEquals(true, m.get("t"));
 		assertEquals(null, m.get("n"));
-		assertEquals(m, Json.parseObject(Json.write(m)));
+		assertEquals(m, Json.parseObject(Json.writeCompact(m)));
 	}
 
 	@Test
