@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.volseg.VolSegException;
-import org.volseg.model.AtomicFiles;
+import org.volseg.io.AtomicFiles;
 import org.volseg.pipeline.LabelRow;
 import org.volseg.pipeline.SegmentationResult;
 

@@ -1,6 +1,5 @@
 package org.volseg.nets;
 
-import org.volseg.io.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,13 +7,15 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.volseg.io.AtomicFiles;
+import org.volseg.io.Json;
 
 /**
  * The contents of a <a href="https://github.com/huggingface/safetensors">safetensors</a> file:
@@ -283,37 +284,24 @@ public final class SafeTensors {
 		while (head.hasRemaining()) head.put((byte) ' ');
 		head.flip();
 		Path absolute = file.toAbsolutePath();
-		Path tmp = null;
 		try {
 			Files.createDirectories(absolute.getParent());
-			tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-			try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-				while (head.hasRemaining()) ch.write(head);
+			AtomicFiles.write(absolute, out -> {
+				out.write(head.array(), 0, head.limit());
 				ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
 				for (FloatTensor t : tensors.values()) {
 					float[] d = t.data();
-					int i = 0;
-					while (i < d.length) {
-						buf.clear();
+					for (int i = 0; i < d.length;) {
 						int n = Math.min(d.length - i, buf.capacity() / 4);
+						buf.clear();
 						buf.asFloatBuffer().put(d, i, n);
-						buf.limit(n * 4);
-						while (buf.hasRemaining()) ch.write(buf);
+						out.write(buf.array(), 0, n * 4);
 						i += n;
 					}
 				}
-			}
-			Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			});
 		} catch (IOException ex) {
 			throw new TensorFileException(file, "cannot write: " + ex.getMessage(), ex);
-		} finally {
-			if (tmp != null) {
-				try {
-					Files.deleteIfExists(tmp);
-				} catch (IOException ignored) {
-					// best effort; the move already succeeded or the error is being reported
-				}
-			}
 		}
 	}
 }

@@ -6,16 +6,15 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
 
 import org.volseg.VolSegException;
+import org.volseg.io.AtomicFiles;
 import org.volseg.volume.Reorient;
 import org.volseg.volume.Volume;
 
@@ -116,22 +115,11 @@ public final class Montage {
 	/** Renders and writes the PNG atomically (temporary file next to {@code target}, then a move). */
 	public void write(Volume scan, Volume labels, Map<Integer, Integer> colours, Path target) {
 		BufferedImage image = render(scan, labels, colours);
-		Path dir = target.toAbsolutePath().getParent();
-		Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
 		try {
-			Files.createDirectories(dir);
-			try (OutputStream out = Files.newOutputStream(temp)) {
-				ImageIO.write(image, "png", out);
-			}
-			Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			Files.createDirectories(target.toAbsolutePath().getParent());
+			AtomicFiles.write(target, out -> ImageIO.write(image, "png", out));
 		}
 		catch (IOException e) {
-			try {
-				Files.deleteIfExists(temp);
-			}
-			catch (IOException ignored) {
-				// the original error matters more
-			}
 			throw new VolSegException(target + ": cannot write the montage PNG (" + e.getMessage()
 					+ "); check that the folder is writable", e);
 		}

@@ -84,14 +84,14 @@ class PhantomAndEvaluateCommandTest {
 				"\"volume_difference_ml\"", "\"mean\"" })
 			assertTrue(j.contains(key), key + " in " + j);
 		assertTrue(j.contains("{\"label\": 2, \"presence\": \"both\", "), j);
-		assertTrue(j.contains("\"dice\": 1, \"hd95_mm\": 0,"), "liver unchanged: " + j);
+		assertTrue(j.contains("\"dice\": 1.0, \"hd95_mm\": 0.0,"), "liver unchanged: " + j);
 		assertTrue(j.contains("{\"label\": 3, \"presence\": \"reference_only\", "), j);
-		assertTrue(j.contains("\"dice\": 0, \"hd95_mm\": null"), "spleen missing: " + j);
+		assertTrue(j.contains("\"dice\": 0.0, \"hd95_mm\": null"), "spleen missing: " + j);
 
 		Result chosen = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--json",
 				"--labels", "2,9", "--percentile", "100");
 		assertEquals(0, chosen.code, chosen.err);
-		assertTrue(chosen.out.contains("\"hausdorff_percentile\": 100,") && chosen.out.contains("{\"label\": 9, \"presence\": \"neither\"")
+		assertTrue(chosen.out.contains("\"hausdorff_percentile\": 100.0,") && chosen.out.contains("{\"label\": 9, \"presence\": \"neither\"")
 				&& !chosen.out.contains("{\"label\": 3,"), chosen.out);
 		Result badLabels = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--labels", "0");
 		assertEquals(1, badLabels.code);

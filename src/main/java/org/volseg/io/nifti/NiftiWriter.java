@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
+import org.volseg.io.AtomicFiles;
 import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Volume;
 import org.volseg.volume.VolumeStatistics;
@@ -119,31 +117,21 @@ public final class NiftiWriter {
 		if (!gzip && !name.endsWith(".nii"))
 			throw InvalidParameterException.of("output file", target, "a name ending in .nii or .nii.gz");
 		NiftiHeader header = header(volume, options);
-		Path dir = target.toAbsolutePath().getParent();
-		Path temp = null;
 		try {
-			temp = Files.createTempFile(dir, "." + name + ".", ".part");
-			try (OutputStream raw = Files.newOutputStream(temp);
-					OutputStream out = gzip ? new ParallelGzipOutputStream(raw, GZIP_LEVEL, THREADS) : raw) {
-				out.write(NiftiHeaderCodec.encode(header));
-				writeVoxels(volume.voxels(), options.datatype(), options.byteOrder(), out, target);
-			}
-			try {
-				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			} catch (AtomicMoveNotSupportedException e) {
-				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-			}
-			temp = null;
+			AtomicFiles.write(target, raw -> {
+				if (!gzip) {
+					raw.write(NiftiHeaderCodec.encode(header));
+					writeVoxels(volume.voxels(), options.datatype(), options.byteOrder(), raw, target);
+					return;
+				}
+				try (OutputStream out = new ParallelGzipOutputStream(raw, GZIP_LEVEL, THREADS)) {
+					out.write(NiftiHeaderCodec.encode(header));
+					writeVoxels(volume.voxels(), options.datatype(), options.byteOrder(), out, target);
+				}
+			});
 		} catch (IOException e) {
 			throw new VolSegException(target + ": cannot be written (" + e + "); check the folder exists, is writable "
 					+ "and the disk has room.", e);
-		} finally {
-			if (temp != null)
-				try {
-					Files.deleteIfExists(temp);
-				} catch (IOException ignored) {
-					// the write already failed; the temporary file's name starts with a dot and ends in .part
-				}
 		}
 	}
 

@@ -80,6 +80,11 @@ public final class EvaluationReport {
 		return mean(classes.stream().mapToDouble(c -> Math.abs(c.volumeDifferenceMl())).toArray());
 	}
 
+	/** The percentile as a column name shows it: {@code 95}, or {@code 97.5}. */
+	private String percentileLabel() {
+		return percentile == Math.rint(percentile) ? Long.toString((long) percentile) : Double.toString(percentile);
+	}
+
 	/**
 	 * The report as JSON: {@code reference}, {@code prediction}, {@code hausdorff_percentile},
 	 * {@code classes[]} with {@code label}, {@code presence}, {@code reference_voxels},
@@ -128,7 +133,7 @@ public final class EvaluationReport {
 		StringBuilder s = new StringBuilder();
 		s.append("reference:  ").append(reference).append('\n');
 		s.append("prediction: ").append(prediction).append('\n');
-		String hd = percentile == 100 ? "hd_mm" : "hd" + Json.number(percentile) + "_mm";
+		String hd = percentile == 100 ? "hd_mm" : "hd" + percentileLabel() + "_mm";
 		s.append(String.format(Locale.ROOT, "%6s %8s %9s %12s %12s %12s %9s  %s%n", "label", "dice", hd,
 				"ref_ml", "pred_ml", "diff_ml", "diff_%", "presence"));
 		for (ClassMetrics c : classes)

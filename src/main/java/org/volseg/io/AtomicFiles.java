@@ -1,6 +1,8 @@
-package org.volseg.model;
+package org.volseg.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
@@ -12,24 +14,72 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Atomic file and folder writes: write next to the target under a temporary name, then move.
- * Also recursive copy and delete of package folders. Stateless.
+ * Also recursive copy and delete of package folders. Stateless and thread-safe. Every writer of
+ * VolSeg output files (NIfTI, safetensors, PNG, CSV, YAML, JSON) goes through here.
  */
 public final class AtomicFiles {
+
+	private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
 	private AtomicFiles() {
 	}
 
-	/** Writes UTF-8 text to {@code target} through a temporary file in the same folder. */
-	public static void writeString(Path target, String text) throws IOException {
-		Path dir = target.toAbsolutePath().getParent();
-		Files.createDirectories(dir);
-		Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+	/** Writes what a file holds, to the stream it is given; does not close the stream. */
+	@FunctionalInterface
+	public interface Content {
+		void writeTo(OutputStream out) throws IOException;
+	}
+
+	/**
+	 * Writes {@code target} through a temporary file in the same folder, then moves it into place
+	 * with one rename (replacing an existing file), so the target's name only ever shows a complete
+	 * file. On failure the temporary file is deleted and the target left as it was.
+	 *
+	 * @throws IOException if the folder does not exist or a write fails
+	 */
+	public static void write(Path target, Content content) throws IOException {
+		Path temp = temporarySibling(target);
 		try {
-			Files.writeString(tmp, text, StandardCharsets.UTF_8);
-			move(tmp, target, true);
+			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+				content.writeTo(out);
+			}
+			moveIntoPlace(temp, target);
+			temp = null;
 		} finally {
-			Files.deleteIfExists(tmp);
+			if (temp != null)
+				Files.deleteIfExists(temp);
 		}
+	}
+
+	/** Writes UTF-8 text to {@code target} atomically (see {@link #write}), creating its folder if missing. */
+	public static void writeString(Path target, String text) throws IOException {
+		Files.createDirectories(target.toAbsolutePath().getParent());
+		write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	/**
+	 * Creates a new empty hidden file next to {@code target}, named {@code .NAME.RANDOM.part}, with the
+	 * file system's default permissions (unlike {@link Files#createTempFile}, which makes it private
+	 * to the owner: outputs in shared lab folders must stay readable). The caller writes it and then
+	 * calls {@link #moveIntoPlace}, or deletes it.
+	 */
+	public static Path temporarySibling(Path target) throws IOException {
+		Path dir = target.toAbsolutePath().getParent();
+		String name = target.getFileName().toString();
+		for (int attempt = 0;; attempt++) {
+			Path temp = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
+			try {
+				return Files.createFile(temp);
+			} catch (java.nio.file.FileAlreadyExistsException e) {
+				if (attempt > 100)
+					throw e;
+			}
+		}
+	}
+
+	/** Renames a finished temporary file onto {@code target}, replacing it; atomic where the file system allows. */
+	public static void moveIntoPlace(Path temp, Path target) throws IOException {
+		move(temp, target, true);
 	}
 
 	/**

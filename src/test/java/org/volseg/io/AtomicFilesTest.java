@@ -1,0 +1,52 @@
+package org.volseg.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void writtenFilesAreReadableByOthersLikeAnyNewFile() throws IOException {
+		Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+		Path atomic = dir.resolve("atomic.txt");
+		AtomicFiles.writeString(atomic, "y");
+		Set<PosixFilePermission> expected = Files.getPosixFilePermissions(plain);
+		assertEquals(expected, Files.getPosixFilePermissions(atomic));
+		assertEquals("y", Files.readString(atomic));
+	}
+
+	@Test
+	void aFailedWriteLeavesTheOldFileAndNoTemporary() throws IOException {
+		Path target = dir.resolve("labels.nii.gz");
+		Files.writeString(target, "old");
+		assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+			out.write(new byte[1000]);
+			throw new IOException("disk full");
+		}));
+		assertEquals("old", Files.readString(target));
+		try (var files = Files.list(dir)) {
+			assertEquals(1, files.count());
+		}
+	}
+
+	@Test
+	void temporaryNamesAreHiddenAndNameTheirTarget() throws IOException {
+		Path temp = AtomicFiles.temporarySibling(dir.resolve("case.nii.gz"));
+		String name = temp.getFileName().toString();
+		assertTrue(name.startsWith(".case.nii.gz.") && name.endsWith(".part"), name);
+		assertEquals(dir, temp.getParent());
+	}
+}
