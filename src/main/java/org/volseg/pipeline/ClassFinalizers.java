@@ -3,40 +3,13 @@ package org.volseg.pipeline;
 import org.volseg.tiling.SlabFinalizer;
 
 /**
- * Label finalisers that write the model's class labels (not channel indices). Stateless and
- * thread-safe.
+ * Label finalisers that write the model's class labels (not channel indices) for independent
+ * (sigmoid) classes; for exclusive classes see {@link org.volseg.tiling.SlabFinalizers#argmax(int[])}.
+ * Stateless and thread-safe.
  */
 final class ClassFinalizers {
 
 	private ClassFinalizers() {
-	}
-
-	/**
-	 * The label of the channel with the largest blended value (the first on ties, as
-	 * {@code torch.argmax}); softmax does not change the argmax, so it is taken on the logits.
-	 *
-	 * @param labelOf the label of each output channel
-	 */
-	static SlabFinalizer argmaxLabels(int[] labelOf) {
-		int[] labels = labelOf.clone();
-		return new SlabFinalizer() {
-			@Override
-			public int channels(int classes) {
-				return 1;
-			}
-
-			@Override
-			public void apply(float[] v, int off, int classes, float[] out, int outIndex, int stride) {
-				int best = 0;
-				float max = v[off];
-				for (int c = 1; c < classes; c++)
-					if (v[off + c] > max) {
-						max = v[off + c];
-						best = c;
-					}
-				out[outIndex] = labels[best];
-			}
-		};
 	}
 
 	/**

@@ -282,7 +282,7 @@ public final class Segmenter implements AutoCloseable {
 			labelOf[c] = c < classes.size() ? classes.get(c).label() : c;
 		return descriptor.volseg().outputActivation() == OutputActivation.SIGMOID
 				? ClassFinalizers.sigmoidLabels(labelOf, threshold)
-				: ClassFinalizers.argmaxLabels(labelOf);
+				: SlabFinalizers.argmax(labelOf);
 	}
 
 	private SlabFinalizer probabilityFinalizer() {

@@ -86,6 +86,17 @@ public final class SlabFinalizers {
 	 * {@code torch.argmax}). Softmax does not change it, so it is taken on the blended logits.
 	 */
 	public static SlabFinalizer argmax() {
+		return argmax(null);
+	}
+
+	/**
+	 * As {@link #argmax()}, but writes {@code labelOf[c]} for the winning channel {@code c}: a model's
+	 * class labels rather than channel indices.
+	 *
+	 * @param labelOf the label of each output channel, or null for the channel index itself
+	 */
+	public static SlabFinalizer argmax(int[] labelOf) {
+		int[] labels = labelOf == null ? null : labelOf.clone();
 		return new SlabFinalizer() {
 			@Override
 			public int channels(int classes) {
@@ -101,7 +112,7 @@ public final class SlabFinalizers {
 						max = v[off + c];
 						best = c;
 					}
-				out[outIndex] = best;
+				out[outIndex] = labels == null ? best : labels[best];
 			}
 
 			@Override

@@ -16,7 +16,7 @@ class ClassFinalizersTest {
 
 	@Test
 	void argmaxWritesTheLabelOfTheWinningChannelFirstOnTies() {
-		SlabFinalizer f = ClassFinalizers.argmaxLabels(new int[] { 0, 5, 7 });
+		SlabFinalizer f = org.volseg.tiling.SlabFinalizers.argmax(new int[] { 0, 5, 7 });
 		assertEquals(1, f.channels(3));
 		assertEquals(7, label(f, 0.1f, 0.2f, 0.3f));
 		assertEquals(5, label(f, -1f, 2f, 2f));
