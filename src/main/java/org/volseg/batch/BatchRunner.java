@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.volseg.VolSegException;
+import org.volseg.io.AtomicFiles;
 import org.volseg.io.dicom.DicomFolderReader;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.io.dicom.DicomSeriesVolume;
@@ -98,7 +99,7 @@ public final class BatchRunner {
 		}
 		Path summary = settings.summaryFile();
 		String summaryName = summary.getFileName().toString();
-		removeStale(summary.getParent(), n -> n.startsWith("." + summaryName + ".") && n.endsWith(".tmp"), listener);
+		removeStale(summary.getParent(), n -> AtomicFiles.isTemporaryOf(n, summaryName), listener);
 		Run run = new Run(listener, cancel, PreviousRows.read(out, layout), mine);
 		listener.planned(mine.size(), all.size());
 		int visited = 0;
@@ -325,7 +326,7 @@ public final class BatchRunner {
 	 */
 	static Predicate<String> temporaryOf(String name) {
 		return n -> n.startsWith(".") && (n.replaceFirst("^\\.+", "").startsWith(name + ".volseg-")
-				|| n.startsWith("." + name + ".") && n.endsWith(".part"));
+				|| AtomicFiles.isTemporaryOf(n, name));
 	}
 
 	/** Deletes the regular files in {@code dir} whose names match. */

@@ -77,6 +77,14 @@ public final class AtomicFiles {
 		}
 	}
 
+	/**
+	 * True if {@code fileName} is a name {@link #temporarySibling} gives for a target named
+	 * {@code targetName}: what a killed writer leaves behind, safe to delete before writing again.
+	 */
+	public static boolean isTemporaryOf(String fileName, String targetName) {
+		return fileName.startsWith("." + targetName + ".") && fileName.endsWith(".part");
+	}
+
 	/** Renames a finished temporary file onto {@code target}, replacing it; atomic where the file system allows. */
 	public static void moveIntoPlace(Path temp, Path target) throws IOException {
 		move(temp, target, true);

@@ -157,10 +157,10 @@ class BatchRunnerTest {
 		// a file of another output whose name starts the same must not be touched
 		Path unrelated = out.resolve("b/.two_labels.nii.gz.backup");
 		Files.writeString(unrelated, "mine");
-		Path summaryTemp = out.resolve(".summary.csv.12345.tmp");
+		Path summaryTemp = out.resolve(".summary.csv.12345.part");
 		Files.writeString(summaryTemp, "input,output,sta");
 		// another shard's temporary file must not be touched
-		Path otherShard = out.resolve(".summary-shard-2-of-2.csv.999.tmp");
+		Path otherShard = out.resolve(".summary-shard-2-of-2.csv.999.part");
 		Files.writeString(otherShard, "x");
 
 		BatchReport resumed = run(settings().saveLogits(true));
