@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
 				CommandLine.HelpCommand.class,
 				ModelCommand.class,
 				BenchEngineCommand.class,
+				ConvertCommand.class,
+				ForwardCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 

@@ -75,6 +75,8 @@ public record ModelDescriptor(String formatVersion, String name, String descript
 		private final List<SegmentationClass> classes = new ArrayList<>();
 		private NetworkSpec network;
 		private boolean fixedPatchSize = true;
+		private int sizeMin = 1;
+		private int sizeStep = 1;
 
 		private Builder() {
 		}
@@ -110,6 +112,16 @@ public record ModelDescriptor(String formatVersion, String name, String descript
 		 * declares space axes of any size, {@code {min: 1, step: 1}} (fully convolutional networks).
 		 */
 		public Builder fixedPatchSize(boolean fixed) { this.fixedPatchSize = fixed; return this; }
+		/**
+		 * Declares space axes of the sizes {@code min + n * step} (n &ge; 0), {@code {min, step}} in
+		 * rdf.yaml: the network runs on any of them (implies {@code fixedPatchSize(false)}).
+		 */
+		public Builder patchSizeRule(int min, int step) {
+			this.fixedPatchSize = false;
+			this.sizeMin = min;
+			this.sizeStep = step;
+			return this;
+		}
 		public Builder overlap(double overlap) { this.overlap = overlap; return this; }
 		public Builder blendMode(BlendMode mode) { this.blendMode = mode; return this; }
 		public Builder sigmaScale(double sigmaScale) { this.sigmaScale = sigmaScale; return this; }
@@ -155,7 +167,7 @@ public record ModelDescriptor(String formatVersion, String name, String descript
 			List<Axis> axes = new ArrayList<>();
 			axes.add(Axis.batch());
 			for (int i = 0; i < 3; i++) {
-				AxisSize size = fixedPatchSize ? new AxisSize.Fixed(patchSize[i]) : new AxisSize.Parameterized(1, 1);
+				AxisSize size = fixedPatchSize ? new AxisSize.Fixed(patchSize[i]) : new AxisSize.Parameterized(sizeMin, sizeStep);
 				axes.add(Axis.space("xyz".substring(i, i + 1), size));
 			}
 			axes.add(Axis.channel(channelNames));

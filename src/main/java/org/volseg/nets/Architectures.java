@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.volseg.InvalidParameterException;
+import org.volseg.nets.segformer.SegFormer3d;
 import org.volseg.nets.unetr.Unetr;
 
 /** The architectures VolSeg can build, by name. Thread-safe (immutable). */
@@ -17,6 +18,7 @@ public final class Architectures {
 	static {
 		// One line per architecture.
 		register(new Unetr());
+		register(new SegFormer3d());
 	}
 
 	private Architectures() {
@@ -40,15 +42,5 @@ public final class Architectures {
 		Architecture a = name == null ? null : BY_NAME.get(name.toLowerCase(Locale.ROOT));
 		if (a == null) throw InvalidParameterException.of("--arch", name, "one of " + String.join(", ", names()));
 		return a;
-	}
-
-	/**
-	 * Finds a preset configuration by name among all architectures.
-	 *
-	 * @return the keyword arguments, or {@code null} if no architecture has such a preset
-	 */
-	public static Map<String, Object> preset(Architecture architecture, String presetName) {
-		Map<String, Object> p = architecture.presets().get(presetName);
-		return p == null ? null : new LinkedHashMap<>(p);
 	}
 }

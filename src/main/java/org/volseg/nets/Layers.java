@@ -47,6 +47,7 @@ public final class Layers {
 	private final ParameterSource params;
 	private final WeightStorage storage;
 	private final List<PendingAssign> pending = new ArrayList<>();
+	private double multiplyAdds;
 
 	private static final class PendingAssign {
 		final Placeholder<TFloat32> value;
@@ -64,6 +65,26 @@ public final class Layers {
 		this.tf = tf;
 		this.params = params;
 		this.storage = storage;
+	}
+
+	/**
+	 * Multiply-adds per batch sample of the convolutions, linear layers and attention products
+	 * built so far (the dominant cost; element-wise ops are not counted). FLOPs are twice this.
+	 * NaN if one of them had spatial sizes unknown until run time.
+	 */
+	public double multiplyAdds() {
+		return multiplyAdds;
+	}
+
+	private void count(double... factors) {
+		double n = 1;
+		for (double f : factors) n *= f < 0 ? Double.NaN : f;
+		multiplyAdds += n;
+	}
+
+	/** Adds multiply-adds per sample for ops built directly with {@link #tf()}. */
+	public void countMultiplyAdds(double n) {
+		multiplyAdds += n;
 	}
 
 	/** The raw TensorFlow ops, for what this class does not cover. */
@@ -159,6 +180,8 @@ public final class Layers {
 			y = tf.nn.conv3d(tf.pad(x, tf.constant(pads), tf.constant(0f)), w, strides, "VALID");
 		}
 		if (bias) y = tf.nn.biasAdd(y, parameter(prefix + ".bias", new long[] { outChannels }, init));
+		long[] ys = staticShape(y);
+		count(ys[1], ys[2], ys[3], outChannels, in, kernel[0], kernel[1], kernel[2]);
 		return y;
 	}
 
@@ -201,6 +224,7 @@ public final class Layers {
 			}
 		}
 		if (bias) y = tf.nn.biasAdd(y, parameter(prefix + ".bias", new long[] { outChannels }, init));
+		count(xs[1], xs[2], xs[3], in, outChannels, kernel[0], kernel[1], kernel[2]);
 		return y;
 	}
 
@@ -217,6 +241,15 @@ public final class Layers {
 		Operand<TFloat32> w = parameter(prefix + ".weight", new long[] { outFeatures, in }, init, 1, 0);
 		Operand<TFloat32> y = tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] { -1, in })), w);
 		if (bias) y = tf.nn.biasAdd(y, parameter(prefix + ".bias", new long[] { outFeatures }, init));
+		double rows = 1;
+		for (int i = 1; i < xs.length - 1; i++) rows *= xs[i] < 0 ? Double.NaN : xs[i];
+		count(rows, in, outFeatures);
+		long unknown = Arrays.stream(xs, 1, xs.length).filter(d -> d < 0).count();
+		if (unknown > 0) {
+			// sizes known only at run time: the input's leading dimensions, then outFeatures
+			Operand<TInt32> lead = tf.slice(tf.shape(x), tf.constant(new int[] { 0 }), tf.constant(new int[] { xs.length - 1 }));
+			return tf.reshape(y, tf.concat(Arrays.asList(lead, tf.constant(new int[] { outFeatures })), tf.constant(0)));
+		}
 		long[] outShape = xs.clone();
 		outShape[0] = -1;
 		outShape[outShape.length - 1] = outFeatures;
@@ -309,6 +342,12 @@ public final class Layers {
 	 * @return {@code [..., n, e]}
 	 */
 	public Operand<TFloat32> attention(Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v, double scale) {
+		long[] qs = staticShape(q);
+		long[] ks = staticShape(k);
+		long[] vs = staticShape(v);
+		double groups = 1;
+		for (int i = 1; i < qs.length - 2; i++) groups *= qs[i] < 0 ? Double.NaN : qs[i];
+		count(groups, qs[qs.length - 2], ks[ks.length - 2], qs[qs.length - 1] + vs[vs.length - 1]);
 		Operand<TFloat32> logits = tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
 		Operand<TFloat32> weights = tf.nn.softmax(tf.math.mul(logits, tf.constant((float) scale)));
 		return tf.train.batchMatMul(weights, v, TFloat32.class);

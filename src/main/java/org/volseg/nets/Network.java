@@ -30,9 +30,33 @@ public interface Network {
 
 	/**
 	 * Spatial input size (d0, d1, d2) the graph is built for. The output has the same spatial
-	 * size.
+	 * size. If {@link #acceptsOtherSpatialShapes()}, the size the network is usually run on (its
+	 * training patch size), to use as the default patch size.
 	 */
 	long[] inputSpatialShape();
+
+	/**
+	 * Whether the graph runs on other spatial sizes than {@link #inputSpatialShape()} (its input
+	 * placeholder's d0..d2 are then unknown until run time; {@link #outputSpatialShape} says which
+	 * sizes work). Default {@code false}.
+	 */
+	default boolean acceptsOtherSpatialShapes() {
+		return false;
+	}
+
+	/**
+	 * The output's spatial size for an input's spatial size, as the reference computes it.
+	 *
+	 * @throws org.volseg.InvalidParameterException naming the input size if the network cannot run
+	 *         on it. Default: the input size, which must equal {@link #inputSpatialShape()}.
+	 */
+	default long[] outputSpatialShape(long[] inputSpatialShape) {
+		if (!java.util.Arrays.equals(inputSpatialShape, inputSpatialShape())) {
+			throw org.volseg.InvalidParameterException.of("input size", java.util.Arrays.toString(inputSpatialShape),
+					java.util.Arrays.toString(inputSpatialShape()) + " for " + architecture());
+		}
+		return inputSpatialShape.clone();
+	}
 
 	/**
 	 * Glob patterns ({@code *} = any characters) of state_dict keys that the reference creates

@@ -34,8 +34,11 @@ public final class NetworkGraph implements AutoCloseable {
 	private final Session session;
 	private final Placeholder<TFloat32> input;
 	private final Operand<TFloat32> output;
+	private final double multiplyAdds;
 
-	private NetworkGraph(Network network, Graph graph, Session session, Placeholder<TFloat32> input, Operand<TFloat32> output) {
+	private NetworkGraph(Network network, Graph graph, Session session, Placeholder<TFloat32> input, Operand<TFloat32> output,
+			double multiplyAdds) {
+		this.multiplyAdds = multiplyAdds;
 		this.network = network;
 		this.graph = graph;
 		this.session = session;
@@ -55,14 +58,15 @@ public final class NetworkGraph implements AutoCloseable {
 		try {
 			Ops tf = Ops.create(graph);
 			long[] s = network.inputSpatialShape();
-			Placeholder<TFloat32> input = tf.withName(INPUT_NAME).placeholder(TFloat32.class,
-					Placeholder.shape(Shape.of(-1, s[0], s[1], s[2], network.inputChannels())));
+			Shape inputShape = network.acceptsOtherSpatialShapes() ? Shape.of(-1, -1, -1, -1, network.inputChannels())
+					: Shape.of(-1, s[0], s[1], s[2], network.inputChannels());
+			Placeholder<TFloat32> input = tf.withName(INPUT_NAME).placeholder(TFloat32.class, Placeholder.shape(inputShape));
 			Layers layers = new Layers(tf, params, storage);
 			Operand<TFloat32> out = tf.withName(OUTPUT_NAME).identity(network.build(layers, input));
 			params.finish();
 			session = new Session(graph);
 			layers.initializeVariables(session);
-			return new NetworkGraph(network, graph, session, input, out);
+			return new NetworkGraph(network, graph, session, input, out, layers.multiplyAdds());
 		} catch (RuntimeException | Error ex) {
 			if (session != null) session.close();
 			graph.close();
@@ -79,12 +83,17 @@ public final class NetworkGraph implements AutoCloseable {
 	 * Runs the network.
 	 *
 	 * @param channelsLast {@code [batch, d0, d1, d2, C]} matching {@link Network#inputSpatialShape()}
-	 *        and {@link Network#inputChannels()}
-	 * @return {@code [batch, d0, d1, d2, classes]}
+	 *        (or, if the network {@link Network#acceptsOtherSpatialShapes() accepts other sizes}, any
+	 *        size it can run on) and {@link Network#inputChannels()}
+	 * @return {@code [batch, d0', d1', d2', classes]}, spatial size {@link Network#outputSpatialShape}
 	 * @throws InvalidParameterException if the input shape does not fit
 	 */
 	public FloatTensor run(FloatTensor channelsLast) {
 		long[] s = network.inputSpatialShape();
+		if (network.acceptsOtherSpatialShapes() && channelsLast.rank() == 5) {
+			s = new long[] { channelsLast.dim(1), channelsLast.dim(2), channelsLast.dim(3) };
+			network.outputSpatialShape(s);
+		}
 		long[] expected = { channelsLast.rank() == 5 ? channelsLast.dim(0) : -1, s[0], s[1], s[2], network.inputChannels() };
 		if (!channelsLast.hasShape(expected) || expected[0] < 1) {
 			throw InvalidParameterException.of("input tensor", Arrays.toString(channelsLast.shape()),
@@ -122,6 +131,11 @@ public final class NetworkGraph implements AutoCloseable {
 	/** The serving signature: input {@value #INPUT_NAME}, output {@value #OUTPUT_NAME}. */
 	public Signature signature() {
 		return Signature.builder().key(Signature.DEFAULT_KEY).input(INPUT_NAME, input).output(OUTPUT_NAME, output).build();
+	}
+
+	/** Multiply-adds of one forward pass per batch sample (see {@link Layers#multiplyAdds()}). */
+	public double multiplyAddsPerSample() {
+		return multiplyAdds;
 	}
 
 	public Network network() {

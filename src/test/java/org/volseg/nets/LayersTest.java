@@ -1,6 +1,7 @@
 package org.volseg.nets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
@@ -233,6 +234,11 @@ class LayersTest {
 		assertNear(e, y, 1e-5);
 
 		// self-attention with q = k = v = x: softmax over keys of x x^T * scale, times x
+		// sizes known only at run time
+		FloatTensor dynamicInput = run(x, Map.of("fc.weight", w, "fc.bias", b), (l, in) -> l.linear("fc",
+				l.tf().placeholderWithDefault(in, org.tensorflow.ndarray.Shape.of(-1, -1, 4)), 3, true));
+		assertNear(e, dynamicInput, 1e-5);
+
 		FloatTensor att = run(x, Map.of(), (l, in) -> l.attention(in, in, in, 0.5));
 		FloatTensor ea = FloatTensor.zeros(2, 5, 4);
 		for (int bi = 0; bi < 2; bi++)
@@ -269,5 +275,24 @@ class LayersTest {
 			sum = 1 - Math.exp(-t * t) / (t * Math.sqrt(Math.PI)) * (1 - 1 / (2 * t * t) + 3 / (4 * Math.pow(t, 4)));
 		}
 		return z < 0 ? -sum : sum;
+	}
+
+	@Test
+	void countsMultiplyAdds() {
+		try (Graph g = new Graph()) {
+			Ops tf = Ops.create(g);
+			Layers l = new Layers(tf, new RandomParameters(1), Layers.WeightStorage.CONSTANTS);
+			Operand<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 4, 6, 8, 3)));
+			Operand<TFloat32> y = l.conv3d("c", x, 5, new int[] { 3, 3, 3 }, new int[] { 2, 2, 2 }, new int[] { 1, 1, 1 }, true);
+			assertEquals(2 * 3 * 4 * 5 * 3 * 27, l.multiplyAdds(), 0); // output 2x3x4 voxels x 5 x 3 x 27
+			l.convTranspose3d("t", y, 2, new int[] { 2, 2, 2 }, new int[] { 2, 2, 2 }, new int[3], new int[3], false);
+			assertEquals(2 * 3 * 4 * 5 * 3 * 27 + 2 * 3 * 4 * 5 * 2 * 8, l.multiplyAdds(), 0);
+			Operand<TFloat32> seq = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 7, 4, 10, 6)));
+			l.attention(seq, seq, seq, 1);
+			assertEquals(2 * 3 * 4 * 5 * 3 * 27 + 2 * 3 * 4 * 5 * 2 * 8 + 7 * 4 * 10 * 10 * 12, l.multiplyAdds(), 0);
+			Operand<TFloat32> dynamic = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, 6)));
+			l.linear("fc", dynamic, 2, false);
+			assertTrue(Double.isNaN(l.multiplyAdds()), "unknown sizes make the count unknown");
+		}
 	}
 }

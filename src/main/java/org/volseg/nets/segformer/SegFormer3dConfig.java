@@ -5,10 +5,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 import org.volseg.InvalidParameterException;
+import org.volseg.nets.Kwargs;
 
 /**
  * The keyword arguments of the SegFormer3D reference constructor ({@code SegFormer3D(...)} in the
@@ -66,12 +65,12 @@ public final class SegFormer3dConfig {
 		this.decoderHeadEmbeddingDim = positive("decoder_head_embedding_dim", decoderHeadEmbeddingDim);
 		this.numClasses = positive("num_classes", numClasses);
 		if (!(decoderDropout >= 0 && decoderDropout < 1)) {
-			throw InvalidParameterException.of("decoder_dropout", decoderDropout, "a number in [0, 1)");
+			throw bad("decoder_dropout", decoderDropout, "a number in [0, 1)");
 		}
 		this.decoderDropout = decoderDropout;
 		for (int s = 0; s < STAGES; s++) {
 			if (embedDims[s] % numHeads[s] != 0) {
-				throw InvalidParameterException.of("embed_dims[" + s + "]", embedDims[s],
+				throw bad("embed_dims[" + s + "]", embedDims[s],
 						"a multiple of num_heads[" + s + "] = " + numHeads[s]);
 			}
 		}
@@ -84,20 +83,26 @@ public final class SegFormer3dConfig {
 	 * @throws InvalidParameterException listing every unknown key, or naming a key with a bad value
 	 */
 	public static SegFormer3dConfig fromMap(Map<String, ?> map) {
-		Set<String> unknown = new TreeSet<>(map.keySet());
-		unknown.removeAll(KEYS);
-		if (!unknown.isEmpty()) {
-			throw new InvalidParameterException("SegFormer3D config: unknown keys " + unknown
-					+ "; the reference constructor takes " + KEYS);
-		}
+		@SuppressWarnings("unchecked")
+		Kwargs k = new Kwargs(SegFormer3d.NAME, (Map<String, Object>) map);
 		SegFormer3dConfig d = defaults();
-		return new SegFormer3dConfig(intValue(map, "in_channels", d.inChannels),
-				intList(map, "sr_ratios", d.srRatios), intList(map, "embed_dims", d.embedDims),
-				intList(map, "patch_kernel_size", d.patchKernelSize), intList(map, "patch_stride", d.patchStride),
-				intList(map, "patch_padding", d.patchPadding), intList(map, "mlp_ratios", d.mlpRatios),
-				intList(map, "num_heads", d.numHeads), intList(map, "depths", d.depths),
-				intValue(map, "decoder_head_embedding_dim", d.decoderHeadEmbeddingDim),
-				intValue(map, "num_classes", d.numClasses), doubleValue(map, "decoder_dropout", d.decoderDropout));
+		SegFormer3dConfig c = new SegFormer3dConfig(k.positive("in_channels", d.inChannels),
+				stageList(k, "sr_ratios", d.srRatios), stageList(k, "embed_dims", d.embedDims),
+				stageList(k, "patch_kernel_size", d.patchKernelSize), stageList(k, "patch_stride", d.patchStride),
+				stageList(k, "patch_padding", d.patchPadding), stageList(k, "mlp_ratios", d.mlpRatios),
+				stageList(k, "num_heads", d.numHeads), stageList(k, "depths", d.depths),
+				k.positive("decoder_head_embedding_dim", d.decoderHeadEmbeddingDim),
+				k.positive("num_classes", d.numClasses), k.number("decoder_dropout", d.decoderDropout));
+		k.checkNoOthers();
+		return c;
+	}
+
+	private static int[] stageList(Kwargs k, String key, int[] fallback) {
+		int[] v = k.intList(key, fallback);
+		if (v.length != STAGES) {
+			throw k.invalid(key, Arrays.toString(v), "a list of " + STAGES + " integers, one per encoder stage");
+		}
+		return v;
 	}
 
 	/** The keyword arguments as a JSON-ready map (Integer, List&lt;Integer&gt;, Double values), in {@link #KEYS} order. */
@@ -192,66 +197,25 @@ public final class SegFormer3dConfig {
 
 	private static int positive(String key, int value) {
 		if (value < 1) {
-			throw InvalidParameterException.of(key, value, "a positive integer");
+			throw bad(key, value, "a positive integer");
 		}
 		return value;
 	}
 
 	private static int[] stages(String key, int[] values, int min) {
 		if (values == null || values.length != STAGES) {
-			throw InvalidParameterException.of(key, values == null ? null : Arrays.toString(values),
+			throw bad(key, values == null ? null : Arrays.toString(values),
 					"a list of " + STAGES + " integers, one per encoder stage");
 		}
 		for (int v : values) {
 			if (v < min) {
-				throw InvalidParameterException.of(key, Arrays.toString(values), "integers >= " + min);
+				throw bad(key, Arrays.toString(values), "integers >= " + min);
 			}
 		}
 		return values.clone();
 	}
 
-	private static int intValue(Map<String, ?> map, String key, int fallback) {
-		Object v = map.get(key);
-		if (v == null) {
-			return fallback;
-		}
-		return toInt(key, v);
-	}
-
-	private static int toInt(String key, Object v) {
-		if (v instanceof Number) {
-			double d = ((Number) v).doubleValue();
-			if (d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE) {
-				return (int) d;
-			}
-		}
-		throw InvalidParameterException.of(key, v, "an integer");
-	}
-
-	private static int[] intList(Map<String, ?> map, String key, int[] fallback) {
-		Object v = map.get(key);
-		if (v == null) {
-			return fallback;
-		}
-		if (!(v instanceof List)) {
-			throw InvalidParameterException.of(key, v, "a list of " + STAGES + " integers");
-		}
-		List<?> l = (List<?>) v;
-		int[] out = new int[l.size()];
-		for (int i = 0; i < out.length; i++) {
-			out[i] = toInt(key + "[" + i + "]", l.get(i));
-		}
-		return out;
-	}
-
-	private static double doubleValue(Map<String, ?> map, String key, double fallback) {
-		Object v = map.get(key);
-		if (v == null) {
-			return fallback;
-		}
-		if (v instanceof Number) {
-			return ((Number) v).doubleValue();
-		}
-		throw InvalidParameterException.of(key, v, "a number");
+	private static InvalidParameterException bad(String key, Object value, String expectation) {
+		return InvalidParameterException.of(SegFormer3d.NAME + " config." + key, value, expectation);
 	}
 }

@@ -12,7 +12,7 @@ public final class SegFormer3dFlops {
 
 	/** FLOPs for one input volume (batch 1) of the given spatial size. */
 	public static double forward(SegFormer3dConfig c, long[] inputSize) {
-		long[][] sizes = SegFormer3dGraph.stageSizes(c, inputSize);
+		long[][] sizes = SegFormer3dNetwork.stageSizes(c, inputSize);
 		double macs = 0;
 		long inChannels = c.inChannels();
 		for (int s = 0; s < 4; s++) {

@@ -9,7 +9,17 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
+import org.volseg.nets.FloatTensor;
+import org.volseg.nets.Init;
+import org.volseg.nets.Layers;
+import org.volseg.nets.Network;
+import org.volseg.nets.ParameterSource;
 
 class SegFormer3dConfigTest {
 
@@ -32,17 +42,34 @@ class SegFormer3dConfigTest {
 	@Test
 	void bratsConfigurationHasThePapersParameterCount() {
 		// The paper reports 4.5M parameters for SegFormer3D (BraTS configuration).
-		long params = 0;
-		for (Map.Entry<String, long[]> e : SegFormer3dKeys.required(SegFormer3dConfig.defaults()).entrySet()) {
-			if (!e.getKey().contains("running_")) {
+		long[] counts = new long[2];
+		ParameterSource counting = new ParameterSource() {
+			@Override
+			public FloatTensor take(String key, long[] shape, Init init) {
 				long n = 1;
-				for (long d : e.getValue()) {
+				for (long d : shape) {
 					n *= d;
 				}
-				params += n;
+				counts[key.contains("running_") ? 1 : 0] += n;
+				return FloatTensor.zeros(shape);
 			}
+
+			@Override
+			public void acceptIfPresent(String key) {
+			}
+
+			@Override
+			public void finish() {
+			}
+		};
+		Network net = new SegFormer3d().configure(new SegFormer3d().presets().get(SegFormer3d.PRESET_BRATS));
+		try (Graph g = new Graph()) {
+			Ops tf = Ops.create(g);
+			net.build(new Layers(tf, counting, Layers.WeightStorage.CONSTANTS),
+					tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, -1, 4))));
 		}
-		assertEquals(4_525_251, params);
+		assertEquals(4_525_251, counts[0]);
+		assertEquals(2 * 2 * (128 + 256 + 640 + 1024) + 2 * 256, counts[1], "BatchNorm running mean and variance");
 	}
 
 	@Test
@@ -61,32 +88,32 @@ class SegFormer3dConfigTest {
 	@Test
 	void unknownKeysAreListed() {
 		InvalidParameterException e = assertThrows(InvalidParameterException.class,
-				() -> SegFormer3dConfig.fromMap(Map.of("in_channels", 1, "img_size", 96, "hidden_size", 768)));
+				() -> SegFormer3dConfig.fromMap(new java.util.TreeMap<>(Map.of("in_channels", 1, "img_size", 96, "hidden_size", 768))));
 		assertTrue(e.getMessage().contains("[hidden_size, img_size]"), e.getMessage());
 	}
 
 	@Test
 	void badValuesNameTheKey() {
 		assertTrue(assertThrows(InvalidParameterException.class,
-				() -> SegFormer3dConfig.fromMap(Map.of("depths", List.of(2, 2, 2)))).getMessage().startsWith("depths"));
+				() -> SegFormer3dConfig.fromMap(Map.of("depths", List.of(2, 2, 2)))).getMessage().startsWith("segformer3d config.depths"));
 		assertTrue(assertThrows(InvalidParameterException.class,
-				() -> SegFormer3dConfig.fromMap(Map.of("num_classes", 2.5))).getMessage().startsWith("num_classes"));
+				() -> SegFormer3dConfig.fromMap(Map.of("num_classes", 2.5))).getMessage().startsWith("segformer3d config.num_classes"));
 		assertTrue(assertThrows(InvalidParameterException.class,
 				() -> SegFormer3dConfig.fromMap(Map.of("num_heads", List.of(1, 2, 5, 7)))).getMessage()
-						.startsWith("embed_dims[3]"));
+						.startsWith("segformer3d config.embed_dims[3]"));
 	}
 
 	@Test
 	void stageSizesFollowTheReferenceConvolutionArithmetic() {
 		SegFormer3dConfig c = SegFormer3dConfig.defaults();
-		long[][] sizes = SegFormer3dGraph.stageSizes(c, new long[] { 128, 128, 128 });
+		long[][] sizes = SegFormer3dNetwork.stageSizes(c, new long[] { 128, 128, 128 });
 		assertArrayEquals(new long[] { 32, 32, 32 }, sizes[0]);
 		assertArrayEquals(new long[] { 16, 16, 16 }, sizes[1]);
 		assertArrayEquals(new long[] { 8, 8, 8 }, sizes[2]);
 		assertArrayEquals(new long[] { 4, 4, 4 }, sizes[3]);
 		// (30 + 6 - 7) / 4 + 1 = 8: the output (4 x stage 1) is 32, not 30, as in the reference
-		assertArrayEquals(new long[] { 32, 32, 64 }, SegFormer3dGraph.outputSize(c, new long[] { 30, 32, 64 }));
+		assertArrayEquals(new long[] { 32, 32, 64 }, new SegFormer3dNetwork(c).outputSpatialShape(new long[] { 30, 32, 64 }));
 		// 8 voxels: stage 1 has 2 per axis, fewer than sr_ratio 4
-		assertThrows(InvalidParameterException.class, () -> SegFormer3dGraph.stageSizes(c, new long[] { 8, 8, 8 }));
+		assertThrows(InvalidParameterException.class, () -> SegFormer3dNetwork.stageSizes(c, new long[] { 8, 8, 8 }));
 	}
 }

@@ -1,0 +1,285 @@
+package org.volseg.nets.segformer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.index.Indices;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.volseg.InvalidParameterException;
+import org.volseg.nets.Init;
+import org.volseg.nets.Layers;
+import org.volseg.nets.Network;
+
+/**
+ * The SegFormer3D inference graph (eval mode) for one {@link SegFormer3dConfig}, operation for
+ * operation as the reference {@code SegFormer3D.forward}, every parameter under its reference
+ * state_dict key: overlapping patch embeddings ({@code segformer_encoder.embed_N}: Conv3d +
+ * LayerNorm), transformer blocks ({@code segformer_encoder.tf_blockN.i}) with efficient
+ * self-attention (keys and values from a strided Conv3d + LayerNorm of the tokens when
+ * {@code sr_ratio > 1}) and a Mix-FFN (Linear, depthwise 3x3x3 Conv3d, BatchNorm3d, GELU, Linear), a
+ * LayerNorm per stage ({@code segformer_encoder.normN}), and the all-MLP decoder
+ * ({@code segformer_decoder}: Linear + LayerNorm per stage, trilinear resize to stage 1,
+ * concatenation {@code [c4, c3, c2, c1]}, 1x1x1 Conv3d + BatchNorm3d + ReLU, 1x1x1 Conv3d, trilinear
+ * upsampling by 4). LayerNorm and BatchNorm eps are PyTorch's default, 1e-5; GELU is the exact (erf)
+ * form; attention scale {@code head_dim^-0.5}.
+ *
+ * <p>Layouts: input {@code [batch, d0, d1, d2, in_channels]}, output
+ * {@code [batch, 4*n0, 4*n1, 4*n2, num_classes]} channels-last, where {@code n} is encoder stage 1's
+ * size and d0..d2 the PyTorch tensor's d0..d2; tokens are numbered in PyTorch's flatten order
+ * ({@code (i0 * n1 + i1) * n2 + i2}). Batch and spatial sizes are taken from the input at run time.
+ * The reference only runs on cubic inputs (it reshapes tokens to {@code n x n x n} with
+ * {@code n = round(N^(1/3))}); for those this is the same computation, for other shapes the natural
+ * generalisation (every stage keeps its true grid).</p>
+ */
+final class SegFormer3dNetwork implements Network {
+
+	static final double EPS = 1e-5;
+
+	/** Patch size reported by {@link #inputSpatialShape()}: the reference's BraTS crops. */
+	static final long DEFAULT_PATCH = 128;
+
+	/** The decoder's fixed final upsampling ({@code nn.Upsample(scale_factor=4.0)}). */
+	static final int UPSAMPLE = 4;
+
+	private final SegFormer3dConfig c;
+
+	SegFormer3dNetwork(SegFormer3dConfig config) {
+		this.c = config;
+	}
+
+	SegFormer3dConfig configuration() {
+		return c;
+	}
+
+	@Override
+	public String architecture() {
+		return SegFormer3d.NAME;
+	}
+
+	@Override
+	public Map<String, Object> config() {
+		return c.toMap();
+	}
+
+	@Override
+	public int inputChannels() {
+		return c.inChannels();
+	}
+
+	@Override
+	public int outputChannels() {
+		return c.numClasses();
+	}
+
+	/** 128^3, the patch size of the reference's BraTS training; any other valid size runs too. */
+	@Override
+	public long[] inputSpatialShape() {
+		return new long[] { DEFAULT_PATCH, DEFAULT_PATCH, DEFAULT_PATCH };
+	}
+
+	@Override
+	public boolean acceptsOtherSpatialShapes() {
+		return true;
+	}
+
+	@Override
+	public long[] outputSpatialShape(long[] inputSpatialShape) {
+		long[] c1 = stageSizes(c, inputSpatialShape)[0];
+		return new long[] { UPSAMPLE * c1[0], UPSAMPLE * c1[1], UPSAMPLE * c1[2] };
+	}
+
+	@Override
+	public List<String> unusedKeyPatterns() {
+		// Layers.batchNorm accepts each BatchNorm3d's num_batches_tracked; nothing else is unused.
+		return List.of();
+	}
+
+	/**
+	 * Spatial size of each encoder stage's feature map, as the reference's Conv3d computes it
+	 * ({@code floor((n + 2p - k) / s) + 1}).
+	 *
+	 * @return {@code [stage][axis]}
+	 * @throws InvalidParameterException naming the input size if a stage would be smaller than its
+	 *         sr_ratio (where the reference's reduction Conv3d fails)
+	 */
+	static long[][] stageSizes(SegFormer3dConfig c, long[] inputSize) {
+		long[][] sizes = new long[4][3];
+		long[] n = inputSize.clone();
+		for (int s = 0; s < 4; s++) {
+			for (int a = 0; a < 3; a++) {
+				long out = n[a] < 1 ? 0
+						: Math.floorDiv(n[a] + 2L * c.patchPadding()[s] - c.patchKernelSize()[s], c.patchStride()[s]) + 1;
+				if (out < Math.max(1, c.srRatios()[s])) {
+					throw InvalidParameterException.of("input size", Arrays.toString(inputSize),
+							"a spatial size whose SegFormer3D encoder stage " + (s + 1) + " keeps at least sr_ratio = "
+									+ Math.max(1, c.srRatios()[s]) + " voxel(s) per axis (with the default strides: "
+									+ "a multiple of 32, such as 128)");
+				}
+				sizes[s][a] = out;
+			}
+			n = sizes[s].clone();
+		}
+		return sizes;
+	}
+
+	@Override
+	public Operand<TFloat32> build(Layers l, Operand<TFloat32> input) {
+		long[] shape = Layers.staticShape(input);
+		if (shape.length != 5 || shape[4] != c.inChannels()) {
+			throw InvalidParameterException.of("input shape", Arrays.toString(shape),
+					"[batch, d0, d1, d2, " + c.inChannels() + "] (channels-last, in_channels of the config)");
+		}
+		if (shape[1] > 0 && shape[2] > 0 && shape[3] > 0) {
+			stageSizes(c, new long[] { shape[1], shape[2], shape[3] });
+		}
+		return new Builder(l).network(input);
+	}
+
+	/** Builds one graph; holds the toolkit. */
+	private final class Builder {
+
+		private final Layers l;
+		private final Ops tf;
+
+		Builder(Layers layers) {
+			this.l = layers;
+			this.tf = layers.tf();
+		}
+
+		Operand<TFloat32> network(Operand<TFloat32> input) {
+			List<Operand<TFloat32>> features = new ArrayList<>();
+			Operand<TFloat32> x = input;
+			for (int s = 0; s < 4; s++) {
+				x = stage(x, s);
+				features.add(x);
+			}
+			return decoder(features);
+		}
+
+		private Operand<TFloat32> stage(Operand<TFloat32> x, int s) {
+			int dim = c.embedDims()[s];
+			String embed = "segformer_encoder.embed_" + (s + 1);
+			int k = c.patchKernelSize()[s];
+			int stride = c.patchStride()[s];
+			int pad = c.patchPadding()[s];
+			Operand<TFloat32> patches = l.conv3d(embed + ".patch_embeddings", x, dim, new int[] { k, k, k },
+					new int[] { stride, stride, stride }, new int[] { pad, pad, pad }, true);
+			Operand<TInt32> grid = ShapeOps.dims(tf, patches, 0, 4);
+			Operand<TFloat32> tokens = l.layerNorm(embed + ".norm", tokens(patches, dim), EPS);
+			for (int b = 0; b < c.depths()[s]; b++) {
+				tokens = block(tokens, "segformer_encoder.tf_block" + (s + 1) + "." + b, s, grid);
+			}
+			tokens = l.layerNorm("segformer_encoder.norm" + (s + 1), tokens, EPS);
+			return volume(tokens, grid, dim);
+		}
+
+		private Operand<TFloat32> block(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
+			Operand<TFloat32> attended = attention(l.layerNorm(p + ".norm1", x, EPS), p + ".attention", s, grid);
+			x = tf.math.add(x, attended);
+			Operand<TFloat32> mixed = mixFfn(l.layerNorm(p + ".norm2", x, EPS), p + ".mlp", s, grid);
+			return tf.math.add(x, mixed);
+		}
+
+		/** Efficient self-attention: queries from every token, keys and values from the spatially reduced tokens. */
+		private Operand<TFloat32> attention(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
+			int dim = c.embedDims()[s];
+			int heads = c.numHeads()[s];
+			int headDim = dim / heads;
+			int sr = c.srRatios()[s];
+			Operand<TInt32> batchTokens = ShapeOps.dims(tf, x, 0, 2);
+			Operand<TInt32> perHead = tf.constant(new int[] { 0, 2, 1, 3 });
+			// (B, N, C) -> (B, N, heads, head_dim) -> (B, heads, N, head_dim)
+			Operand<TFloat32> q = tf.linalg.transpose(tf.reshape(linear(x, p + ".query", dim, dim),
+					ShapeOps.concat(tf, batchTokens, tf.constant(new int[] { heads, headDim }))), perHead);
+			Operand<TFloat32> kvSource = x;
+			if (sr > 1) {
+				Operand<TFloat32> reduced = l.conv3d(p + ".sr", volume(x, grid, dim), dim, new int[] { sr, sr, sr },
+						new int[] { sr, sr, sr }, new int[] { 0, 0, 0 }, true);
+				kvSource = l.layerNorm(p + ".sr_norm", tokens(reduced, dim), EPS);
+			}
+			// key_value's 2C outputs are laid out (2, heads, head_dim): keys first, then values
+			Operand<TFloat32> kv = tf.reshape(linear(kvSource, p + ".key_value", dim, 2 * dim), ShapeOps.concat(tf,
+					ShapeOps.dims(tf, kvSource, 0, 2), tf.constant(new int[] { 2, heads, headDim })));
+			Operand<TFloat32> k = tf.linalg.transpose(tf.stridedSlice(kv, Indices.all(), Indices.all(), Indices.at(0)),
+					perHead);
+			Operand<TFloat32> v = tf.linalg.transpose(tf.stridedSlice(kv, Indices.all(), Indices.all(), Indices.at(1)),
+					perHead);
+			Operand<TFloat32> context = l.attention(q, k, v, 1.0 / Math.sqrt(headDim));
+			Operand<TFloat32> merged = tf.reshape(tf.linalg.transpose(context, perHead),
+					ShapeOps.concat(tf, batchTokens, tf.constant(new int[] { dim })));
+			return linear(merged, p + ".proj", dim, dim);
+		}
+
+		/** Linear, depthwise 3x3x3 Conv3d + BatchNorm3d on the token grid, GELU, Linear. */
+		private Operand<TFloat32> mixFfn(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
+			int dim = c.embedDims()[s];
+			int hidden = c.mlpRatios()[s] * dim;
+			Operand<TFloat32> h = volume(linear(x, p + ".fc1", dim, hidden), grid, hidden);
+			String dw = p + ".dwconv.dwconv";
+			// [C, 1, 3, 3, 3] -> [3, 3, 3, C, 1] -> [3, 3, 3, C]
+			Operand<TFloat32> filter = l.parameterReshaped(dw + ".weight", new long[] { hidden, 1, 3, 3, 3 },
+					Init.normal(Math.sqrt(2.0 / 27)), new long[] { 3, 3, 3, hidden }, 2, 3, 4, 0, 1);
+			Operand<TFloat32> bias = l.parameter(dw + ".bias", new long[] { hidden }, Init.zeros());
+			h = DepthwiseConv3d.apply(tf, h, filter, bias, 3, 1);
+			h = l.batchNorm(p + ".dwconv.bn", h, EPS);
+			h = l.gelu(tokens(h, hidden));
+			return linear(h, p + ".fc2", hidden, dim);
+		}
+
+		private Operand<TFloat32> decoder(List<Operand<TFloat32>> features) {
+			int d = c.decoderHeadEmbeddingDim();
+			Operand<TFloat32> c1 = features.get(0);
+			List<Operand<TFloat32>> projected = new ArrayList<>();
+			for (int s = 3; s >= 0; s--) {
+				Operand<TFloat32> f = features.get(s);
+				int dim = c.embedDims()[s];
+				String p = "segformer_decoder.linear_c" + (s + 1);
+				Operand<TFloat32> t = l.layerNorm(p + ".bn", linear(tokens(f, dim), p + ".proj", dim, d), EPS);
+				Operand<TFloat32> v = volume(t, ShapeOps.dims(tf, f, 0, 4), d);
+				projected.add(s == 0 ? v : TrilinearResize.toSizeOf(tf, v, c1));
+			}
+			Operand<TFloat32> fused = tf.concat(projected, tf.constant(4));
+			String fuse = "segformer_decoder.linear_fuse";
+			Operand<TFloat32> t = pointwise(tokens(fused, 4 * d), fuse + ".0", 4 * d, d, false);
+			t = l.relu(l.batchNorm(fuse + ".1", t, EPS));
+			// dropout: inactive in eval mode
+			t = pointwise(t, "segformer_decoder.linear_pred", d, c.numClasses(), true);
+			return TrilinearResize.byFactor(tf, volume(t, ShapeOps.dims(tf, c1, 0, 4), c.numClasses()), UPSAMPLE);
+		}
+
+		/** {@code nn.Linear} on the last axis of tokens {@code [batch, n, in]} (n may be unknown until run time). */
+		private Operand<TFloat32> linear(Operand<TFloat32> x, String p, int in, int out) {
+			Operand<TFloat32> w = l.parameter(p + ".weight", new long[] { out, in }, Init.normal(0.02), 1, 0);
+			Operand<TFloat32> b = l.parameter(p + ".bias", new long[] { out }, Init.zeros());
+			Operand<TFloat32> y = tf.nn.biasAdd(tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] { -1, in })), w), b);
+			return tf.reshape(y, ShapeOps.concat(tf, ShapeOps.dims(tf, x, 0, 2), tf.constant(new int[] { out })));
+		}
+
+		/** A 1x1x1 {@code nn.Conv3d} (weight {@code [out, in, 1, 1, 1]}) on tokens {@code [batch, n, in]}. */
+		private Operand<TFloat32> pointwise(Operand<TFloat32> x, String p, int in, int out, boolean bias) {
+			Operand<TFloat32> w = l.parameterReshaped(p + ".weight", new long[] { out, in, 1, 1, 1 },
+					Init.normal(Math.sqrt(2.0 / out)), new long[] { in, out }, 1, 0, 2, 3, 4);
+			Operand<TFloat32> y = tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] { -1, in })), w);
+			if (bias) {
+				y = tf.nn.biasAdd(y, l.parameter(p + ".bias", new long[] { out }, Init.zeros()));
+			}
+			return tf.reshape(y, ShapeOps.concat(tf, ShapeOps.dims(tf, x, 0, 2), tf.constant(new int[] { out })));
+		}
+
+		/** {@code [batch, d0, d1, d2, C]} to {@code [batch, d0 * d1 * d2, C]} (PyTorch's {@code flatten(2).transpose(1, 2)}). */
+		private Operand<TFloat32> tokens(Operand<TFloat32> volume, int channels) {
+			return tf.reshape(volume, ShapeOps.concat(tf, ShapeOps.dims(tf, volume, 0, 1),
+					tf.constant(new int[] { -1, channels })));
+		}
+
+		/** {@code [batch, n, C]} to {@code [batch, d0, d1, d2, C]}; {@code grid} = (batch, d0, d1, d2). */
+		private Operand<TFloat32> volume(Operand<TFloat32> tokens, Operand<TInt32> grid, int channels) {
+			return tf.reshape(tokens, ShapeOps.concat(tf, grid, tf.constant(new int[] { channels })));
+		}
+	}
+}
