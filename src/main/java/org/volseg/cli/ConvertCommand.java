@@ -86,10 +86,12 @@ public final class ConvertCommand implements Callable<Integer> {
 		Network network = architecture.configure(kwargs);
 		if (file != null && config != null) warnIfMetadataDiffers(architecture, network, file);
 		ParameterSource params;
+		StateDictParameters imported = null;
 		String origin;
 		if (file != null) {
 			StateDict sd = StateDict.of(file, keyPrefix, weights.file.toString());
-			params = new StateDictParameters(sd, network.describe(), network.unusedKeyPatterns());
+			imported = new StateDictParameters(sd, network.describe(), network.unusedKeyPatterns());
+			params = imported;
 			origin = "weights converted from " + weights.file.getFileName() + " (" + architecture.reference() + ")";
 		} else {
 			params = new RandomParameters(seed);
@@ -97,6 +99,11 @@ public final class ConvertCommand implements Callable<Integer> {
 		}
 		String modelName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
 		NetworkExport.export(network, params, modelName, network.architecture() + ": " + origin, out, replace);
+		if (imported != null) {
+			spec.commandLine().getOut().printf("imported %d parameters; ignored %d keys the network does not use%s%n",
+					imported.parameterCount(), imported.ignoredKeys().size(),
+					imported.ignoredKeys().isEmpty() ? "" : " (" + String.join(", ", network.unusedKeyPatterns()) + ")");
+		}
 		spec.commandLine().getOut().println("wrote " + out + " (" + network.describe() + ")");
 		return 0;
 	}

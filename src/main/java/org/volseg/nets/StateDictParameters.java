@@ -21,6 +21,8 @@ public final class StateDictParameters implements ParameterSource {
 	private final Set<String> taken = new HashSet<>();
 	private final List<String> missing = new ArrayList<>();
 	private final List<String> wrongShape = new ArrayList<>();
+	private final List<String> ignored = new ArrayList<>();
+	private long parameterCount;
 
 	/**
 	 * @param stateDict the checkpoint
@@ -62,7 +64,18 @@ public final class StateDictParameters implements ParameterSource {
 			wrongShape.add(key + ": expected " + Arrays.toString(shape) + ", found " + Arrays.toString(t.shape()));
 			return FloatTensor.zeros(shape);
 		}
+		parameterCount += t.data().length;
 		return t;
+	}
+
+	/** Number of values taken from the state dict so far. */
+	public long parameterCount() {
+		return parameterCount;
+	}
+
+	/** Keys ignored as unused by the network (matched an unused-key pattern); known after {@link #finish()}. */
+	public List<String> ignoredKeys() {
+		return List.copyOf(ignored);
 	}
 
 	@Override
@@ -75,7 +88,10 @@ public final class StateDictParameters implements ParameterSource {
 		List<String> unexpected = new ArrayList<>();
 		for (String key : stateDict.tensors().keySet()) {
 			if (taken.contains(key)) continue;
-			if (unusedAllowed.stream().anyMatch(p -> p.matcher(key).matches())) continue;
+			if (unusedAllowed.stream().anyMatch(p -> p.matcher(key).matches())) {
+				ignored.add(key);
+				continue;
+			}
 			unexpected.add(key);
 		}
 		if (!missing.isEmpty() || !wrongShape.isEmpty() || !unexpected.isEmpty()) {

@@ -52,6 +52,27 @@ public final class NetsBenchmark {
 			double gflops = 2 * g.multiplyAddsPerSample() / 1e9 / median;
 			System.out.printf("forward batch 1: median %.2f s of %d runs (min %.2f, max %.2f): %.1f GFLOP/s = %.0f%% of matmul peak%n",
 					median, runs, times[0], times[runs - 1], gflops, 100 * gflops / peak);
+			if (Boolean.getBoolean("profile")) profile(g, x);
+		}
+	}
+
+	/** One traced run: time per op type (summed over nodes; ops on the two cores may overlap). */
+	static void profile(NetworkGraph g, FloatTensor x) {
+		org.tensorflow.proto.RunOptions options = org.tensorflow.proto.RunOptions.newBuilder()
+				.setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build();
+		try (TFloat32 in = TFloat32.tensorOf(Shape.of(x.shape()), org.tensorflow.ndarray.buffer.DataBuffers.of(x.data(), true, false));
+				Result r = g.session().runner().feed(g.input(), in).fetch(g.output()).setOptions(options).runAndFetchMetadata()) {
+			Map<String, Double> byType = new java.util.TreeMap<>();
+			for (org.tensorflow.proto.DeviceStepStats d : r.getMetadata().get().getStepStats().getDevStatsList()) {
+				for (org.tensorflow.proto.NodeExecStats n : d.getNodeStatsList()) {
+					String name = n.getNodeName().replaceFirst(":.*", "");
+					String label = n.getTimelineLabel();
+					String type = label.contains(" = ") ? label.replaceFirst("^.* = ([A-Za-z0-9_]+).*$", "$1") : name;
+					byType.merge(type, n.getAllEndRelMicros() / 1e6, Double::sum);
+				}
+			}
+			byType.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(15)
+					.forEach(e -> System.out.printf("  %-28s %.3f s%n", e.getKey(), e.getValue()));
 		}
 	}
 

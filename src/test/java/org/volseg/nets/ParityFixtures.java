@@ -36,6 +36,7 @@ public final class ParityFixtures {
 		for (int i = 0; i < e.length; i++) maxDiff = Math.max(maxDiff, Math.abs(e[i] - a[i]));
 		double scale = expected.maxAbs();
 		assertTrue(scale > 0, "expected output is all zeros");
+		System.out.printf("parity: max |diff| %.3g = %.3g x max|expected|%n", maxDiff, maxDiff / scale);
 		assertTrue(maxDiff < 1e-4 * scale, "max |diff| " + maxDiff + " >= 1e-4 * max|expected| (" + scale + ")");
 	}
 }

@@ -30,6 +30,8 @@ class StateDictParametersTest {
 		assertEquals(List.of("c.bias [7]"), ex.missing());
 		assertEquals(List.of("b.weight: expected [5], found [4]"), ex.wrongShape());
 		assertEquals(List.of("extra"), ex.unexpected());
+		assertEquals(List.of("blocks.0.cross_attn.to_q.weight"), p.ignoredKeys());
+		assertEquals(6, p.parameterCount());
 		assertTrue(ex.getMessage().startsWith("w.safetensors: "), ex.getMessage());
 		for (String s : new String[] { "c.bias [7]", "b.weight: expected [5], found [4]", "extra" }) {
 			assertTrue(ex.getMessage().contains(s), ex.getMessage());
