@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
 				BenchEngineCommand.class,
 				ConvertCommand.class,
 				ForwardCommand.class,
+				EvaluateCommand.class,
+				PhantomCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 

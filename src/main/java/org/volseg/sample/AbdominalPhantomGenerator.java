@@ -124,9 +124,10 @@ public final class AbdominalPhantomGenerator {
 			double[] lower = { origin[0], origin[1], origin[2] };
 			double[] upper = { origin[0] + (nx - 1) * sxy, origin[1] + (ny - 1) * sxy, origin[2] + (nz - 1) * sz };
 			SmoothNoise bowelField = new SmoothNoise(lower, upper, 28, random.split());
+			SmoothNoise bowelDetail = new SmoothNoise(lower, upper, 12, random.split());
 			SmoothNoise gasField = new SmoothNoise(lower, upper, 11, random.split());
 			double bowelThreshold = uniform(0.05, 0.3);
-			paintBody(bowelField, bowelThreshold, gasField);
+			paintBody(bowelField, bowelDetail, bowelThreshold, gasField);
 
 			// spine geometry first: other structures are placed relative to it
 			double vbRx = uniform(17, 21) * scale, vbRy = uniform(13, 16) * scale;
@@ -144,13 +145,15 @@ public final class AbdominalPhantomGenerator {
 					new double[] { uniform(70, 85) * scale, uniform(62, 78) * scale, uniform(65, 80) * scale },
 					uniform(2.2, 2.8), uniform(-0.25, 0.25), uniform(-0.15, 0.15), 0.10, random.split())
 					.withTaper(uniform(0.3, 0.5));
-			paint(liver, LIVER);
+			// the retroperitoneum (aorta, vena cava, spine) stays free of liver: carve its posteromedial part
+			double carveX = bx - vbRx - uniform(5, 15) * scale, carveGap = uniform(20, 30) * scale;
+			paint(liver, LIVER, (wx, wy, wz) -> wx > carveX && wy > spineY.applyAsDouble(wz) - vbRy - carveGap);
 
 			OrganShape spleen = new OrganShape(
 					new double[] { bx + a * uniform(0.48, 0.58), by + b * uniform(0.10, 0.30), zRef + uniform(40, 60) * scale },
 					new double[] { uniform(22, 30) * scale, uniform(45, 58) * scale, uniform(42, 55) * scale },
 					2.2, uniform(0.35, 0.7), uniform(-0.1, 0.1), 0.08, random.split());
-			paint(spleen, SPLEEN);
+			paint(spleen, SPLEEN, NOWHERE);
 
 			for (int side = -1; side <= 1; side += 2) { // -1: patient right (negative x), +1: left
 				double rx = uniform(24, 29) * scale, ry = uniform(17, 22) * scale, rz = uniform(48, 58) * scale;
@@ -160,8 +163,8 @@ public final class AbdominalPhantomGenerator {
 				OrganShape kidney = new OrganShape(new double[] { cx, cy, cz }, new double[] { rx, ry, rz }, 2.1,
 						uniform(-0.3, 0.3), -side * uniform(0.05, 0.2), 0.06, random.split())
 						.withNotch(new double[] { -side, -0.4, 0 }, 0.35);
-				paint(kidney.inflated(uniform(4, 8)), VISCERAL_FAT);
-				paint(kidney, side < 0 ? RIGHT_KIDNEY : LEFT_KIDNEY);
+				paint(kidney.inflated(uniform(4, 8)), VISCERAL_FAT, NOWHERE);
+				paint(kidney, side < 0 ? RIGHT_KIDNEY : LEFT_KIDNEY, NOWHERE);
 			}
 
 			paintVessels(vbRy, spineY);
@@ -170,7 +173,7 @@ public final class AbdominalPhantomGenerator {
 		}
 
 		/** Skin outline: subcutaneous fat shell, and inside it visceral fat with bowel loops and gas. */
-		void paintBody(SmoothNoise bowelField, double bowelThreshold, SmoothNoise gasField) {
+		void paintBody(SmoothNoise bowelField, SmoothNoise bowelDetail, double bowelThreshold, SmoothNoise gasField) {
 			int i = 0;
 			for (int z = 0; z < nz; z++) {
 				double wz = origin[2] + z * sz;
@@ -183,7 +186,7 @@ public final class AbdominalPhantomGenerator {
 							continue;
 						if (bodyRadius(wx, wy, wz, fat) > 1)
 							tissue[i] = SUBCUTANEOUS_FAT;
-						else if (bowelField.at(wx, wy, wz) > bowelThreshold)
+						else if (bowelField.at(wx, wy, wz) + 0.4 * bowelDetail.at(wx, wy, wz) > bowelThreshold)
 							tissue[i] = gasField.at(wx, wy, wz) > 0.72 ? BOWEL_GAS : BOWEL;
 						else
 							tissue[i] = VISCERAL_FAT;
@@ -280,8 +283,8 @@ public final class AbdominalPhantomGenerator {
 			});
 		}
 
-		/** Writes {@code t} wherever the shape is, inside the body wall. */
-		void paint(OrganShape shape, int t) {
+		/** Writes {@code t} wherever the shape is, inside the body wall, except where {@code excluded}. */
+		void paint(OrganShape shape, int t, WorldPredicate excluded) {
 			double[] box = shape.bounds();
 			int x0 = Math.max(0, (int) Math.floor((box[0] - origin[0]) / sxy)), x1 = Math.min(nx - 1, (int) Math.ceil((box[3] - origin[0]) / sxy));
 			int y0 = Math.max(0, (int) Math.floor((box[1] - origin[1]) / sxy)), y1 = Math.min(ny - 1, (int) Math.ceil((box[4] - origin[1]) / sxy));
@@ -290,7 +293,7 @@ public final class AbdominalPhantomGenerator {
 				for (int y = y0; y <= y1; y++)
 					for (int x = x0; x <= x1; x++) {
 						double wx = origin[0] + x * sxy, wy = origin[1] + y * sxy, wz = origin[2] + z * sz;
-						if (shape.contains(wx, wy, wz) && insideBodyWall(wx, wy, wz))
+						if (shape.contains(wx, wy, wz) && insideBodyWall(wx, wy, wz) && !excluded.test(wx, wy, wz))
 							tissue[x + nx * (y + ny * z)] = (byte) t;
 					}
 		}
@@ -304,7 +307,10 @@ public final class AbdominalPhantomGenerator {
 							action.apply(i, origin[0] + x * sxy, origin[1] + y * sxy, origin[2] + z * sz);
 		}
 
-		/** HU = the tissue's base for this case + smooth texture + gaussian noise; labels from tissues. */
+		/**
+		 * HU = the tissue's base for this case + smooth texture + gaussian noise, rounded to an integer
+		 * and clamped to [-1024, 3071] as a CT scanner stores it; labels from tissues.
+		 */
 		Phantom voxels(double[] baseHu, double noise) {
 			Geometry g = Geometry.ofLps(new double[][] { { sxy, 0, 0, origin[0] }, { 0, sxy, 0, origin[1] },
 					{ 0, 0, sz, origin[2] }, { 0, 0, 0, 1 } });
@@ -326,7 +332,7 @@ public final class AbdominalPhantomGenerator {
 						double texture = TEXTURE_HU[t] == 0 ? 0
 								: TEXTURE_HU[t] * (t >= CANCELLOUS_BONE ? bone : soft).at(wx, wy, wz);
 						double hu = baseHu[t] + texture + noise * gaussian(noiseRandom);
-						ci.next().set((float) Math.max(-1024, Math.min(3071, hu)));
+						ci.next().set((float) (Math.rint(Math.max(-1024, Math.min(3071, hu))) + 0.0)); // + 0.0: no -0
 						cl.next().set(LABEL_OF[t]);
 					}
 			return new Phantom(image, labels, seed, description(baseHu, noise));
@@ -346,7 +352,7 @@ public final class AbdominalPhantomGenerator {
 			hu[LIVER] = uniform(55, 65);
 			hu[SPLEEN] = uniform(45, Math.min(55, hu[LIVER] - 5));
 			hu[RIGHT_KIDNEY] = uniform(25, 35);
-			hu[LEFT_KIDNEY] = hu[RIGHT_KIDNEY] + uniform(-2, 2);
+			hu[LEFT_KIDNEY] = Math.max(25, Math.min(35, hu[RIGHT_KIDNEY] + uniform(-2, 2)));
 			hu[CANCELLOUS_BONE] = uniform(320, 400);
 			hu[CORTICAL_BONE] = uniform(700, 1000);
 			double noise = uniform(5, 15);
@@ -367,6 +373,13 @@ public final class AbdominalPhantomGenerator {
 							+ " kidneys %.0f/%.0f HU",
 					seed, sxy, sxy, sz, noise, hu[LIVER], hu[SPLEEN], hu[RIGHT_KIDNEY], hu[LEFT_KIDNEY]);
 		}
+	}
+
+	private static final WorldPredicate NOWHERE = (x, y, z) -> false;
+
+	@FunctionalInterface
+	private interface WorldPredicate {
+		boolean test(double wx, double wy, double wz);
 	}
 
 	@FunctionalInterface

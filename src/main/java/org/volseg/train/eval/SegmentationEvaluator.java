@@ -117,7 +117,7 @@ public final class SegmentationEvaluator {
 				hd = Double.POSITIVE_INFINITY;
 			else
 				hd = hausdorff(reference.channel(0), prediction.channel(0), label, s, spacing);
-			out.add(new ClassMetrics(label, s.ref, s.pred, dice, hd, s.ref * voxelMl, s.pred * voxelMl));
+			out.add(new ClassMetrics(label, s.ref, s.pred, dice, hd, voxelMl));
 		}
 		return new EvaluationReport(referenceName, predictionName, out, percentile);
 	}

@@ -1,0 +1,128 @@
+package org.volseg.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.volseg.io.LoadedVolume;
+import org.volseg.io.VolumeIO;
+import org.volseg.io.nifti.NiftiWriter;
+import org.volseg.sample.AbdominalPhantomGenerator;
+import org.volseg.sample.Phantom;
+import org.volseg.volume.Volume;
+
+import net.imglib2.Cursor;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+class PhantomAndEvaluateCommandTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void phantomWritesNumberedPairsThatReadBackAsGenerated() throws Exception {
+		Result r = run("phantom", "--seed", "40", "--count", "2", "--size", "64,64,32", "--out", dir.resolve("out").toString());
+		assertEquals(0, r.code, r.err);
+		for (int i = 0; i < 2; i++) {
+			Path image = dir.resolve("out/case00" + i + "_image.nii.gz");
+			Path labels = dir.resolve("out/case00" + i + "_labels.nii.gz");
+			assertTrue(Files.exists(image) && Files.exists(labels), r.out);
+			Phantom expected = AbdominalPhantomGenerator.ofSize(64, 64, 32).generate(40 + i);
+			LoadedVolume li = VolumeIO.read(image), ll = VolumeIO.read(labels);
+			assertEquals("int16", li.datatype());
+			assertEquals("uint8", ll.datatype());
+			assertArrayEquals(floats(expected.image()), floats(li.volume()));
+			assertArrayEquals(floats(expected.labels()), floats(ll.volume()));
+			assertTrue(expected.image().geometry().equalsWithin(li.volume().geometry(), 1e-4));
+		}
+		try (var files = Files.list(dir.resolve("out"))) {
+			assertEquals(4, files.count(), "no temporary files left behind");
+		}
+		// existing cases are not overwritten without --overwrite
+		Result again = run("phantom", "--seed", "1", "--size", "64,64,32", "--out", dir.resolve("out").toString());
+		assertEquals(1, again.code);
+		assertTrue(again.err.contains("case000_image.nii.gz") && again.err.contains("--overwrite"), again.err);
+	}
+
+	@Test
+	void evaluateReportsTableAndJsonAndRefusesMismatchedGrids() throws Exception {
+		Phantom p = AbdominalPhantomGenerator.ofSize(64, 64, 32).generate(5);
+		Path ref = dir.resolve("ref.nii.gz"), pred = dir.resolve("pred.nii.gz");
+		NiftiWriter.writeLabels(p.labels(), ref);
+		// the prediction calls the spleen "body": spleen absent from it, liver unchanged
+		Volume changed = Volume.allocate(p.labels().geometry(), p.labels().dimensions());
+		Cursor<FloatType> src = Views.flatIterable(p.labels().voxels()).cursor();
+		Cursor<FloatType> dst = Views.flatIterable(changed.voxels()).cursor();
+		while (src.hasNext()) {
+			float v = src.next().get();
+			dst.next().set(v == 3 ? 1 : v);
+		}
+		NiftiWriter.writeLabels(changed, pred);
+
+		Result table = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString());
+		assertEquals(0, table.code, table.err);
+		assertTrue(table.out.contains("hd95_mm") && table.out.contains("reference_only"), table.out);
+
+		Result json = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--json");
+		assertEquals(0, json.code, json.err);
+		String j = json.out;
+		for (String key : new String[] { "\"dice\"", "\"hd95_mm\"", "\"volume_reference_ml\"", "\"volume_prediction_ml\"",
+				"\"volume_difference_ml\"", "\"mean\"" })
+			assertTrue(j.contains(key), key + " in " + j);
+		assertTrue(j.contains("{\"label\": 2, \"presence\": \"both\", "), j);
+		assertTrue(j.contains("\"dice\": 1, \"hd95_mm\": 0,"), "liver unchanged: " + j);
+		assertTrue(j.contains("{\"label\": 3, \"presence\": \"reference_only\", "), j);
+		assertTrue(j.contains("\"dice\": 0, \"hd95_mm\": null"), "spleen missing: " + j);
+
+		Phantom other = AbdominalPhantomGenerator.ofSize(64, 64, 32).generate(6); // another slice spacing
+		Path moved = dir.resolve("other.nii.gz");
+		NiftiWriter.writeLabels(other.labels(), moved);
+		Result bad = run("evaluate", "--reference", ref.toString(), "--prediction", moved.toString());
+		assertEquals(1, bad.code);
+		assertTrue(bad.err.contains(ref.toString()) && bad.err.contains(moved.toString()), bad.err);
+	}
+
+	@Test
+	void evaluateOfAScanIsRefusedWithTheFileName() throws Exception {
+		Phantom p = AbdominalPhantomGenerator.ofSize(64, 64, 32).generate(8);
+		Path labels = dir.resolve("labels.nii.gz"), image = dir.resolve("image.nii.gz");
+		NiftiWriter.writeLabels(p.labels(), labels);
+		NiftiWriter.writeFloat32(p.image(), image);
+		Result r = run("evaluate", "--reference", labels.toString(), "--prediction", image.toString());
+		assertEquals(1, r.code);
+		assertTrue(r.err.contains(image.toString()) && r.err.contains("not a label"), r.err);
+	}
+
+	private static float[] floats(Volume v) {
+		float[] out = new float[(int) v.spatialVoxelCount()];
+		Cursor<FloatType> c = Views.flatIterable(v.voxels()).cursor();
+		for (int i = 0; i < out.length; i++)
+			out[i] = c.next().get();
+		return out;
+	}
+
+	private record Result(int code, String out, String err) {}
+
+	private static Result run(String... args) {
+		PrintStream oldOut = System.out, oldErr = System.err;
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		try {
+			System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+			System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+			int code = VolSegCli.run(args);
+			return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+		} finally {
+			System.setOut(oldOut);
+			System.setErr(oldErr);
+		}
+	}
+}
