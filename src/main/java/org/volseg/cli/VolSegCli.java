@@ -17,12 +17,17 @@ import picocli.CommandLine.Command;
 		description = "Segment 3D medical volumes (CT, MRI) with transformer networks.",
 		subcommands = {
 				CommandLine.HelpCommand.class,
+				InfoCommand.class,
+				ConvertVolumeCommand.class,
+				BenchIoCommand.class,
 				ModelCommand.class,
 				BenchEngineCommand.class,
 				ConvertCommand.class,
 				ForwardCommand.class,
 				EvaluateCommand.class,
 				PhantomCommand.class,
+				SegmentCommand.class,
+				BenchPipelineCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 
@@ -32,7 +37,19 @@ public final class VolSegCli implements Callable<Integer> {
 
 	/** Runs the command line and returns its exit code, without exiting the JVM (for tests). */
 	public static int run(String... args) {
+		return run(null, null, args);
+	}
+
+	/**
+	 * Runs the command line with its standard output and error sent to the given writers (null: the
+	 * process's own), and returns the exit code without exiting the JVM.
+	 */
+	public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
 		CommandLine cli = new CommandLine(new VolSegCli());
+		if (out != null)
+			cli.setOut(out);
+		if (err != null)
+			cli.setErr(err);
 		cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
 			if (ex instanceof VolSegException) {
 				commandLine.getErr().println("volseg: error: " + ex.getMessage());

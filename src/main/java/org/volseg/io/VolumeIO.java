@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.volseg.VolumeFormatException;
+import org.volseg.io.dicom.DicomVolumeSource;
 import org.volseg.io.nifti.NiftiSource;
 import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.volume.Volume;
@@ -23,11 +24,22 @@ public final class VolumeIO {
 		this.sources = List.copyOf(sources);
 	}
 
-	/** The sources built into VolSeg, in the order they are tried. */
+	/**
+	 * The sources built into VolSeg, in the order they are tried: NIfTI files, then DICOM folders and
+	 * files (the main series of a folder).
+	 */
 	public static VolumeIO standard() {
+		return standard(null);
+	}
+
+	/**
+	 * The built-in sources, reading DICOM series {@code dicomSeriesNumber} (a SeriesNumber) from a
+	 * folder, or its main series when null. NIfTI files ignore the number.
+	 */
+	public static VolumeIO standard(Integer dicomSeriesNumber) {
 		List<VolumeSource> s = new ArrayList<>();
 		s.add(new NiftiSource());
-		// io.dicom adds its DICOM file/folder source here
+		s.add(new DicomVolumeSource(dicomSeriesNumber));
 		return new VolumeIO(s);
 	}
 

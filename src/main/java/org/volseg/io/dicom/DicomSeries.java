@@ -110,6 +110,17 @@ public final class DicomSeries {
 		return warnings;
 	}
 
+	/**
+	 * The stored pixel type of the first slice: "uint8", "int8", "uint16", "int16", "uint32",
+	 * "int32" or "bit" (BitsAllocated and PixelRepresentation); voxels are read as rescaled floats.
+	 */
+	public String storedDataType() {
+		DicomDataset ds = slices.get(0).header.dataset();
+		int bits = ds.integer(Tags.BITS_ALLOCATED, 16);
+		boolean signed = ds.integer(Tags.PIXEL_REPRESENTATION, 0) == 1;
+		return bits == 1 ? "bit" : (signed ? "int" : "uint") + bits;
+	}
+
 	@Override
 	public String toString() {
 		return "DicomSeries(" + seriesNumber + " '" + description + "' " + modality + ", " + slices.size() + " slices)";

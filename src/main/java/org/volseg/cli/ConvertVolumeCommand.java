@@ -1,0 +1,85 @@
+package org.volseg.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.volseg.InvalidParameterException;
+import org.volseg.io.LoadedVolume;
+import org.volseg.io.VolumeIO;
+import org.volseg.io.nifti.NiftiDatatype;
+import org.volseg.io.nifti.NiftiWriter;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code volseg convert-volume IN OUT.nii.gz}: rewrites any readable volume as NIfTI. */
+@Command(name = "convert-volume", mixinStandardHelpOptions = true,
+		description = { "Rewrite a volume (any source VolSeg reads) as a NIfTI file (.nii or .nii.gz), "
+				+ "with qform and sform both set from its geometry. The output is written atomically and never "
+				+ "replaces the input." })
+public final class ConvertVolumeCommand implements Callable<Integer> {
+
+	@Spec
+	CommandSpec spec;
+
+	@Parameters(index = "0", paramLabel = "IN", description = "The volume to read: a NIfTI file, a DICOM folder or a DICOM file.")
+	Path input;
+
+	@Parameters(index = "1", paramLabel = "OUT", description = "The NIfTI file to write (.nii or .nii.gz).")
+	Path output;
+
+	@Option(names = "--datatype", paramLabel = "TYPE", defaultValue = "auto",
+			description = "On-disk type: auto (the input's type if every value fits it, else float32), uint8, int8, "
+					+ "uint16, int16, uint32, int32, int64, float32 or float64. Default: ${DEFAULT-VALUE}.")
+	String datatype;
+
+	@Option(names = "--series", paramLabel = "N",
+			description = "DICOM input: the SeriesNumber to convert (default: the main series; see volseg info).")
+	Integer series;
+
+	@Override
+	public Integer call() {
+		refuseOverwritingInput();
+		boolean auto = datatype.toLowerCase(Locale.ROOT).equals("auto");
+		NiftiDatatype type = auto ? null : NiftiDatatype.ofLabel(datatype);
+		if (!auto && type == null)
+			throw InvalidParameterException.of("--datatype", datatype,
+					"auto, uint8, int8, uint16, int16, uint32, int32, int64, float32 or float64");
+		LoadedVolume in = VolumeIO.standard(series).open(input, false);
+		if (auto) {
+			type = NiftiDatatype.ofLabel(in.datatype());
+			if (type == null)
+				type = NiftiDatatype.FLOAT32;
+		}
+		try {
+			NiftiWriter.write(in.volume(), output, NiftiWriter.Options.of(type));
+		} catch (InvalidParameterException e) {
+			if (!auto || type == NiftiDatatype.FLOAT32)
+				throw e;
+			// scaled values (scl_slope) no longer fit the stored integer type
+			type = NiftiDatatype.FLOAT32;
+			NiftiWriter.write(in.volume(), output, NiftiWriter.Options.of(type));
+		}
+		spec.commandLine().getOut().println("wrote " + output + " (" + type.label() + ")");
+		spec.commandLine().getOut().flush();
+		return 0;
+	}
+
+	private void refuseOverwritingInput() {
+		boolean same;
+		try {
+			same = Files.exists(output) ? Files.isSameFile(input, output)
+					: input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize());
+		} catch (IOException e) {
+			same = false;
+		}
+		if (same)
+			throw InvalidParameterException.of("OUT", output, "a file other than the input " + input);
+	}
+}

@@ -1,0 +1,220 @@
+package org.volseg.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.volseg.InvalidParameterException;
+import org.volseg.engine.Device;
+import org.volseg.pipeline.LabelRow;
+import org.volseg.pipeline.SegmentationResult;
+import org.volseg.pipeline.SegmentationSettings;
+import org.volseg.pipeline.Segmenter;
+import org.volseg.tiling.BlendMode;
+import org.volseg.tiling.Padding;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code volseg segment --model DIR --input FILE|DICOM_FOLDER --output labels.nii.gz}: a thin shell
+ * around {@link Segmenter}. Progress goes to standard error (a bar when it is a terminal, plain
+ * lines otherwise), the summary to standard output. Ctrl-C cancels cleanly: no output file is left.
+ */
+@Command(name = "segment", mixinStandardHelpOptions = true, sortOptions = false,
+		description = { "Segment a scan (NIfTI file, DICOM folder or DICOM file) with a model package and write the "
+				+ "label map (NIfTI, on the scan's grid: same affine and dimensions).",
+				"Settings not given come from the model's rdf.yaml (roi, overlap, blend, sigma scale) or MONAI's "
+						+ "defaults. See docs/segmentation.md." })
+public final class SegmentCommand implements Callable<Integer> {
+
+	@Spec
+	CommandSpec spec;
+
+	@Option(names = "--model", required = true, paramLabel = "DIR", description = "Model package: folder, rdf.yaml or .zip.")
+	Path model;
+
+	@Option(names = "--input", required = true, paramLabel = "FILE|DICOM_FOLDER",
+			description = "The scan: .nii/.nii.gz, a DICOM folder (searched recursively) or a DICOM file.")
+	Path input;
+
+	@Option(names = "--output", paramLabel = "labels.nii.gz",
+			description = "Label map to write (uint8, or uint16 above 255 labels). Optional if --save-logits or "
+					+ "--save-probabilities is given.")
+	Path output;
+
+	@Option(names = "--roi", paramLabel = "X,Y,Z", description = "Sliding-window size in voxels (default: the model's patch size).")
+	String roi;
+
+	@Option(names = "--overlap", paramLabel = "F", description = "Overlap of neighbouring windows, 0 <= F < 1 (default: the model's).")
+	Double overlap;
+
+	@Option(names = "--blend", paramLabel = "MODE", description = "constant or gaussian (default: the model's).")
+	String blend;
+
+	@Option(names = "--sigma-scale", paramLabel = "S", description = "Gaussian sigma as a fraction of the window (default: the model's, MONAI 0.125).")
+	Double sigmaScale;
+
+	@Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Windows per engine call (default ${DEFAULT-VALUE}).")
+	int batch;
+
+	@Option(names = "--pad", paramLabel = "MODE", defaultValue = "constant",
+			description = "Padding where the scan is smaller than the window: constant, edge or reflect (default ${DEFAULT-VALUE}).")
+	String pad;
+
+	@Option(names = "--pad-value", paramLabel = "V", defaultValue = "0", description = "Value of constant padding (default ${DEFAULT-VALUE}).")
+	double padValue;
+
+	@Option(names = "--device", paramLabel = "cpu|gpu|auto", defaultValue = "auto", description = "Where to run (default ${DEFAULT-VALUE}).")
+	String device;
+
+	@Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "TensorFlow threads per operation; 0 = all cores (default).")
+	int threads;
+
+	@Option(names = "--save-logits", paramLabel = "F.nii.gz", description = "Also write the blended raw network outputs (float32, one channel per class).")
+	Path logits;
+
+	@Option(names = "--save-probabilities", paramLabel = "F.nii.gz", description = "Also write class probabilities (softmax or sigmoid, as the model declares).")
+	Path probabilities;
+
+	@Option(names = "--series", paramLabel = "N", description = "DICOM: the SeriesNumber to segment (default: the main series; see volseg info).")
+	Integer series;
+
+	@Option(names = "--no-resample", description = "Do not resample to the model's spacing.")
+	boolean noResample;
+
+	@Option(names = "--no-reorient", description = "Do not reorient to the model's orientation.")
+	boolean noReorient;
+
+	@Option(names = "--no-normalize", description = "Skip the model's intensity preprocessing.")
+	boolean noNormalize;
+
+	@Option(names = "--min-component-size", paramLabel = "N", defaultValue = "0",
+			description = "Remove connected components (26-connected, per label) smaller than N voxels (default 0: keep all).")
+	long minComponentSize;
+
+	@Option(names = "--threshold", paramLabel = "P", defaultValue = "0.5",
+			description = "Probability threshold for models with independent (sigmoid) classes (default ${DEFAULT-VALUE}).")
+	float threshold;
+
+	@Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto",
+			description = "Progress on standard error: a bar on a terminal, lines otherwise (default ${DEFAULT-VALUE}).")
+	String progress;
+
+	@Override
+	public Integer call() {
+		SegmentationSettings settings = settings();
+		PrintWriter err = spec.commandLine().getErr();
+		PrintWriter out = spec.commandLine().getOut();
+		ProgressPrinter printer = new ProgressPrinter(err, progressMode());
+		AtomicBoolean cancel = new AtomicBoolean();
+		CountDownLatch finished = new CountDownLatch(1);
+		Thread hook = new Thread(() -> {
+			cancel.set(true);
+			try {
+				finished.await(30, TimeUnit.SECONDS);
+			} catch (InterruptedException ignored) {
+				Thread.currentThread().interrupt();
+			}
+		}, "volseg-cancel");
+		Runtime.getRuntime().addShutdownHook(hook);
+		try {
+			long t0 = System.nanoTime();
+			try (Segmenter segmenter = Segmenter.load(model, settings.engineOptions())) {
+				double loadSeconds = (System.nanoTime() - t0) * 1e-9;
+				SegmentationResult r = segmenter.segment(input, settings, printer, cancel::get);
+				printer.done();
+				out.print(summary(r, loadSeconds));
+				out.flush();
+			}
+			return 0;
+		} finally {
+			printer.done();
+			finished.countDown();
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			} catch (IllegalStateException ignored) {
+				// the JVM is shutting down
+			}
+		}
+	}
+
+	SegmentationSettings settings() {
+		if (output == null && logits == null && probabilities == null)
+			throw InvalidParameterException.of("--output", "nothing", "a labels file (.nii.gz), or --save-logits / --save-probabilities");
+		return SegmentationSettings.builder().roi(parseRoi()).overlap(overlap)
+				.blend(blend == null ? null : BlendMode.parse("--blend", blend)).sigmaScale(sigmaScale).batch(batch)
+				.padding(Padding.parse("--pad", pad, padValue)).device(Device.parse(device, "--device")).threads(threads)
+				.labelsOutput(output).logitsOutput(logits).probabilitiesOutput(probabilities).seriesNumber(series)
+				.resample(!noResample).reorient(!noReorient).normalize(!noNormalize).minComponentSize(minComponentSize)
+				.threshold(threshold).build();
+	}
+
+	private int[] parseRoi() {
+		if (roi == null)
+			return null;
+		String[] parts = roi.split(",");
+		try {
+			if (parts.length == 3)
+				return Arrays.stream(parts).mapToInt(p -> Integer.parseInt(p.trim())).toArray();
+		} catch (NumberFormatException e) {
+			// reported below
+		}
+		throw InvalidParameterException.of("--roi", roi, "three window sizes X,Y,Z, for example 96,96,96");
+	}
+
+	private ProgressPrinter.Mode progressMode() {
+		switch (progress.toLowerCase(Locale.ROOT)) {
+		case "auto":
+			return System.console() != null ? ProgressPrinter.Mode.BAR : ProgressPrinter.Mode.LINES;
+		case "bar":
+			return ProgressPrinter.Mode.BAR;
+		case "lines":
+			return ProgressPrinter.Mode.LINES;
+		case "none":
+			return ProgressPrinter.Mode.NONE;
+		default:
+			throw InvalidParameterException.of("--progress", progress, "auto, bar, lines or none");
+		}
+	}
+
+	/** The end-of-run summary: device, windows, timings, voxels/s, outputs, labels with voxel counts and mL. */
+	static String summary(SegmentationResult r, double loadSeconds) {
+		StringBuilder b = new StringBuilder();
+		long[] d = r.labels().dimensions();
+		b.append(String.format(Locale.ROOT, "input:       %s (%d x %d x %d)%n", r.source(), d[0], d[1], d[2]));
+		b.append(String.format(Locale.ROOT, "model grid:  %d x %d x %d, %.4g x %.4g x %.4g mm, %s%n", r.modelGrid()[0],
+				r.modelGrid()[1], r.modelGrid()[2], r.modelSpacingMm()[0], r.modelSpacingMm()[1], r.modelSpacingMm()[2],
+				r.modelOrientation()));
+		for (String step : r.preprocessing())
+			b.append("  ").append(step).append('\n');
+		b.append(String.format(Locale.ROOT, "device:      %s%n", r.device()));
+		b.append(String.format(Locale.ROOT, "windows:     %d in %d batches%n", r.windows(), r.batches()));
+		b.append(String.format(Locale.ROOT, "seconds:     %.2f total, %.2f inside the engine (overhead x%.3f); model load %.2f%n",
+				r.secondsTotal(), r.secondsEngine(), r.overhead(), loadSeconds));
+		StringBuilder stages = new StringBuilder();
+		for (Map.Entry<String, Double> e : r.seconds().entrySet())
+			stages.append(stages.length() == 0 ? "" : ", ").append(e.getKey())
+					.append(String.format(Locale.ROOT, " %.2f", e.getValue()));
+		b.append("stages:      ").append(stages).append('\n');
+		b.append(String.format(Locale.ROOT, "voxels/s:    %.0f%n", r.voxelsPerSecond()));
+		if (r.removed().voxels() > 0)
+			b.append(String.format(Locale.ROOT, "removed:     %d voxels in small components%n", r.removed().voxels()));
+		for (Map.Entry<String, Path> e : r.written().entrySet())
+			b.append(String.format(Locale.ROOT, "wrote:       %s (%s)%n", e.getValue(), e.getKey()));
+		b.append(String.format(Locale.ROOT, "%6s  %-24s %12s %12s%n", "label", "name", "voxels", "volume mL"));
+		for (LabelRow row : r.rows())
+			b.append(String.format(Locale.ROOT, "%6d  %-24s %12d %12.3f%n", row.label(), row.name(), row.voxels(), row.volumeMl()));
+		if (r.rows().isEmpty())
+			b.append("        (no foreground label)\n");
+		return b.toString();
+	}
+}

@@ -1,0 +1,96 @@
+package org.volseg.io.dicom;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.volseg.InvalidParameterException;
+import org.volseg.io.LoadedVolume;
+import org.volseg.io.VolumeSource;
+import org.volseg.volume.VolumeStatistics;
+
+/**
+ * DICOM for {@link org.volseg.io.VolumeIO}: a folder of DICOM files (searched recursively) or a
+ * single DICOM file (a multi-frame object, or one slice). Which series is read: the one whose
+ * SeriesNumber was given, else the {@link DicomFolderReader#mainSeries main series} (not a
+ * localizer, monochrome, the most slices).
+ *
+ * <p>{@link LoadedVolume#format()} is {@code "DICOM"}, {@link LoadedVolume#datatype()} the stored
+ * pixel type (values are rescaled floats, for CT Hounsfield units), and
+ * {@link LoadedVolume#details()} holds {@code series_number}, {@code series_uid},
+ * {@code description}, {@code modality}, {@code slices}, {@code series_in_folder} and
+ * {@code warnings}. Stateless and thread-safe.</p>
+ */
+public final class DicomVolumeSource implements VolumeSource {
+
+	private final Integer seriesNumber;
+
+	/** Reads the main series. */
+	public DicomVolumeSource() {
+		this(null);
+	}
+
+	/** @param seriesNumber the SeriesNumber to read, or null for the main series */
+	public DicomVolumeSource(Integer seriesNumber) {
+		this.seriesNumber = seriesNumber;
+	}
+
+	@Override
+	public String name() {
+		return "DICOM";
+	}
+
+	/** Folders (checked when read), and regular files that look like DICOM. */
+	@Override
+	public boolean accepts(Path path) {
+		if (Files.isDirectory(path))
+			return true;
+		return Files.isRegularFile(path) && new OwnDicomSource().isDicom(path);
+	}
+
+	/**
+	 * @throws InvalidParameterException if no series has the requested number (the message lists
+	 *         the numbers there are)
+	 * @throws org.volseg.VolumeFormatException if there is no DICOM image or the series cannot be read
+	 */
+	@Override
+	public LoadedVolume read(Path path, boolean statistics) {
+		DicomFolderReader reader = new DicomFolderReader();
+		List<DicomSeries> all = reader.scan(path);
+		DicomSeries chosen = choose(path, all, seriesNumber);
+		DicomSeriesVolume read = reader.read(chosen);
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("series_number", chosen.seriesNumber() == null ? "none" : chosen.seriesNumber());
+		details.put("series_uid", chosen.seriesUid());
+		details.put("description", chosen.description());
+		details.put("modality", chosen.modality());
+		details.put("slices", chosen.sliceCount());
+		details.put("series_in_folder", all.size());
+		details.put("warnings", String.join("; ", read.warnings()));
+		VolumeStatistics stats = statistics ? VolumeStatistics.of(read.volume().voxels()) : null;
+		return new LoadedVolume(read.volume(), path, "DICOM", chosen.storedDataType(), stats,
+				Collections.unmodifiableMap(details));
+	}
+
+	/**
+	 * The series to read from those found under {@code path}.
+	 *
+	 * @param number a SeriesNumber, or null for the main series
+	 * @throws InvalidParameterException naming {@code --series} if no series has that number
+	 */
+	public static DicomSeries choose(Path path, List<DicomSeries> series, Integer number) {
+		if (number == null)
+			return DicomFolderReader.mainSeries(series);
+		DicomSeries s = DicomFolderReader.seriesNumbered(series, number);
+		if (s == null)
+			throw InvalidParameterException.of("--series", number, "a series number of " + path + " ("
+					+ series.stream().map(x -> x.seriesNumber() == null ? "none" : x.seriesNumber().toString()).distinct()
+							.collect(Collectors.joining(", "))
+					+ "; see volseg info " + path + ")");
+		return s;
+	}
+}

@@ -1,0 +1,45 @@
+package org.volseg.pipeline;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.volseg.tiling.SmallComponentRemoval;
+import org.volseg.volume.Volume;
+
+/**
+ * What a segmentation produced and how long it took.
+ *
+ * @param labels the label map on the input's grid (x, y, z), with the input's geometry; labels
+ *        are the model's class labels stored as floats
+ * @param source the input file or folder, or null for an in-memory volume
+ * @param device where the network ran ({@code cpu}, {@code gpu}, or the test predictor's name)
+ * @param windows sliding windows run
+ * @param batches engine calls
+ * @param modelGrid dimensions (x, y, z) the network saw (after reorientation and resampling)
+ * @param modelSpacingMm spacing (x, y, z) the network saw
+ * @param modelOrientation orientation code the network saw
+ * @param preprocessing what was done before the network, one line per step, in order
+ * @param removed what small-component removal removed (empty maps when it was off)
+ * @param written the files written, by kind ({@code labels}, {@code logits}, {@code probabilities})
+ * @param seconds wall-clock seconds per stage ({@code read}, {@code preprocess}, {@code inference},
+ *        {@code postprocess}, {@code write}), in order
+ * @param secondsTotal wall-clock seconds of the whole call (reading to writing)
+ * @param secondsEngine seconds spent inside the engine's predict calls
+ * @param rows one row per label present (background 0 excluded), increasing label order
+ */
+public record SegmentationResult(Volume labels, Path source, String device, int windows, int batches, long[] modelGrid,
+		double[] modelSpacingMm, String modelOrientation, List<String> preprocessing, SmallComponentRemoval.Summary removed,
+		Map<String, Path> written, Map<String, Double> seconds, double secondsTotal, double secondsEngine,
+		List<LabelRow> rows) {
+
+	/** Spatial voxels of the input scan segmented per second of {@link #secondsTotal}. */
+	public double voxelsPerSecond() {
+		return labels.spatialVoxelCount() / secondsTotal;
+	}
+
+	/** {@link #secondsTotal} over {@link #secondsEngine}: 1 means everything around the network costs nothing. */
+	public double overhead() {
+		return secondsEngine > 0 ? secondsTotal / secondsEngine : Double.NaN;
+	}
+}

@@ -1,0 +1,368 @@
+package org.volseg.pipeline;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+
+import org.volseg.InvalidParameterException;
+import org.volseg.engine.Device;
+import org.volseg.engine.EngineOptions;
+import org.volseg.tiling.BlendMode;
+import org.volseg.tiling.Padding;
+
+/**
+ * Everything a segmentation run can be told, validated when each value is set (the error names the
+ * command-line flag, for example {@code --overlap}); immutable and thread-safe. Build with
+ * {@link #builder()}; derive per-file variants (other outputs) with {@link #toBuilder()}.
+ *
+ * <table>
+ * <caption>settings and defaults</caption>
+ * <tr><th>setting</th><th>flag</th><th>default</th></tr>
+ * <tr><td>{@link #roi()} window size (x, y, z)</td><td>{@code --roi}</td><td>the model's patch size
+ * ({@code config.volseg.patch_size})</td></tr>
+ * <tr><td>{@link #overlap()} in [0, 1)</td><td>{@code --overlap}</td><td>the model's
+ * ({@code config.volseg.overlap})</td></tr>
+ * <tr><td>{@link #blend()}</td><td>{@code --blend}</td><td>the model's ({@code config.volseg.blend_mode})</td></tr>
+ * <tr><td>{@link #sigmaScale()} &gt; 0</td><td>{@code --sigma-scale}</td><td>the model's
+ * ({@code config.volseg.sigma_scale}, MONAI's 0.125 unless set)</td></tr>
+ * <tr><td>{@link #batch()} windows per engine call</td><td>{@code --batch}</td><td>1</td></tr>
+ * <tr><td>{@link #padding()} where the volume is smaller than the window</td><td>{@code --pad}</td>
+ * <td>constant 0 (MONAI's default)</td></tr>
+ * <tr><td>{@link #device()}</td><td>{@code --device}</td><td>auto (the GPU if there is one, else the CPU)</td></tr>
+ * <tr><td>{@link #threads()} TensorFlow intra-op threads</td><td>{@code --threads}</td><td>0 = all cores</td></tr>
+ * <tr><td>{@link #labelsOutput()}</td><td>{@code --output}</td><td>none (labels kept in memory only)</td></tr>
+ * <tr><td>{@link #logitsOutput()} blended raw outputs, float32, one channel per class</td>
+ * <td>{@code --save-logits}</td><td>none</td></tr>
+ * <tr><td>{@link #probabilitiesOutput()} softmax/sigmoid of the blended outputs</td>
+ * <td>{@code --save-probabilities}</td><td>none</td></tr>
+ * <tr><td>{@link #seriesNumber()} DICOM SeriesNumber</td><td>{@code --series}</td><td>the main series</td></tr>
+ * <tr><td>{@link #reorient()}</td><td>{@code --no-reorient}</td><td>true (reorient to the model's orientation)</td></tr>
+ * <tr><td>{@link #resample()}</td><td>{@code --no-resample}</td><td>true (resample to the model's spacing)</td></tr>
+ * <tr><td>{@link #normalize()}</td><td>{@code --no-normalize}</td><td>true (the model's intensity preprocessing)</td></tr>
+ * <tr><td>{@link #minComponentSize()} voxels; smaller components of a label become 0</td>
+ * <td>{@code --min-component-size}</td><td>0 (keep everything)</td></tr>
+ * <tr><td>{@link #threshold()} for sigmoid models</td><td>{@code --threshold}</td><td>0.5</td></tr>
+ * </table>
+ *
+ * <p>Settings that default to the model's values are held as "not set" here and resolved against
+ * the descriptor by {@link Segmenter}. Output paths must end in {@code .nii} or {@code .nii.gz}.</p>
+ */
+public final class SegmentationSettings {
+
+	/** Threshold on sigmoid probabilities for models with independent classes. */
+	public static final float DEFAULT_THRESHOLD = 0.5f;
+
+	private final int[] roi;
+	private final Double overlap;
+	private final BlendMode blend;
+	private final Double sigmaScale;
+	private final int batch;
+	private final Padding padding;
+	private final Device device;
+	private final int threads;
+	private final Path labelsOutput;
+	private final Path logitsOutput;
+	private final Path probabilitiesOutput;
+	private final Integer seriesNumber;
+	private final boolean reorient;
+	private final boolean resample;
+	private final boolean normalize;
+	private final long minComponentSize;
+	private final float threshold;
+
+	private SegmentationSettings(Builder b) {
+		roi = b.roi == null ? null : b.roi.clone();
+		overlap = b.overlap;
+		blend = b.blend;
+		sigmaScale = b.sigmaScale;
+		batch = b.batch;
+		padding = b.padding;
+		device = b.device;
+		threads = b.threads;
+		labelsOutput = b.labelsOutput;
+		logitsOutput = b.logitsOutput;
+		probabilitiesOutput = b.probabilitiesOutput;
+		seriesNumber = b.seriesNumber;
+		reorient = b.reorient;
+		resample = b.resample;
+		normalize = b.normalize;
+		minComponentSize = b.minComponentSize;
+		threshold = b.threshold;
+	}
+
+	/** Every setting at its default. */
+	public static SegmentationSettings defaults() {
+		return builder().build();
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/** A builder holding these settings. */
+	public Builder toBuilder() {
+		Builder b = new Builder();
+		b.roi = roi == null ? null : roi.clone();
+		b.overlap = overlap;
+		b.blend = blend;
+		b.sigmaScale = sigmaScale;
+		b.batch = batch;
+		b.padding = padding;
+		b.device = device;
+		b.threads = threads;
+		b.labelsOutput = labelsOutput;
+		b.logitsOutput = logitsOutput;
+		b.probabilitiesOutput = probabilitiesOutput;
+		b.seriesNumber = seriesNumber;
+		b.reorient = reorient;
+		b.resample = resample;
+		b.normalize = normalize;
+		b.minComponentSize = minComponentSize;
+		b.threshold = threshold;
+		return b;
+	}
+
+	/** Window size (x, y, z), or null for the model's patch size. A copy. */
+	public int[] roi() {
+		return roi == null ? null : roi.clone();
+	}
+
+	/** Overlap, or null for the model's. */
+	public Double overlap() {
+		return overlap;
+	}
+
+	/** Blend mode, or null for the model's. */
+	public BlendMode blend() {
+		return blend;
+	}
+
+	/** Gaussian sigma scale, or null for the model's. */
+	public Double sigmaScale() {
+		return sigmaScale;
+	}
+
+	public int batch() {
+		return batch;
+	}
+
+	public Padding padding() {
+		return padding;
+	}
+
+	public Device device() {
+		return device;
+	}
+
+	/** TensorFlow intra-op threads; 0 = all cores. */
+	public int threads() {
+		return threads;
+	}
+
+	/** The engine options these settings ask for (device, {@link #threads()} intra-op threads, 2 inter-op). */
+	public EngineOptions engineOptions() {
+		return new EngineOptions(device, threads, threads == 1 ? 1 : 2);
+	}
+
+	/** Where the label map goes, or null. */
+	public Path labelsOutput() {
+		return labelsOutput;
+	}
+
+	/** Where the blended logits go, or null. */
+	public Path logitsOutput() {
+		return logitsOutput;
+	}
+
+	/** Where the class probabilities go, or null. */
+	public Path probabilitiesOutput() {
+		return probabilitiesOutput;
+	}
+
+	/** DICOM SeriesNumber to read from a folder, or null for the main series. */
+	public Integer seriesNumber() {
+		return seriesNumber;
+	}
+
+	public boolean reorient() {
+		return reorient;
+	}
+
+	public boolean resample() {
+		return resample;
+	}
+
+	public boolean normalize() {
+		return normalize;
+	}
+
+	public long minComponentSize() {
+		return minComponentSize;
+	}
+
+	public float threshold() {
+		return threshold;
+	}
+
+	@Override
+	public String toString() {
+		return "roi=" + (roi == null ? "model" : Arrays.toString(roi)) + " overlap=" + (overlap == null ? "model" : overlap)
+				+ " blend=" + (blend == null ? "model" : blend.id()) + " sigma_scale="
+				+ (sigmaScale == null ? "model" : sigmaScale) + " batch=" + batch + " pad=" + padding + " device="
+				+ device.label() + " threads=" + threads + " reorient=" + reorient + " resample=" + resample
+				+ " normalize=" + normalize + " min_component_size=" + minComponentSize;
+	}
+
+	/** Collects settings; every setter validates at once, so {@link #build()} never fails. Not thread-safe. */
+	public static final class Builder {
+		private int[] roi;
+		private Double overlap;
+		private BlendMode blend;
+		private Double sigmaScale;
+		private int batch = 1;
+		private Padding padding = Padding.constant(0);
+		private Device device = Device.AUTO;
+		private int threads;
+		private Path labelsOutput;
+		private Path logitsOutput;
+		private Path probabilitiesOutput;
+		private Integer seriesNumber;
+		private boolean reorient = true;
+		private boolean resample = true;
+		private boolean normalize = true;
+		private long minComponentSize;
+		private float threshold = DEFAULT_THRESHOLD;
+
+		private Builder() {
+		}
+
+		/** @param roi three sizes (x, y, z), each at least 1, or null for the model's patch size */
+		public Builder roi(int... roi) {
+			if (roi != null && (roi.length != 3 || Arrays.stream(roi).anyMatch(r -> r < 1)))
+				throw InvalidParameterException.of("--roi", Arrays.toString(roi), "three window sizes X,Y,Z, each at least 1");
+			this.roi = roi == null ? null : roi.clone();
+			return this;
+		}
+
+		/** @param overlap in [0, 1), or null for the model's */
+		public Builder overlap(Double overlap) {
+			if (overlap != null && !(overlap >= 0 && overlap < 1))
+				throw InvalidParameterException.of("--overlap", overlap, "a number in [0, 1)");
+			this.overlap = overlap;
+			return this;
+		}
+
+		/** @param blend constant or gaussian, or null for the model's */
+		public Builder blend(BlendMode blend) {
+			this.blend = blend;
+			return this;
+		}
+
+		/** @param sigmaScale finite and positive, or null for the model's */
+		public Builder sigmaScale(Double sigmaScale) {
+			if (sigmaScale != null && !(sigmaScale > 0 && Double.isFinite(sigmaScale)))
+				throw InvalidParameterException.of("--sigma-scale", sigmaScale, "a positive number (MONAI's default is 0.125)");
+			this.sigmaScale = sigmaScale;
+			return this;
+		}
+
+		/** @param batch windows per engine call, at least 1 */
+		public Builder batch(int batch) {
+			if (batch < 1)
+				throw InvalidParameterException.of("--batch", batch, "an integer of at least 1");
+			this.batch = batch;
+			return this;
+		}
+
+		public Builder padding(Padding padding) {
+			this.padding = Objects.requireNonNull(padding, "padding");
+			return this;
+		}
+
+		public Builder device(Device device) {
+			this.device = Objects.requireNonNull(device, "device");
+			return this;
+		}
+
+		/** @param threads TensorFlow intra-op threads, 0 for all cores */
+		public Builder threads(int threads) {
+			if (threads < 0)
+				throw InvalidParameterException.of("--threads", threads, "0 (all cores) or a positive number");
+			this.threads = threads;
+			return this;
+		}
+
+		/** @param path a .nii or .nii.gz file, or null for no file */
+		public Builder labelsOutput(Path path) {
+			this.labelsOutput = checkNifti("--output", path);
+			return this;
+		}
+
+		/** @param path a .nii or .nii.gz file, or null for no file */
+		public Builder logitsOutput(Path path) {
+			this.logitsOutput = checkNifti("--save-logits", path);
+			return this;
+		}
+
+		/** @param path a .nii or .nii.gz file, or null for no file */
+		public Builder probabilitiesOutput(Path path) {
+			this.probabilitiesOutput = checkNifti("--save-probabilities", path);
+			return this;
+		}
+
+		/** @param number a DICOM SeriesNumber, or null for the main series */
+		public Builder seriesNumber(Integer number) {
+			this.seriesNumber = number;
+			return this;
+		}
+
+		public Builder reorient(boolean reorient) {
+			this.reorient = reorient;
+			return this;
+		}
+
+		public Builder resample(boolean resample) {
+			this.resample = resample;
+			return this;
+		}
+
+		public Builder normalize(boolean normalize) {
+			this.normalize = normalize;
+			return this;
+		}
+
+		/** Switches reorientation, resampling and intensity normalisation off together (a raw tensor as MONAI sees it). */
+		public Builder noPreprocessing() {
+			return reorient(false).resample(false).normalize(false);
+		}
+
+		/** @param voxels components of a label smaller than this become background; 0 keeps everything */
+		public Builder minComponentSize(long voxels) {
+			if (voxels < 0)
+				throw InvalidParameterException.of("--min-component-size", voxels, "0 (keep everything) or a voxel count");
+			this.minComponentSize = voxels;
+			return this;
+		}
+
+		/** @param threshold in (0, 1), used for sigmoid (multi-label) models */
+		public Builder threshold(float threshold) {
+			if (!(threshold > 0 && threshold < 1))
+				throw InvalidParameterException.of("--threshold", threshold, "a probability between 0 and 1");
+			this.threshold = threshold;
+			return this;
+		}
+
+		public SegmentationSettings build() {
+			return new SegmentationSettings(this);
+		}
+
+		private static Path checkNifti(String flag, Path path) {
+			if (path == null)
+				return null;
+			String name = path.getFileName() == null ? "" : path.getFileName().toString();
+			if (!name.endsWith(".nii") && !name.endsWith(".nii.gz"))
+				throw InvalidParameterException.of(flag, path, "a file name ending in .nii or .nii.gz");
+			return path;
+		}
+	}
+}

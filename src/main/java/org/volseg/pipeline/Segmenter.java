@@ -1,0 +1,342 @@
+package org.volseg.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+import org.volseg.InvalidParameterException;
+import org.volseg.VolSegException;
+import org.volseg.engine.Engine;
+import org.volseg.engine.EngineOptions;
+import org.volseg.io.LoadedVolume;
+import org.volseg.io.VolumeIO;
+import org.volseg.io.nifti.NiftiWriter;
+import org.volseg.model.Axis;
+import org.volseg.model.AxisType;
+import org.volseg.model.ModelDescriptor;
+import org.volseg.model.ModelPackage;
+import org.volseg.model.OutputActivation;
+import org.volseg.model.SegmentationClass;
+import org.volseg.model.TensorDescriptor;
+import org.volseg.model.VolSegConfig;
+import org.volseg.tiling.BlendMode;
+import org.volseg.tiling.CancelledException;
+import org.volseg.tiling.InferenceStats;
+import org.volseg.tiling.PatchPredictor;
+import org.volseg.tiling.SlabFinalizer;
+import org.volseg.tiling.SlabFinalizers;
+import org.volseg.tiling.SlidingWindowInference;
+import org.volseg.tiling.SlidingWindowListener;
+import org.volseg.tiling.SlidingWindowSettings;
+import org.volseg.tiling.SmallComponentRemoval;
+import org.volseg.tiling.StitchOutput;
+import org.volseg.tiling.VolumeAssembler;
+import org.volseg.volume.LabelStatistics;
+import org.volseg.volume.Resample;
+import org.volseg.volume.Volume;
+
+/**
+ * The one entry point that segments a scan with a model package: Fiji, macros, batch jobs and the
+ * command line all call {@link #segment}. Load the model once with {@link #load} and segment as
+ * many volumes as needed with it; {@link #close()} releases TensorFlow.
+ *
+ * <p>One call runs: read the source (a NIfTI file, a DICOM folder or file with a series choice, or
+ * an in-memory {@link Volume}); {@link Preprocessor preprocess} it (reorient, resample, intensity
+ * steps of the model, each switchable); the MONAI-compatible {@link SlidingWindowInference} with the
+ * engine (streaming stitcher, pipelined, cancellable between batches); finalise each voxel (labels:
+ * argmax of the blended outputs for softmax and no-activation models, and for sigmoid models the
+ * most probable class whose sigmoid reaches the threshold, else 0; channel {@code c} becomes
+ * {@code classes[c].label}); map the outputs back onto the input's grid; remove small components
+ * if asked; write the files; count voxels per label.</p>
+ *
+ * <p><b>Back to the input grid.</b> Labels are computed on the model's grid and carried to the
+ * input grid by <em>nearest neighbour on the labels</em> ({@link Resample#onto}, NEAREST): each
+ * input voxel takes the label of the model voxel its centre falls in. Resampling the class
+ * probabilities before the argmax would give smoother boundaries at sub-model-voxel scale, but it
+ * needs every class on the whole input grid at once (14 classes of a 512x512x400 CT are 5.9 GB),
+ * which defeats the streaming stitcher's bounded memory; nearest also never invents a label.
+ * The price is a staircase of at most half a model voxel along boundaries where the model grid is
+ * coarser than the scan. When only reorientation happened the mapping is an exact permutation.
+ * Optional logits and probabilities outputs are carried back trilinearly, channel by channel.
+ * Voxels of the input outside the model grid's field of view get label 0 and value 0.</p>
+ *
+ * <p><b>Outputs.</b> Labels as NIfTI uint8 (uint16 above 255), logits and probabilities as float32
+ * with one channel per class, all with the input's affine and dimensions. Written atomically as a
+ * set: to hidden temporary files first, moved onto the targets only when everything succeeded; a
+ * cancellation or failure leaves no output file (and no temporary one). An output path equal to
+ * the input is refused.</p>
+ *
+ * <p>Not thread-safe: one {@code segment} at a time ({@code segment} is synchronized).</p>
+ */
+public final class Segmenter implements AutoCloseable {
+
+	private final ModelDescriptor descriptor;
+	private final PatchPredictor predictor;
+	private final String device;
+	private final AutoCloseable owned;
+	private final String modelName;
+
+	private Segmenter(ModelDescriptor descriptor, PatchPredictor predictor, String device, AutoCloseable owned,
+			String modelName) {
+		this.descriptor = descriptor;
+		this.predictor = predictor;
+		this.device = device;
+		this.owned = owned;
+		this.modelName = modelName;
+	}
+
+	/**
+	 * Opens a model package (folder, its rdf.yaml, or a .zip) and loads its SavedModel.
+	 *
+	 * @param options device and threads (see {@link SegmentationSettings#engineOptions()})
+	 * @throws org.volseg.model.ModelPackageException for a missing or invalid package
+	 * @throws org.volseg.engine.EngineException if TensorFlow cannot load it on that device
+	 */
+	public static Segmenter load(Path modelPackage, EngineOptions options) {
+		try (ModelPackage pkg = ModelPackage.open(modelPackage)) {
+			Engine engine = Engine.load(pkg, options);
+			return new Segmenter(pkg.descriptor(), engine, engine.info().device().label(), engine,
+					pkg.source().toString());
+		}
+	}
+
+	/**
+	 * A segmenter around any predictor (tests, other back ends); the predictor is not closed.
+	 *
+	 * @param device the name reported as the device in results
+	 */
+	public static Segmenter of(ModelDescriptor descriptor, PatchPredictor predictor, String device) {
+		return new Segmenter(descriptor, predictor, device, null, descriptor.name());
+	}
+
+	public ModelDescriptor descriptor() {
+		return descriptor;
+	}
+
+	/** The device the network runs on. */
+	public String device() {
+		return device;
+	}
+
+	/**
+	 * Segments a NIfTI file, a DICOM folder or a DICOM file ({@link SegmentationSettings#seriesNumber()} picks the series).
+	 *
+	 * @param cancelRequested polled between stages and before every batch of windows
+	 * @throws VolSegException for unreadable input, a volume that does not fit the model, bad settings
+	 * @throws CancelledException if cancelled (no output file is left)
+	 */
+	public synchronized SegmentationResult segment(Path input, SegmentationSettings settings, SegmentationListener listener,
+			BooleanSupplier cancelRequested) {
+		long start = System.nanoTime();
+		refuseOverwritingInput(input, settings);
+		windowSettings(settings);
+		listener.stage(SegmentationListener.Stage.READING);
+		LoadedVolume loaded = VolumeIO.standard(settings.seriesNumber()).open(input, false);
+		Object warnings = loaded.details().get("warnings");
+		if (warnings instanceof String w && !w.isEmpty())
+			listener.warning(w);
+		return run(loaded.volume(), input, settings, listener, cancelRequested, start);
+	}
+
+	/** Segments a volume already in memory (Fiji's open image); the volume is not modified. */
+	public synchronized SegmentationResult segment(Volume input, SegmentationSettings settings, SegmentationListener listener,
+			BooleanSupplier cancelRequested) {
+		return run(input, null, settings, listener, cancelRequested, System.nanoTime());
+	}
+
+	private SegmentationResult run(Volume input, Path source, SegmentationSettings settings, SegmentationListener listener,
+			BooleanSupplier cancel, long start) {
+		Objects.requireNonNull(settings, "settings");
+		Map<String, Double> seconds = new LinkedHashMap<>();
+		seconds.put("read", (System.nanoTime() - start) * 1e-9);
+		String what = source == null ? "the volume" : source.toString();
+		checkChannels(input, what);
+		SlidingWindowSettings window = windowSettings(settings);
+		checkCancel(cancel);
+
+		long t = System.nanoTime();
+		listener.stage(SegmentationListener.Stage.PREPROCESSING);
+		Preprocessor.Prepared prepared = Preprocessor.prepare(input, descriptor, settings);
+		Volume model = prepared.volume();
+		seconds.put("preprocess", (System.nanoTime() - t) * 1e-9);
+		checkCancel(cancel);
+
+		t = System.nanoTime();
+		listener.stage(SegmentationListener.Stage.INFERENCE);
+		int classes = predictor.outputChannels();
+		long planes = model.dimension(2);
+		VolumeAssembler labels = new VolumeAssembler(planes, model.geometry());
+		VolumeAssembler logits = settings.logitsOutput() == null ? null : new VolumeAssembler(planes, model.geometry());
+		VolumeAssembler probabilities = settings.probabilitiesOutput() == null ? null
+				: new VolumeAssembler(planes, model.geometry());
+		List<StitchOutput> outputs = new ArrayList<>();
+		outputs.add(new StitchOutput(labelFinalizer(settings.threshold()), labels));
+		if (logits != null)
+			outputs.add(new StitchOutput(SlabFinalizers.raw(), logits));
+		if (probabilities != null)
+			outputs.add(new StitchOutput(probabilityFinalizer(), probabilities));
+		SlidingWindowListener progress = listener::windows;
+		InferenceStats stats = new SlidingWindowInference(window, progress, cancel).run(model, predictor, outputs);
+		seconds.put("inference", (System.nanoTime() - t) * 1e-9);
+		checkCancel(cancel);
+
+		t = System.nanoTime();
+		listener.stage(SegmentationListener.Stage.POSTPROCESSING);
+		Volume labelMap = toInputGrid(labels.volume(), input, Resample.Interpolation.NEAREST);
+		SmallComponentRemoval.Summary removed = settings.minComponentSize() > 1
+				? SmallComponentRemoval.removeSmallComponents(labelMap.voxels(), settings.minComponentSize(),
+						SmallComponentRemoval.Connectivity.FULL_26)
+				: new SmallComponentRemoval.Summary(Map.of(), Map.of());
+		Volume logitMap = logits == null ? null : toInputGrid(logits.volume(), input, Resample.Interpolation.LINEAR);
+		Volume probabilityMap = probabilities == null ? null
+				: toInputGrid(probabilities.volume(), input, Resample.Interpolation.LINEAR);
+		List<LabelRow> rows = rows(labelMap);
+		seconds.put("postprocess", (System.nanoTime() - t) * 1e-9);
+		checkCancel(cancel);
+
+		t = System.nanoTime();
+		Map<String, Path> written = Map.of();
+		if (settings.labelsOutput() != null || logitMap != null || probabilityMap != null) {
+			listener.stage(SegmentationListener.Stage.WRITING);
+			try (OutputFiles files = new OutputFiles()) {
+				if (settings.labelsOutput() != null)
+					files.stage("labels", settings.labelsOutput(), p -> NiftiWriter.writeLabels(labelMap, p));
+				checkCancel(cancel);
+				if (logitMap != null)
+					files.stage("logits", settings.logitsOutput(), p -> NiftiWriter.writeFloat32(logitMap, p));
+				checkCancel(cancel);
+				if (probabilityMap != null)
+					files.stage("probabilities", settings.probabilitiesOutput(),
+							p -> NiftiWriter.writeFloat32(probabilityMap, p));
+				checkCancel(cancel);
+				files.commit();
+				written = files.written();
+			}
+		}
+		seconds.put("write", (System.nanoTime() - t) * 1e-9);
+		double total = (System.nanoTime() - start) * 1e-9;
+		return new SegmentationResult(labelMap, source, device, stats.windows(), stats.batches(),
+				Arrays.copyOf(model.dimensions(), 3), model.geometry().spacing(),
+				org.volseg.volume.Orientation.of(model.geometry()).code(), prepared.steps(), removed, written,
+				Collections.unmodifiableMap(seconds), total, stats.predictorNanos() * 1e-9, rows);
+	}
+
+	/** The sliding-window settings: the user's, else the model's defaults; the window must fit the model. */
+	SlidingWindowSettings windowSettings(SegmentationSettings s) {
+		VolSegConfig c = descriptor.volseg();
+		int[] roi = s.roi() != null ? s.roi() : c.patchSizeArray();
+		checkRoi(roi, s.roi() != null);
+		BlendMode blend = s.blend() != null ? s.blend()
+				: c.blendMode() == org.volseg.model.BlendMode.CONSTANT ? BlendMode.CONSTANT : BlendMode.GAUSSIAN;
+		return SlidingWindowSettings.builder(roi).overlap(s.overlap() != null ? s.overlap() : c.overlap()).blend(blend)
+				.sigmaScale(s.sigmaScale() != null ? s.sigmaScale() : c.sigmaScale()).batch(s.batch())
+				.padding(s.padding()).build();
+	}
+
+	private void checkRoi(int[] roi, boolean fromUser) {
+		TensorDescriptor in = descriptor.input();
+		List<Axis> space = new ArrayList<>();
+		for (Axis a : in.axes())
+			if (a.type() == AxisType.SPACE)
+				space.add(a);
+		String[] ids = { "x", "y", "z" };
+		for (int d = 0; d < 3; d++) {
+			int index = in.indexOf(ids[d]);
+			Axis axis = index >= 0 ? in.axes().get(index) : d < space.size() ? space.get(d) : null;
+			if (axis != null && !axis.size().admits(roi[d]))
+				throw InvalidParameterException.of(fromUser ? "--roi" : "config.volseg.patch_size",
+						roi[0] + "," + roi[1] + "," + roi[2], "window sizes the model " + modelName + " accepts (axis "
+								+ ids[d] + ": " + axis.size() + ")");
+		}
+	}
+
+	private void checkChannels(Volume input, String what) {
+		int expected = predictor.inputChannels();
+		if (input.channels() != expected) {
+			Axis channel = null;
+			for (Axis a : descriptor.input().axes())
+				if (a.type() == AxisType.CHANNEL)
+					channel = a;
+			String names = channel == null || channel.channelNames().isEmpty() ? ""
+					: " (" + String.join(", ", channel.channelNames()) + ")";
+			throw new VolSegException(what + ": has " + input.channels() + " channel(s), but the model " + modelName
+					+ " expects " + expected + " input channel(s)" + names + "; give a volume with " + expected
+					+ " channel(s) (a 4D NIfTI with one volume per channel) or choose a model for this kind of scan");
+		}
+	}
+
+	private SlabFinalizer labelFinalizer(float threshold) {
+		List<SegmentationClass> classes = descriptor.volseg().classes();
+		int[] labelOf = new int[predictor.outputChannels()];
+		for (int c = 0; c < labelOf.length; c++)
+			labelOf[c] = c < classes.size() ? classes.get(c).label() : c;
+		return descriptor.volseg().outputActivation() == OutputActivation.SIGMOID
+				? ClassFinalizers.sigmoidLabels(labelOf, threshold)
+				: ClassFinalizers.argmaxLabels(labelOf);
+	}
+
+	private SlabFinalizer probabilityFinalizer() {
+		OutputActivation a = descriptor.volseg().outputActivation();
+		return a == OutputActivation.SOFTMAX ? SlabFinalizers.softmax()
+				: a == OutputActivation.SIGMOID ? SlabFinalizers.sigmoid() : SlabFinalizers.raw();
+	}
+
+	/** The output on the input's grid: itself if the grids agree, else resampled onto it. */
+	static Volume toInputGrid(Volume onModelGrid, Volume input, Resample.Interpolation interpolation) {
+		long[] inDims = Arrays.copyOf(input.dimensions(), 3);
+		long[] outDims = Arrays.copyOf(onModelGrid.dimensions(), 3);
+		if (Arrays.equals(inDims, outDims) && onModelGrid.geometry().equalsWithin(input.geometry(), 1e-9))
+			return onModelGrid.withGeometry(input.geometry());
+		return Resample.onto(onModelGrid, inDims, input.geometry(), interpolation, 0f);
+	}
+
+	private List<LabelRow> rows(Volume labelMap) {
+		Map<Integer, String> names = new LinkedHashMap<>();
+		for (SegmentationClass c : descriptor.volseg().classes())
+			names.put(c.label(), c.name());
+		List<LabelRow> rows = new ArrayList<>();
+		for (LabelStatistics.Row r : LabelStatistics.of(labelMap))
+			rows.add(new LabelRow(r.label(), names.getOrDefault(r.label(), "label " + r.label()), r.voxels(), r.volumeMl()));
+		return Collections.unmodifiableList(rows);
+	}
+
+	private static void checkCancel(BooleanSupplier cancel) {
+		if (cancel.getAsBoolean())
+			throw new CancelledException("segmentation cancelled; no output was written");
+	}
+
+	private static void refuseOverwritingInput(Path input, SegmentationSettings s) {
+		for (Path out : new Path[] { s.labelsOutput(), s.logitsOutput(), s.probabilitiesOutput() }) {
+			if (out == null)
+				continue;
+			boolean same;
+			try {
+				same = Files.exists(out) ? Files.isSameFile(input, out)
+						: input.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
+			} catch (IOException e) {
+				same = false;
+			}
+			if (same)
+				throw InvalidParameterException.of("output", out, "a file other than the input " + input);
+		}
+	}
+
+	/** Releases the engine (TensorFlow session and graph) if this segmenter loaded it. */
+	@Override
+	public void close() {
+		if (owned != null)
+			try {
+				owned.close();
+			} catch (Exception e) {
+				throw new VolSegException("closing the model failed: " + e.getMessage(), e);
+			}
+	}
+}
