@@ -22,8 +22,8 @@ import org.tensorflow.types.TInt32;
  * {@code dx = Conv3DBackpropInputV2(shape(x), w, g)} and
  * {@code dw = Conv3DBackpropFilterV2(x, shape(w), g)}. For
  * {@code y = Conv3DBackpropInputV2(sizes, w, d)} (a transposed convolution of {@code d}):
- * {@code dd = conv3d(g, w)}, {@code dw = Conv3DBackpropFilterV2(g, shape(w), d)}, and no gradient
- * for {@code sizes}. Strides, padding, data format and dilations are copied from the forward op.</p>
+ * {@code dd = conv3d(g, w)}, {@code dw = Conv3DBackpropFilterV2(g, shape(w), d)}, and zeros for the
+ * integer {@code sizes}. Strides, padding, data format and dilations are copied from the forward op.</p>
  *
  * <p>Thread-safe; registering twice is a no-op (TensorFlow refuses a second registration for an op
  * type, so the first one stays).</p>
@@ -65,7 +65,10 @@ public final class Conv3dGradients {
 		Operand<TInt32> filterShape = tf.shape(in.filter);
 		Operand dw = tf.nn.conv3dBackpropFilter(g, filterShape, in.outBackprop, strides, in.padding,
 				Conv3dBackpropFilter.dataFormat(in.dataFormat), Conv3dBackpropFilter.dilations(longs(in.dilations)));
-		return Arrays.asList(null, dw, dOut);
+		// input_sizes is an integer shape: TensorFlow Java needs an operand for every input, and a zero
+		// gradient is what TensorFlow's own gradients return for shape arguments in effect.
+		Operand<?> dSizes = tf.zerosLike(in.inputSizes);
+		return Arrays.asList(dSizes, dw, dOut);
 	}
 
 	private static List<Long> longs(long[] values) {
