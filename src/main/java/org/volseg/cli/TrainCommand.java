@@ -186,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
 		o.foregroundFraction = foregroundFraction;
 		o.validateEvery = Math.max(1, validateEvery);
 		o.modelName = name != null ? name : "volseg-" + (arch != null ? o.architecture : "finetuned");
-		o.command = "volseg train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+		o.command = "volseg " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
 		Trainer.Report r = new Trainer(o, toStream(spec)).run();
 		return Double.isNaN(r.bestMeanForegroundDice()) ? 1 : 0;
 	}

@@ -263,7 +263,7 @@ public final class Trainer {
 
 	private String description(Network network) {
 		StringBuilder sb = new StringBuilder("Trained with volseg train (").append(network.architecture()).append(")");
-		if (o.command != null) sb.append(". Command: ").append(o.command);
+		if (o.command != null) sb.append(". Command: ").append(o.command).append(" ;");
 		return sb.toString();
 	}
 
