@@ -131,6 +131,9 @@ public final class TrainCommand implements Callable<Integer> {
 	@Option(names = "--validate-every", defaultValue = "1", description = "Validate every N epochs (default ${DEFAULT-VALUE}).")
 	int validateEvery;
 
+	@Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads per op; 0 = all cores (default).")
+	int threads;
+
 	@Option(names = "--name", paramLabel = "NAME", description = "Model name in rdf.yaml (default: volseg-<arch>).")
 	String name;
 
@@ -185,6 +188,8 @@ public final class TrainCommand implements Callable<Integer> {
 		}
 		o.foregroundFraction = foregroundFraction;
 		o.validateEvery = Math.max(1, validateEvery);
+		if (threads < 0) throw InvalidParameterException.of("--threads", threads, "0 (all cores) or a positive number");
+		o.threads = threads;
 		o.modelName = name != null ? name : "volseg-" + (arch != null ? o.architecture : "finetuned");
 		o.command = "volseg " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
 		Trainer.Report r = new Trainer(o, toStream(spec)).run();

@@ -299,7 +299,7 @@ public final class Trainer {
 		}
 		log.printf(Locale.ROOT, "building the training graph: %s, patch %dx%dx%d, batch %d%n", network.describe(), o.patch[0],
 				o.patch[1], o.patch[2], o.batch);
-		TrainingGraph graph = TrainingGraph.build(network, params, o.patch, o.weightDecay);
+		TrainingGraph graph = TrainingGraph.build(network, params, o.patch, o.weightDecay, o.threads);
 		try {
 			if (initPackage != null) {
 				InitialWeights.Outcome r = InitialWeights.copyFromSavedModel(initPackage.savedModelDir(), graph);

@@ -117,6 +117,14 @@ public final class TrainingGraph implements AutoCloseable {
 	 * @throws org.volseg.nets.WeightImportException if the parameters do not fit the network
 	 */
 	public static TrainingGraph build(Network network, ParameterSource params, int[] patch, double weightDecay) {
+		return build(network, params, patch, weightDecay, 0);
+	}
+
+	/**
+	 * As {@link #build(Network, ParameterSource, int[], double)}, with the number of threads
+	 * TensorFlow uses inside one op ({@code threads} {@code 0}: TensorFlow's default, all cores).
+	 */
+	public static TrainingGraph build(Network network, ParameterSource params, int[] patch, double weightDecay, int threads) {
 		Conv3dGradients.register();
 		long[] spatial = { patch[0], patch[1], patch[2] };
 		long[] out = network.outputSpatialShape(spatial);
@@ -143,7 +151,9 @@ public final class TrainingGraph implements AutoCloseable {
 			b.parameters = List.copyOf(layers.variables());
 			buildLoss(tf, b, k);
 			buildAdam(tf, b, weightDecay);
-			session = new Session(graph);
+			org.tensorflow.proto.ConfigProto.Builder config = org.tensorflow.proto.ConfigProto.newBuilder();
+			if (threads > 0) config.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(Math.min(2, threads));
+			session = new Session(graph, config.build());
 			layers.initializeVariables(session);
 			Session.Runner init = session.runner();
 			for (Op op : b.slotInits) init.addTarget(op);

@@ -65,6 +65,8 @@ public final class TrainingOptions {
 	public String command;
 	/** Sliding-window batch during validation. */
 	public int validationBatch = 2;
+	/** TensorFlow threads per op (0: all cores). */
+	public int threads;
 	/** Validate every this many epochs (the last epoch is always validated). */
 	public int validateEvery = 1;
 }

@@ -59,7 +59,7 @@ class TrainCommandTest {
 		Path tuned = dir.resolve("tuned");
 		CliRunner f = CliRunner.run("train", "--init-model", out.resolve("model").toString(), "--images", data.toString(), "--labels",
 				data.toString(), "--out", tuned.toString(), "--epochs", "1", "--steps-per-epoch", "2", "--patch", "32,32,32", "--batch",
-				"1", "--val-fraction", "0.34", "--seed", "4");
+				"1", "--val-fraction", "0.34", "--seed", "4", "--threads", "2");
 		assertEquals(0, f.exitCode, f.out + f.err);
 		assertTrue(f.out.matches("(?s).*initialised \\d+ parameters from .*"), f.out);
 		try (ModelPackage p = ModelPackage.open(tuned.resolve("model"))) {
