@@ -66,6 +66,20 @@ class TrainCommandTest {
 			assertEquals("liver", p.descriptor().volseg().classes().get(2).name());
 			assertEquals("clip", p.descriptor().input().preprocessing().get(0).id());
 		}
+
+		// from a checkpoint: the state dict must fit the configured network exactly
+		Path resumed = dir.resolve("resumed");
+		CliRunner c = CliRunner.run("train", "--arch", "segformer3d", "--config", TINY, "--init-weights",
+				out.resolve("best.safetensors").toString(), "--images", data.toString(), "--labels", data.toString(), "--out",
+				resumed.toString(), "--epochs", "1", "--steps-per-epoch", "1", "--patch", "32,32,32", "--batch", "1", "--seed", "5");
+		assertEquals(0, c.exitCode, c.out + c.err);
+		assertTrue(c.out.contains("initialised from " + out.resolve("best.safetensors")), c.out);
+		CliRunner wrong = CliRunner.run("train", "--arch", "segformer3d", "--config", TINY.replace("\"decoder_head_embedding_dim\":8",
+				"\"decoder_head_embedding_dim\":16"), "--init-weights", out.resolve("best.safetensors").toString(), "--images",
+				data.toString(), "--labels", data.toString(), "--out", dir.resolve("wrong").toString(), "--epochs", "1",
+				"--steps-per-epoch", "1", "--patch", "32,32,32");
+		assertEquals(1, wrong.exitCode, wrong.out + wrong.err);
+		assertTrue(wrong.err.contains("segformer_decoder"), wrong.err);
 	}
 
 	@Test
