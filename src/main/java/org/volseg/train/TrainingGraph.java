@@ -207,8 +207,9 @@ public final class TrainingGraph implements AutoCloseable {
 			@SuppressWarnings("unchecked")
 			Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
 			if (weightDecay > 0 && shape.numDimensions() >= 2) {
-				// AdamW's decoupled decay folded into the gradient step: var -= lr * wd * var, expressed
-				// through Adam's update would couple it to the moments, so it is applied separately.
+				// AdamW: the decay var -= lr * wd * var is applied after Adam's update, outside the moments
+				// (decoupled); it reads var in the same run, before or after the Adam update, which
+				// differs by a term of order lr^2 * wd.
 				Operand<TFloat32> decay = tf.math.mul(tf.math.mul(b.lr, tf.constant((float) weightDecay)), v);
 				Op adam = tf.train.applyAdam(v, m1, m2, b.b1p, b.b2p, b.lr, beta1, beta2, eps, g);
 				b.updates.add(tf.withControlDependencies(List.of(adam)).assignSub(v, decay));
