@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
 				ForwardCommand.class,
 				EvaluateCommand.class,
 				PhantomCommand.class,
+				TrainCommand.class,
 				SegmentCommand.class,
 				BatchCommand.class,
 				BenchPipelineCommand.class,

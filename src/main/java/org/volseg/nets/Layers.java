@@ -48,6 +48,30 @@ public final class Layers {
 	private final ParameterSource params;
 	private final WeightStorage storage;
 	private final List<PendingAssign> pending = new ArrayList<>();
+	private final List<VariableParameter> variables = new ArrayList<>();
+
+	/**
+	 * A parameter stored as a TensorFlow variable ({@link WeightStorage#VARIABLES}), with what it
+	 * takes to turn the variable's value back into the PyTorch layout: the variable holds
+	 * {@code torch.permute(permutation).reshape(variable shape)}.
+	 *
+	 * @param key the PyTorch state_dict key
+	 * @param torchShape the shape in the state dict
+	 * @param permutation axis order applied before the reshape (empty: none)
+	 * @param variable the graph variable
+	 */
+	public record VariableParameter(String key, long[] torchShape, int[] permutation, Variable<TFloat32> variable) {
+
+		/** The variable's value (TensorFlow layout) back in PyTorch layout. */
+		public FloatTensor toTorchLayout(FloatTensor value) {
+			if (permutation.length == 0) return value.reshape(torchShape);
+			long[] permuted = new long[torchShape.length];
+			for (int i = 0; i < permuted.length; i++) permuted[i] = torchShape[permutation[i]];
+			int[] inverse = new int[permutation.length];
+			for (int i = 0; i < permutation.length; i++) inverse[permutation[i]] = i;
+			return value.reshape(permuted).permute(inverse);
+		}
+	}
 	private double multiplyAdds;
 
 	private static final class PendingAssign {
@@ -112,17 +136,25 @@ public final class Layers {
 	public Operand<TFloat32> parameter(String key, long[] torchShape, Init init, int... permutation) {
 		FloatTensor t = params.take(key, torchShape, init);
 		if (permutation.length > 0) t = t.permute(permutation);
-		return constantOrVariable(key, t);
+		return constantOrVariable(key, t, torchShape, permutation);
 	}
 
 	/** A parameter reshaped (after an optional permutation) to {@code tfShape}. */
 	public Operand<TFloat32> parameterReshaped(String key, long[] torchShape, Init init, long[] tfShape, int... permutation) {
 		FloatTensor t = params.take(key, torchShape, init);
 		if (permutation.length > 0) t = t.permute(permutation);
-		return constantOrVariable(key, t.reshape(tfShape));
+		return constantOrVariable(key, t.reshape(tfShape), torchShape, permutation);
 	}
 
-	private Operand<TFloat32> constantOrVariable(String key, FloatTensor t) {
+	/**
+	 * The parameters created as variables so far, in creation order (empty with
+	 * {@link WeightStorage#CONSTANTS}); for training and for reading trained weights back.
+	 */
+	public List<VariableParameter> variables() {
+		return java.util.Collections.unmodifiableList(variables);
+	}
+
+	private Operand<TFloat32> constantOrVariable(String key, FloatTensor t, long[] torchShape, int[] permutation) {
 		Shape shape = Shape.of(t.shape());
 		if (storage == WeightStorage.CONSTANTS) {
 			return tf.withName(opName(key)).constant(shape, DataBuffers.of(t.data(), true, false));
@@ -131,11 +163,12 @@ public final class Layers {
 		Placeholder<TFloat32> value = tf.withName(opName(key) + "_value").placeholder(TFloat32.class, Placeholder.shape(shape));
 		Assign<TFloat32> assign = tf.withName(opName(key) + "_assign").assign(v, value);
 		pending.add(new PendingAssign(value, assign, t));
+		variables.add(new VariableParameter(key, torchShape.clone(), permutation.clone(), v));
 		return v;
 	}
 
-	/** A valid, unique-by-key TensorFlow op name for a PyTorch key. */
-	static String opName(String key) {
+	/** A valid, unique-by-key TensorFlow op name for a PyTorch key (the name of its variable). */
+	public static String opName(String key) {
 		return key.replaceAll("[^A-Za-z0-9_.\\-]", "_");
 	}
 
