@@ -18,7 +18,7 @@ import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.engine.ModelPackageWriter;
 import org.volseg.io.VolumeIO;
-import org.volseg.model.AtomicFiles;
+import org.volseg.io.AtomicFiles;
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;
 import org.volseg.model.NetworkSpec;
@@ -26,7 +26,7 @@ import org.volseg.model.Preprocessing;
 import org.volseg.model.SegmentationClass;
 import org.volseg.nets.Architecture;
 import org.volseg.nets.Architectures;
-import org.volseg.nets.Json;
+import org.volseg.io.Json;
 import org.volseg.nets.Layers;
 import org.volseg.nets.Network;
 import org.volseg.nets.NetworkGraph;
@@ -340,7 +340,7 @@ public final class Trainer {
 		StateDict best = null;
 		Map<String, String> metadata = new LinkedHashMap<>();
 		metadata.put("architecture", network.architecture());
-		metadata.put("config", Json.write(network.config()));
+		metadata.put("config", Json.writeCompact(network.config()));
 		metadata.put("format", "pt");
 		int reportEvery = Math.max(1, o.stepsPerEpoch / 4);
 		log.printf(Locale.ROOT, "training: %d epochs x %d steps, lr %.3g (warm-up %d steps, cosine), augmentation: %s%n",
