@@ -36,13 +36,20 @@ public final class PhantomCommand implements Callable<Integer> {
 	@Option(names = "--overwrite", description = "Replace case files that exist already.")
 	boolean overwrite;
 
+	@Option(names = "--dicom", description = "Also write each image as a DICOM CT series in caseNNN_dicom/ (never overwritten).")
+	boolean dicom;
+
 	@Override
 	public Integer call() {
 		AbdominalPhantomGenerator generator = size == null ? AbdominalPhantomGenerator.defaults()
 				: AbdominalPhantomGenerator.ofSize(size);
-		PhantomWriter.write(generator, seed, count, out, overwrite,
-				c -> spec.commandLine().getOut().println(c.image().getFileName() + "  " + c.labels().getFileName()
-						+ "  (" + c.description() + ")"));
+		PhantomWriter.write(generator, seed, count, out, overwrite, c -> {
+			spec.commandLine().getOut().println(c.image().getFileName() + "  " + c.labels().getFileName()
+					+ "  (" + c.description() + ")");
+			if (dicom)
+				spec.commandLine().getOut().println(PhantomWriter.writeDicomSeries(c, PhantomWriter.dicomPath(out, c.index())).size()
+						+ " DICOM files in " + PhantomWriter.dicomPath(out, c.index()).getFileName());
+		});
 		return 0;
 	}
 }

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.volseg.VolSegException;
+import org.volseg.io.dicom.DicomSeriesWriter;
+import org.volseg.io.nifti.NiftiReader;
 import org.volseg.io.nifti.NiftiDatatype;
 import org.volseg.io.nifti.NiftiWriter;
 
@@ -34,6 +36,22 @@ public final class PhantomWriter {
 	/** The label file of case {@code index} in {@code folder}. */
 	public static Path labelPath(Path folder, int index) {
 		return folder.resolve(String.format(Locale.ROOT, "case%03d_labels.nii.gz", index));
+	}
+
+	/** Folder of case {@code index}'s image as a DICOM series: {@code caseNNN_dicom}. */
+	public static Path dicomPath(Path folder, int index) {
+		return folder.resolve(String.format(Locale.ROOT, "case%03d_dicom", index));
+	}
+
+	/**
+	 * Writes a written case's image again as a DICOM CT series (one file per axial slice, int16 with
+	 * rescale slope 1 and intercept -1024, same geometry), for trying DICOM input on known data.
+	 *
+	 * @param folder created if missing; must not hold files of the same names
+	 */
+	public static List<Path> writeDicomSeries(WrittenCase c, Path folder) {
+		return new DicomSeriesWriter().description("VolSeg abdominal phantom, seed " + c.seed())
+				.seriesNumber(c.index() + 1).write(NiftiReader.read(c.image()).volume(), folder);
 	}
 
 	/**

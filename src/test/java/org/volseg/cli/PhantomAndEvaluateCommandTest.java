@@ -139,6 +139,20 @@ class PhantomAndEvaluateCommandTest {
 		return out;
 	}
 
+	@Test
+	void phantomImagesCanAlsoBeWrittenAsDicomSeriesThatReadBackIdentically(@TempDir Path dir) throws Exception {
+		Result r = run("phantom", "--seed", "11", "--size", "40,36,32", "--out", dir.toString(), "--dicom");
+		assertEquals(0, r.code, r.err);
+		assertTrue(r.out.contains("32 DICOM files in case000_dicom"), r.out);
+		Volume nifti = VolumeIO.read(dir.resolve("case000_image.nii.gz")).volume();
+		Volume dicom = VolumeIO.read(dir.resolve("case000_dicom")).volume();
+		assertArrayEquals(nifti.dimensions(), dicom.dimensions());
+		assertTrue(dicom.geometry().equalsWithin(nifti.geometry(), 1e-4), dicom.geometry() + " vs " + nifti.geometry());
+		Cursor<FloatType> a = Views.flatIterable(nifti.voxels()).cursor(), b = Views.flatIterable(dicom.voxels()).cursor();
+		while (a.hasNext())
+			assertEquals(a.next().get(), b.next().get(), 0f);
+	}
+
 	private record Result(int code, String out, String err) {}
 
 	private static Result run(String... args) {
