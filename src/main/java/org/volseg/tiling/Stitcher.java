@@ -41,6 +41,9 @@ public final class Stitcher {
 	/** Upper bound (about 64 MB) on the floats of one slab handed to a consumer, unless one plane is larger. */
 	static final int SLAB_FLOATS = 16 << 20;
 
+	/** Window x positions accumulated together. */
+	private static final int X_BLOCK = 8;
+
 	/** Stands for an allocated row in a dry run. */
 	private static final float[] DRY_ROW = new float[0];
 
@@ -64,6 +67,8 @@ public final class Stitcher {
 	/** Per padded plane and row: windows still to write it. */
 	private final int[][] windowsLeft;
 	private final boolean[] added;
+	/** Released rows, zeroed, for reuse: rows are allocated once up to the peak, not once per row. */
+	private final java.util.ArrayDeque<float[]> freeRows = new java.util.ArrayDeque<>();
 	private int windowsAdded;
 	private long liveRows;
 	private long peakRows;
@@ -271,7 +276,7 @@ public final class Stitcher {
 			for (int z = 0; z < rz; z++) {
 				float[] r = rows[z0 + z][y0 + y];
 				if (r == null) {
-					r = dry ? DRY_ROW : new float[rowWidth];
+					r = dry ? DRY_ROW : freeRows.isEmpty() ? new float[rowWidth] : freeRows.pop();
 					rows[z0 + z][y0 + y] = r;
 					liveRows++;
 				}
@@ -286,22 +291,28 @@ public final class Stitcher {
 		peakHeldBytes = Math.max(peakHeldBytes, 4L * liveRows * rowWidth + slabBytes);
 	}
 
-	/** Adds the weighted window output; {@code windowRows[y * roi_z + z]} are the rows it writes. */
+	/**
+	 * Adds the weighted window output; {@code windowRows[y * roi_z + z]} are the rows it writes. The
+	 * output is read as {@link #X_BLOCK} sequential streams (one per x), each row written in one
+	 * contiguous run per block.
+	 */
 	private void accumulate(int x0, float[][] windowRows, float[] out, int offset) {
-		int rx = roi[0], ry = roi[1], rz = roi[2];
+		int rx = roi[0], ryz = roi[1] * roi[2];
 		int c = classes;
 		int weightBase = px * c;
-		int k = offset;
-		int wi = 0;
-		for (int x = 0; x < rx; x++) {
-			int base = (x0 + x) * c;
-			int weightIndex = weightBase + x0 + x;
-			for (int yz = 0; yz < ry * rz; yz++) {
+		int perX = ryz * c;
+		for (int xb = 0; xb < rx; xb += X_BLOCK) {
+			int xe = Math.min(rx, xb + X_BLOCK);
+			for (int yz = 0; yz < ryz; yz++) {
 				float[] r = windowRows[yz];
-				float weight = weights[wi++];
-				r[weightIndex] += weight;
-				for (int j = 0; j < c; j++)
-					r[base + j] += weight * out[k++];
+				for (int x = xb; x < xe; x++) {
+					float weight = weights[x * ryz + yz];
+					r[weightBase + x0 + x] += weight;
+					int base = (x0 + x) * c;
+					int k = offset + x * perX + yz * c;
+					for (int j = 0; j < c; j++)
+						r[base + j] += weight * out[k + j];
+				}
 			}
 		}
 	}
@@ -323,6 +334,11 @@ public final class Stitcher {
 	}
 
 	private void releaseRow(int z, int y) {
+		if (!dry) {
+			float[] r = rows[z][y];
+			Arrays.fill(r, 0f);
+			freeRows.push(r);
+		}
 		rows[z][y] = null;
 		liveRows--;
 	}
