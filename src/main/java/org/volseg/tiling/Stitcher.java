@@ -41,9 +41,6 @@ public final class Stitcher {
 	/** Upper bound (about 64 MB) on the floats of one slab handed to a consumer, unless one plane is larger. */
 	static final int SLAB_FLOATS = 16 << 20;
 
-	/** Window x positions accumulated together. */
-	private static final int X_BLOCK = 8;
-
 	/** Stands for an allocated row in a dry run. */
 	private static final float[] DRY_ROW = new float[0];
 
@@ -292,27 +289,24 @@ public final class Stitcher {
 	}
 
 	/**
-	 * Adds the weighted window output; {@code windowRows[y * roi_z + z]} are the rows it writes. The
-	 * output is read as {@link #X_BLOCK} sequential streams (one per x), each row written in one
-	 * contiguous run per block.
+	 * Adds the weighted window output; {@code windowRows[y * roi_z + z]} are the rows it writes.
+	 * Row by row, so that each row is written in one contiguous run; the output is read as
+	 * {@code roi_x} sequential streams.
 	 */
 	private void accumulate(int x0, float[][] windowRows, float[] out, int offset) {
 		int rx = roi[0], ryz = roi[1] * roi[2];
 		int c = classes;
 		int weightBase = px * c;
 		int perX = ryz * c;
-		for (int xb = 0; xb < rx; xb += X_BLOCK) {
-			int xe = Math.min(rx, xb + X_BLOCK);
-			for (int yz = 0; yz < ryz; yz++) {
-				float[] r = windowRows[yz];
-				for (int x = xb; x < xe; x++) {
-					float weight = weights[x * ryz + yz];
-					r[weightBase + x0 + x] += weight;
-					int base = (x0 + x) * c;
-					int k = offset + x * perX + yz * c;
-					for (int j = 0; j < c; j++)
-						r[base + j] += weight * out[k + j];
-				}
+		for (int yz = 0; yz < ryz; yz++) {
+			float[] r = windowRows[yz];
+			int k = offset + yz * c;
+			for (int x = 0; x < rx; x++, k += perX) {
+				float weight = weights[x * ryz + yz];
+				r[weightBase + x0 + x] += weight;
+				int base = (x0 + x) * c;
+				for (int j = 0; j < c; j++)
+					r[base + j] += weight * out[k + j];
 			}
 		}
 	}
