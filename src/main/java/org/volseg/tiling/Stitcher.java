@@ -16,25 +16,32 @@ import net.imglib2.view.Views;
  * weights (MONAI's {@code sliding_window_inference}); the padding the plan added is cropped off.</p>
  *
  * <p>Streaming along z and y: the sums live in one array per padded row (plane {@code z}, row
- * {@code y}) of {@code x * (classes + 1)} floats, allocated when the first window writes the row.
- * Every row knows how many windows of the plan write it; once the last of them has been added,
- * the row is finalised by each output's {@link SlabFinalizer} into that output's pending slab and
- * its sums are released. Slabs of whole xy planes (at most about 64 MB per output, at least one
- * plane) are handed to the outputs' {@link SlabConsumer}s in z order as soon as all their planes are
- * complete. The result does not depend on the order of the windows (up to float rounding); memory
- * does.</p>
+ * {@code y}) of {@code x * (classes + 1)} floats, taken when the first window writes the row. Every
+ * row knows how many windows of the plan write it; when the last of them has been added the row is
+ * complete. If the outputs are compact (their channels together fewer than {@code classes + 1}:
+ * labels, masks; {@link #releasesRowsEarly(int, int...)}) a complete row is finalised at once by
+ * each output's {@link SlabFinalizer} into that output's pending slab and its array is released;
+ * otherwise it is kept until its slab is handed on (finalising it earlier would save nothing).
+ * Slabs of whole xy planes (at most about 64 MB per output, at least one plane) go to the outputs'
+ * {@link SlabConsumer}s in z order, each plane once, as soon as all their planes are complete.
+ * Released row arrays are zeroed and reused, so the stitcher allocates them only up to its peak.
+ * Windows may be added in any order, each once; the result does not depend on it (up to float
+ * rounding), the memory does.</p>
  *
- * <p>Memory, in the plan's order (z-row by z-row, within one y-row by y-row): while a z-row of
- * windows sweeps y, only the planes the next z-row also writes ({@code roi_z - interval_z} planes)
- * are held whole; the planes only this z-row writes are held in a band of about {@code roi_y} rows
- * that moves with the sweep. For 512 x 512 x 400, 14 classes, ROI 96, overlap 0.5 that is 0.90 GB
- * instead of 1.51 GB for a ring of {@code roi_z} whole planes. The exact peak of a plan is
- * {@link #accumulatorBytes(TilePlan, int)}. Besides the sums, the finalised planes wait for their
- * plane to be complete: at most {@code interval_z} planes plus one slab per output, in the
- * output's channels (one float per voxel for labels).</p>
+ * <p>Memory bound, in the plan's order (z-row by z-row, within a z-row y-row by y-row, x fastest;
+ * the last two z-rows swept together when they overlap by more than the scan interval, see
+ * {@link TilePlan}): while a z-row sweeps y, only the planes the next z-row also writes
+ * ({@code roi_z - interval_z}) are held whole, the planes only this z-row writes in a band of about
+ * {@code roi_y} rows that moves with the sweep. With regular z starts the peak is exactly
+ * {@code 4 (classes + 1) px ((roi_z - interval_z) py + interval_z roi_y)} bytes ({@code px, py}
+ * the padded xy size). For 512 x 512 x 400, 14 classes, ROI 96, overlap 0.5 that is 0.92 GB of sums
+ * (1.03 GB with the label slabs waiting for their planes), instead of 1.51 GB for a ring of
+ * {@code roi_z} whole planes. With outputs as large as the sums (labels and logits) rows wait for
+ * whole planes and the peak stays at the ring's size. {@link #accumulatorBytes(TilePlan, int)} and
+ * {@link #heldBytes(TilePlan, int, int...)} give the exact peak of a plan (a dry run of the
+ * bookkeeping).</p>
  *
- * <p>Windows must be added in non-decreasing z start (the plan's order satisfies this), each
- * once. Not thread-safe: one thread adds windows (consumers are called on that thread).</p>
+ * <p>Not thread-safe: one thread adds windows (consumers are called on that thread).</p>
  */
 public final class Stitcher {
 
