@@ -30,8 +30,9 @@ import org.volseg.InvalidParameterException;
  * finalises rows early (compact outputs such as labels) release them while the y sweep passes,
  * instead of holding the two heavily overlapping last z-rows whole; a stitcher that keeps rows until
  * their whole plane is complete is better served without the pairing
- * ({@link #of(long[], SlidingWindowSettings, boolean)}). MONAI enumerates the same positions with the first array axis slowest; the order only
- * changes which windows share a batch and the order of floating-point sums, not the result.
+ * ({@link #of(long[], SlidingWindowSettings, boolean)}). MONAI enumerates the same positions
+ * with the first array axis slowest; the order only changes which windows share a batch and the
+ * order of floating-point sums, not the result.
  * Batches are consecutive runs of {@code batch} windows in this order; the last may be shorter.</p>
  */
 public final class TilePlan {
