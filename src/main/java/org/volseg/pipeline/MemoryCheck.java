@@ -11,8 +11,8 @@ import org.volseg.volume.Volume;
 /**
  * Refuses, before the inference starts, a segmentation whose Java arrays cannot fit in the heap,
  * with a message that says how much is needed and what to do, instead of an
- * {@link OutOfMemoryError} minutes later. Counts the stitcher's accumulator
- * ({@link Stitcher#accumulatorBytes}), the label map, the optional whole-volume logits and
+ * {@link OutOfMemoryError} minutes later. Counts what the stitcher holds (sums and pending slabs,
+ * {@link Stitcher#heldBytes}), the label map, the optional whole-volume logits and
  * probabilities, and a few batches of window inputs and outputs in flight; TensorFlow's own memory
  * is outside the Java heap and not counted. Stateless.
  */
@@ -23,12 +23,16 @@ final class MemoryCheck {
 
 	/** Bytes of Java heap the inference and its outputs need for this volume on the model grid. */
 	static long neededBytes(Volume model, SlidingWindowSettings window, int classes, int wholeVolumeOutputs) {
-		TilePlan plan = TilePlan.of(model.dimensions(), window);
+		int[] outputChannels = new int[1 + wholeVolumeOutputs];
+		outputChannels[0] = 1; // labels
+		for (int i = 1; i < outputChannels.length; i++)
+			outputChannels[i] = classes;
+		TilePlan plan = TilePlan.of(model.dimensions(), window, Stitcher.releasesRowsEarly(classes, outputChannels));
 		int[] roi = plan.roi();
 		long voxels = model.spatialVoxelCount();
 		long windowVoxels = (long) roi[0] * roi[1] * roi[2] * window.batch();
 		long inFlight = 4L * windowVoxels * (3 * model.channels() + 3L * classes);
-		return Stitcher.accumulatorBytes(plan, classes) + 4L * voxels + 4L * voxels * classes * wholeVolumeOutputs + inFlight;
+		return Stitcher.heldBytes(plan, classes, outputChannels) + 4L * voxels + 4L * voxels * classes * wholeVolumeOutputs + inFlight;
 	}
 
 	/**

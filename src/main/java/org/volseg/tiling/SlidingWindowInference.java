@@ -86,7 +86,8 @@ public final class SlidingWindowInference {
 		int classes = predictor.outputChannels();
 		if (classes < 1)
 			throw new VolSegException("the model declares " + classes + " output channels");
-		TilePlan plan = TilePlan.of(input.dimensions(), settings);
+		TilePlan plan = TilePlan.of(input.dimensions(), settings,
+				Stitcher.releasesRowsEarly(classes, Stitcher.outputChannels(classes, outputs)));
 		int[] roi = plan.roi();
 		long voxels = (long) roi[0] * roi[1] * roi[2];
 		long inLength = voxels * input.channels() * plan.batchSize();

@@ -13,45 +13,84 @@ import net.imglib2.view.Views;
  *
  * <p>Every window output is multiplied by the {@link ImportanceMap} and added to a running sum,
  * the weights to a running weight sum; a voxel's blended value is its sum divided by its summed
- * weights (MONAI's {@code sliding_window_inference}); the padding the plan added is cropped off.
- * Windows must be added in the plan's order, or at least in non-decreasing z start: once a
- * window starting at plane {@code z} arrives, no later window writes below {@code z}, so those
- * planes are finished. They are finalised by each output's {@link SlabFinalizer} and handed to its
- * {@link SlabConsumer}, and their memory is reused.</p>
+ * weights (MONAI's {@code sliding_window_inference}); the padding the plan added is cropped off.</p>
  *
- * <p>Memory: the sums live in a ring of {@code roi_z} padded xy planes of {@code classes} floats
- * plus one float of weight per voxel; that is, one slab of windows, never the whole multi-class
- * volume ({@link #accumulatorBytes(TilePlan, int)}). Finished planes are handed on in slabs of at
- * most about 64 MB per output (at least one plane).</p>
+ * <p>Streaming along z and y: the sums live in one array per padded row (plane {@code z}, row
+ * {@code y}) of {@code x * (classes + 1)} floats, taken when the first window writes the row. Every
+ * row knows how many windows of the plan write it; when the last of them has been added the row is
+ * complete. If the outputs are compact (their channels together fewer than {@code classes + 1}:
+ * labels, masks; {@link #releasesRowsEarly(int, int...)}) a complete row is finalised at once by
+ * each output's {@link SlabFinalizer} into that output's pending slab and its array is released;
+ * otherwise it is kept until its slab is handed on (finalising it earlier would save nothing).
+ * Slabs of whole xy planes (at most about 64 MB per output, at least one plane) go to the outputs'
+ * {@link SlabConsumer}s in z order, each plane once, as soon as all their planes are complete.
+ * Released row arrays are zeroed and reused, so the stitcher allocates them only up to its peak.
+ * Windows may be added in any order, each once; the result does not depend on it (up to float
+ * rounding), the memory does.</p>
  *
- * <p>Accumulation layout: one array per padded x, {@code [y, z mod roi_z, class]} (class fastest).
- * A window spans exactly {@code roi_z} planes, so for every (x, y) it writes each ring slot once,
- * in at most two contiguous runs, and its output (in {@link PatchPredictor} layout) is read
- * sequentially. Not thread-safe: one thread adds windows (consumers are called on that
- * thread).</p>
+ * <p>Memory bound, in the plan's order (z-row by z-row, within a z-row y-row by y-row, x fastest;
+ * the last two z-rows swept together when they overlap by more than the scan interval, see
+ * {@link TilePlan}): while a z-row sweeps y, only the planes the next z-row also writes
+ * ({@code roi_z - interval_z}) are held whole, the planes only this z-row writes in a band of about
+ * {@code roi_y} rows that moves with the sweep. With regular z starts the peak is exactly
+ * {@code 4 (classes + 1) px ((roi_z - interval_z) py + interval_z roi_y)} bytes ({@code px, py}
+ * the padded xy size). For 512 x 512 x 400, 14 classes, ROI 96, overlap 0.5 that is 0.92 GB of sums
+ * (1.03 GB with the label slabs waiting for their planes), instead of 1.51 GB for a ring of
+ * {@code roi_z} whole planes. With outputs as large as the sums (labels and logits) rows wait for
+ * whole planes and the peak stays at the ring's size. {@link #accumulatorBytes(TilePlan, int)} and
+ * {@link #heldBytes(TilePlan, int, int...)} give the exact peak of a plan (a dry run of the
+ * bookkeeping).</p>
+ *
+ * <p>Not thread-safe: one thread adds windows (consumers are called on that thread).</p>
  */
 public final class Stitcher {
 
 	/** Upper bound (about 64 MB) on the floats of one slab handed to a consumer, unless one plane is larger. */
 	static final int SLAB_FLOATS = 16 << 20;
 
+	/** Stands for an allocated row in a dry run. */
+	private static final float[] DRY_ROW = new float[0];
+
 	private final TilePlan plan;
 	private final int classes;
 	private final float[] weights;
 	private final List<StitchOutput> outputs;
+	private final SlabFinalizer[] finalizers;
+	/** Dry run: bookkeeping only, no arrays, no consumers (for {@link #heldBytes(TilePlan, int, int...)}). */
+	private final boolean dry;
+	/** Rows are finalised when complete (outputs smaller than the sums), else when their slab is handed on. */
+	private final boolean eager;
 	private final int[] roi;
-	private final int px, py;
-	private final long pz;
-	private final long[] pad;
-	private final long[] size;
-	/** Per padded x: sums {@code [y, slot, class]}. */
-	private final float[][] sums;
-	/** Per padded x: summed weights {@code [y, slot]}. */
-	private final float[][] weightSums;
-	/** Padded planes below this are finished and handed on (or dropped as padding). */
-	private long finishedBelow;
-	/** Padded planes below this have received windows. */
-	private long liveBelow;
+	private final int px;
+	private final int[] pad;
+	private final int[] size;
+	/** Floats of one row: {@code px * classes} sums ({@code [x, class]}), then {@code px} summed weights. */
+	private final int rowWidth;
+	/** Per padded plane and row: the sums, or null before the first window writing it and after it is finalised. */
+	private final float[][][] rows;
+	/** Per padded plane and row: windows still to write it. */
+	private final int[][] windowsLeft;
+	private final boolean[] added;
+	/** Released rows, zeroed, for reuse: rows are allocated once up to the peak, not once per row. */
+	private final java.util.ArrayDeque<float[]> freeRows = new java.util.ArrayDeque<>();
+	private int windowsAdded;
+	private long liveRows;
+	private long peakRows;
+	/** Bytes of pending slab data. */
+	private long slabBytes;
+	private long peakHeldBytes;
+
+	/** Planes per slab handed on; slab {@code k} covers volume planes from {@code k * slabPlanes}. */
+	private final int slabPlanes;
+	/** Per volume plane: volume rows not yet complete. */
+	private final int[] planeRowsLeft;
+	/** Per slab: planes not yet complete. */
+	private final int[] slabPlanesLeft;
+	/** Per slab and output: finalised values, allocated when the slab's first row is finalised. */
+	private final float[][][] slabData;
+	private int nextSlab;
+	private final float[] voxel;
+	private final float[] scratch;
 	private boolean finished;
 
 	/**
@@ -61,24 +100,51 @@ public final class Stitcher {
 	 * @param outputs what to produce from the blended values, each handed its slabs in z order
 	 */
 	public Stitcher(TilePlan plan, int classes, ImportanceMap importance, List<StitchOutput> outputs) {
+		this(plan, classes, importance.weights(), importance.roi(), finalizersOf(outputs), List.copyOf(outputs), false);
+	}
+
+	private Stitcher(TilePlan plan, int classes, float[] weights, int[] weightRoi, SlabFinalizer[] finalizers,
+			List<StitchOutput> outputs, boolean dry) {
 		if (classes < 1)
 			throw new IllegalArgumentException("classes must be at least 1, got " + classes);
-		if (!Arrays.equals(importance.roi(), plan.roi()))
+		if (!Arrays.equals(weightRoi, plan.roi()))
 			throw new IllegalArgumentException("importance map and plan have different window sizes");
 		this.plan = plan;
 		this.classes = classes;
-		this.weights = importance.weights();
-		this.outputs = List.copyOf(outputs);
+		this.weights = weights;
+		this.outputs = outputs;
+		this.finalizers = finalizers;
+		this.dry = dry;
 		this.roi = plan.roi();
 		long[] padded = plan.paddedSize();
 		this.px = Math.toIntExact(padded[0]);
-		this.py = Math.toIntExact(padded[1]);
-		this.pz = padded[2];
-		this.pad = plan.padBefore();
-		this.size = plan.imageSize();
-		int column = Math.multiplyExact(Math.multiplyExact(py, roi[2]), classes);
-		this.sums = new float[px][column];
-		this.weightSums = new float[px][py * roi[2]];
+		int py = Math.toIntExact(padded[1]);
+		int pz = Math.toIntExact(padded[2]);
+		this.pad = toInts(plan.padBefore());
+		this.size = toInts(plan.imageSize());
+		this.rowWidth = Math.multiplyExact(px, classes + 1);
+		this.rows = new float[pz][py][];
+		this.windowsLeft = windowsPerRow(plan);
+		this.added = new boolean[plan.windowCount()];
+
+		long perPlane = (long) size[0] * size[1];
+		int outputChannels = 0;
+		for (SlabFinalizer f : finalizers) {
+			perPlane = Math.max(perPlane, (long) size[0] * size[1] * f.channels(classes));
+			outputChannels += f.channels(classes);
+		}
+		this.eager = outputChannels < classes + 1;
+		assert eager == releasesRowsEarly(classes, channelsOf(finalizers, classes));
+		this.slabPlanes = (int) Math.max(1, Math.min(roi[2], SLAB_FLOATS / perPlane));
+		int slabs = (size[2] + slabPlanes - 1) / slabPlanes;
+		this.planeRowsLeft = new int[size[2]];
+		Arrays.fill(planeRowsLeft, size[1]);
+		this.slabPlanesLeft = new int[slabs];
+		for (int k = 0; k < slabs; k++)
+			slabPlanesLeft[k] = planesOfSlab(k);
+		this.slabData = new float[slabs][][];
+		this.voxel = new float[classes];
+		this.scratch = new float[classes];
 	}
 
 	/**
@@ -87,164 +153,299 @@ public final class Stitcher {
 	 * @param window index of the window in the plan
 	 * @param output the window's output in {@link PatchPredictor} layout: {@code roi_x * roi_y * roi_z * classes}
 	 *        floats from {@code offset}, class fastest; read during the call only
-	 * @throws IllegalStateException if the window starts below a plane already finished, or after {@link #finish()}
+	 * @throws IllegalStateException if the window was added before, or after {@link #finish()}
 	 */
 	public void add(int window, float[] output, int offset) {
 		if (finished)
 			throw new IllegalStateException("stitcher already finished");
-		long x0 = plan.windowStart(window, 0), y0 = plan.windowStart(window, 1), z0 = plan.windowStart(window, 2);
-		if (z0 < finishedBelow)
-			throw new IllegalStateException("window " + window + " starts at z " + z0 + ", below the finished planes (< "
-					+ finishedBelow + "): add windows in plan order");
-		if (z0 > liveBelow)
-			throw new IllegalStateException("planes " + liveBelow + " to " + (z0 - 1) + " are covered by no window");
-		finishBelow(z0);
-		liveBelow = Math.max(liveBelow, z0 + roi[2]);
-		accumulate((int) x0, (int) y0, z0, output, offset);
-	}
-
-	/** Finalises and hands on every plane not yet handed on. Call once, after the last window. */
-	public void finish() {
-		if (finished)
-			return;
-		if (liveBelow < pz)
-			throw new IllegalStateException("planes from z " + liveBelow + " were never covered by a window");
-		finishBelow(pz);
-		finished = true;
-	}
-
-	/** Accumulator bytes held (the ring of {@code roi_z} padded planes). */
-	long accumulatorBytes() {
-		return 4L * px * ((long) sums[0].length + weightSums[0].length);
+		int x0 = (int) plan.windowStart(window, 0), y0 = (int) plan.windowStart(window, 1);
+		int z0 = (int) plan.windowStart(window, 2);
+		if (added[window])
+			throw new IllegalStateException("window " + window + " was already added");
+		added[window] = true;
+		windowsAdded++;
+		float[][] windowRows = allocateRows(y0, z0);
+		if (!dry)
+			accumulate(x0, windowRows, output, offset);
+		for (int z = z0; z < z0 + roi[2]; z++)
+			for (int y = y0; y < y0 + roi[1]; y++)
+				if (--windowsLeft[z][y] == 0)
+					completeRow(z, y);
+		emitCompleteSlabs();
 	}
 
 	/**
-	 * Bytes a stitcher for this plan holds besides the slabs it hands on: {@code 4 * (classes + 1)}
-	 * per voxel of {@code roi_z} padded xy planes.
+	 * Checks that every window was added and every plane handed on. Call once, after the last window.
+	 *
+	 * @throws IllegalStateException if windows are missing
+	 */
+	public void finish() {
+		if (finished)
+			return;
+		if (windowsAdded < plan.windowCount())
+			throw new IllegalStateException("only " + windowsAdded + " of " + plan.windowCount()
+					+ " windows were added: planes are missing");
+		if (finalizers.length > 0 && nextSlab < slabData.length)
+			throw new IllegalStateException("planes from z " + nextSlab * (long) slabPlanes + " were never completed");
+		finished = true;
+	}
+
+	/** Peak bytes of sums and weights held so far. */
+	long accumulatorBytes() {
+		return 4L * peakRows * rowWidth;
+	}
+
+	/** Peak bytes held so far: sums and weights plus finalised slabs not yet handed on. */
+	long heldBytes() {
+		return peakHeldBytes;
+	}
+
+	/**
+	 * Peak bytes of sums and weights a stitcher with no outputs holds when the plan's windows are
+	 * added in the plan's order: {@code 4 * (classes + 1)} per voxel of the padded rows that are
+	 * live at once (written by some windows, still to be written by others).
 	 */
 	public static long accumulatorBytes(TilePlan plan, int classes) {
-		long[] p = plan.paddedSize();
-		return 4L * p[0] * p[1] * plan.roi()[2] * (classes + 1L);
+		return heldBytes(plan, classes);
 	}
 
-	private void accumulate(int x0, int y0, long z0, float[] out, int offset) {
-		int rx = roi[0], ry = roi[1], rz = roi[2];
-		int slot0 = (int) (z0 % rz);
-		int beforeWrap = rz - slot0;
-		int k = offset;
-		for (int x = 0; x < rx; x++) {
-			float[] s = sums[x0 + x];
-			float[] w = weightSums[x0 + x];
-			for (int y = 0; y < ry; y++) {
-				int row = (y0 + y) * rz;
-				int wi = (x * ry + y) * rz;
-				k = accumulateRun(s, w, row + slot0, wi, beforeWrap, out, k);
-				k = accumulateRun(s, w, row, wi + beforeWrap, slot0, out, k);
+	/**
+	 * Peak bytes a stitcher holds besides the slab being handed on, when the plan's windows are
+	 * added in the plan's order: sums and weights, plus finalised planes waiting for their slab.
+	 *
+	 * @param outputChannels channels of each output ({@link SlabFinalizer#channels}), e.g. 1 for labels
+	 */
+	public static long heldBytes(TilePlan plan, int classes, int... outputChannels) {
+		SlabFinalizer[] finalizers = new SlabFinalizer[outputChannels.length];
+		for (int i = 0; i < finalizers.length; i++)
+			finalizers[i] = new ChannelsOnly(outputChannels[i]);
+		Stitcher dryRun = new Stitcher(plan, classes, null, plan.roi(), finalizers, List.of(), true);
+		for (int w = 0; w < plan.windowCount(); w++)
+			dryRun.add(w, null, 0);
+		dryRun.finish();
+		return dryRun.heldBytes();
+	}
+
+	/**
+	 * Whether a stitcher with outputs of these channels finalises a row as soon as no window writes
+	 * it any more (their channels together are fewer than {@code classes + 1}, the floats of sums and
+	 * weight per voxel: labels, masks), rather than when its slab is handed on. Pass it to
+	 * {@link TilePlan#of(long[], SlidingWindowSettings, boolean)}.
+	 */
+	public static boolean releasesRowsEarly(int classes, int... outputChannels) {
+		long total = 0;
+		for (int c : outputChannels)
+			total += c;
+		return total < classes + 1L;
+	}
+
+	/** Channels each output writes. */
+	public static int[] outputChannels(int classes, List<StitchOutput> outputs) {
+		return channelsOf(finalizersOf(outputs), classes);
+	}
+
+	private static int[] channelsOf(SlabFinalizer[] finalizers, int classes) {
+		int[] ch = new int[finalizers.length];
+		for (int i = 0; i < ch.length; i++)
+			ch[i] = finalizers[i].channels(classes);
+		return ch;
+	}
+
+	/** Per padded plane and row: how many windows of the plan write it. */
+	private static int[][] windowsPerRow(TilePlan plan) {
+		long[] padded = plan.paddedSize();
+		int[] cy = coverage(plan.axisStarts(1), plan.roi()[1], (int) padded[1]);
+		int[] cz = coverage(plan.axisStarts(2), plan.roi()[2], (int) padded[2]);
+		int nx = plan.windowGrid()[0];
+		int[][] counts = new int[cz.length][cy.length];
+		for (int z = 0; z < cz.length; z++)
+			for (int y = 0; y < cy.length; y++)
+				counts[z][y] = cz[z] * cy[y] * nx;
+		return counts;
+	}
+
+	/** Per position along an axis: how many of the windows starting at {@code starts} contain it. */
+	private static int[] coverage(long[] starts, int roi, int length) {
+		int[] c = new int[length];
+		for (long s : starts)
+			for (int i = (int) s; i < s + roi; i++)
+				c[i]++;
+		return c;
+	}
+
+	private float[][] allocateRows(int y0, int z0) {
+		int ry = roi[1], rz = roi[2];
+		float[][] windowRows = new float[ry * rz][];
+		for (int y = 0; y < ry; y++)
+			for (int z = 0; z < rz; z++) {
+				float[] r = rows[z0 + z][y0 + y];
+				if (r == null) {
+					r = dry ? DRY_ROW : freeRows.isEmpty() ? new float[rowWidth] : freeRows.pop();
+					rows[z0 + z][y0 + y] = r;
+					liveRows++;
+				}
+				windowRows[y * rz + z] = r;
 			}
-		}
+		peakRows = Math.max(peakRows, liveRows);
+		updatePeak();
+		return windowRows;
 	}
 
-	/** Adds {@code count} voxels of a window column: weights from {@code wi}, ring slots from {@code slotIndex}. */
-	private int accumulateRun(float[] s, float[] w, int slotIndex, int wi, int count, float[] out, int k) {
+	private void updatePeak() {
+		peakHeldBytes = Math.max(peakHeldBytes, 4L * liveRows * rowWidth + slabBytes);
+	}
+
+	/**
+	 * Adds the weighted window output; {@code windowRows[y * roi_z + z]} are the rows it writes.
+	 * Row by row, so that each row is written in one contiguous run; the output is read as
+	 * {@code roi_x} sequential streams.
+	 */
+	private void accumulate(int x0, float[][] windowRows, float[] out, int offset) {
+		int rx = roi[0], ryz = roi[1] * roi[2];
 		int c = classes;
-		for (int i = 0; i < count; i++) {
-			float weight = weights[wi + i];
-			w[slotIndex + i] += weight;
-			int base = (slotIndex + i) * c;
-			for (int j = 0; j < c; j++)
-				s[base + j] += weight * out[k++];
-		}
-		return k;
-	}
-
-	/** Finalises padded planes [finishedBelow, z): hands on those inside the volume, then clears their slots. */
-	private void finishBelow(long z) {
-		long from = Math.max(finishedBelow, pad[2]);
-		long to = Math.min(z, pad[2] + size[2]);
-		if (from < to && !outputs.isEmpty()) {
-			long perPlane = size[0] * size[1];
-			for (StitchOutput o : outputs)
-				perPlane = Math.max(perPlane, size[0] * size[1] * o.finalizer().channels(classes));
-			int slabPlanes = (int) Math.max(1, Math.min(roi[2], SLAB_FLOATS / perPlane));
-			for (long s = from; s < to; s += slabPlanes)
-				emit(s, (int) Math.min(slabPlanes, to - s));
-		}
-		if (z > finishedBelow)
-			clear(finishedBelow, z);
-		finishedBelow = Math.max(finishedBelow, z);
-	}
-
-	/** Blends planes [firstPlane, firstPlane + planes) once and applies every output's finaliser. */
-	private void emit(long firstPlane, int planes) {
-		int sx = (int) size[0], sy = (int) size[1];
-		int ox = (int) pad[0], oy = (int) pad[1];
-		int rz = roi[2];
-		int stride = Math.multiplyExact(Math.multiplyExact(sx, sy), planes);
-		int n = outputs.size();
-		float[][] data = new float[n][];
-		SlabFinalizer[] finalizers = new SlabFinalizer[n];
-		for (int i = 0; i < n; i++) {
-			finalizers[i] = outputs.get(i).finalizer();
-			data[i] = new float[Math.multiplyExact(stride, finalizers[i].channels(classes))];
-		}
-		float[] voxel = new float[classes];
-		float[] scratch = new float[classes];
-		int[] slots = new int[planes];
-		for (int zl = 0; zl < planes; zl++)
-			slots[zl] = (int) ((firstPlane + zl) % rz);
-		// blocks of 16 x (one cache line of output) keep both the reads and the writes local
-		for (int xb = 0; xb < sx; xb += 16) {
-			int xe = Math.min(sx, xb + 16);
-			for (int y = 0; y < sy; y++)
-				for (int zl = 0; zl < planes; zl++) {
-					int index = (y + oy) * rz + slots[zl];
-					int outIndex = (zl * sy + y) * sx;
-					for (int x = xb; x < xe; x++) {
-						float[] s = sums[x + ox];
-						float weight = weightSums[x + ox][index];
-						int base = index * classes;
-						for (int c = 0; c < classes; c++)
-							voxel[c] = s[base + c] / weight;
-						for (int i = 0; i < n; i++) {
-							float[] v = voxel;
-							if (n > 1) { // finalisers may overwrite their input
-								System.arraycopy(voxel, 0, scratch, 0, classes);
-								v = scratch;
-							}
-							finalizers[i].apply(v, 0, classes, data[i], outIndex + x, stride);
-						}
-					}
-				}
-		}
-		long z = firstPlane - pad[2];
-		for (int i = 0; i < n; i++) {
-			int ch = finalizers[i].channels(classes);
-			RandomAccessibleInterval<FloatType> slab = ch == 1 ? ArrayImgs.floats(data[i], sx, sy, planes)
-					: ArrayImgs.floats(data[i], sx, sy, planes, ch);
-			outputs.get(i).consumer()
-					.accept(ch == 1 ? Views.translate(slab, 0, 0, z) : Views.translate(slab, 0, 0, z, 0));
-			data[i] = null;
-		}
-	}
-
-	/** Zeroes the ring slots of padded planes [from, to) (at most roi_z planes), ready for reuse. */
-	private void clear(long from, long to) {
-		int rz = roi[2];
-		int first = (int) (from % rz);
-		int count = (int) (to - from);
-		int beforeWrap = Math.min(count, rz - first);
-		int afterWrap = count - beforeWrap;
-		for (int x = 0; x < px; x++) {
-			float[] s = sums[x], w = weightSums[x];
-			for (int y = 0; y < py; y++) {
-				int row = y * rz;
-				Arrays.fill(w, row + first, row + first + beforeWrap, 0f);
-				Arrays.fill(s, (row + first) * classes, (row + first + beforeWrap) * classes, 0f);
-				if (afterWrap > 0) {
-					Arrays.fill(w, row, row + afterWrap, 0f);
-					Arrays.fill(s, row * classes, (row + afterWrap) * classes, 0f);
-				}
+		int weightBase = px * c;
+		int perX = ryz * c;
+		for (int yz = 0; yz < ryz; yz++) {
+			float[] r = windowRows[yz];
+			int k = offset + yz * c;
+			for (int x = 0; x < rx; x++, k += perX) {
+				float weight = weights[x * ryz + yz];
+				r[weightBase + x0 + x] += weight;
+				int base = (x0 + x) * c;
+				for (int j = 0; j < c; j++)
+					r[base + j] += weight * out[k + j];
 			}
+		}
+	}
+
+	/** A row no window writes any more: released if outside the volume, else finalised now or kept for its slab. */
+	private void completeRow(int z, int y) {
+		int vz = z - pad[2], vy = y - pad[1];
+		if (finalizers.length == 0 || vz < 0 || vz >= size[2] || vy < 0 || vy >= size[1]) {
+			releaseRow(z, y);
+			return;
+		}
+		int slab = vz / slabPlanes;
+		if (eager) {
+			blendRow(z, y, slabData(slab));
+			releaseRow(z, y);
+		}
+		if (--planeRowsLeft[vz] == 0)
+			slabPlanesLeft[slab]--;
+	}
+
+	private void releaseRow(int z, int y) {
+		if (!dry) {
+			float[] r = rows[z][y];
+			Arrays.fill(r, 0f);
+			freeRows.push(r);
+		}
+		rows[z][y] = null;
+		liveRows--;
+	}
+
+	/** The pending data of a slab, allocated on first use. */
+	private float[][] slabData(int slab) {
+		float[][] data = slabData[slab];
+		if (data == null) {
+			long stride = (long) size[0] * size[1] * planesOfSlab(slab);
+			data = new float[finalizers.length][];
+			for (int i = 0; i < finalizers.length; i++) {
+				long floats = stride * finalizers[i].channels(classes);
+				data[i] = dry ? DRY_ROW : new float[Math.toIntExact(floats)];
+				slabBytes += 4 * floats;
+			}
+			slabData[slab] = data;
+			updatePeak();
+		}
+		return data;
+	}
+
+	/** Blends the sums of padded row (z, y), which lies inside the volume, into its slab's outputs. */
+	private void blendRow(int z, int y, float[][] data) {
+		if (dry)
+			return;
+		float[] r = rows[z][y];
+		int vz = z - pad[2], vy = y - pad[1];
+		int slab = vz / slabPlanes;
+		int sx = size[0], sy = size[1];
+		int stride = sx * sy * planesOfSlab(slab);
+		int outRow = ((vz - slab * slabPlanes) * sy + vy) * sx;
+		int weightBase = px * classes;
+		for (int x = 0; x < sx; x++) {
+			int px0 = x + pad[0];
+			float weight = r[weightBase + px0];
+			int base = px0 * classes;
+			for (int c = 0; c < classes; c++)
+				voxel[c] = r[base + c] / weight;
+			for (int i = 0; i < finalizers.length; i++) {
+				float[] v = voxel;
+				if (finalizers.length > 1) { // finalisers may overwrite their input
+					System.arraycopy(voxel, 0, scratch, 0, classes);
+					v = scratch;
+				}
+				finalizers[i].apply(v, 0, classes, data[i], outRow + x, stride);
+			}
+		}
+	}
+
+	/** Hands on, in z order, every slab whose planes are all complete. */
+	private void emitCompleteSlabs() {
+		while (finalizers.length > 0 && nextSlab < slabData.length && slabPlanesLeft[nextSlab] == 0) {
+			int slab = nextSlab++;
+			int planes = planesOfSlab(slab);
+			float[][] data = slabData(slab);
+			if (!eager)
+				for (int vz = slab * slabPlanes; vz < slab * slabPlanes + planes; vz++)
+					for (int vy = 0; vy < size[1]; vy++) {
+						blendRow(vz + pad[2], vy + pad[1], data);
+						releaseRow(vz + pad[2], vy + pad[1]);
+					}
+			slabData[slab] = null;
+			long z = (long) slab * slabPlanes;
+			for (int i = 0; i < finalizers.length; i++) {
+				slabBytes -= 4L * size[0] * size[1] * planes * finalizers[i].channels(classes);
+				if (dry)
+					continue;
+				int ch = finalizers[i].channels(classes);
+				RandomAccessibleInterval<FloatType> image = ch == 1 ? ArrayImgs.floats(data[i], size[0], size[1], planes)
+						: ArrayImgs.floats(data[i], size[0], size[1], planes, ch);
+				data[i] = null;
+				outputs.get(i).consumer()
+						.accept(ch == 1 ? Views.translate(image, 0, 0, z) : Views.translate(image, 0, 0, z, 0));
+			}
+		}
+	}
+
+	private int planesOfSlab(int slab) {
+		return Math.min(slabPlanes, size[2] - slab * slabPlanes);
+	}
+
+	private static SlabFinalizer[] finalizersOf(List<StitchOutput> outputs) {
+		SlabFinalizer[] f = new SlabFinalizer[outputs.size()];
+		for (int i = 0; i < f.length; i++)
+			f[i] = outputs.get(i).finalizer();
+		return f;
+	}
+
+	private static int[] toInts(long[] values) {
+		int[] ints = new int[values.length];
+		for (int i = 0; i < values.length; i++)
+			ints[i] = Math.toIntExact(values[i]);
+		return ints;
+	}
+
+	/** A finaliser that only knows its channel count, for dry runs. */
+	private record ChannelsOnly(int channels) implements SlabFinalizer {
+
+		@Override
+		public int channels(int classes) {
+			return channels;
+		}
+
+		@Override
+		public void apply(float[] blended, int offset, int classes, float[] out, int outIndex, int channelStride) {
+			throw new UnsupportedOperationException("dry run");
 		}
 	}
 }

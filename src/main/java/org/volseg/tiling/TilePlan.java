@@ -22,11 +22,18 @@ import org.volseg.InvalidParameterException;
  * reaches the end; that last one is moved back to be flush with the end ({@code size - roi}).</li>
  * </ol>
  *
- * <p>Windows are all combinations of the per-axis starts, ordered slab by slab along z: window
- * index {@code i = ix + nx * (iy + ny * iz)} (x fastest, z slowest). MONAI enumerates the same
- * positions with the first array axis slowest; the order only changes which windows share a batch
- * and the order of floating-point sums, not the result. Batches are consecutive runs of
- * {@code batch} windows in this order; the last may be shorter.</p>
+ * <p>Windows are all combinations of the per-axis starts, ordered z-row by z-row and, within a
+ * z-row, y-row by y-row, x fastest: window index {@code i = ix + nx * (iy + ny * iz)} (z slowest),
+ * except that, by default, the last z start joins the z-row before it when it is closer to it
+ * than the scan interval (it was moved back to be flush with the end): that pair of z-rows is swept
+ * together, {@code i = ix + nx * (iz' + 2 * iy)} within it. This lets a {@link Stitcher} that
+ * finalises rows early (compact outputs such as labels) release them while the y sweep passes,
+ * instead of holding the two heavily overlapping last z-rows whole; a stitcher that keeps rows until
+ * their whole plane is complete is better served without the pairing
+ * ({@link #of(long[], SlidingWindowSettings, boolean)}). MONAI enumerates the same positions
+ * with the first array axis slowest; the order only changes which windows share a batch and the
+ * order of floating-point sums, not the result.
+ * Batches are consecutive runs of {@code batch} windows in this order; the last may be shorter.</p>
  */
 public final class TilePlan {
 
@@ -38,8 +45,10 @@ public final class TilePlan {
 	private final long[][] starts;
 	private final int windowCount;
 	private final int batch;
+	/** The last two z-rows are swept together. */
+	private final boolean lastZRowsPaired;
 
-	private TilePlan(long[] imageSize, int[] roi, double[] overlap, int batch) {
+	private TilePlan(long[] imageSize, int[] roi, double[] overlap, int batch, boolean pairLastZRows) {
 		this.imageSize = imageSize.clone();
 		this.roi = roi.clone();
 		this.batch = batch;
@@ -59,6 +68,8 @@ public final class TilePlan {
 			throw InvalidParameterException.of("overlap", Arrays.toString(overlap),
 					"a smaller overlap or a larger roi: " + count + " windows are too many");
 		windowCount = (int) count;
+		int nz = starts[2].length;
+		lastZRowsPaired = pairLastZRows && nz >= 2 && starts[2][nz - 1] - starts[2][nz - 2] < scanInterval[2];
 	}
 
 	/**
@@ -66,10 +77,22 @@ public final class TilePlan {
 	 * @param settings window size, overlap and batch size are used
 	 */
 	public static TilePlan of(long[] imageSize, SlidingWindowSettings settings) {
+		return of(imageSize, settings, true);
+	}
+
+	/**
+	 * @param imageSize (x, y, z) of the volume, each at least 1
+	 * @param settings window size, overlap and batch size are used
+	 * @param sweepLastZRowsTogether whether the last z start joins the z-row before it when it is
+	 *        closer than the scan interval (see the class comment); use
+	 *        {@link Stitcher#releasesRowsEarly(int, int...)} of the outputs
+	 */
+	public static TilePlan of(long[] imageSize, SlidingWindowSettings settings, boolean sweepLastZRowsTogether) {
 		if (imageSize == null || imageSize.length < 3 || Arrays.stream(imageSize).limit(3).anyMatch(s -> s < 1))
 			throw new IllegalArgumentException("image size must be (x, y, z), each at least 1, got "
 					+ Arrays.toString(imageSize));
-		return new TilePlan(Arrays.copyOf(imageSize, 3), settings.roi(), settings.overlap(), settings.batch());
+		return new TilePlan(Arrays.copyOf(imageSize, 3), settings.roi(), settings.overlap(), settings.batch(),
+				sweepLastZRowsTogether);
 	}
 
 	/** MONAI's {@code _get_scan_interval} for one axis of the padded image. */
@@ -138,8 +161,11 @@ public final class TilePlan {
 
 	/** First voxel of window {@code i} along {@code axis}, in padded coordinates. */
 	public long windowStart(int i, int axis) {
-		int nx = starts[0].length, ny = starts[1].length;
-		int index = axis == 0 ? i % nx : axis == 1 ? (i / nx) % ny : i / (nx * ny);
+		int nx = starts[0].length, ny = starts[1].length, nz = starts[2].length;
+		int zRow = Math.min(i / (nx * ny), lastZRowsPaired ? nz - 2 : nz - 1);
+		int zRows = lastZRowsPaired && zRow == nz - 2 ? 2 : 1;
+		int rest = i - zRow * nx * ny;
+		int index = axis == 0 ? rest % nx : axis == 1 ? rest / nx / zRows : zRow + (rest / nx) % zRows;
 		return starts[axis][index];
 	}
 

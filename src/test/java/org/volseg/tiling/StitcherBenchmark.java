@@ -17,13 +17,14 @@ import org.volseg.volume.Volume;
 /**
  * Micro-benchmark of the streaming stitcher (not a test): a 512x512x400 volume, 14 classes, 96^3
  * windows, overlap 0.5, gaussian blend; every window gets the same precomputed output (a trivial
- * fake predictor), and the argmax labels and the raw logits are finalised and dropped. Then the
+ * fake predictor), and the argmax labels and the raw logits (or, with {@code labels}, the labels only)
+ * are finalised and dropped. Then the
  * whole {@link SlidingWindowInference} (extraction, pipelining, stitching) with a predictor that
  * returns a ready-made array. Prints windows/s and peak heap.
  *
  * <pre>
  * mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Xmx4g -cp target/test-classes:target/classes:$(cat target/cp.txt) org.volseg.tiling.StitcherBenchmark [stitcher|inference|both]
+ * java -Xmx4g -cp target/test-classes:target/classes:$(cat target/cp.txt) org.volseg.tiling.StitcherBenchmark [stitcher|inference|both] [labels|logits]
  * </pre>
  */
 public final class StitcherBenchmark {
@@ -32,10 +33,11 @@ public final class StitcherBenchmark {
 
 	public static void main(String[] args) {
 		String what = args.length > 0 ? args[0] : "both";
+		boolean logitsToo = args.length < 2 || !args[1].equals("labels");
 		SlidingWindowSettings s = SlidingWindowSettings.builder(96, 96, 96).overlap(0.5).blend(BlendMode.GAUSSIAN)
 				.batch(2).build();
 		long[] size = { 512, 512, 400 };
-		TilePlan plan = TilePlan.of(size, s);
+		TilePlan plan = planFor(size, s, logitsToo);
 		System.out.println(plan);
 		float[] window = new float[96 * 96 * 96 * CLASSES];
 		Random r = new Random(1);
@@ -44,8 +46,10 @@ public final class StitcherBenchmark {
 		long[] labelSum = { 0 };
 		SlabConsumer labels = slab -> labelSum[0] += checksum(slab);
 		SlabConsumer logits = slab -> labelSum[0] += slab.dimension(2);
-		List<StitchOutput> outputs = List.of(new StitchOutput(SlabFinalizers.argmax(), labels),
-				new StitchOutput(SlabFinalizers.raw(), logits));
+		List<StitchOutput> outputs = logitsToo
+				? List.of(new StitchOutput(SlabFinalizers.argmax(), labels), new StitchOutput(SlabFinalizers.raw(), logits))
+				: List.of(new StitchOutput(SlabFinalizers.argmax(), labels));
+		System.out.println(logitsToo ? "outputs: labels + raw logits" : "outputs: labels");
 		if (!what.equals("inference")) {
 			resetPeaks();
 			Stitcher st = new Stitcher(plan, CLASSES, ImportanceMap.of(s), outputs);
@@ -90,6 +94,12 @@ public final class StitcherBenchmark {
 			System.out.printf(Locale.ROOT, "  process CPU time %.1f s%n", (processCpuNanos() - cpu0) * 1e-9);
 		}
 		System.out.println("checksum " + labelSum[0]);
+	}
+
+	/** The plan {@link SlidingWindowInference} makes for these outputs. */
+	private static TilePlan planFor(long[] size, SlidingWindowSettings s, boolean logitsToo) {
+		return logitsToo ? TilePlan.of(size, s, Stitcher.releasesRowsEarly(CLASSES, 1, CLASSES))
+				: TilePlan.of(size, s, Stitcher.releasesRowsEarly(CLASSES, 1));
 	}
 
 	private static long processCpuNanos() {
