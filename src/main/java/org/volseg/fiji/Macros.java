@@ -4,7 +4,6 @@ import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +11,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import org.volseg.VolSegException;
+import org.volseg.io.AtomicFiles;
 import org.volseg.engine.Engine;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.model.ModelInstaller;
@@ -243,11 +243,11 @@ public final class Macros {
 		Path dir = target.toAbsolutePath().getParent();
 		try {
 			Files.createDirectories(dir);
-			Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".csv");
+			Path tmp = AtomicFiles.temporarySibling(target, ".csv"); // ImageJ picks the format by the name
 			try {
 				if (!table.save(tmp.toString()))
 					throw new IOException("ImageJ could not write " + tmp);
-				Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+				AtomicFiles.moveIntoPlace(tmp, target);
 			} finally {
 				Files.deleteIfExists(tmp);
 			}

@@ -64,12 +64,25 @@ public final class AtomicFiles {
 	 * calls {@link #moveIntoPlace}, or deletes it.
 	 */
 	public static Path temporarySibling(Path target) throws IOException {
+		return temporarySibling(target, ".part");
+	}
+
+	/**
+	 * As {@link #temporarySibling(Path)} with another ending, for writers that choose a format by the
+	 * file name (ImageJ's results tables by {@code .csv}, say). {@link #isTemporaryOf} does not
+	 * recognise such names.
+	 */
+	public static Path temporarySibling(Path target, String suffix) throws IOException {
+		return createSibling(target, suffix, false);
+	}
+
+	private static Path createSibling(Path target, String suffix, boolean folder) throws IOException {
 		Path dir = target.toAbsolutePath().getParent();
 		String name = target.getFileName().toString();
 		for (int attempt = 0;; attempt++) {
-			Path temp = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
+			Path temp = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + suffix);
 			try {
-				return Files.createFile(temp);
+				return folder ? Files.createDirectory(temp) : Files.createFile(temp);
 			} catch (java.nio.file.FileAlreadyExistsException e) {
 				if (attempt > 100)
 					throw e;
@@ -91,13 +104,13 @@ public final class AtomicFiles {
 	}
 
 	/**
-	 * A fresh empty temporary folder next to {@code target} (same file system, so that
-	 * {@link #moveFolder} can rename it into place).
+	 * A fresh empty hidden folder next to {@code target} (same file system, so that
+	 * {@link #moveFolder} can rename it into place), with the default permissions: an installed model
+	 * folder must stay readable by every user of a shared Fiji.
 	 */
 	public static Path tempFolderNextTo(Path target) throws IOException {
-		Path dir = target.toAbsolutePath().getParent();
-		Files.createDirectories(dir);
-		return Files.createTempDirectory(dir, "." + target.getFileName() + ".");
+		Files.createDirectories(target.toAbsolutePath().getParent());
+		return createSibling(target, "", true);
 	}
 
 	/**

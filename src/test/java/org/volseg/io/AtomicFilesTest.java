@@ -49,4 +49,18 @@ class AtomicFilesTest {
 		assertTrue(name.startsWith(".case.nii.gz.") && name.endsWith(".part"), name);
 		assertEquals(dir, temp.getParent());
 	}
+
+	@Test
+	void foldersMovedIntoPlaceHaveTheDefaultPermissions() throws IOException {
+		Path plain = Files.createDirectory(dir.resolve("plain"));
+		Path target = dir.resolve("models/unetr");
+		Path staged = AtomicFiles.tempFolderNextTo(target);
+		Files.writeString(staged.resolve("rdf.yaml"), "name: x");
+		AtomicFiles.moveFolder(staged, target, false);
+		assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(target));
+		Path csvTemp = AtomicFiles.temporarySibling(dir.resolve("results.csv"), ".csv");
+		assertTrue(csvTemp.getFileName().toString().endsWith(".csv"));
+		assertEquals(Files.getPosixFilePermissions(Files.writeString(dir.resolve("p.txt"), "")),
+				Files.getPosixFilePermissions(csvTemp));
+	}
 }
