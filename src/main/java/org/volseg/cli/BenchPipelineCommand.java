@@ -153,6 +153,14 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 				public float[] predict(float[] patches, int batch, int[] size) {
 					return new float[batch * size[0] * size[1] * size[2] * out];
 				}
+
+				@Override
+				public float[] predict(float[] patches, int batch, int[] size, float[] reuse) { // as the engine does
+					if (reuse == null || reuse.length != batch * size[0] * size[1] * size[2] * out)
+						return predict(patches, batch, size);
+					Arrays.fill(reuse, 0f);
+					return reuse;
+				}
 			}, "none (--no-network: zeros)");
 		}
 	}

@@ -228,6 +228,16 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 	 */
 	@Override
 	public float[] predict(float[] patches, int batch, int[] patchSize) {
+		return predict(patches, batch, patchSize, null);
+	}
+
+	/**
+	 * Runs one batch, writing the output into {@code reuse} when its length is exactly the output's.
+	 *
+	 * @throws EngineException as {@link #predict(float[], int, int[])}
+	 */
+	@Override
+	public float[] predict(float[] patches, int batch, int[] patchSize, float[] reuse) {
 		if (closed)
 			throw new IllegalStateException("engine closed");
 		checkPatch(batch, patchSize);
@@ -241,7 +251,7 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 			throw new EngineException("batch of " + batch + " patches of " + Arrays.toString(patchSize)
 					+ " gives too large an output (" + outLength + " values); use a smaller batch size");
 		long[] standard = { batch, patchSize[0], patchSize[1], patchSize[2], inChannels };
-		float[] result = new float[(int) outLength];
+		float[] result = reuse != null && reuse.length == outLength ? reuse : new float[(int) outLength];
 		try (TFloat32 in = TFloat32.tensorOf(Shape.of(standard), DataBuffers.of(patches, true, false))) {
 			if (inTranspose == null)
 				runModel(in, batch, patchSize, result);

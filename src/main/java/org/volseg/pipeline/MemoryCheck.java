@@ -1,9 +1,11 @@
 package org.volseg.pipeline;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.volseg.VolSegException;
 import org.volseg.tiling.SlidingWindowSettings;
+import org.volseg.tiling.StitchOutput;
 import org.volseg.tiling.Stitcher;
 import org.volseg.tiling.TilePlan;
 import org.volseg.volume.Volume;
@@ -21,18 +23,25 @@ final class MemoryCheck {
 	private MemoryCheck() {
 	}
 
-	/** Bytes of Java heap the inference and its outputs need for this volume on the model grid. */
-	static long neededBytes(Volume model, SlidingWindowSettings window, int classes, int wholeVolumeOutputs) {
-		int[] outputChannels = new int[1 + wholeVolumeOutputs];
-		outputChannels[0] = 1; // labels
-		for (int i = 1; i < outputChannels.length; i++)
-			outputChannels[i] = classes;
-		TilePlan plan = TilePlan.of(model.dimensions(), window, Stitcher.releasesRowsEarly(classes, outputChannels));
+	/**
+	 * Bytes of Java heap the inference and its outputs need for this volume on the model grid.
+	 *
+	 * @param outputs what the stitcher produces: the first is the label map, the others are held
+	 *        whole as floats (logits, probabilities)
+	 * @param labelBytes bytes per voxel of the label map (1, 2 or 4, see {@link PlaneAssembler})
+	 */
+	static long neededBytes(Volume model, SlidingWindowSettings window, int classes, List<StitchOutput> outputs,
+			int labelBytes) {
+		int[] outputChannels = Stitcher.outputChannels(classes, outputs);
+		TilePlan plan = Stitcher.plan(model.dimensions(), window, classes, outputs);
 		int[] roi = plan.roi();
 		long voxels = model.spatialVoxelCount();
 		long windowVoxels = (long) roi[0] * roi[1] * roi[2] * window.batch();
 		long inFlight = 4L * windowVoxels * (3 * model.channels() + 3L * classes);
-		return Stitcher.heldBytes(plan, classes, outputChannels) + 4L * voxels + 4L * voxels * classes * wholeVolumeOutputs + inFlight;
+		long wholeOutputs = 0;
+		for (int i = 1; i < outputChannels.length; i++)
+			wholeOutputs += 4L * voxels * outputChannels[i];
+		return Stitcher.heldBytes(plan, classes, outputs) + (long) labelBytes * voxels + wholeOutputs + inFlight;
 	}
 
 	/**

@@ -11,7 +11,8 @@ import org.volseg.volume.Volume;
  * What a segmentation produced and how long it took.
  *
  * @param labels the label map on the input's grid (x, y, z), with the input's geometry; labels
- *        are the model's class labels stored as floats
+ *        are the model's class labels, seen as floats (when the map is on the model's grid they are
+ *        stored as unsigned bytes or shorts underneath, and the voxels are a writable view)
  * @param source the input file or folder, or null for an in-memory volume
  * @param device where the network ran ({@code cpu}, {@code gpu}, or the test predictor's name)
  * @param windows sliding windows run

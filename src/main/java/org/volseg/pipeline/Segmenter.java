@@ -39,6 +39,7 @@ import org.volseg.tiling.SlidingWindowSettings;
 import org.volseg.tiling.SmallComponentRemoval;
 import org.volseg.tiling.StitchOutput;
 import org.volseg.tiling.VolumeAssembler;
+import org.volseg.volume.Geometry;
 import org.volseg.volume.LabelStatistics;
 import org.volseg.volume.Resample;
 import org.volseg.volume.Volume;
@@ -139,11 +140,16 @@ public final class Segmenter implements AutoCloseable {
 		refuseOverwritingInput(input, settings);
 		windowSettings(settings);
 		listener.stage(SegmentationListener.Stage.READING);
+		return run(read(input, settings, listener), input, settings, listener, cancelRequested, start);
+	}
+
+	/** Reads the input, reporting the reader's warnings; only the volume is kept (see {@code run}). */
+	private static Volume read(Path input, SegmentationSettings settings, SegmentationListener listener) {
 		LoadedVolume loaded = VolumeIO.standard(settings.seriesNumber()).open(input, false);
 		Object warnings = loaded.details().get("warnings");
 		if (warnings instanceof String w && !w.isEmpty())
 			listener.warning(w);
-		return run(loaded.volume(), input, settings, listener, cancelRequested, start);
+		return loaded.volume();
 	}
 
 	/** Segments a volume already in memory (Fiji's open image); the volume is not modified. */
@@ -166,25 +172,30 @@ public final class Segmenter implements AutoCloseable {
 		listener.stage(SegmentationListener.Stage.PREPROCESSING);
 		Preprocessor.Prepared prepared = Preprocessor.prepare(input, descriptor, settings);
 		Volume model = prepared.volume();
+		long[] inputDims = Arrays.copyOf(input.dimensions(), 3);
+		Geometry inputGeometry = input.geometry();
+		// From here on only the input's grid is needed: when preprocessing made a new volume from one
+		// read from a file, nothing else refers to the original, and it is freed during the inference.
+		input = null;
 		seconds.put("preprocess", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
 
 		t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.INFERENCE);
 		int classes = predictor.outputChannels();
-		int wholeOutputs = (settings.logitsOutput() == null ? 0 : 1) + (settings.probabilitiesOutput() == null ? 0 : 1);
-		MemoryCheck.requireHeap(MemoryCheck.neededBytes(model, window, classes, wholeOutputs), what);
 		long planes = model.dimension(2);
-		PlaneAssembler labels = new PlaneAssembler(planes, model.geometry());
+		int[] labelOf = labelOf();
+		PlaneAssembler labels = new PlaneAssembler(model.dimensions(), model.geometry(), Arrays.stream(labelOf).max().orElse(0));
 		VolumeAssembler logits = settings.logitsOutput() == null ? null : new VolumeAssembler(planes, model.geometry());
 		VolumeAssembler probabilities = settings.probabilitiesOutput() == null ? null
 				: new VolumeAssembler(planes, model.geometry());
 		List<StitchOutput> outputs = new ArrayList<>();
-		outputs.add(new StitchOutput(labelFinalizer(settings.threshold()), labels));
+		outputs.add(new StitchOutput(labelFinalizer(labelOf, settings.threshold()), labels));
 		if (logits != null)
 			outputs.add(new StitchOutput(SlabFinalizers.raw(), logits));
 		if (probabilities != null)
 			outputs.add(new StitchOutput(probabilityFinalizer(), probabilities));
+		MemoryCheck.requireHeap(MemoryCheck.neededBytes(model, window, classes, outputs, labels.bytesPerVoxel()), what);
 		SlidingWindowListener progress = listener::windows;
 		InferenceStats stats = new SlidingWindowInference(window, progress, cancel).run(model, predictor, outputs);
 		seconds.put("inference", (System.nanoTime() - t) * 1e-9);
@@ -192,14 +203,15 @@ public final class Segmenter implements AutoCloseable {
 
 		t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.POSTPROCESSING);
-		Volume labelMap = toInputGrid(labels.volume(), input, Resample.Interpolation.NEAREST);
+		Volume labelMap = toInputGrid(labels.volume(), inputDims, inputGeometry, Resample.Interpolation.NEAREST);
 		SmallComponentRemoval.Summary removed = settings.minComponentSize() > 1
 				? SmallComponentRemoval.removeSmallComponents(labelMap.voxels(), settings.minComponentSize(),
 						SmallComponentRemoval.Connectivity.FULL_26)
 				: new SmallComponentRemoval.Summary(Map.of(), Map.of());
-		Volume logitMap = logits == null ? null : toInputGrid(logits.volume(), input, Resample.Interpolation.LINEAR);
+		Volume logitMap = logits == null ? null
+				: toInputGrid(logits.volume(), inputDims, inputGeometry, Resample.Interpolation.LINEAR);
 		Volume probabilityMap = probabilities == null ? null
-				: toInputGrid(probabilities.volume(), input, Resample.Interpolation.LINEAR);
+				: toInputGrid(probabilities.volume(), inputDims, inputGeometry, Resample.Interpolation.LINEAR);
 		List<LabelRow> rows = rows(labelMap);
 		seconds.put("postprocess", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
@@ -275,11 +287,16 @@ public final class Segmenter implements AutoCloseable {
 		}
 	}
 
-	private SlabFinalizer labelFinalizer(float threshold) {
+	/** The label of each output channel: its class's label, else the channel index. */
+	private int[] labelOf() {
 		List<SegmentationClass> classes = descriptor.volseg().classes();
 		int[] labelOf = new int[predictor.outputChannels()];
 		for (int c = 0; c < labelOf.length; c++)
 			labelOf[c] = c < classes.size() ? classes.get(c).label() : c;
+		return labelOf;
+	}
+
+	private SlabFinalizer labelFinalizer(int[] labelOf, float threshold) {
 		return descriptor.volseg().outputActivation() == OutputActivation.SIGMOID
 				? ClassFinalizers.sigmoidLabels(labelOf, threshold)
 				: SlabFinalizers.argmax(labelOf);
@@ -292,12 +309,11 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	/** The output on the input's grid: itself if the grids agree, else resampled onto it. */
-	static Volume toInputGrid(Volume onModelGrid, Volume input, Resample.Interpolation interpolation) {
-		long[] inDims = Arrays.copyOf(input.dimensions(), 3);
+	static Volume toInputGrid(Volume onModelGrid, long[] inDims, Geometry inGeometry, Resample.Interpolation interpolation) {
 		long[] outDims = Arrays.copyOf(onModelGrid.dimensions(), 3);
-		if (Arrays.equals(inDims, outDims) && onModelGrid.geometry().equalsWithin(input.geometry(), 1e-9))
-			return onModelGrid.withGeometry(input.geometry());
-		return Resample.onto(onModelGrid, inDims, input.geometry(), interpolation, 0f);
+		if (Arrays.equals(inDims, outDims) && onModelGrid.geometry().equalsWithin(inGeometry, 1e-9))
+			return onModelGrid.withGeometry(inGeometry);
+		return Resample.onto(onModelGrid, inDims, inGeometry, interpolation, 0f);
 	}
 
 	private List<LabelRow> rows(Volume labelMap) {

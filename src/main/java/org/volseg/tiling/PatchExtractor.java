@@ -127,7 +127,18 @@ public final class PatchExtractor {
 	 * after the other, ready for {@link PatchPredictor#predict}.
 	 */
 	public float[] extractBatch(int from, int to) {
-		float[] batch = new float[Math.multiplyExact(to - from, patchLength)];
+		return extractBatch(from, to, null);
+	}
+
+	/**
+	 * As {@link #extractBatch(int, int)}, into {@code reuse} when its length is exactly the batch's.
+	 *
+	 * @param reuse an array the caller no longer needs, or null
+	 * @return {@code reuse} or a new buffer
+	 */
+	public float[] extractBatch(int from, int to, float[] reuse) {
+		int length = Math.multiplyExact(to - from, patchLength);
+		float[] batch = reuse != null && reuse.length == length ? reuse : new float[length];
 		for (int w = from; w < to; w++)
 			extract(w, batch, (w - from) * patchLength);
 		return batch;

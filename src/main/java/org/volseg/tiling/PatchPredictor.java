@@ -27,4 +27,17 @@ public interface PatchPredictor {
 	 *         owns the array
 	 */
 	float[] predict(float[] patches, int batch, int[] patchSize);
+
+	/**
+	 * As {@link #predict(float[], int, int[])}, but may write the output into {@code reuse} instead of
+	 * a new array, so that a sliding window over hundreds of windows does not leave an output-sized
+	 * array of garbage per batch. The default ignores {@code reuse}.
+	 *
+	 * @param reuse an array the caller no longer needs, or null; used only if its length is exactly
+	 *        the output's
+	 * @return the output: {@code reuse} or a new array
+	 */
+	default float[] predict(float[] patches, int batch, int[] patchSize, float[] reuse) {
+		return predict(patches, batch, patchSize);
+	}
 }

@@ -16,4 +16,14 @@ public interface SlabFinalizer {
 	 * @param out destination; channel {@code k} of the voxel goes to {@code out[outIndex + k * channelStride]}
 	 */
 	void apply(float[] blended, int offset, int classes, float[] out, int outIndex, int channelStride);
+
+	/**
+	 * Whether the output stays the same when all class values of a voxel are multiplied by one
+	 * positive factor (argmax). If every output of a {@link Stitcher} says so, it neither keeps the
+	 * summed weights nor divides by them: it finalises the weighted sums themselves, and holds
+	 * {@code classes} floats per voxel instead of {@code classes + 1}. Default false.
+	 */
+	default boolean ignoresScale() {
+		return false;
+	}
 }

@@ -83,7 +83,9 @@ public final class SlabFinalizers {
 
 	/**
 	 * One channel: the index of the largest class value (the first one on ties, as
-	 * {@code torch.argmax}). Softmax does not change it, so it is taken on the blended logits.
+	 * {@code torch.argmax}). Softmax does not change it, so it is taken on the blended logits; nor
+	 * does dividing by the summed weights ({@link SlabFinalizer#ignoresScale()}), so a stitcher
+	 * whose only outputs are labels takes it on the weighted sums.
 	 */
 	public static SlabFinalizer argmax() {
 		return argmax(null);
@@ -113,6 +115,11 @@ public final class SlabFinalizers {
 						best = c;
 					}
 				out[outIndex] = labels == null ? best : labels[best];
+			}
+
+			@Override
+			public boolean ignoresScale() {
+				return true;
 			}
 
 			@Override

@@ -16,29 +16,34 @@ import net.imglib2.view.Views;
  * weights (MONAI's {@code sliding_window_inference}); the padding the plan added is cropped off.</p>
  *
  * <p>Streaming along z and y: the sums live in one array per padded row (plane {@code z}, row
- * {@code y}) of {@code x * (classes + 1)} floats, taken when the first window writes the row. Every
+ * {@code y}) of {@code x * (classes + 1)} floats (sums and summed weights; {@code x * classes} if
+ * every output {@link SlabFinalizer#ignoresScale() ignores scale}, as labels do), taken when the first window writes the row. Every
  * row knows how many windows of the plan write it; when the last of them has been added the row is
  * complete. If the outputs are compact (their channels together fewer than {@code classes + 1}:
- * labels, masks; {@link #releasesRowsEarly(int, int...)}) a complete row is finalised at once by
- * each output's {@link SlabFinalizer} into that output's pending slab and its array is released;
- * otherwise it is kept until its slab is handed on (finalising it earlier would save nothing).
- * Slabs of whole xy planes (at most about 64 MB per output, at least one plane) go to the outputs'
- * {@link SlabConsumer}s in z order, each plane once, as soon as all their planes are complete.
+ * labels, masks; {@link #releasesRowsEarly(int, int...)}) a complete row is finalised at once and
+ * its array is released: outputs whose consumer is a {@link RowConsumer} get the finished row
+ * straight away, the others collect it in their pending slab. Otherwise the row is kept until its
+ * slab is handed on (finalising it earlier would save nothing). Slabs of whole xy planes (at most
+ * about 64 MB per output, at least one plane) go to the outputs' {@link SlabConsumer}s in z order,
+ * each plane once, as soon as all their planes are complete.
  * Released row arrays are zeroed and reused, so the stitcher allocates them only up to its peak.
  * Windows may be added in any order, each once; the result does not depend on it (up to float
  * rounding), the memory does.</p>
  *
- * <p>Memory bound, in the plan's order (z-row by z-row, within a z-row y-row by y-row, x fastest;
- * the last two z-rows swept together when they overlap by more than the scan interval, see
- * {@link TilePlan}): while a z-row sweeps y, only the planes the next z-row also writes
- * ({@code roi_z - interval_z}) are held whole, the planes only this z-row writes in a band of about
- * {@code roi_y} rows that moves with the sweep. With regular z starts the peak is exactly
- * {@code 4 (classes + 1) px ((roi_z - interval_z) py + interval_z roi_y)} bytes ({@code px, py}
- * the padded xy size). For 512 x 512 x 400, 14 classes, ROI 96, overlap 0.5 that is 0.92 GB of sums
- * (1.03 GB with the label slabs waiting for their planes), instead of 1.51 GB for a ring of
- * {@code roi_z} whole planes. With outputs as large as the sums (labels and logits) rows wait for
- * whole planes and the peak stays at the ring's size. {@link #accumulatorBytes(TilePlan, int)} and
- * {@link #heldBytes(TilePlan, int, int...)} give the exact peak of a plan (a dry run of the
+ * <p>Memory bound, in the plan's order ({@link #plan} picks it). z-slowest (z-row by z-row, within
+ * a z-row y-row by y-row, x fastest; the last two z-rows swept together when they overlap by more
+ * than the scan interval, see {@link TilePlan}): while a z-row sweeps y, only the planes the next
+ * z-row also writes ({@code roi_z - interval_z}) are held whole, the planes only this z-row writes
+ * in a band of about {@code roi_y} rows that moves with the sweep. With regular z starts the peak
+ * is exactly {@code 4 (classes + 1) px ((roi_z - interval_z) py + interval_z roi_y)} bytes
+ * ({@code px, py} the padded xy size). y-slowest, for outputs that are all taken row by row, swaps
+ * the roles of y and z: about {@code 4 (classes + 1) px ((roi_y - interval_y) pz + interval_y roi_z)}
+ * (more where the z starts are irregular), less when the volume has fewer planes than rows. For 512 x 512 x 400, 14 classes, ROI 96,
+ * overlap 0.5: 0.92 GB of sums z-slowest (1.03 GB with label slabs waiting for their planes),
+ * 0.73 GB y-slowest with labels taken row by row (and no summed weights), instead of 1.51 GB for a ring of {@code roi_z}
+ * whole planes. With outputs as large as the sums (labels and logits) rows wait for whole planes
+ * and the peak stays at the ring's size. {@link #accumulatorBytes(TilePlan, int)} and
+ * {@link #heldBytes(TilePlan, int, List)} give the exact peak of a plan (a dry run of the
  * bookkeeping).</p>
  *
  * <p>Not thread-safe: one thread adds windows (consumers are called on that thread).</p>
@@ -66,6 +71,8 @@ public final class Stitcher {
 	private final int[] size;
 	/** Floats of one row: {@code px * classes} sums ({@code [x, class]}), then {@code px} summed weights. */
 	private final int rowWidth;
+	/** Rows end with the summed weights and values are divided by them; not if every output {@link SlabFinalizer#ignoresScale() ignores scale}. */
+	private final boolean weighted;
 	/** Per padded plane and row: the sums, or null before the first window writing it and after it is finalised. */
 	private final float[][][] rows;
 	/** Per padded plane and row: windows still to write it. */
@@ -86,11 +93,19 @@ public final class Stitcher {
 	private final int[] planeRowsLeft;
 	/** Per slab: planes not yet complete. */
 	private final int[] slabPlanesLeft;
-	/** Per slab and output: finalised values, allocated when the slab's first row is finalised. */
+	/** Per slab and output: finalised values, allocated when the slab's first row is finalised (not for row outputs). */
 	private final float[][][] slabData;
+	/** Per output: its consumer takes finished rows ({@link RowConsumer}, eager stitchers only), else slabs. */
+	private final boolean[] rowWise;
+	/** Per output: the row handed to a row-wise consumer (null for slab outputs). */
+	private final float[][] rowBuffers;
+	/** Some output takes slabs. */
+	private final boolean slabOutputs;
 	private int nextSlab;
 	private final float[] voxel;
 	private final float[] scratch;
+	/** The rows of the window being added. */
+	private final float[][] windowRows;
 	private boolean finished;
 
 	/**
@@ -100,11 +115,11 @@ public final class Stitcher {
 	 * @param outputs what to produce from the blended values, each handed its slabs in z order
 	 */
 	public Stitcher(TilePlan plan, int classes, ImportanceMap importance, List<StitchOutput> outputs) {
-		this(plan, classes, importance.weights(), importance.roi(), finalizersOf(outputs), List.copyOf(outputs), false);
+		this(plan, classes, importance.weights(), importance.roi(), finalizersOf(outputs), List.copyOf(outputs), false, null);
 	}
 
 	private Stitcher(TilePlan plan, int classes, float[] weights, int[] weightRoi, SlabFinalizer[] finalizers,
-			List<StitchOutput> outputs, boolean dry) {
+			List<StitchOutput> outputs, boolean dry, boolean[] dryRowWise) {
 		if (classes < 1)
 			throw new IllegalArgumentException("classes must be at least 1, got " + classes);
 		if (!Arrays.equals(weightRoi, plan.roi()))
@@ -122,7 +137,11 @@ public final class Stitcher {
 		int pz = Math.toIntExact(padded[2]);
 		this.pad = toInts(plan.padBefore());
 		this.size = toInts(plan.imageSize());
-		this.rowWidth = Math.multiplyExact(px, classes + 1);
+		boolean scaleFree = finalizers.length > 0;
+		for (SlabFinalizer f : finalizers)
+			scaleFree &= f.ignoresScale();
+		this.weighted = !scaleFree;
+		this.rowWidth = Math.multiplyExact(px, weighted ? classes + 1 : classes);
 		this.rows = new float[pz][py][];
 		this.windowsLeft = windowsPerRow(plan);
 		this.added = new boolean[plan.windowCount()];
@@ -143,8 +162,20 @@ public final class Stitcher {
 		for (int k = 0; k < slabs; k++)
 			slabPlanesLeft[k] = planesOfSlab(k);
 		this.slabData = new float[slabs][][];
+		this.rowWise = new boolean[finalizers.length];
+		this.rowBuffers = new float[finalizers.length][];
+		for (int i = 0; i < finalizers.length; i++) {
+			rowWise[i] = eager && (dry ? dryRowWise[i] : outputs.get(i).consumer() instanceof RowConsumer);
+			if (rowWise[i] && !dry)
+				rowBuffers[i] = new float[size[0] * finalizers[i].channels(classes)];
+		}
+		boolean anySlabOutput = false;
+		for (boolean r : rowWise)
+			anySlabOutput |= !r;
+		this.slabOutputs = anySlabOutput;
 		this.voxel = new float[classes];
 		this.scratch = new float[classes];
+		this.windowRows = new float[roi[1] * roi[2]][];
 	}
 
 	/**
@@ -218,8 +249,28 @@ public final class Stitcher {
 	public static long heldBytes(TilePlan plan, int classes, int... outputChannels) {
 		SlabFinalizer[] finalizers = new SlabFinalizer[outputChannels.length];
 		for (int i = 0; i < finalizers.length; i++)
-			finalizers[i] = new ChannelsOnly(outputChannels[i]);
-		Stitcher dryRun = new Stitcher(plan, classes, null, plan.roi(), finalizers, List.of(), true);
+			finalizers[i] = new ChannelsOnly(outputChannels[i], false);
+		return dryRun(plan, classes, finalizers, new boolean[outputChannels.length]);
+	}
+
+	/**
+	 * As {@link #heldBytes(TilePlan, int, int...)} for these outputs: their channels, and whether
+	 * their consumers take rows ({@link RowConsumer}; their finished rows are then not held).
+	 */
+	public static long heldBytes(TilePlan plan, int classes, List<StitchOutput> outputs) {
+		boolean[] rowWise = new boolean[outputs.size()];
+		for (int i = 0; i < rowWise.length; i++)
+			rowWise[i] = outputs.get(i).consumer() instanceof RowConsumer;
+		SlabFinalizer[] finalizers = new SlabFinalizer[outputs.size()];
+		for (int i = 0; i < finalizers.length; i++) {
+			SlabFinalizer f = outputs.get(i).finalizer();
+			finalizers[i] = new ChannelsOnly(f.channels(classes), f.ignoresScale());
+		}
+		return dryRun(plan, classes, finalizers, rowWise);
+	}
+
+	private static long dryRun(TilePlan plan, int classes, SlabFinalizer[] finalizers, boolean[] rowWise) {
+		Stitcher dryRun = new Stitcher(plan, classes, null, plan.roi(), finalizers, List.of(), true, rowWise);
 		for (int w = 0; w < plan.windowCount(); w++)
 			dryRun.add(w, null, 0);
 		dryRun.finish();
@@ -237,6 +288,25 @@ public final class Stitcher {
 		for (int c : outputChannels)
 			total += c;
 		return total < classes + 1L;
+	}
+
+	/**
+	 * The plan of windows to stitch these outputs with, in the order that needs the least memory:
+	 * for outputs a stitcher finalises early ({@link #releasesRowsEarly}) and whose consumers all
+	 * take rows ({@link RowConsumer}), whichever of {@link TilePlan.Order#Z_SLOWEST_LAST_PAIRED} and
+	 * {@link TilePlan.Order#Y_SLOWEST_LAST_PAIRED} holds fewer bytes (a dry run of each: y-slowest
+	 * wins when the volume has fewer planes than rows); for other early-finalised outputs, which
+	 * are handed on in slabs of whole planes, z-slowest with the last z-rows paired; otherwise
+	 * plain z-slowest.
+	 */
+	public static TilePlan plan(long[] imageSize, SlidingWindowSettings settings, int classes, List<StitchOutput> outputs) {
+		if (!releasesRowsEarly(classes, outputChannels(classes, outputs)))
+			return TilePlan.of(imageSize, settings, TilePlan.Order.Z_SLOWEST);
+		TilePlan zSlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Z_SLOWEST_LAST_PAIRED);
+		if (outputs.isEmpty() || !outputs.stream().allMatch(o -> o.consumer() instanceof RowConsumer))
+			return zSlowest;
+		TilePlan ySlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Y_SLOWEST_LAST_PAIRED);
+		return heldBytes(ySlowest, classes, outputs) < heldBytes(zSlowest, classes, outputs) ? ySlowest : zSlowest;
 	}
 
 	/** Channels each output writes. */
@@ -273,9 +343,9 @@ public final class Stitcher {
 		return c;
 	}
 
+	/** The rows window {@code (y0, z0)} writes, {@code [y * roi_z + z]}, taken if not live yet; the array is reused by the next call. */
 	private float[][] allocateRows(int y0, int z0) {
 		int ry = roi[1], rz = roi[2];
-		float[][] windowRows = new float[ry * rz][];
 		for (int y = 0; y < ry; y++)
 			for (int z = 0; z < rz; z++) {
 				float[] r = rows[z0 + z][y0 + y];
@@ -310,7 +380,8 @@ public final class Stitcher {
 			int k = offset + yz * c;
 			for (int x = 0; x < rx; x++, k += perX) {
 				float weight = weights[x * ryz + yz];
-				r[weightBase + x0 + x] += weight;
+				if (weighted)
+					r[weightBase + x0 + x] += weight;
 				int base = (x0 + x) * c;
 				for (int j = 0; j < c; j++)
 					r[base + j] += weight * out[k + j];
@@ -327,7 +398,7 @@ public final class Stitcher {
 		}
 		int slab = vz / slabPlanes;
 		if (eager) {
-			blendRow(z, y, slabData(slab));
+			blendRow(z, y, slabOutputs ? slabData(slab) : null);
 			releaseRow(z, y);
 		}
 		if (--planeRowsLeft[vz] == 0)
@@ -351,6 +422,8 @@ public final class Stitcher {
 			long stride = (long) size[0] * size[1] * planesOfSlab(slab);
 			data = new float[finalizers.length][];
 			for (int i = 0; i < finalizers.length; i++) {
+				if (rowWise[i])
+					continue;
 				long floats = stride * finalizers[i].channels(classes);
 				data[i] = dry ? DRY_ROW : new float[Math.toIntExact(floats)];
 				slabBytes += 4 * floats;
@@ -361,7 +434,10 @@ public final class Stitcher {
 		return data;
 	}
 
-	/** Blends the sums of padded row (z, y), which lies inside the volume, into its slab's outputs. */
+	/**
+	 * Blends the sums of padded row (z, y), which lies inside the volume, into its slab's outputs
+	 * ({@code data}, null if all outputs are row-wise) and hands it to the row-wise outputs.
+	 */
 	private void blendRow(int z, int y, float[][] data) {
 		if (dry)
 			return;
@@ -374,19 +450,28 @@ public final class Stitcher {
 		int weightBase = px * classes;
 		for (int x = 0; x < sx; x++) {
 			int px0 = x + pad[0];
-			float weight = r[weightBase + px0];
 			int base = px0 * classes;
-			for (int c = 0; c < classes; c++)
-				voxel[c] = r[base + c] / weight;
+			if (weighted) {
+				float weight = r[weightBase + px0];
+				for (int c = 0; c < classes; c++)
+					voxel[c] = r[base + c] / weight;
+			} else
+				System.arraycopy(r, base, voxel, 0, classes);
 			for (int i = 0; i < finalizers.length; i++) {
 				float[] v = voxel;
 				if (finalizers.length > 1) { // finalisers may overwrite their input
 					System.arraycopy(voxel, 0, scratch, 0, classes);
 					v = scratch;
 				}
-				finalizers[i].apply(v, 0, classes, data[i], outRow + x, stride);
+				if (rowWise[i])
+					finalizers[i].apply(v, 0, classes, rowBuffers[i], x, sx);
+				else
+					finalizers[i].apply(v, 0, classes, data[i], outRow + x, stride);
 			}
 		}
+		for (int i = 0; i < finalizers.length; i++)
+			if (rowWise[i])
+				((RowConsumer) outputs.get(i).consumer()).acceptRow(vy, vz, rowBuffers[i]);
 	}
 
 	/** Hands on, in z order, every slab whose planes are all complete. */
@@ -394,7 +479,7 @@ public final class Stitcher {
 		while (finalizers.length > 0 && nextSlab < slabData.length && slabPlanesLeft[nextSlab] == 0) {
 			int slab = nextSlab++;
 			int planes = planesOfSlab(slab);
-			float[][] data = slabData(slab);
+			float[][] data = slabOutputs ? slabData(slab) : null;
 			if (!eager)
 				for (int vz = slab * slabPlanes; vz < slab * slabPlanes + planes; vz++)
 					for (int vy = 0; vy < size[1]; vy++) {
@@ -404,6 +489,8 @@ public final class Stitcher {
 			slabData[slab] = null;
 			long z = (long) slab * slabPlanes;
 			for (int i = 0; i < finalizers.length; i++) {
+				if (rowWise[i])
+					continue;
 				slabBytes -= 4L * size[0] * size[1] * planes * finalizers[i].channels(classes);
 				if (dry)
 					continue;
@@ -435,8 +522,8 @@ public final class Stitcher {
 		return ints;
 	}
 
-	/** A finaliser that only knows its channel count, for dry runs. */
-	private record ChannelsOnly(int channels) implements SlabFinalizer {
+	/** A finaliser that only knows its channel count and whether it ignores scale, for dry runs. */
+	private record ChannelsOnly(int channels, boolean ignoresScale) implements SlabFinalizer {
 
 		@Override
 		public int channels(int classes) {

@@ -30,7 +30,11 @@ import org.volseg.InvalidParameterException;
  * finalises rows early (compact outputs such as labels) release them while the y sweep passes,
  * instead of holding the two heavily overlapping last z-rows whole; a stitcher that keeps rows until
  * their whole plane is complete is better served without the pairing
- * ({@link #of(long[], SlidingWindowSettings, boolean)}). MONAI enumerates the same positions
+ * ({@link #of(long[], SlidingWindowSettings, boolean)}). The roles of z and y can be swapped
+ * ({@link Order#Y_SLOWEST}: y-row by y-row, z-rows within, x fastest, the last two y-rows paired
+ * in the same way): a stitcher that hands rows on as they finish then holds a band of
+ * {@code x * z} rows instead of {@code x * y}, less for scans with fewer planes than rows
+ * ({@link Stitcher#plan} chooses). MONAI enumerates the same positions
  * with the first array axis slowest; the order only changes which windows share a batch and the
  * order of floating-point sums, not the result.
  * Batches are consecutive runs of {@code batch} windows in this order; the last may be shorter.</p>
@@ -45,10 +49,23 @@ public final class TilePlan {
 	private final long[][] starts;
 	private final int windowCount;
 	private final int batch;
-	/** The last two z-rows are swept together. */
-	private final boolean lastZRowsPaired;
+	/** The order of the windows. */
+	public enum Order {
+		/** z-rows one after the other, y-rows within, x fastest. */
+		Z_SLOWEST,
+		/** As {@link #Z_SLOWEST}, but the last two z-rows are swept together when they overlap by more than the scan interval. */
+		Z_SLOWEST_LAST_PAIRED,
+		/** y-rows one after the other, z-rows within, x fastest; the last two y-rows swept together as above. */
+		Y_SLOWEST_LAST_PAIRED
+	}
 
-	private TilePlan(long[] imageSize, int[] roi, double[] overlap, int batch, boolean pairLastZRows) {
+	private final Order order;
+	/** The axis of the outer rows (2 for z, 1 for y) and the other one of y and z. */
+	private final int slow, middle;
+	/** The last two rows of the slow axis are swept together. */
+	private final boolean lastRowsPaired;
+
+	private TilePlan(long[] imageSize, int[] roi, double[] overlap, int batch, Order order) {
 		this.imageSize = imageSize.clone();
 		this.roi = roi.clone();
 		this.batch = batch;
@@ -68,8 +85,12 @@ public final class TilePlan {
 			throw InvalidParameterException.of("overlap", Arrays.toString(overlap),
 					"a smaller overlap or a larger roi: " + count + " windows are too many");
 		windowCount = (int) count;
-		int nz = starts[2].length;
-		lastZRowsPaired = pairLastZRows && nz >= 2 && starts[2][nz - 1] - starts[2][nz - 2] < scanInterval[2];
+		this.order = order;
+		slow = order == Order.Y_SLOWEST_LAST_PAIRED ? 1 : 2;
+		middle = 3 - slow;
+		int ns = starts[slow].length;
+		lastRowsPaired = order != Order.Z_SLOWEST && ns >= 2
+				&& starts[slow][ns - 1] - starts[slow][ns - 2] < scanInterval[slow];
 	}
 
 	/**
@@ -88,11 +109,25 @@ public final class TilePlan {
 	 *        {@link Stitcher#releasesRowsEarly(int, int...)} of the outputs
 	 */
 	public static TilePlan of(long[] imageSize, SlidingWindowSettings settings, boolean sweepLastZRowsTogether) {
+		return of(imageSize, settings, sweepLastZRowsTogether ? Order.Z_SLOWEST_LAST_PAIRED : Order.Z_SLOWEST);
+	}
+
+	/**
+	 * @param imageSize (x, y, z) of the volume, each at least 1
+	 * @param settings window size, overlap and batch size are used
+	 * @param order the order of the windows (see the class comment)
+	 */
+	public static TilePlan of(long[] imageSize, SlidingWindowSettings settings, Order order) {
 		if (imageSize == null || imageSize.length < 3 || Arrays.stream(imageSize).limit(3).anyMatch(s -> s < 1))
 			throw new IllegalArgumentException("image size must be (x, y, z), each at least 1, got "
 					+ Arrays.toString(imageSize));
 		return new TilePlan(Arrays.copyOf(imageSize, 3), settings.roi(), settings.overlap(), settings.batch(),
-				sweepLastZRowsTogether);
+				java.util.Objects.requireNonNull(order, "order"));
+	}
+
+	/** The order of the windows. */
+	public Order order() {
+		return order;
 	}
 
 	/** MONAI's {@code _get_scan_interval} for one axis of the padded image. */
@@ -161,11 +196,11 @@ public final class TilePlan {
 
 	/** First voxel of window {@code i} along {@code axis}, in padded coordinates. */
 	public long windowStart(int i, int axis) {
-		int nx = starts[0].length, ny = starts[1].length, nz = starts[2].length;
-		int zRow = Math.min(i / (nx * ny), lastZRowsPaired ? nz - 2 : nz - 1);
-		int zRows = lastZRowsPaired && zRow == nz - 2 ? 2 : 1;
-		int rest = i - zRow * nx * ny;
-		int index = axis == 0 ? rest % nx : axis == 1 ? rest / nx / zRows : zRow + (rest / nx) % zRows;
+		int nx = starts[0].length, nm = starts[middle].length, ns = starts[slow].length;
+		int row = Math.min(i / (nx * nm), lastRowsPaired ? ns - 2 : ns - 1);
+		int rows = lastRowsPaired && row == ns - 2 ? 2 : 1;
+		int rest = i - row * nx * nm;
+		int index = axis == 0 ? rest % nx : axis == middle ? rest / nx / rows : row + (rest / nx) % rows;
 		return starts[axis][index];
 	}
 
@@ -199,6 +234,6 @@ public final class TilePlan {
 	public String toString() {
 		return "TilePlan(image " + Arrays.toString(imageSize) + ", padded " + Arrays.toString(paddedSize) + ", roi "
 				+ Arrays.toString(roi) + ", interval " + Arrays.toString(scanInterval) + ", windows "
-				+ Arrays.toString(windowGrid()) + " = " + windowCount + ", batches " + batchCount() + ")";
+				+ Arrays.toString(windowGrid()) + " = " + windowCount + ", batches " + batchCount() + ", " + order + ")";
 	}
 }

@@ -15,7 +15,8 @@ import net.imglib2.view.Views;
  *
  * <p>Axis order is NIfTI's (i, j, k) and DICOM's (column, row, slice); voxel (0, 0, 0) is the first
  * stored voxel; the voxel interval always starts at 0. Label maps hold their integer labels as
- * floats. A Volume does not copy its voxels: views of the same image share them, and it is not
+ * floats (the voxels may be a float view of a more compact image, as the segmenter's label maps
+ * are). A Volume does not copy its voxels: views of the same image share them, and it is not
  * safe to write voxels from one thread while another reads them.</p>
  */
 public final class Volume {

@@ -58,6 +58,18 @@ class ConvertForwardCommandTest {
 		ParityFixtures.assertClose(reference.tensors().get("expected_output"), SafeTensors.read(out).tensors().get("output"));
 	}
 
+	/** An existing --out is refused at once, with the flag that replaces it, not after the conversion with a stack trace. */
+	@Test
+	void existingOutputFolderIsAClearError() throws Exception {
+		Path pkg = Files.createDirectories(dir.resolve("taken"));
+		Files.writeString(pkg.resolve("notes.txt"), "keep me");
+		assertEquals(1, run("convert", "--arch", "unetr", "--config", "monai-unetr-btcv", "--random-weights", "--out",
+				pkg.toString()), err);
+		assertTrue(err.startsWith("volseg: error: --out: expected a folder that does not exist yet") && err.contains("--replace")
+				&& !err.contains("\tat "), err);
+		assertEquals("keep me", Files.readString(pkg.resolve("notes.txt")));
+	}
+
 	@Test
 	void explicitConfigFileAndTensorName() throws Exception {
 		Path fixture = ParityFixtures.path("unetr_small_conv.safetensors");

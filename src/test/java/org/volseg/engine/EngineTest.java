@@ -50,6 +50,26 @@ class EngineTest {
 		}
 	}
 
+	/** The output goes into the caller's array when it has the output's length, and into a new one otherwise. */
+	@Test
+	void outputIsWrittenIntoAReusedArrayOfTheRightLength() throws Exception {
+		TestNetworks net = new TestNetworks(1, 2, 11);
+		Path pkg = net.export(tmp.resolve("conv"), 8, 6, 5, true, true);
+		try (ModelPackage p = ModelPackage.open(pkg); Engine e = Engine.load(p, EngineOptions.cpu().withThreads(1, 1))) {
+			int[] size = { 8, 6, 5 };
+			float[] reuse = new float[2 * 8 * 6 * 5 * 2];
+			java.util.Arrays.fill(reuse, Float.NaN);
+			float[] in = TestNetworks.randomInput(2 * 8 * 6 * 5, 5);
+			org.junit.jupiter.api.Assertions.assertSame(reuse, e.predict(in, 2, size, reuse));
+			assertArrayEquals(net.reference(in, 2, 8, 6, 5), reuse, 1e-4f);
+			float[] in1 = TestNetworks.randomInput(8 * 6 * 5, 6);
+			float[] one = e.predict(in1, 1, size, reuse); // a shorter last batch: a new array, the old one untouched
+			org.junit.jupiter.api.Assertions.assertNotSame(reuse, one);
+			assertArrayEquals(net.reference(in1, 1, 8, 6, 5), one, 1e-4f);
+			assertArrayEquals(net.reference(in, 2, 8, 6, 5), reuse, 1e-4f);
+		}
+	}
+
 	@Test
 	void multiChannelInputFreePatchSizeAndAutoDeviceOnACpuMachine() throws Exception {
 		TestNetworks net = new TestNetworks(2, 3, 12);

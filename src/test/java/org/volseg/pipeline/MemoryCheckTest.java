@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.volseg.VolSegException;
+import org.volseg.tiling.SlabFinalizers;
 import org.volseg.tiling.SlidingWindowSettings;
+import org.volseg.tiling.StitchOutput;
 import org.volseg.tiling.Stitcher;
 import org.volseg.tiling.TilePlan;
 import org.volseg.volume.Geometry;
@@ -30,9 +34,22 @@ class MemoryCheckTest {
 		long ring = 4L * 512 * 512 * 96 * 15; // what the stitcher held before it swept y within z-rows
 		assertTrue(stitcherWithLabels < 0.7 * ring && stitcherWithLogits <= ring + 4L * 512 * 512 * 4 * 15);
 		long labels = 4L * 512 * 512 * 400;
+		long byteLabels = 512L * 512 * 400;
 		long inFlight = 4L * 96 * 96 * 96 * (3 + 3 * 14);
-		assertEquals(stitcherWithLabels + labels + inFlight, MemoryCheck.neededBytes(big, w, 14, 0));
-		assertEquals(stitcherWithLogits + labels + 14 * labels + inFlight, MemoryCheck.neededBytes(big, w, 14, 1));
+		StitchOutput rowWiseLabels = new StitchOutput(SlabFinalizers.argmax(),
+				new PlaneAssembler(dims, Geometry.identity(), 13));
+		StitchOutput slabLabels = new StitchOutput(SlabFinalizers.argmax(), slab -> {});
+		StitchOutput logits = new StitchOutput(SlabFinalizers.raw(), slab -> {});
+		long rowWise = Stitcher.heldBytes(Stitcher.plan(dims, w, 14, List.of(rowWiseLabels)), 14, List.of(rowWiseLabels));
+		// labels taken row by row are not held in float slabs, and argmax needs no summed weights: 14 sums per voxel remain
+		assertEquals(Stitcher.accumulatorBytes(Stitcher.plan(dims, w, 14, List.of(rowWiseLabels)), 14) / 15 * 14, rowWise);
+		assertTrue(rowWise < stitcherWithLabels - 4L * 512 * 512 * 48, rowWise + " vs " + stitcherWithLabels);
+		assertEquals(rowWise + byteLabels + inFlight, MemoryCheck.neededBytes(big, w, 14, List.of(rowWiseLabels), 1));
+		long slabWise = Stitcher.heldBytes(TilePlan.of(dims, w, true), 14, List.of(slabLabels));
+		assertTrue(rowWise < slabWise && slabWise < stitcherWithLabels, slabWise + " vs " + stitcherWithLabels);
+		assertEquals(slabWise + labels + inFlight, MemoryCheck.neededBytes(big, w, 14, List.of(slabLabels), 4));
+		assertEquals(stitcherWithLogits + byteLabels + 14 * labels + inFlight,
+				MemoryCheck.neededBytes(big, w, 14, List.of(rowWiseLabels, logits), 1));
 	}
 
 	@Test

@@ -125,4 +125,44 @@ final class FakePredictors {
 			}
 		};
 	}
+
+	/**
+	 * The same outputs as {@code predictor}, written into the caller's {@code reuse} array when it
+	 * offers one (as the engine does); counts the calls that got one.
+	 */
+	static final class Reusing implements PatchPredictor {
+		private final PatchPredictor predictor;
+		final java.util.concurrent.atomic.AtomicInteger reused = new java.util.concurrent.atomic.AtomicInteger();
+		final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+		Reusing(PatchPredictor predictor) {
+			this.predictor = predictor;
+		}
+
+		@Override
+		public int inputChannels() {
+			return predictor.inputChannels();
+		}
+
+		@Override
+		public int outputChannels() {
+			return predictor.outputChannels();
+		}
+
+		@Override
+		public float[] predict(float[] patches, int batch, int[] size) {
+			return predict(patches, batch, size, null);
+		}
+
+		@Override
+		public float[] predict(float[] patches, int batch, int[] size, float[] reuse) {
+			calls.incrementAndGet();
+			float[] out = predictor.predict(patches, batch, size);
+			if (reuse == null || reuse.length != out.length)
+				return out;
+			reused.incrementAndGet();
+			System.arraycopy(out, 0, reuse, 0, out.length);
+			return reuse;
+		}
+	}
 }

@@ -128,6 +128,75 @@ class SlidingWindowInferenceTest {
 				}
 	}
 
+	/**
+	 * Input and output batches are recycled between the three threads: a predictor that writes into
+	 * the arrays it is offered still gives the whole-volume result (no array is reused while another
+	 * thread reads it), and after the first batches every call is offered one.
+	 */
+	@Test
+	void recycledBatchArraysGiveTheSameResult() {
+		SlidingWindowSettings s = SlidingWindowSettings.builder(8, 8, 8).overlap(0.5).batch(2)
+				.blend(BlendMode.GAUSSIAN).build();
+		Volume in = randomVolume(7, 29, 23, 41);
+		FakePredictors.Reusing p = new FakePredictors.Reusing(FakePredictors.windowDependent());
+		AtomicInteger stitched = new AtomicInteger();
+		Volume streamed = new SlidingWindowInference(s, progress -> {
+			if (stitched.incrementAndGet() % 3 == 0) // the stitcher falls behind now and then: queues fill up
+				java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+		}, () -> false).run(in, p, SlabFinalizers.raw());
+		assertEquals(0, maxDifference(reference(in, FakePredictors.windowDependent(), s, SlabFinalizers.raw()),
+				streamed.voxels()), 1e-6);
+		assertTrue(p.calls.get() > 20, "batches: " + p.calls.get());
+		assertTrue(p.reused.get() >= p.calls.get() - 4, p.reused.get() + " of " + p.calls.get() + " calls reused an array");
+	}
+
+	/**
+	 * A {@link RowConsumer} of labels gets every row once, as rows (no slabs), with the values a slab
+	 * consumer gets; next to a whole-volume output (logits) the stitcher keeps rows for slabs and it
+	 * gets slabs instead.
+	 */
+	@Test
+	void rowConsumersGetEachFinishedRowOnce() {
+		java.util.Set<TilePlan.Order> orders = java.util.EnumSet.noneOf(TilePlan.Order.class);
+		for (int[] n : new int[][] { { 19, 13, 23 }, { 19, 23, 13 } })
+			for (double overlap : new double[] { 0, 0.5, 0.75 }) {
+				int nx = n[0], ny = n[1], nz = n[2];
+				SlidingWindowSettings s = SlidingWindowSettings.builder(8, 6, 7).overlap(overlap).build();
+				Volume in = randomVolume(11, nx, ny, nz);
+				float[] labels = new float[nx * ny * nz];
+				int[] deliveries = new int[ny * nz];
+				List<Long> slabs = new ArrayList<>();
+				RowConsumer rows = new RowConsumer() {
+					@Override
+					public void acceptRow(long y, long z, float[] values) {
+						deliveries[(int) (z * ny + y)]++;
+						System.arraycopy(values, 0, labels, (int) ((z * ny + y) * nx), nx);
+					}
+
+					@Override
+					public void accept(RandomAccessibleInterval<FloatType> slab) {
+						slabs.add(slab.min(2));
+					}
+				};
+				List<StitchOutput> labelsOnly = List.of(new StitchOutput(SlabFinalizers.argmax(), rows));
+				orders.add(Stitcher.plan(in.dimensions(), s, 3, labelsOnly).order());
+				new SlidingWindowInference(s).run(in, FakePredictors.windowDependent(), labelsOnly);
+				assertTrue(slabs.isEmpty(), "slabs " + slabs);
+				for (int d : deliveries)
+					assertEquals(1, d);
+				assertEquals(0, maxDifference(reference(in, FakePredictors.windowDependent(), s, SlabFinalizers.argmax()),
+						ArrayImgs.floats(labels, nx, ny, nz)), 0);
+
+				new SlidingWindowInference(s).run(in, FakePredictors.windowDependent(), List.of(
+						new StitchOutput(SlabFinalizers.argmax(), rows), new StitchOutput(SlabFinalizers.raw(), slab -> {})));
+				assertFalse(slabs.isEmpty());
+				for (int d : deliveries)
+					assertEquals(1, d, "no rows once the stitcher keeps rows for whole planes");
+			}
+		// fewer planes than rows: y-rows outermost holds less
+		assertEquals(java.util.EnumSet.of(TilePlan.Order.Z_SLOWEST_LAST_PAIRED, TilePlan.Order.Y_SLOWEST_LAST_PAIRED), orders);
+	}
+
 	/** The window-relative position seen at each voxel shows where MONAI puts windows and padding. */
 	@Test
 	void windowsArePlacedAsMonaiPlacesThem() {

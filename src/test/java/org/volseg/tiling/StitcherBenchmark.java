@@ -17,8 +17,8 @@ import org.volseg.volume.Volume;
 /**
  * Micro-benchmark of the streaming stitcher (not a test): a 512x512x400 volume, 14 classes, 96^3
  * windows, overlap 0.5, gaussian blend; every window gets the same precomputed output (a trivial
- * fake predictor), and the argmax labels and the raw logits (or, with {@code labels}, the labels only)
- * are finalised and dropped. Then the
+ * fake predictor), and the argmax labels and the raw logits (or, with {@code labels}, the labels only,
+ * taken row by row as the segmenter takes them) are finalised and dropped. Then the
  * whole {@link SlidingWindowInference} (extraction, pipelining, stitching) with a predictor that
  * returns a ready-made array. Prints windows/s and peak heap.
  *
@@ -37,18 +37,29 @@ public final class StitcherBenchmark {
 		SlidingWindowSettings s = SlidingWindowSettings.builder(96, 96, 96).overlap(0.5).blend(BlendMode.GAUSSIAN)
 				.batch(2).build();
 		long[] size = { 512, 512, 400 };
-		TilePlan plan = planFor(size, s, logitsToo);
-		System.out.println(plan);
 		float[] window = new float[96 * 96 * 96 * CLASSES];
 		Random r = new Random(1);
 		for (int i = 0; i < window.length; i++)
 			window[i] = (float) r.nextGaussian();
 		long[] labelSum = { 0 };
-		SlabConsumer labels = slab -> labelSum[0] += checksum(slab);
+		RowConsumer labels = new RowConsumer() { // as the segmenter's label map: rows when it can, else slabs
+			@Override
+			public void acceptRow(long y, long z, float[] values) {
+				for (int x = 0; x < size[0]; x++)
+					labelSum[0] += (long) values[x];
+			}
+
+			@Override
+			public void accept(RandomAccessibleInterval<FloatType> slab) {
+				labelSum[0] += checksum(slab);
+			}
+		};
 		SlabConsumer logits = slab -> labelSum[0] += slab.dimension(2);
 		List<StitchOutput> outputs = logitsToo
 				? List.of(new StitchOutput(SlabFinalizers.argmax(), labels), new StitchOutput(SlabFinalizers.raw(), logits))
 				: List.of(new StitchOutput(SlabFinalizers.argmax(), labels));
+		TilePlan plan = Stitcher.plan(size, s, CLASSES, outputs);
+		System.out.println(plan);
 		System.out.println(logitsToo ? "outputs: labels + raw logits" : "outputs: labels");
 		if (!what.equals("inference")) {
 			resetPeaks();
@@ -94,12 +105,6 @@ public final class StitcherBenchmark {
 			System.out.printf(Locale.ROOT, "  process CPU time %.1f s%n", (processCpuNanos() - cpu0) * 1e-9);
 		}
 		System.out.println("checksum " + labelSum[0]);
-	}
-
-	/** The plan {@link SlidingWindowInference} makes for these outputs. */
-	private static TilePlan planFor(long[] size, SlidingWindowSettings s, boolean logitsToo) {
-		return logitsToo ? TilePlan.of(size, s, Stitcher.releasesRowsEarly(CLASSES, 1, CLASSES))
-				: TilePlan.of(size, s, Stitcher.releasesRowsEarly(CLASSES, 1));
 	}
 
 	private static long processCpuNanos() {

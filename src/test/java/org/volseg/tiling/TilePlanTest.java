@@ -96,11 +96,22 @@ class TilePlanTest {
 					}
 					assertEquals(expectedCount, p.windowCount());
 					if (p.windowCount() < 20_000) // keeps the test fast; the rule is per axis anyway
-						checkOrderAndCoverage(p);
+						for (TilePlan.Order order : TilePlan.Order.values()) {
+							TilePlan o = TilePlan.of(size, SlidingWindowSettings.builder(roi).overlap(overlap).batch(3).build(), order);
+							assertEquals(order, o.order());
+							assertEquals(expectedCount, o.windowCount());
+							for (int d = 0; d < 3; d++)
+								assertArrayEquals(p.axisStarts(d), o.axisStarts(d));
+							checkOrderAndCoverage(o);
+						}
 				}
 	}
 
-	/** z-rows come in order (the last two may be swept together); every window lies in the padded volume; every padded voxel is covered. */
+	/**
+	 * Rows of the slow axis (z, or y for {@link TilePlan.Order#Y_SLOWEST_LAST_PAIRED}) come in order
+	 * (the last two may be swept together), x fastest; every window lies in the padded volume; every
+	 * padded voxel is covered.
+	 */
 	private static void checkOrderAndCoverage(TilePlan p) {
 		long[] padded = p.paddedSize();
 		int[] roi = p.roi();
@@ -120,10 +131,13 @@ class TilePlanTest {
 		for (int w = 0; w < p.windowCount(); w++) {
 			long[] s = p.windowStart(w);
 			assertTrue(distinct.add(java.util.List.of(s[0], s[1], s[2])), "window " + w + " repeats a position");
-			// z-rows in order; only the last two may be swept together
-			long[] z = p.axisStarts(2);
-			assertTrue(s[2] >= previousZ || (z.length >= 2 && s[2] == z[z.length - 2] && previousZ == z[z.length - 1]));
-			previousZ = s[2];
+			// rows of the slow axis in order; only the last two may be swept together
+			int slow = p.order() == TilePlan.Order.Y_SLOWEST_LAST_PAIRED ? 1 : 2;
+			long[] z = p.axisStarts(slow);
+			assertTrue(s[slow] >= previousZ || (p.order() != TilePlan.Order.Z_SLOWEST && z.length >= 2
+					&& s[slow] == z[z.length - 2] && previousZ == z[z.length - 1]), p + " window " + w);
+			previousZ = s[slow];
+			assertEquals(p.axisStarts(0)[w % p.windowGrid()[0]], s[0], "x fastest");
 			seen++;
 		}
 		assertEquals(p.windowCount(), seen);
