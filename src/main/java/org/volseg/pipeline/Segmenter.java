@@ -183,12 +183,12 @@ public final class Segmenter implements AutoCloseable {
 		t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.INFERENCE);
 		int classes = predictor.outputChannels();
-		long planes = model.dimension(2);
 		int[] labelOf = labelOf();
 		PlaneAssembler labels = new PlaneAssembler(model.dimensions(), model.geometry(), Arrays.stream(labelOf).max().orElse(0));
-		VolumeAssembler logits = settings.logitsOutput() == null ? null : new VolumeAssembler(planes, model.geometry());
+		VolumeAssembler logits = settings.logitsOutput() == null ? null
+				: new VolumeAssembler(model.dimensions(), classes, model.geometry());
 		VolumeAssembler probabilities = settings.probabilitiesOutput() == null ? null
-				: new VolumeAssembler(planes, model.geometry());
+				: new VolumeAssembler(model.dimensions(), classes, model.geometry());
 		List<StitchOutput> outputs = new ArrayList<>();
 		outputs.add(new StitchOutput(labelFinalizer(labelOf, settings.threshold()), labels));
 		if (logits != null)

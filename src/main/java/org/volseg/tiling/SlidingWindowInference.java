@@ -71,7 +71,8 @@ public final class SlidingWindowInference {
 	 *         (labels), else (x, y, z, channel)
 	 */
 	public Volume run(Volume input, PatchPredictor predictor, SlabFinalizer finalizer) {
-		VolumeAssembler assembler = new VolumeAssembler(input.dimension(2), input.geometry());
+		VolumeAssembler assembler = new VolumeAssembler(input.dimensions(), finalizer.channels(predictor.outputChannels()),
+				input.geometry());
 		run(input, predictor, List.of(new StitchOutput(finalizer, assembler)));
 		return assembler.volume();
 	}

@@ -19,11 +19,13 @@ import net.imglib2.view.Views;
  * {@code y}) of {@code x * (classes + 1)} floats (sums and summed weights; {@code x * classes} if
  * every output {@link SlabFinalizer#ignoresScale() ignores scale}, as labels do), taken when the first window writes the row. Every
  * row knows how many windows of the plan write it; when the last of them has been added the row is
- * complete. If the outputs are compact (their channels together fewer than {@code classes + 1}:
- * labels, masks; {@link #releasesRowsEarly(int, int...)}) a complete row is finalised at once and
- * its array is released: outputs whose consumer is a {@link RowConsumer} get the finished row
- * straight away, the others collect it in their pending slab. Otherwise the row is kept until its
- * slab is handed on (finalising it earlier would save nothing). Slabs of whole xy planes (at most
+ * complete. If every output's consumer is a {@link RowConsumer}, or the outputs are compact (their
+ * channels together fewer than {@code classes + 1}: labels, masks;
+ * {@link #releasesRowsEarly(int, int...)}), a complete row is finalised at once and its array is
+ * released: outputs whose consumer is a {@code RowConsumer} get the finished row straight away
+ * (a whole-volume {@link VolumeAssembler} of logits or probabilities stores it where it belongs),
+ * the others collect it in their pending slab. Otherwise the row is kept until its slab is handed
+ * on (finalising it earlier would save nothing). Slabs of whole xy planes (at most
  * about 64 MB per output, at least one plane) go to the outputs' {@link SlabConsumer}s in z order,
  * each plane once, as soon as all their planes are complete.
  * Released row arrays are zeroed and reused, so the stitcher allocates them only up to its peak.
@@ -152,8 +154,13 @@ public final class Stitcher {
 			perPlane = Math.max(perPlane, (long) size[0] * size[1] * f.channels(classes));
 			outputChannels += f.channels(classes);
 		}
-		this.eager = outputChannels < classes + 1;
-		assert eager == releasesRowsEarly(classes, channelsOf(finalizers, classes));
+		boolean[] takesRows = new boolean[finalizers.length];
+		boolean allTakeRows = finalizers.length > 0;
+		for (int i = 0; i < finalizers.length; i++) {
+			takesRows[i] = dry ? dryRowWise[i] : outputs.get(i).consumer() instanceof RowConsumer;
+			allTakeRows &= takesRows[i];
+		}
+		this.eager = allTakeRows || outputChannels < classes + 1;
 		this.slabPlanes = (int) Math.max(1, Math.min(roi[2], SLAB_FLOATS / perPlane));
 		int slabs = (size[2] + slabPlanes - 1) / slabPlanes;
 		this.planeRowsLeft = new int[size[2]];
@@ -165,7 +172,7 @@ public final class Stitcher {
 		this.rowWise = new boolean[finalizers.length];
 		this.rowBuffers = new float[finalizers.length][];
 		for (int i = 0; i < finalizers.length; i++) {
-			rowWise[i] = eager && (dry ? dryRowWise[i] : outputs.get(i).consumer() instanceof RowConsumer);
+			rowWise[i] = eager && takesRows[i];
 			if (rowWise[i] && !dry)
 				rowBuffers[i] = new float[size[0] * finalizers[i].channels(classes)];
 		}
@@ -292,18 +299,18 @@ public final class Stitcher {
 
 	/**
 	 * The plan of windows to stitch these outputs with, in the order that needs the least memory:
-	 * for outputs a stitcher finalises early ({@link #releasesRowsEarly}) and whose consumers all
-	 * take rows ({@link RowConsumer}), whichever of {@link TilePlan.Order#Z_SLOWEST_LAST_PAIRED} and
+	 * for outputs whose consumers all take rows ({@link RowConsumer}), whichever of {@link TilePlan.Order#Z_SLOWEST_LAST_PAIRED} and
 	 * {@link TilePlan.Order#Y_SLOWEST_LAST_PAIRED} holds fewer bytes (a dry run of each: y-slowest
 	 * wins when the volume has fewer planes than rows); for other early-finalised outputs, which
 	 * are handed on in slabs of whole planes, z-slowest with the last z-rows paired; otherwise
 	 * plain z-slowest.
 	 */
 	public static TilePlan plan(long[] imageSize, SlidingWindowSettings settings, int classes, List<StitchOutput> outputs) {
-		if (!releasesRowsEarly(classes, outputChannels(classes, outputs)))
+		boolean allTakeRows = !outputs.isEmpty() && outputs.stream().allMatch(o -> o.consumer() instanceof RowConsumer);
+		if (!allTakeRows && !releasesRowsEarly(classes, outputChannels(classes, outputs)))
 			return TilePlan.of(imageSize, settings, TilePlan.Order.Z_SLOWEST);
 		TilePlan zSlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Z_SLOWEST_LAST_PAIRED);
-		if (outputs.isEmpty() || !outputs.stream().allMatch(o -> o.consumer() instanceof RowConsumer))
+		if (!allTakeRows)
 			return zSlowest;
 		TilePlan ySlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Y_SLOWEST_LAST_PAIRED);
 		return heldBytes(ySlowest, classes, outputs) < heldBytes(zSlowest, classes, outputs) ? ySlowest : zSlowest;

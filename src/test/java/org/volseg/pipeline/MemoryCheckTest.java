@@ -50,6 +50,12 @@ class MemoryCheckTest {
 		assertEquals(slabWise + labels + inFlight, MemoryCheck.neededBytes(big, w, 14, List.of(slabLabels), 4));
 		assertEquals(stitcherWithLogits + byteLabels + 14 * labels + inFlight,
 				MemoryCheck.neededBytes(big, w, 14, List.of(rowWiseLabels, logits), 1));
+		// logits assembled from rows (as the segmenter does): the sums are released row by row, no ring of planes
+		List<StitchOutput> rowWiseBoth = List.of(rowWiseLabels,
+				new StitchOutput(SlabFinalizers.raw(), new org.volseg.tiling.VolumeAssembler(dims, 14, Geometry.identity())));
+		long bothRowWise = Stitcher.heldBytes(Stitcher.plan(dims, w, 14, rowWiseBoth), 14, rowWiseBoth);
+		assertTrue(bothRowWise < 0.55 * stitcherWithLogits, bothRowWise + " vs " + stitcherWithLogits);
+		assertEquals(bothRowWise + byteLabels + 14 * labels + inFlight, MemoryCheck.neededBytes(big, w, 14, rowWiseBoth, 1));
 	}
 
 	@Test

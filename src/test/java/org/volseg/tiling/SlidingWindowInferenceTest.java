@@ -111,7 +111,11 @@ class SlidingWindowInferenceTest {
 		}
 	}
 
-	/** The streaming stitcher, pipelined, equals the plain whole-volume accumulation, for every combination. */
+	/**
+	 * The streaming stitcher, pipelined, equals the plain whole-volume accumulation, for every
+	 * combination: labels exactly, values (of magnitude up to about 10) up to the float rounding of
+	 * a different summation order (the plan may put y-rows outermost).
+	 */
 	@Test
 	void streamingEqualsWholeVolumeAccumulation() {
 		PatchPredictor p = FakePredictors.windowDependent();
@@ -124,7 +128,7 @@ class SlidingWindowInferenceTest {
 					SlabFinalizer f = finalizers[runs++ % finalizers.length];
 					Volume streamed = new SlidingWindowInference(s).run(in, p, f);
 					double diff = maxDifference(reference(in, p, s, f), streamed.voxels());
-					assertTrue(diff <= 1e-6, () -> s + " " + f + ": differs by " + diff);
+					assertTrue(diff <= (f.channels(3) == 1 ? 0 : 1e-5), () -> s + " " + f + ": differs by " + diff);
 				}
 	}
 
