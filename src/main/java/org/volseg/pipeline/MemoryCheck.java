@@ -58,7 +58,7 @@ final class MemoryCheck {
 			return;
 		throw new VolSegException(String.format(Locale.ROOT,
 				"%s needs about %.1f GB of Java heap for the sliding window and its outputs, but only %.1f GB of the "
-						+ "%.1f GB maximum are free: give Java more memory (volseg: VOLSEG_JAVA_OPTS=-Xmx%dg; Fiji: "
+						+ "%.1f GB maximum are free: give Java more memory (volseg: VOLSEG_JAVA_OPTS=\"-Xmx%dg -Xmn64m\"; Fiji: "
 						+ "Edit > Options > Memory & Threads), drop --save-logits / --save-probabilities, or use a "
 						+ "smaller --roi",
 				what, needed / 1e9, free / 1e9, rt.maxMemory() / 1e9,

@@ -61,7 +61,7 @@ class MemoryCheckTest {
 	@Test
 	void tooLittleHeapIsAClearErrorNotAnOutOfMemoryError() {
 		VolSegException e = assertThrows(VolSegException.class, () -> MemoryCheck.requireHeap(1L << 50, "scan.nii.gz"));
-		assertTrue(e.getMessage().startsWith("scan.nii.gz needs about") && e.getMessage().contains("VOLSEG_JAVA_OPTS=-Xmx"),
+		assertTrue(e.getMessage().startsWith("scan.nii.gz needs about") && e.getMessage().contains("VOLSEG_JAVA_OPTS=\"-Xmx"),
 				e.getMessage());
 		MemoryCheck.requireHeap(1 << 20, "small"); // fits
 	}

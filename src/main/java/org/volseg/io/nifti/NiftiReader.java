@@ -167,7 +167,7 @@ public final class NiftiReader {
 		if (voxels > free / Float.BYTES)
 			throw new VolumeFormatException(file, "needs " + mb(voxels * (double) Float.BYTES) + " MB of memory for "
 					+ voxels + " float voxels, but the Java VM has only " + mb(free) + " MB free; raise its -Xmx "
-					+ "(for the volseg script: VOLSEG_JAVA_OPTS=-Xmx...), or check the header's dimensions.");
+					+ "(for the volseg script: VOLSEG_JAVA_OPTS=\"-Xmx... -Xmn64m\"), or check the header's dimensions.");
 	}
 
 	private static long freeMemory() {
