@@ -132,6 +132,58 @@ class SegmenterTest {
 		assertEquals(List.of("labels.nii.gz", "logits.nii", "scan.nii.gz"), files());
 	}
 
+	/**
+	 * A scan read from a file is not held while the windows run once preprocessing has made the
+	 * model-grid volume from it: the live heap during the inference is about the scan's size smaller
+	 * than when the caller holds the same scan in memory.
+	 */
+	@Test
+	void aScanReadFromAFileIsFreedDuringTheInference() throws IOException {
+		Volume scan = Volume.allocate(Geometry.ofSpacing(1, 1, 1), 256, 256, 192); // 48 MiB of floats
+		fillBall(scan);
+		Path in = dir.resolve("big.nii");
+		NiftiWriter.writeFloat32(scan, in);
+		long scanBytes = 4L * 256 * 256 * 192;
+		scan = null;
+		java.util.function.Function<java.util.function.Function<Segmenter, SegmentationResult>, Long> liveHeapDuringInference = run -> {
+			long[] live = { -1 };
+			FakeModels.Threshold threshold = new FakeModels.Threshold(1, 0.5f);
+			org.volseg.tiling.PatchPredictor measuring = new org.volseg.tiling.PatchPredictor() {
+				@Override
+				public int inputChannels() {
+					return 1;
+				}
+
+				@Override
+				public int outputChannels() {
+					return 2;
+				}
+
+				@Override
+				public float[] predict(float[] patches, int batch, int[] size) {
+					if (live[0] < 0) {
+						System.gc();
+						System.gc();
+						live[0] = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+					}
+					return threshold.predict(patches, batch, size);
+				}
+			};
+			// 4 mm voxels: the model grid is 64 x 64 x 48, a 64th of the scan
+			try (Segmenter seg = Segmenter.of(FakeModels.descriptor(1, 16, new double[] { 4, 4, 4 }, null), measuring, "test")) {
+				run.apply(seg);
+			}
+			return live[0];
+		};
+		SegmentationSettings s = SegmentationSettings.builder().build();
+		long fromFile = liveHeapDuringInference.apply(seg -> seg.segment(in, s, SegmentationListener.none(), () -> false));
+		Volume held = NiftiReader.read(in).volume();
+		long fromMemory = liveHeapDuringInference.apply(seg -> seg.segment(held, s, SegmentationListener.none(), () -> false));
+		assertEquals(256, held.dimension(0)); // held until here
+		assertTrue(fromMemory - fromFile > scanBytes / 2, "live heap during the inference: " + fromFile / 1048576
+				+ " MiB from the file, " + fromMemory / 1048576 + " MiB with the scan held by the caller");
+	}
+
 	@Test
 	void preprocessingSwitchedOffRunsOnTheScanGridItself() {
 		Volume scan = obliqueBall();
