@@ -82,8 +82,8 @@ public final class ConvertCommand implements Callable<Integer> {
 		Architecture architecture = Architectures.byName(arch);
 		SafeTensors file = weights.file == null ? null : SafeTensors.read(weights.file);
 		if (file != null) checkArchitecture(architecture, file);
-		if (java.nio.file.Files.exists(out) && !replace)
-			throw org.volseg.InvalidParameterException.of("--out", out,
+		if (Files.exists(out) && !replace) // at once, not after the conversion (the writer refuses it too)
+			throw InvalidParameterException.of("--out", out,
 					"a folder that does not exist yet (it holds a model package or other files; choose another or pass --replace)");
 		Map<String, Object> kwargs = configuration(architecture, file);
 		Network network = architecture.configure(kwargs);

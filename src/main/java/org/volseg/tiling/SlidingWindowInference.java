@@ -23,8 +23,8 @@ import org.volseg.volume.Volume;
  * back before it starts a third: stitching a batch takes a small fraction of predicting it, so
  * the wait is short or none). The arrays are recycled (a used batch goes back to its producer):
  * a run of hundreds of windows allocates them once instead of leaving a window output of garbage
- * per batch (49.5 MB for 14 classes at 96^3), which let the Java heap grow. The predictor is called on the thread that calls
- * {@code run}, one batch at a time; consumers and the listener are called on the stitcher
+ * per batch (49.5 MB for 14 classes at 96^3), which let the Java heap grow. The predictor is
+ * called on the thread that calls {@code run}, one batch at a time; consumers and the listener are called on the stitcher
  * thread, never concurrently, in order.</p>
  *
  * <p>Cancellation: the cancel request is checked before every batch; when it is set, the

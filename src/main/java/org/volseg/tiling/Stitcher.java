@@ -17,8 +17,8 @@ import net.imglib2.view.Views;
  *
  * <p>Streaming along z and y: the sums live in one array per padded row (plane {@code z}, row
  * {@code y}) of {@code x * (classes + 1)} floats (sums and summed weights; {@code x * classes} if
- * every output {@link SlabFinalizer#ignoresScale() ignores scale}, as labels do), taken when the first window writes the row. Every
- * row knows how many windows of the plan write it; when the last of them has been added the row is
+ * every output {@link SlabFinalizer#ignoresScale() ignores scale}, as labels do), taken when the
+ * first window writes the row. Every row knows how many windows of the plan write it; when the last of them has been added the row is
  * complete. If every output's consumer is a {@link RowConsumer}, or the outputs are compact (their
  * channels together fewer than {@code classes + 1}: labels, masks;
  * {@link #releasesRowsEarly(int, int...)}), a complete row is finalised at once and its array is
@@ -40,11 +40,12 @@ import net.imglib2.view.Views;
  * is exactly {@code 4 (classes + 1) px ((roi_z - interval_z) py + interval_z roi_y)} bytes
  * ({@code px, py} the padded xy size). y-slowest, for outputs that are all taken row by row, swaps
  * the roles of y and z: about {@code 4 (classes + 1) px ((roi_y - interval_y) pz + interval_y roi_z)}
- * (more where the z starts are irregular), less when the volume has fewer planes than rows. For 512 x 512 x 400, 14 classes, ROI 96,
- * overlap 0.5: 0.92 GB of sums z-slowest (1.03 GB with label slabs waiting for their planes),
- * 0.73 GB y-slowest with labels taken row by row (and no summed weights), instead of 1.51 GB for a ring of {@code roi_z}
- * whole planes. With outputs as large as the sums (labels and logits) rows wait for whole planes
- * and the peak stays at the ring's size. {@link #accumulatorBytes(TilePlan, int)} and
+ * (more where the z starts are irregular), less when the volume has fewer planes than rows. For
+ * 512 x 512 x 400, 14 classes, ROI 96, overlap 0.5: 0.92 GB of sums z-slowest (1.03 GB with label
+ * slabs waiting for their planes), 0.73 GB y-slowest with labels taken row by row (and no summed
+ * weights), instead of 1.51 GB for a ring of {@code roi_z} whole planes. When some output takes
+ * slabs and the outputs are as large as the sums (labels and logits handed on in slabs), rows wait
+ * for whole planes and the peak stays at the ring's size. {@link #accumulatorBytes(TilePlan, int)} and
  * {@link #heldBytes(TilePlan, int, List)} give the exact peak of a plan (a dry run of the
  * bookkeeping).</p>
  *
@@ -71,7 +72,7 @@ public final class Stitcher {
 	private final int px;
 	private final int[] pad;
 	private final int[] size;
-	/** Floats of one row: {@code px * classes} sums ({@code [x, class]}), then {@code px} summed weights. */
+	/** Floats of one row: {@code px * classes} sums ({@code [x, class]}), then {@code px} summed weights if {@link #weighted}. */
 	private final int rowWidth;
 	/** Rows end with the summed weights and values are divided by them; not if every output {@link SlabFinalizer#ignoresScale() ignores scale}. */
 	private final boolean weighted;
@@ -114,7 +115,8 @@ public final class Stitcher {
 	 * @param plan the windows
 	 * @param classes channels of every window output
 	 * @param importance weights of a window's voxels; its size must be the plan's window size
-	 * @param outputs what to produce from the blended values, each handed its slabs in z order
+	 * @param outputs what to produce from the blended values, each handed its rows ({@link RowConsumer},
+	 *        when rows are finalised early) or its slabs in z order
 	 */
 	public Stitcher(TilePlan plan, int classes, ImportanceMap importance, List<StitchOutput> outputs) {
 		this(plan, classes, importance.weights(), importance.roi(), finalizersOf(outputs), List.copyOf(outputs), false, null);
@@ -149,18 +151,10 @@ public final class Stitcher {
 		this.added = new boolean[plan.windowCount()];
 
 		long perPlane = (long) size[0] * size[1];
-		int outputChannels = 0;
-		for (SlabFinalizer f : finalizers) {
+		for (SlabFinalizer f : finalizers)
 			perPlane = Math.max(perPlane, (long) size[0] * size[1] * f.channels(classes));
-			outputChannels += f.channels(classes);
-		}
-		boolean[] takesRows = new boolean[finalizers.length];
-		boolean allTakeRows = finalizers.length > 0;
-		for (int i = 0; i < finalizers.length; i++) {
-			takesRows[i] = dry ? dryRowWise[i] : outputs.get(i).consumer() instanceof RowConsumer;
-			allTakeRows &= takesRows[i];
-		}
-		this.eager = allTakeRows || outputChannels < classes + 1;
+		boolean[] takesRows = dry ? dryRowWise : takesRows(outputs);
+		this.eager = finalisesEarly(classes, channelsOf(finalizers, classes), takesRows);
 		this.slabPlanes = (int) Math.max(1, Math.min(roi[2], SLAB_FLOATS / perPlane));
 		int slabs = (size[2] + slabPlanes - 1) / slabPlanes;
 		this.planeRowsLeft = new int[size[2]];
@@ -265,15 +259,12 @@ public final class Stitcher {
 	 * their consumers take rows ({@link RowConsumer}; their finished rows are then not held).
 	 */
 	public static long heldBytes(TilePlan plan, int classes, List<StitchOutput> outputs) {
-		boolean[] rowWise = new boolean[outputs.size()];
-		for (int i = 0; i < rowWise.length; i++)
-			rowWise[i] = outputs.get(i).consumer() instanceof RowConsumer;
 		SlabFinalizer[] finalizers = new SlabFinalizer[outputs.size()];
 		for (int i = 0; i < finalizers.length; i++) {
 			SlabFinalizer f = outputs.get(i).finalizer();
 			finalizers[i] = new ChannelsOnly(f.channels(classes), f.ignoresScale());
 		}
-		return dryRun(plan, classes, finalizers, rowWise);
+		return dryRun(plan, classes, finalizers, takesRows(outputs));
 	}
 
 	private static long dryRun(TilePlan plan, int classes, SlabFinalizer[] finalizers, boolean[] rowWise) {
@@ -299,21 +290,45 @@ public final class Stitcher {
 
 	/**
 	 * The plan of windows to stitch these outputs with, in the order that needs the least memory:
-	 * for outputs whose consumers all take rows ({@link RowConsumer}), whichever of {@link TilePlan.Order#Z_SLOWEST_LAST_PAIRED} and
-	 * {@link TilePlan.Order#Y_SLOWEST_LAST_PAIRED} holds fewer bytes (a dry run of each: y-slowest
+	 * for outputs whose consumers all take rows ({@link RowConsumer}), whichever of
+	 * {@link TilePlan.Order#Z_SLOWEST_LAST_PAIRED} and {@link TilePlan.Order#Y_SLOWEST_LAST_PAIRED} holds fewer bytes (a dry run of each: y-slowest
 	 * wins when the volume has fewer planes than rows); for other early-finalised outputs, which
 	 * are handed on in slabs of whole planes, z-slowest with the last z-rows paired; otherwise
 	 * plain z-slowest.
 	 */
 	public static TilePlan plan(long[] imageSize, SlidingWindowSettings settings, int classes, List<StitchOutput> outputs) {
-		boolean allTakeRows = !outputs.isEmpty() && outputs.stream().allMatch(o -> o.consumer() instanceof RowConsumer);
-		if (!allTakeRows && !releasesRowsEarly(classes, outputChannels(classes, outputs)))
+		boolean[] takesRows = takesRows(outputs);
+		if (!finalisesEarly(classes, outputChannels(classes, outputs), takesRows))
 			return TilePlan.of(imageSize, settings, TilePlan.Order.Z_SLOWEST);
 		TilePlan zSlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Z_SLOWEST_LAST_PAIRED);
-		if (!allTakeRows)
+		if (!allTrue(takesRows))
 			return zSlowest;
 		TilePlan ySlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Y_SLOWEST_LAST_PAIRED);
 		return heldBytes(ySlowest, classes, outputs) < heldBytes(zSlowest, classes, outputs) ? ySlowest : zSlowest;
+	}
+
+	/**
+	 * Whether a stitcher with these outputs finalises a row as soon as no window writes it any more:
+	 * when every output takes rows, or when they are compact ({@link #releasesRowsEarly(int, int...)}).
+	 */
+	private static boolean finalisesEarly(int classes, int[] outputChannels, boolean[] takesRows) {
+		return allTrue(takesRows) || releasesRowsEarly(classes, outputChannels);
+	}
+
+	/** Per output: its consumer takes rows ({@link RowConsumer}). */
+	private static boolean[] takesRows(List<StitchOutput> outputs) {
+		boolean[] rows = new boolean[outputs.size()];
+		for (int i = 0; i < rows.length; i++)
+			rows[i] = outputs.get(i).consumer() instanceof RowConsumer;
+		return rows;
+	}
+
+	/** At least one value, all true. */
+	private static boolean allTrue(boolean[] values) {
+		boolean all = values.length > 0;
+		for (boolean v : values)
+			all &= v;
+		return all;
 	}
 
 	/** Channels each output writes. */

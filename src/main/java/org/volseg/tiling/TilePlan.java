@@ -31,7 +31,7 @@ import org.volseg.InvalidParameterException;
  * instead of holding the two heavily overlapping last z-rows whole; a stitcher that keeps rows until
  * their whole plane is complete is better served without the pairing
  * ({@link #of(long[], SlidingWindowSettings, boolean)}). The roles of z and y can be swapped
- * ({@link Order#Y_SLOWEST}: y-row by y-row, z-rows within, x fastest, the last two y-rows paired
+ * ({@link Order#Y_SLOWEST_LAST_PAIRED}: y-row by y-row, z-rows within, x fastest, the last two y-rows paired
  * in the same way): a stitcher that hands rows on as they finish then holds a band of
  * {@code x * z} rows instead of {@code x * y}, less for scans with fewer planes than rows
  * ({@link Stitcher#plan} chooses). MONAI enumerates the same positions
