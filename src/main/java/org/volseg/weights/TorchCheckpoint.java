@@ -165,8 +165,9 @@ public final class TorchCheckpoint {
 
 		StoredTensor materialise(String key, TorchPickleRules.TensorView view) throws IOException {
 			TorchPickleRules.StorageRef s = view.storage();
+			ZipEntry entry = checkedEntry(s); // the storage's declaration first, then the view's
 			long count = checkView(key, view);
-			float[] storage = storage(s);
+			float[] storage = storage(s, entry);
 			long[] shape = view.size();
 			float[] out;
 			if (count == storage.length && view.offset() == 0 && Arrays.equals(view.stride(), contiguousStrides(shape))) {
@@ -219,9 +220,8 @@ public final class TorchCheckpoint {
 			}
 		}
 
-		private float[] storage(TorchPickleRules.StorageRef s) throws IOException {
-			float[] cached = cache.get(s.key());
-			if (cached != null) return cached;
+		/** The storage's zip entry, checked to hold the bytes the pickle declares. */
+		private ZipEntry checkedEntry(TorchPickleRules.StorageRef s) {
 			String name = top + "data/" + s.key();
 			ZipEntry e = zip.getEntry(name);
 			if (e == null) {
@@ -237,6 +237,14 @@ public final class TorchCheckpoint {
 			if (s.numel() > Integer.MAX_VALUE - 8) {
 				throw new CheckpointException(file, "storage " + s.key() + " has " + s.numel() + " elements, more than VolSeg can hold in one array");
 			}
+			return e;
+		}
+
+		private float[] storage(TorchPickleRules.StorageRef s, ZipEntry e) throws IOException {
+			float[] cached = cache.get(s.key());
+			if (cached != null) return cached;
+			String name = e.getName();
+			int bytes = s.type().bytes();
 			int n = (int) s.numel();
 			float[] out = new float[n];
 			byte[] chunk = new byte[(int) Math.max(bytes, Math.min((long) n * bytes, 1 << 16))]; // a multiple of bytes
