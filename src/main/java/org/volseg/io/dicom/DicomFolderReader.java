@@ -100,6 +100,7 @@ public final class DicomFolderReader {
 			throw new VolumeFormatException(input, "no such file or folder");
 		List<Path> files = listFiles(input);
 		int[] counts = new int[3]; // not DICOM, DICOM without image, unreadable
+		List<SkippedFile> skipped = Collections.synchronizedList(new ArrayList<>());
 		List<List<DicomSlice>> perFile = parallel(files, file -> {
 			try {
 				DicomFile header = source.readHeader(file);
@@ -116,7 +117,9 @@ public final class DicomFolderReader {
 				synchronized (counts) {
 					counts[2]++;
 				}
-				warnings.accept("skipped " + e.getMessage());
+				SkippedFile skip = new SkippedFile(file, reason(file, e));
+				skipped.add(skip);
+				warnings.accept(skip.line());
 				return null;
 			}
 		});
@@ -127,14 +130,38 @@ public final class DicomFolderReader {
 					counts[1]++;
 				slices.addAll(s);
 			}
+		List<SkippedFile> skips = new ArrayList<>(skipped);
+		skips.sort(Comparator.comparing(SkippedFile::file));
 		if (slices.isEmpty())
 			throw new VolumeFormatException(input, "no DICOM images found (" + files.size() + " files looked at: "
 					+ counts[0] + " not DICOM, " + counts[1] + " DICOM without images, " + counts[2]
-					+ " unreadable); point VolSeg at a folder of DICOM image files");
+					+ " unreadable" + unreadable(skips) + "); point VolSeg at a folder of DICOM image files");
 		List<DicomSeries> series = SeriesAssembler.assemble(slices);
-		for (DicomSeries s : series)
+		List<DicomSeries> out = new ArrayList<>();
+		for (DicomSeries s : series) {
 			s.warnings().forEach(warnings);
-		return series;
+			out.add(s.withSkipped(skips));
+		}
+		return out;
+	}
+
+	/** The reason in an exception's message, without the file name the message starts with. */
+	private static String reason(Path file, VolSegException e) {
+		String m = String.valueOf(e.getMessage());
+		String prefix = file + ": ";
+		return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+	}
+
+	/** The unreadable files and their reasons (the first five), for the "no images" message. */
+	private static String unreadable(List<SkippedFile> skips) {
+		if (skips.isEmpty())
+			return "";
+		StringBuilder b = new StringBuilder(": ");
+		for (int i = 0; i < Math.min(5, skips.size()); i++)
+			b.append(i > 0 ? "; " : "").append(skips.get(i).file()).append(" (").append(skips.get(i).reason()).append(')');
+		if (skips.size() > 5)
+			b.append("; and ").append(skips.size() - 5).append(" more");
+		return b.toString();
 	}
 
 	/** Regular files under {@code input}, sorted; unreadable subfolders are skipped with a warning. */
@@ -215,6 +242,8 @@ public final class DicomFolderReader {
 	 */
 	public DicomSeriesVolume read(DicomSeries series) {
 		List<String> seen = new ArrayList<>(series.warnings());
+		for (SkippedFile skip : series.skipped())
+			seen.add(skip.line());
 		Consumer<String> warn = w -> {
 			synchronized (seen) {
 				seen.add(w);
@@ -230,7 +259,8 @@ public final class DicomFolderReader {
 		int samples = series.slices().get(0).samples;
 		Volume volume = samples == 1 ? Volume.allocate(series.geometry(), dims)
 				: Volume.allocate(series.geometry(), dims[0], dims[1], dims[2], samples);
-		VoxelWriter writer = new VoxelWriter(volume.voxels(), (int) dims[0], (int) dims[1], (int) dims[2], samples);
+		// a series of MOSAIC volumes: plane z of time point t is flat plane t * dims[2] + z, its index in slices()
+		VoxelWriter writer = new VoxelWriter(volume.voxels(), (int) dims[0], (int) dims[1], series.sliceCount(), samples);
 		Map<Path, List<Integer>> byFile = new LinkedHashMap<>();
 		List<DicomSlice> slices = series.slices();
 		for (int z = 0; z < slices.size(); z++)
@@ -238,7 +268,7 @@ public final class DicomFolderReader {
 		if (byFile.size() == 1) {
 			// one multi-frame file: read it once, decode its frames in parallel
 			Map.Entry<Path, List<Integer>> only = byFile.entrySet().iterator().next();
-			FrameDecoder decoder = openChecked(only.getKey(), slices.get(only.getValue().get(0)));
+			FrameDecoder decoder = openChecked(only.getKey(), slices.get(only.getValue().get(0)), null, warn);
 			boolean invert = decoder.format().photometric().equals("MONOCHROME1");
 			parallel(only.getValue(), z -> {
 				DicomSlice s = slices.get(z);
@@ -250,20 +280,20 @@ public final class DicomFolderReader {
 			// each thread reads its files into one reused buffer: far less garbage than a new array per file
 			ThreadLocal<byte[]> scratch = new ThreadLocal<>();
 			parallel(new ArrayList<>(byFile.entrySet()), entry -> {
-				readFile(entry.getKey(), entry.getValue(), slices, writer, scratch);
+				readFile(entry.getKey(), entry.getValue(), slices, writer, scratch, warn);
 				return null;
 			});
 		}
 		return new DicomSeriesVolume(volume, series, seen);
 	}
 
-	private FrameDecoder openChecked(Path path, DicomSlice expected) {
-		return openChecked(path, expected, null);
-	}
-
-	private FrameDecoder openChecked(Path path, DicomSlice expected, byte[] scratch) {
+	/** Reads a file and its decoder (the tiles as frames for a MOSAIC), passing the parser's notes on to {@code warn}. */
+	private FrameDecoder openChecked(Path path, DicomSlice expected, byte[] scratch, Consumer<String> warn) {
 		DicomFile file = scratch == null ? source.readFile(path) : source.readFile(path, scratch);
+		file.notes().forEach(warn);
 		FrameDecoder decoder = source.decoder(file);
+		if (expected.mosaic != null)
+			decoder = new MosaicDecoder(decoder, expected.mosaic);
 		PixelFormat f = decoder.format();
 		if (f.rows() != expected.rows || f.columns() != expected.columns || f.samples() != expected.samples)
 			throw new VolumeFormatException(path, "the file changed while it was read (its image size differs from its header scan)");
@@ -271,14 +301,14 @@ public final class DicomFolderReader {
 	}
 
 	private void readFile(Path path, List<Integer> zs, List<DicomSlice> slices, VoxelWriter writer,
-			ThreadLocal<byte[]> scratch) {
+			ThreadLocal<byte[]> scratch, Consumer<String> warn) {
 		byte[] buffer = scratch.get();
 		long size = fileSize(path);
 		if (buffer == null || buffer.length < size) {
 			buffer = new byte[(int) Math.min(Integer.MAX_VALUE - 64, size + size / 8)];
 			scratch.set(buffer);
 		}
-		FrameDecoder decoder = openChecked(path, slices.get(zs.get(0)), buffer);
+		FrameDecoder decoder = openChecked(path, slices.get(zs.get(0)), buffer, warn);
 		PixelFormat f = decoder.format();
 		boolean invert = f.photometric().equals("MONOCHROME1");
 		for (int z : zs) {
@@ -392,6 +422,16 @@ public final class DicomFolderReader {
 			}
 			float[] plane = new float[pixels * samples];
 			decoder.decodeFrameRescaled(frame, plane, 0, slope, intercept, invert);
+			if (samples == 1 && voxels.numDimensions() == 4) {
+				// a time series: z counts the planes of all time points
+				long perVolume = voxels.dimension(2);
+				Cursor<FloatType> cursor = Views.flatIterable(Views.hyperSlice(Views.hyperSlice(voxels, 3, z / perVolume),
+						2, z % perVolume)).cursor();
+				int p = 0;
+				while (cursor.hasNext())
+					cursor.next().set(plane[p++]);
+				return;
+			}
 			for (int c = 0; c < samples; c++) {
 				RandomAccessibleInterval<FloatType> slice = Views.hyperSlice(voxels, 2, z);
 				if (samples > 1)

@@ -53,7 +53,8 @@ final class SeriesAssembler {
 	}
 
 	private static boolean sameStack(DicomSlice a, DicomSlice b) {
-		if (a.rows != b.rows || a.columns != b.columns || a.samples != b.samples || a.localizer != b.localizer)
+		if (a.rows != b.rows || a.columns != b.columns || a.samples != b.samples || a.localizer != b.localizer
+				|| (a.mosaic == null) != (b.mosaic == null))
 			return false;
 		if (a.orientation == null || b.orientation == null)
 			return a.orientation == b.orientation;
@@ -68,7 +69,8 @@ final class SeriesAssembler {
 		List<String> warnings = new ArrayList<>();
 		String[] problem = new String[1];
 		List<DicomSlice> sorted = new ArrayList<>(group);
-		Geometry geometry = group.stream().allMatch(DicomSlice::hasGeometry) ? placed(sorted, warnings, problem)
+		Geometry geometry = group.get(0).mosaic != null ? mosaic(sorted, warnings, problem)
+				: group.stream().allMatch(DicomSlice::hasGeometry) ? placed(sorted, warnings, problem)
 				: unplaced(sorted, warnings);
 		DicomSlice s0 = sorted.get(0);
 		boolean colour = s0.samples == 3;
@@ -131,6 +133,65 @@ final class SeriesAssembler {
 			a[2][2] = n[2];
 			return Geometry.ofLps(a);
 		}
+	}
+
+	/**
+	 * Tiles of Siemens MOSAIC files: each file is one volume (a time point), its tiles in stored
+	 * order (the CSA slice normal gives their direction, so they are not re-sorted); files ordered
+	 * by InstanceNumber, then name. The geometry is the first file's, as dcm2niix does.
+	 */
+	private static Geometry mosaic(List<DicomSlice> slices, List<String> warnings, String[] problem) {
+		slices.sort(Comparator.comparingInt((DicomSlice s) -> s.instanceNumber).thenComparing(s -> s.file.toString())
+				.thenComparingInt(s -> s.frame));
+		DicomSlice s0 = slices.get(0);
+		int perVolume = s0.mosaic.count;
+		String where = "series " + s0.header.dataset().string(Tags.SERIES_NUMBER, "?") + " in " + parent(s0.file);
+		if (slices.size() % perVolume != 0 || slices.stream().anyMatch(s -> s.mosaic.count != perVolume)) {
+			problem[0] = where + ": its MOSAIC files hold different numbers of slices (NumberOfImagesInMosaic); VolSeg"
+					+ " reads one volume per file and needs them alike: split the series (e.g. with dcm2niix)";
+			return Geometry.ofSpacing(1, 1, 1);
+		}
+		if (!s0.hasGeometry()) {
+			Geometry g = unplaced(new ArrayList<>(slices.subList(0, perVolume)), warnings);
+			return g;
+		}
+		double[] ps = pixelSpacing(slices, warnings, where);
+		double[] step;
+		if (perVolume > 1)
+			step = subtract(slices.get(1).position, s0.position);
+		else {
+			DicomDataset ds = s0.header.dataset();
+			double thickness = ds.decimal(Tags.SPACING_BETWEEN_SLICES, ds.decimal(Tags.SLICE_THICKNESS, 1));
+			step = scale(s0.mosaic.normal(s0.orientation), thickness > 0 ? thickness : 1);
+		}
+		double worst = 0;
+		DicomSlice worstFile = null;
+		for (int i = perVolume; i < slices.size(); i++) {
+			DicomSlice s = slices.get(i), same = slices.get(i % perVolume);
+			double[] d = s.position == null ? new double[] { Double.NaN, 0, 0 } : subtract(s.position, same.position);
+			double e = Math.sqrt(dot(d, d));
+			if (!(e <= worst)) {
+				worst = e;
+				worstFile = s;
+			}
+		}
+		if (worstFile != null && !(worst <= SAME_POSITION))
+			warnings.add(where + ": its " + slices.size() / perVolume + " MOSAIC volumes are not at the same position ("
+					+ s0.file.getFileName() + " and " + worstFile.file.getFileName() + " are " + fmt(worst) + " mm apart);"
+					+ " all are placed where the first is, as dcm2niix does");
+		return affine(s0, ps, step);
+	}
+
+	private static Geometry affine(DicomSlice s0, double[] ps, double[] step) {
+		double[][] a = new double[4][4];
+		for (int i = 0; i < 3; i++) {
+			a[i][0] = s0.orientation[i] * ps[1];
+			a[i][1] = s0.orientation[3 + i] * ps[0];
+			a[i][2] = step[i];
+			a[i][3] = s0.position[i];
+		}
+		a[3][3] = 1;
+		return Geometry.ofLps(a);
 	}
 
 	private static void checkSpacing(List<DicomSlice> slices, double[] n, String where, List<String> warnings,
