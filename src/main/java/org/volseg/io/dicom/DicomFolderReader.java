@@ -101,10 +101,14 @@ public final class DicomFolderReader {
 		List<Path> files = listFiles(input);
 		int[] counts = new int[3]; // not DICOM, DICOM without image, unreadable
 		List<SkippedFile> skipped = Collections.synchronizedList(new ArrayList<>());
+		Map<Path, List<String>> fileWarnings = Collections.synchronizedMap(new java.util.HashMap<>());
 		List<List<DicomSlice>> perFile = parallel(files, file -> {
 			try {
 				DicomFile header = source.readHeader(file);
-				List<DicomSlice> slices = SliceExtractor.slices(header, warnings::accept);
+				List<DicomSlice> slices = SliceExtractor.slices(header, w -> {
+					fileWarnings.computeIfAbsent(file, k -> new ArrayList<>()).add(w);
+					warnings.accept(w);
+				});
 				if (!slices.isEmpty())
 					checkPixelLength(header);
 				return slices;
@@ -140,7 +144,9 @@ public final class DicomFolderReader {
 		List<DicomSeries> out = new ArrayList<>();
 		for (DicomSeries s : series) {
 			s.warnings().forEach(warnings);
-			out.add(s.withSkipped(skips));
+			List<String> own = new ArrayList<>();
+			s.slices().stream().map(DicomSlice::file).distinct().forEach(f -> own.addAll(fileWarnings.getOrDefault(f, List.of())));
+			out.add(s.withScanResults(skips, own));
 		}
 		return out;
 	}

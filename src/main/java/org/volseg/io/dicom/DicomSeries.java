@@ -64,10 +64,12 @@ public final class DicomSeries {
 		return skipped;
 	}
 
-	/** This series with the scan's skipped files attached. */
-	DicomSeries withSkipped(List<SkippedFile> files) {
+	/** This series with the scan's skipped files and the warnings about its own files (found while reading headers) attached. */
+	DicomSeries withScanResults(List<SkippedFile> files, List<String> fileWarnings) {
+		List<String> all = new java.util.ArrayList<>(fileWarnings);
+		all.addAll(warnings);
 		return new DicomSeries(seriesUid, seriesNumber, description, modality, slices, geometry, colour, localizer,
-				warnings, problem, files);
+				all, problem, files);
 	}
 
 	public String seriesUid() {

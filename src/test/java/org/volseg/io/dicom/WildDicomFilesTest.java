@@ -63,7 +63,7 @@ class WildDicomFilesTest {
 
 	/** Dims and affine as dcm2niix wrote them (y flipped back, RAS to LPS); with {@code values} also voxels and sums. */
 	@SuppressWarnings("unchecked")
-	static void assertLikeDcm2niix(Map<String, Object> e, Volume v, boolean values) {
+	static void assertLikeDcm2niix(Map<String, Object> e, Volume v, boolean withValues) {
 		List<Object> dims = (List<Object>) e.get("dims");
 		long[] want = new long[dims.size()];
 		for (int i = 0; i < want.length; i++)
@@ -83,7 +83,7 @@ class WildDicomFilesTest {
 			min = Math.min(min, x);
 			max = Math.max(max, x);
 		}
-		if (!values)
+		if (!withValues)
 			return;
 		assertEquals(((Number) e.get("sum")).doubleValue(), sum, 0);
 		assertEquals(((Number) e.get("sum_sq")).doubleValue(), sumSq, 0);
