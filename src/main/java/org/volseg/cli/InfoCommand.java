@@ -37,9 +37,9 @@ public final class InfoCommand implements Callable<Integer> {
 	@Option(names = "--json", description = "Print JSON instead of text.")
 	boolean json;
 
-	@Option(names = "--series", paramLabel = "N", description = "DICOM: the SeriesNumber to describe (default: the table of "
+	@Option(names = "--series", paramLabel = "N|UID", description = "DICOM: the SeriesNumber or SeriesInstanceUID to describe (default: the table of "
 			+ "all series and the main one).")
-	Integer series;
+	String series;
 
 	@Override
 	public Integer call() {

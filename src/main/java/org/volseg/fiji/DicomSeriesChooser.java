@@ -51,8 +51,8 @@ public final class DicomSeriesChooser {
 
 	/**
 	 * The series a user asked for: blank or {@code main} for the main series (not a localizer, the
-	 * most slices), a SeriesNumber, a line as {@link #describe} makes it, or {@code #k} for the k-th
-	 * series listed (1-based).
+	 * most slices), a SeriesNumber (refused when several series share it), a SeriesInstanceUID, a
+	 * line as {@link #describe} makes it, or {@code #k} for the k-th series listed (1-based).
 	 *
 	 * @throws InvalidParameterException naming {@code series} if nothing matches (the message lists the series)
 	 */
@@ -68,11 +68,9 @@ public final class DicomSeriesChooser {
 				int k = Integer.parseInt(w.substring(1));
 				if (k >= 1 && k <= series.size())
 					return series.get(k - 1);
-			} else {
-				DicomSeries s = DicomFolderReader.seriesNumbered(series, Integer.parseInt(w));
-				if (s != null)
-					return s;
-			}
+			} else
+				// a SeriesNumber (refused, listing the candidates, when several series share it) or a SeriesInstanceUID
+				return DicomFolderReader.select(series, w, "series");
 		} catch (NumberFormatException e) {
 			// reported below
 		}

@@ -140,7 +140,7 @@ public final class DicomFolderReader {
 			throw new VolumeFormatException(input, "no DICOM images found (" + files.size() + " files looked at: "
 					+ counts[0] + " not DICOM, " + counts[1] + " DICOM without images, " + counts[2]
 					+ " unreadable" + unreadable(skips) + "); point VolSeg at a folder of DICOM image files");
-		List<DicomSeries> series = SeriesAssembler.assemble(slices);
+		List<DicomSeries> series = SeriesAssembler.assemble(slices, this::identicalPixels);
 		List<DicomSeries> out = new ArrayList<>();
 		for (DicomSeries s : series) {
 			s.warnings().forEach(warnings);
@@ -149,6 +149,20 @@ public final class DicomFolderReader {
 			out.add(s.withScanResults(skips, own));
 		}
 		return out;
+	}
+
+	/** True if two planes decode to the same stored values (a file copied under another name); false if either fails. */
+	private boolean identicalPixels(DicomSlice a, DicomSlice b) {
+		if (a.rows != b.rows || a.columns != b.columns || a.samples != b.samples)
+			return false;
+		try {
+			double[] va = new double[a.rows * a.columns * a.samples], vb = new double[va.length];
+			source.decoder(source.readFile(a.file)).decodeFrame(a.frame, va);
+			source.decoder(source.readFile(b.file)).decodeFrame(b.frame, vb);
+			return java.util.Arrays.equals(va, vb) && a.slope == b.slope && a.intercept == b.intercept;
+		} catch (VolSegException e) {
+			return false;
+		}
 	}
 
 	/** The reason in an exception's message, without the file name the message starts with. */
@@ -224,15 +238,62 @@ public final class DicomFolderReader {
 	 * @throws InvalidParameterException naming the series numbers present if there is no such series
 	 */
 	public static DicomSeries select(List<DicomSeries> series, Integer number, String parameter) {
-		if (number == null)
+		return select(series, number == null ? null : number.toString(), parameter);
+	}
+
+	/**
+	 * The series a user asked for: the {@link #mainSeries main series} if {@code choice} is null or
+	 * blank; the series whose SeriesInstanceUID is {@code choice}; else, for a number, the series with
+	 * that SeriesNumber — refused when several series (of several patients or studies) share the
+	 * number, listing them so that one can be picked by its UID. A series split by orientation or
+	 * size (localizers) counts once: its largest non-localizer part is read.
+	 *
+	 * @param parameter the option's user-facing name, for messages (e.g. {@code --series})
+	 * @throws InvalidParameterException naming the parameter if nothing matches (the message lists
+	 *         the series present) or a number is ambiguous (the message lists the candidates)
+	 */
+	public static DicomSeries select(List<DicomSeries> series, String choice, String parameter) {
+		String c = choice == null ? "" : choice.trim();
+		if (c.isEmpty())
 			return mainSeries(series);
-		DicomSeries s = seriesNumbered(series, number);
-		if (s == null) {
-			String present = series.stream().map(x -> x.seriesNumber() == null ? "-" : x.seriesNumber().toString()).distinct()
-					.collect(java.util.stream.Collectors.joining(", "));
-			throw InvalidParameterException.of(parameter, number, "a SeriesNumber present in the folder (" + present + ")");
+		List<DicomSeries> byUid = series.stream().filter(s -> c.equals(s.seriesUid())).toList();
+		if (!byUid.isEmpty())
+			return largestPart(byUid);
+		Integer number = null;
+		try {
+			number = Integer.valueOf(c);
+		} catch (NumberFormatException e) {
+			// not a number: nothing matches, reported below
 		}
-		return s;
+		Integer n = number;
+		List<DicomSeries> numbered = n == null ? List.of()
+				: series.stream().filter(s -> s.seriesNumber() != null && s.seriesNumber().intValue() == n).toList();
+		Map<String, List<DicomSeries>> uids = new LinkedHashMap<>();
+		for (DicomSeries s : numbered)
+			uids.computeIfAbsent(s.seriesUid(), k -> new ArrayList<>()).add(s);
+		if (uids.size() == 1)
+			return largestPart(numbered);
+		if (uids.size() > 1) {
+			StringBuilder b = new StringBuilder();
+			for (List<DicomSeries> parts : uids.values()) {
+				DicomSeries s = largestPart(parts);
+				b.append(b.length() > 0 ? "; " : "").append(s.seriesUid()).append(" (").append(s.modality().isEmpty()
+						? "-" : s.modality()).append(", '").append(s.description()).append("', ").append(s.sliceCount())
+						.append(s.sliceCount() == 1 ? " slice)" : " slices)");
+			}
+			throw InvalidParameterException.of(parameter, c, "one SeriesInstanceUID: " + uids.size()
+					+ " series in the folder have SeriesNumber " + c + " (several patients or studies?): " + b);
+		}
+		String present = series.stream().map(x -> x.seriesNumber() == null ? "-" : x.seriesNumber().toString()).distinct()
+				.collect(java.util.stream.Collectors.joining(", "));
+		throw InvalidParameterException.of(parameter, c, "a SeriesNumber present in the folder (" + present
+				+ ") or a SeriesInstanceUID (see volseg info)");
+	}
+
+	/** The non-localizer part with the most slices. */
+	private static DicomSeries largestPart(List<DicomSeries> parts) {
+		return parts.stream().min(Comparator.comparing((DicomSeries s) -> s.localizer()).thenComparing(s -> -s.sliceCount()))
+				.orElseThrow();
 	}
 
 	/** Scans {@code input} and reads its {@link #mainSeries main series}. */

@@ -27,7 +27,20 @@ final class SeriesAssembler {
 	private SeriesAssembler() {
 	}
 
+	/** Whether two planes hold identical stored values (decodes both); used only for planes at one position. */
+	interface PixelComparison {
+		boolean identical(DicomSlice a, DicomSlice b);
+	}
+
 	static List<DicomSeries> assemble(List<DicomSlice> slices) {
+		return assemble(slices, (a, b) -> false);
+	}
+
+	/**
+	 * @param samePixels decides whether two planes of different files at the same position are exact
+	 *        duplicates (then one is dropped with a warning, as dcm2niix does)
+	 */
+	static List<DicomSeries> assemble(List<DicomSlice> slices, PixelComparison samePixels) {
 		Map<String, List<List<DicomSlice>>> bySeries = new LinkedHashMap<>();
 		for (DicomSlice s : slices) {
 			List<List<DicomSlice>> groups = bySeries.computeIfAbsent(s.seriesUid, k -> new ArrayList<>());
@@ -46,7 +59,7 @@ final class SeriesAssembler {
 		List<DicomSeries> out = new ArrayList<>();
 		for (List<List<DicomSlice>> groups : bySeries.values())
 			for (List<DicomSlice> g : groups)
-				out.add(build(g));
+				out.add(build(g, samePixels));
 		out.sort(Comparator.comparing((DicomSeries s) -> s.seriesNumber() == null ? Integer.MAX_VALUE : s.seriesNumber())
 				.thenComparing(s -> -s.sliceCount()));
 		return out;
@@ -64,11 +77,13 @@ final class SeriesAssembler {
 		return true;
 	}
 
-	private static DicomSeries build(List<DicomSlice> group) {
+	private static DicomSeries build(List<DicomSlice> group, PixelComparison samePixels) {
 		DicomDataset first = group.get(0).header.dataset();
 		List<String> warnings = new ArrayList<>();
 		String[] problem = new String[1];
-		List<DicomSlice> sorted = new ArrayList<>(group);
+		List<DicomSlice> sorted = group.get(0).mosaic == null && group.stream().allMatch(DicomSlice::hasGeometry)
+				? withoutDuplicates(group, samePixels, warnings)
+				: new ArrayList<>(group);
 		Geometry geometry = group.get(0).mosaic != null ? mosaic(sorted, warnings, problem)
 				: group.stream().allMatch(DicomSlice::hasGeometry) ? placed(sorted, warnings, problem)
 				: unplaced(sorted, warnings);
@@ -81,6 +96,43 @@ final class SeriesAssembler {
 		boolean localizer = s0.localizer;
 		return new DicomSeries(s0.seriesUid, first.integer(Tags.SERIES_NUMBER), description,
 				first.string(Tags.MODALITY, ""), sorted, geometry, colour, localizer, warnings, problem[0]);
+	}
+
+	/**
+	 * The planes without exact duplicates: a plane of another file with the same SOPInstanceUID and
+	 * frame, or at the same position with identical stored values, is dropped with a warning naming
+	 * both files (dcm2niix does the same); the file that sorts first by name is kept.
+	 */
+	private static List<DicomSlice> withoutDuplicates(List<DicomSlice> group, PixelComparison samePixels,
+			List<String> warnings) {
+		double[] n = group.get(0).normal();
+		List<DicomSlice> sorted = new ArrayList<>(group);
+		sorted.sort(Comparator.comparingDouble((DicomSlice s) -> dot(s.position, n)).thenComparing(s -> s.file.toString())
+				.thenComparingInt(s -> s.frame));
+		List<DicomSlice> kept = new ArrayList<>();
+		for (DicomSlice s : sorted) {
+			String why = null;
+			DicomSlice original = null;
+			for (int k = kept.size() - 1; k >= 0 && why == null; k--) {
+				DicomSlice o = kept.get(k);
+				if (dot(s.position, n) - dot(o.position, n) >= SAME_POSITION)
+					break;
+				if (o.file.equals(s.file))
+					continue;
+				String uid = s.header.dataset().string(Tags.SOP_INSTANCE_UID);
+				if (uid != null && uid.equals(o.header.dataset().string(Tags.SOP_INSTANCE_UID)) && o.frame == s.frame)
+					why = "the same SOPInstanceUID " + uid;
+				else if (samePixels.identical(o, s))
+					why = "the same position and identical pixels";
+				if (why != null)
+					original = o;
+			}
+			if (why == null)
+				kept.add(s);
+			else
+				warnings.add("duplicate slice: " + s + " has " + why + " as " + original + "; ignored, as dcm2niix does");
+		}
+		return kept;
 	}
 
 	/** Slices with positions and orientations: sorted along the normal; the affine steps from the first to the last. */
@@ -201,16 +253,20 @@ final class SeriesAssembler {
 		for (int i = 0; i < count; i++)
 			d[i] = dot(slices.get(i).position, n);
 		double[] gaps = new double[count - 1];
-		int duplicates = 0;
+		int duplicates = 0, firstAt = -1;
 		for (int i = 0; i + 1 < count; i++) {
 			gaps[i] = d[i + 1] - d[i];
-			if (gaps[i] < SAME_POSITION)
+			if (gaps[i] < SAME_POSITION) {
 				duplicates++;
+				if (firstAt < 0)
+					firstAt = i;
+			}
 		}
 		if (duplicates > 0) {
-			problem[0] = where + ": " + duplicates + " slice(s) share a position with another slice (several echoes,"
-					+ " phases or time points in one series?); VolSeg reads one 3D volume per series: split the series"
-					+ " (e.g. with dcm2niix) or remove the extra images";
+			problem[0] = where + ": " + duplicates + " slice(s) share a position with another slice but differ (for"
+					+ " example " + slices.get(firstAt) + " and " + slices.get(firstAt + 1) + ", at " + fmt(d[firstAt])
+					+ " mm along the normal: several echoes, phases or time points in one series?); VolSeg reads one 3D"
+					+ " volume per series: split the series (e.g. with dcm2niix) or remove the extra images";
 			return;
 		}
 		double[] sortedGaps = gaps.clone();
