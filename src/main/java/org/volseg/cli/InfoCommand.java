@@ -57,7 +57,13 @@ public final class InfoCommand implements Callable<Integer> {
 			text.append("series ").append(chosen.seriesNumber() == null ? "(no number)" : chosen.seriesNumber())
 					.append(series == null ? " (the main series; choose another with --series N):" : ":").append('\n');
 		}
-		VolumeReport report = new VolumeReport(VolumeIO.standard(series).open(path, true));
+		org.volseg.io.LoadedVolume loaded = VolumeIO.standard(series).open(path, true);
+		VolumeReport report = new VolumeReport(loaded);
+		if (json && loaded.details().containsKey("skipped")) {
+			String w = String.valueOf(loaded.details().get("warnings"));
+			report.put("warnings", w.isEmpty() ? List.of() : List.of(w.split("; ")));
+			report.put("skipped", loaded.details().get("skipped"));
+		}
 		text.append(json ? report.toJson() : report.toText());
 		print(text.toString());
 		return 0;

@@ -88,6 +88,9 @@ public final class DicomSeriesChooser {
 				.append(describe(series)).append("\nSeriesInstanceUID: ").append(series.seriesUid()).append('\n');
 		for (String w : read.warnings())
 			info.append("warning: ").append(w).append('\n');
+		// the files that could not be read, in the Log window too: the image alone does not show them
+		for (org.volseg.io.dicom.SkippedFile f : series.skipped())
+			ij.IJ.log("VolSeg: " + f.line());
 		image.setProperty("Info", info.toString());
 		image.setProp("volseg.source", folder.toAbsolutePath().toString());
 		image.setProp("volseg.series_uid", String.valueOf(series.seriesUid()));
