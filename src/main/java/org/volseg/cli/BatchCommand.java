@@ -111,6 +111,12 @@ public final class BatchCommand implements Callable<Integer> {
 		try {
 			Segmenter segmenter;
 			try {
+				// the inputs first (a folder walk, a CSV list): a wrong --input fails before the model load
+				org.volseg.batch.BatchInputs.of(settings);
+			} catch (InvalidParameterException e) {
+				throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+			}
+			try {
 				segmenter = Segmenter.load(options.model(), settings.segmentation().engineOptions());
 			} catch (ModelPackageException e) {
 				throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -55,7 +55,7 @@ public final class ConvertVolumeCommand implements Callable<Integer> {
 		if (!auto && type == null)
 			throw InvalidParameterException.of("--datatype", datatype,
 					"auto, uint8, int8, uint16, int16, uint32, int32, int64, float32 or float64");
-		LoadedVolume in = VolumeIO.standard(series).open(input, false);
+		LoadedVolume in = VolumeIO.forSeries(series).open(input, false);
 		if (auto) {
 			type = NiftiDatatype.ofLabel(in.datatype());
 			if (type == null)

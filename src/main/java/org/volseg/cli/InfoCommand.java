@@ -53,11 +53,11 @@ public final class InfoCommand implements Callable<Integer> {
 				return 0;
 			}
 			text.append(DicomInfoOutput.seriesTable(path, all)).append('\n');
-			DicomSeries chosen = DicomVolumeSource.choose(path, all, series);
+			DicomSeries chosen = DicomVolumeSource.chooseSeries(path, all, series);
 			text.append("series ").append(chosen.seriesNumber() == null ? "(no number)" : chosen.seriesNumber())
 					.append(series == null ? " (the main series; choose another with --series N):" : ":").append('\n');
 		}
-		org.volseg.io.LoadedVolume loaded = VolumeIO.standard(series).open(path, true);
+		org.volseg.io.LoadedVolume loaded = VolumeIO.forSeries(series).open(path, true);
 		VolumeReport report = new VolumeReport(loaded);
 		if (json && loaded.details().containsKey("skipped")) {
 			String w = String.valueOf(loaded.details().get("warnings"));

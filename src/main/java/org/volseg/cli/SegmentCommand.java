@@ -134,7 +134,7 @@ public final class SegmentCommand implements Callable<Integer> {
 	}
 
 	private void writeMontage(SegmentationResult r, Segmenter segmenter) {
-		Volume scan = InputCheck.pickVolume(VolumeIO.standard(series).open(input, false).volume(), volumeIndex,
+		Volume scan = InputCheck.pickVolume(VolumeIO.forSeries(series).open(input, false).volume(), volumeIndex,
 				input.toString());
 		Map<Integer, Integer> colours = new HashMap<>();
 		for (SegmentationClass c : segmenter.descriptor().volseg().classes())

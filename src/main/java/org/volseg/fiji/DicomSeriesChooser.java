@@ -68,14 +68,14 @@ public final class DicomSeriesChooser {
 				int k = Integer.parseInt(w.substring(1));
 				if (k >= 1 && k <= series.size())
 					return series.get(k - 1);
-			} else
+			} else if (series.stream().anyMatch(s -> w.equals(s.seriesUid()) || w.equals(String.valueOf(s.seriesNumber()))))
 				// a SeriesNumber (refused, listing the candidates, when several series share it) or a SeriesInstanceUID
-				return DicomFolderReader.select(series, w, "series");
+				return DicomFolderReader.selectSeries(series, w, "series");
 		} catch (NumberFormatException e) {
 			// reported below
 		}
 		throw InvalidParameterException.of("series", wanted,
-				"main, a SeriesNumber or #k (k-th in the list) of: " + String.join("; ", describeAll(series)));
+				"main, a SeriesNumber, a SeriesInstanceUID or #k (k-th in the list) of: " + String.join("; ", describeAll(series)));
 	}
 
 	/** Reads the series as an image titled after its folder, number and description. */

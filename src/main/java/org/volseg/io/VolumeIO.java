@@ -29,7 +29,7 @@ public final class VolumeIO {
 	 * files (the main series of a folder).
 	 */
 	public static VolumeIO standard() {
-		return standard((String) null);
+		return forSeries(null);
 	}
 
 	/**
@@ -37,7 +37,7 @@ public final class VolumeIO {
 	 * folder, or its main series when null. NIfTI files ignore the number.
 	 */
 	public static VolumeIO standard(Integer dicomSeriesNumber) {
-		return standard(dicomSeriesNumber == null ? null : dicomSeriesNumber.toString());
+		return forSeries(dicomSeriesNumber == null ? null : dicomSeriesNumber.toString());
 	}
 
 	/**
@@ -45,10 +45,10 @@ public final class VolumeIO {
 	 * SeriesInstanceUID; a number several series share is refused) from a folder, or its main
 	 * series when null. NIfTI files ignore it.
 	 */
-	public static VolumeIO standard(String dicomSeries) {
+	public static VolumeIO forSeries(String dicomSeries) {
 		List<VolumeSource> s = new ArrayList<>();
 		s.add(new NiftiSource());
-		s.add(new DicomVolumeSource(dicomSeries));
+		s.add(DicomVolumeSource.of(dicomSeries));
 		return new VolumeIO(s);
 	}
 

@@ -45,7 +45,7 @@ public final class InputCheck {
 			dims = h.volumeDimensions();
 		} else if (new DicomVolumeSource().accepts(input)) {
 			List<DicomSeries> all = new DicomFolderReader().scan(input);
-			DicomSeries chosen = DicomVolumeSource.choose(input, all, settings.series());
+			DicomSeries chosen = DicomVolumeSource.chooseSeries(input, all, settings.series());
 			if (chosen.problem() != null)
 				throw new VolumeFormatException(input, chosen.problem());
 			dims = chosen.dimensions();

@@ -146,7 +146,7 @@ public final class Segmenter implements AutoCloseable {
 
 	/** Reads the input, reporting the reader's warnings; only the volume is kept (see {@code run}). */
 	private static Volume read(Path input, SegmentationSettings settings, SegmentationListener listener) {
-		LoadedVolume loaded = VolumeIO.standard(settings.series()).open(input, false);
+		LoadedVolume loaded = VolumeIO.forSeries(settings.series()).open(input, false);
 		Object warnings = loaded.details().get("warnings");
 		if (warnings instanceof String w && !w.isEmpty())
 			listener.warning(w);
@@ -284,9 +284,10 @@ public final class Segmenter implements AutoCloseable {
 			String names = channel == null || channel.channelNames().isEmpty() ? ""
 					: " (" + String.join(", ", channel.channelNames()) + ")";
 			if (expected == 1)
-				throw new VolSegException(what + ": has " + input.channels() + " time points (volumes: a 4D scan such as"
-						+ " fMRI, diffusion or a series of MOSAIC files), but the model " + modelName + " segments one 3D"
-						+ " volume" + names + "; pick one with --volume-index K (K from 0 to " + (input.channels() - 1)
+				throw new VolSegException(what + ": has " + input.channels() + " channel(s) — " + input.channels()
+						+ " time points (volumes) of a 4D scan such as fMRI, diffusion or a series of MOSAIC files — but the"
+						+ " model " + modelName + " expects 1 input channel(s)" + names + ": it segments one 3D volume; pick"
+						+ " one with --volume-index K (K from 0 to " + (input.channels() - 1)
 						+ "; SegmentationSettings.volumeIndex in the library)");
 			throw new VolSegException(what + ": has " + input.channels() + " channel(s), but the model " + modelName
 					+ " expects " + expected + " input channel(s)" + names + "; give a volume with " + expected

@@ -88,7 +88,7 @@ class ScanCheckedBeforeModelTest {
 		CliRunner r = CliRunner.run("segment", "--model", model.toString(), "--input", fmri.toString(), "--output",
 				labels.toString(), "--device", "cpu", "--progress", "lines");
 		assertNotEquals(0, r.exitCode);
-		assertTrue(r.err.contains("has 20 time points") && r.err.contains("--volume-index K (K from 0 to 19"), r.err);
+		assertTrue(r.err.contains("20 time points") && r.err.contains("--volume-index K (K from 0 to 19"), r.err);
 		CliRunner ok = CliRunner.run("segment", "--model", model.toString(), "--input", fmri.toString(), "--output",
 				labels.toString(), "--device", "cpu", "--progress", "lines", "--volume-index", "7");
 		assertEquals(0, ok.exitCode, ok.err);

@@ -238,7 +238,7 @@ public final class DicomFolderReader {
 	 * @throws InvalidParameterException naming the series numbers present if there is no such series
 	 */
 	public static DicomSeries select(List<DicomSeries> series, Integer number, String parameter) {
-		return select(series, number == null ? null : number.toString(), parameter);
+		return selectSeries(series, number == null ? null : number.toString(), parameter);
 	}
 
 	/**
@@ -252,7 +252,7 @@ public final class DicomFolderReader {
 	 * @throws InvalidParameterException naming the parameter if nothing matches (the message lists
 	 *         the series present) or a number is ambiguous (the message lists the candidates)
 	 */
-	public static DicomSeries select(List<DicomSeries> series, String choice, String parameter) {
+	public static DicomSeries selectSeries(List<DicomSeries> series, String choice, String parameter) {
 		String c = choice == null ? "" : choice.trim();
 		if (c.isEmpty())
 			return mainSeries(series);

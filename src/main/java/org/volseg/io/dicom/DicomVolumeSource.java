@@ -31,20 +31,28 @@ public final class DicomVolumeSource implements VolumeSource {
 
 	/** Reads the main series. */
 	public DicomVolumeSource() {
-		this((String) null);
+		this((String) null, false);
 	}
 
 	/** @param seriesNumber the SeriesNumber to read, or null for the main series */
 	public DicomVolumeSource(Integer seriesNumber) {
-		this(seriesNumber == null ? null : seriesNumber.toString());
+		this(seriesNumber == null ? null : seriesNumber.toString(), false);
 	}
 
 	/**
 	 * @param series a SeriesNumber or a SeriesInstanceUID, or null for the main series (see
-	 *        {@link DicomFolderReader#select(List, String, String)})
+	 *        {@link DicomFolderReader#selectSeries})
 	 */
-	public DicomVolumeSource(String series) {
+	private DicomVolumeSource(String series, boolean unused) {
 		this.series = series;
+	}
+
+	/**
+	 * Reads {@code series}: a SeriesNumber or a SeriesInstanceUID, or null for the main series (see
+	 * {@link DicomFolderReader#selectSeries}).
+	 */
+	public static DicomVolumeSource of(String series) {
+		return new DicomVolumeSource(series, false);
 	}
 
 	@Override
@@ -69,7 +77,7 @@ public final class DicomVolumeSource implements VolumeSource {
 	public LoadedVolume read(Path path, boolean statistics) {
 		DicomFolderReader reader = new DicomFolderReader();
 		List<DicomSeries> all = reader.scan(path);
-		DicomSeries chosen = choose(path, all, series);
+		DicomSeries chosen = chooseSeries(path, all, series);
 		DicomSeriesVolume read = reader.read(chosen);
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("series_number", chosen.seriesNumber() == null ? "none" : chosen.seriesNumber());
@@ -108,8 +116,8 @@ public final class DicomVolumeSource implements VolumeSource {
 	 *
 	 * @throws InvalidParameterException naming {@code --series} if nothing or several series match
 	 */
-	public static DicomSeries choose(Path path, List<DicomSeries> series, String choice) {
-		return DicomFolderReader.select(series, choice, "--series");
+	public static DicomSeries chooseSeries(Path path, List<DicomSeries> series, String choice) {
+		return DicomFolderReader.selectSeries(series, choice, "--series");
 	}
 
 }

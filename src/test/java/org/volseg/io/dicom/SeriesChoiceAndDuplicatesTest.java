@@ -41,20 +41,20 @@ class SeriesChoiceAndDuplicatesTest {
 		List<DicomSeries> all = new DicomFolderReader().scan(dir);
 		assertEquals(4, all.size());
 		InvalidParameterException e = assertThrows(InvalidParameterException.class,
-				() -> DicomFolderReader.select(all, "1", "--series"));
+				() -> DicomFolderReader.selectSeries(all, "1", "--series"));
 		String m = e.getMessage();
 		assertTrue(m.contains("--series") && m.contains("4 series in the folder have SeriesNumber 1"), m);
 		for (DicomSeries s : all)
 			assertTrue(m.contains(s.seriesUid() + " (" + s.modality() + ", '"), m);
 		assertTrue(m.contains("(CT, '', 1 slice)"), m);
 		assertTrue(m.contains("(RTDOSE, '', 15 slices)"), m);
-		DicomSeries ct = DicomFolderReader.select(all, CT_UID, "--series");
+		DicomSeries ct = DicomFolderReader.selectSeries(all, CT_UID, "--series");
 		assertEquals("CT", ct.modality());
 		// the same through VolumeIO (volseg segment/convert-volume/info --series)
-		assertThrows(InvalidParameterException.class, () -> VolumeIO.standard("1").open(dir, false));
-		assertArrayEquals(new long[] { 128, 128, 1 }, VolumeIO.standard(CT_UID).open(dir, false).volume().dimensions());
+		assertThrows(InvalidParameterException.class, () -> VolumeIO.forSeries("1").open(dir, false));
+		assertArrayEquals(new long[] { 128, 128, 1 }, VolumeIO.forSeries(CT_UID).open(dir, false).volume().dimensions());
 		InvalidParameterException none = assertThrows(InvalidParameterException.class,
-				() -> DicomFolderReader.select(all, "7", "--series"));
+				() -> DicomFolderReader.selectSeries(all, "7", "--series"));
 		assertTrue(none.getMessage().contains("SeriesInstanceUID"), none.getMessage());
 	}
 
