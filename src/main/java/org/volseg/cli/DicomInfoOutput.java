@@ -47,13 +47,15 @@ public final class DicomInfoOutput {
 				notes.append("localizer; ");
 			if (s.colour())
 				notes.append("colour (not for segmentation); ");
+			if (s.mosaic())
+				notes.append("Siemens MOSAIC").append(s.timePoints() > 1 ? ", " + s.timePoints() + " time points" : "").append("; ");
 			if (s.problem() != null)
 				notes.append("cannot be read: ").append(s.problem()).append("; ");
 			if (notes.length() > 0)
 				notes.setLength(notes.length() - 2);
 			b.append(String.format(Locale.ROOT, "%-7s %-28s %-8s %6d  %-15s %-22s %-6s %s%n",
 					s.seriesNumber() == null ? "-" : s.seriesNumber().toString(), clip(s.description(), 28),
-					s.modality().isEmpty() ? "-" : s.modality(), s.sliceCount(), d[0] + " " + d[1] + " " + d[2],
+					s.modality().isEmpty() ? "-" : s.modality(), s.sliceCount(), d[0] + " " + d[1] + " " + d[2] + (d.length > 3 ? " x" + d[3] : ""),
 					String.format(Locale.ROOT, "%.4g %.4g %.4g", sp[0], sp[1], sp[2]), s.orientationCode(),
 					notes.toString()).replaceAll("\\s+\n", "\n"));
 		}

@@ -34,6 +34,8 @@ public final class DicomSeriesChooser {
 		StringBuilder b = new StringBuilder(number).append(": ").append(desc).append(" (")
 				.append(s.modality() == null || s.modality().isBlank() ? "?" : s.modality()).append(", ")
 				.append(d[0]).append('x').append(d[1]).append('x').append(d[2]);
+		if (d.length > 3)
+			b.append('x').append(d[3]).append(" time points");
 		if (s.localizer())
 			b.append(", localizer");
 		if (s.problem() != null)
