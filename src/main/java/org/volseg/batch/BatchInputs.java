@@ -19,6 +19,7 @@ import java.util.TreeMap;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
+import org.volseg.io.FileSignature;
 import org.volseg.io.dicom.DicomParser;
 
 /**
@@ -92,7 +93,7 @@ public final class BatchInputs {
 					String lower = name.toLowerCase(Locale.ROOT);
 					Path rel = root.relativize(file.getParent());
 					Path folder = out.resolve(rel.toString());
-					if (lower.endsWith(".nii") || lower.endsWith(".nii.gz")) {
+					if ((lower.endsWith(".nii") || lower.endsWith(".nii.gz")) && !FileSignature.hasDicomPreamble(file)) {
 						String stem = BatchOutputs.stripNiftiExtension(name);
 						inputs.add(new BatchInput(BatchInput.Kind.NIFTI, file, key(root, file),
 								BatchOutputs.named(folder, stem, s.saveLogits(), s.saveProbabilities()), folder, stem, null));

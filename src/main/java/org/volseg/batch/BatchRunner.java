@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.volseg.VolSegException;
 import org.volseg.io.AtomicFiles;
 import org.volseg.io.dicom.DicomFolderReader;
+import org.volseg.io.dicom.SkippedFile;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.io.dicom.DicomSeriesVolume;
 import org.volseg.io.nifti.NiftiReader;
@@ -179,16 +180,20 @@ public final class BatchRunner {
 				emit(in, failed(in, "", null, e.getMessage(), seconds(t0)));
 				return true;
 			}
-			Integer wanted = settings.segmentation().seriesNumber();
+			if (!found.isEmpty())
+				for (SkippedFile f : found.get(0).skipped())
+					listener.warning(f.line());
+			String wanted = settings.segmentation().series();
+			Integer wantedNumber = settings.segmentation().seriesNumber();
 			List<DicomSeries> series = new ArrayList<>();
 			for (DicomSeries s : found)
-				if (wanted == null || wanted.equals(s.seriesNumber()))
+				if (wanted == null || wanted.equals(s.seriesUid()) || wantedNumber != null && wantedNumber.equals(s.seriesNumber()))
 					series.add(s);
 			if (series.isEmpty()) {
 				StringBuilder numbers = new StringBuilder();
 				for (DicomSeries s : found)
 					numbers.append(numbers.length() == 0 ? "" : ", ").append(tagOf(s));
-				emit(in, row(in, "", null, BatchStatus.SKIPPED, "no series numbered " + wanted + " here (series: " + numbers
+				emit(in, row(in, "", null, BatchStatus.SKIPPED, "no series " + wanted + " here (series: " + numbers
 						+ ")", seconds(t0), "", null));
 				return true;
 			}

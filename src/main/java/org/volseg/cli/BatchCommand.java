@@ -78,16 +78,16 @@ public final class BatchCommand implements Callable<Integer> {
 	@Option(names = "--save-probabilities", description = "Also write NAME_probabilities.nii.gz (softmax or sigmoid, as the model declares).")
 	boolean saveProbabilities;
 
-	@Option(names = "--series", paramLabel = "N",
-			description = "DICOM: segment only series with this SeriesNumber (default: every series of a folder; "
-					+ "for a DICOM folder in a CSV list: its main series).")
-	Integer series;
+	@Option(names = "--series", paramLabel = "N|UID",
+			description = "DICOM: segment only series with this SeriesNumber or SeriesInstanceUID (default: every "
+					+ "series of a folder; for a DICOM folder in a CSV list: its main series).")
+	String series;
 
 	@Override
 	public Integer call() {
 		BatchSettings settings;
 		try {
-			SegmentationSettings seg = options.settings().seriesNumber(series).build();
+			SegmentationSettings seg = options.settings().series(series).build();
 			settings = BatchSettings.builder(input, output).segmentation(seg).overwrite(overwrite)
 					.shard(shard == null ? Shard.ALL : Shard.parse(shard)).saveLogits(saveLogits)
 					.saveProbabilities(saveProbabilities).build();
@@ -110,6 +110,12 @@ public final class BatchCommand implements Callable<Integer> {
 		Runtime.getRuntime().addShutdownHook(hook);
 		try {
 			Segmenter segmenter;
+			try {
+				// the inputs first (a folder walk, a CSV list): a wrong --input fails before the model load
+				org.volseg.batch.BatchInputs.of(settings);
+			} catch (InvalidParameterException e) {
+				throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+			}
 			try {
 				segmenter = Segmenter.load(options.model(), settings.segmentation().engineOptions());
 			} catch (ModelPackageException e) {

@@ -39,9 +39,13 @@ public final class ConvertVolumeCommand implements Callable<Integer> {
 					+ "uint16, int16, uint32, int32, int64, float32 or float64. Default: ${DEFAULT-VALUE}.")
 	String datatype;
 
-	@Option(names = "--series", paramLabel = "N",
-			description = "DICOM input: the SeriesNumber to convert (default: the main series; see volseg info).")
-	Integer series;
+	@Option(names = "--series", paramLabel = "N|UID",
+			description = "DICOM input: the SeriesNumber or SeriesInstanceUID to convert (default: the main series; a number several series share is refused; see volseg info).")
+	String series;
+
+	@Option(names = "--volume-index", paramLabel = "K",
+			description = "Write only volume K (0-based) of a 4D scan (a time point of an fMRI, a MOSAIC time series).")
+	Integer volumeIndex;
 
 	@Override
 	public Integer call() {
@@ -51,20 +55,24 @@ public final class ConvertVolumeCommand implements Callable<Integer> {
 		if (!auto && type == null)
 			throw InvalidParameterException.of("--datatype", datatype,
 					"auto, uint8, int8, uint16, int16, uint32, int32, int64, float32 or float64");
-		LoadedVolume in = VolumeIO.standard(series).open(input, false);
+		LoadedVolume in = VolumeIO.forSeries(series).open(input, false);
 		if (auto) {
 			type = NiftiDatatype.ofLabel(in.datatype());
 			if (type == null)
 				type = NiftiDatatype.FLOAT32;
 		}
+		org.volseg.volume.Volume volume = org.volseg.pipeline.InputCheck.pickVolume(in.volume(), volumeIndex, input.toString());
+		Object warnings = in.details().get("warnings");
+		if (warnings instanceof String w && !w.isEmpty())
+			spec.commandLine().getErr().println("volseg: warning: " + w);
 		try {
-			NiftiWriter.write(in.volume(), output, NiftiWriter.Options.of(type));
+			NiftiWriter.write(volume, output, NiftiWriter.Options.of(type));
 		} catch (InvalidParameterException e) {
 			if (!auto || type == NiftiDatatype.FLOAT32)
 				throw e;
 			// scaled values (scl_slope) no longer fit the stored integer type
 			type = NiftiDatatype.FLOAT32;
-			NiftiWriter.write(in.volume(), output, NiftiWriter.Options.of(type));
+			NiftiWriter.write(volume, output, NiftiWriter.Options.of(type));
 		}
 		spec.commandLine().getOut().println("wrote " + output + " (" + type.label() + ")");
 		spec.commandLine().getOut().flush();

@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import org.volseg.VolSegException;
 import org.volseg.io.dicom.DicomFolderReader;
+import org.volseg.io.dicom.SkippedFile;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.io.dicom.DicomSeriesVolume;
 import org.volseg.io.dicom.PixelFormat;
@@ -46,17 +47,34 @@ public final class DicomInfoOutput {
 				notes.append("localizer; ");
 			if (s.colour())
 				notes.append("colour (not for segmentation); ");
+			if (s.mosaic())
+				notes.append("Siemens MOSAIC").append(s.timePoints() > 1 ? ", " + s.timePoints() + " time points" : "").append("; ");
 			if (s.problem() != null)
 				notes.append("cannot be read: ").append(s.problem()).append("; ");
 			if (notes.length() > 0)
 				notes.setLength(notes.length() - 2);
 			b.append(String.format(Locale.ROOT, "%-7s %-28s %-8s %6d  %-15s %-22s %-6s %s%n",
 					s.seriesNumber() == null ? "-" : s.seriesNumber().toString(), clip(s.description(), 28),
-					s.modality().isEmpty() ? "-" : s.modality(), s.sliceCount(), d[0] + " " + d[1] + " " + d[2],
+					s.modality().isEmpty() ? "-" : s.modality(), s.sliceCount(), d[0] + " " + d[1] + " " + d[2] + (d.length > 3 ? " x" + d[3] : ""),
 					String.format(Locale.ROOT, "%.4g %.4g %.4g", sp[0], sp[1], sp[2]), s.orientationCode(),
 					notes.toString()).replaceAll("\\s+\n", "\n"));
 		}
+		List<SkippedFile> skipped = series.isEmpty() ? List.of() : series.get(0).skipped();
+		if (!skipped.isEmpty()) {
+			b.append(skipped.size()).append(skipped.size() == 1 ? " file skipped:" : " files skipped:").append('\n');
+			for (SkippedFile f : skipped)
+				b.append("  ").append(f.file()).append(": ").append(f.reason()).append('\n');
+		}
 		return b.toString();
+	}
+
+	/** {@code [{"file": ..., "reason": ...}, ...]}: the DICOM files of the folder that could not be read. */
+	public static String skippedJson(List<SkippedFile> skipped) {
+		StringBuilder b = new StringBuilder("[");
+		for (int i = 0; i < skipped.size(); i++)
+			b.append(i > 0 ? "," : "").append("{\"file\":").append(Json.quote(skipped.get(i).file().toString()))
+					.append(",\"reason\":").append(Json.quote(skipped.get(i).reason())).append('}');
+		return b.append(']').toString();
 	}
 
 	/**
@@ -65,7 +83,8 @@ public final class DicomInfoOutput {
 	 * DICOM type, e.g. int16; values are rescaled floats), {@code min}, {@code max}, {@code sum},
 	 * {@code sum_sq} (of the rescaled voxels, e.g. HU), {@code source} (the folder), and
 	 * {@code series_uid}, {@code series_number}, {@code description}, {@code modality},
-	 * {@code slices}, {@code colour}, {@code warnings}.
+	 * {@code slices}, {@code colour}, {@code warnings}, and {@code skipped} (the folder's unreadable
+	 * DICOM files: {@code [{"file", "reason"}]}).
 	 */
 	public static String seriesJson(DicomSeriesVolume read) {
 		DicomSeries s = read.series();
@@ -90,6 +109,7 @@ public final class DicomInfoOutput {
 		b.append(",\"min\":").append(Json.number(min)).append(",\"max\":").append(Json.number(max));
 		b.append(",\"sum\":").append(Json.number(sum)).append(",\"sum_sq\":").append(Json.number(sumSq));
 		b.append(",\"warnings\":").append(strings(read.warnings()));
+		b.append(",\"skipped\":").append(skippedJson(s.skipped()));
 		return b.append('}').toString();
 	}
 
@@ -101,6 +121,8 @@ public final class DicomInfoOutput {
 		b.append(",\"spacing_mm\":").append(array(s.spacing()));
 		b.append(",\"orientation\":").append(Json.quote(s.orientationCode()));
 		b.append(",\"error\":").append(Json.quote(error));
+		b.append(",\"warnings\":").append(strings(s.warnings()));
+		b.append(",\"skipped\":").append(skippedJson(s.skipped()));
 		return b.append('}').toString();
 	}
 

@@ -37,9 +37,9 @@ public final class InfoCommand implements Callable<Integer> {
 	@Option(names = "--json", description = "Print JSON instead of text.")
 	boolean json;
 
-	@Option(names = "--series", paramLabel = "N", description = "DICOM: the SeriesNumber to describe (default: the table of "
+	@Option(names = "--series", paramLabel = "N|UID", description = "DICOM: the SeriesNumber or SeriesInstanceUID to describe (default: the table of "
 			+ "all series and the main one).")
-	Integer series;
+	String series;
 
 	@Override
 	public Integer call() {
@@ -53,11 +53,17 @@ public final class InfoCommand implements Callable<Integer> {
 				return 0;
 			}
 			text.append(DicomInfoOutput.seriesTable(path, all)).append('\n');
-			DicomSeries chosen = DicomVolumeSource.choose(path, all, series);
+			DicomSeries chosen = DicomVolumeSource.chooseSeries(path, all, series);
 			text.append("series ").append(chosen.seriesNumber() == null ? "(no number)" : chosen.seriesNumber())
 					.append(series == null ? " (the main series; choose another with --series N):" : ":").append('\n');
 		}
-		VolumeReport report = new VolumeReport(VolumeIO.standard(series).open(path, true));
+		org.volseg.io.LoadedVolume loaded = VolumeIO.forSeries(series).open(path, true);
+		VolumeReport report = new VolumeReport(loaded);
+		if (json && loaded.details().containsKey("skipped")) {
+			String w = String.valueOf(loaded.details().get("warnings"));
+			report.put("warnings", w.isEmpty() ? List.of() : List.of(w.split("; ")));
+			report.put("skipped", loaded.details().get("skipped"));
+		}
 		text.append(json ? report.toJson() : report.toText());
 		print(text.toString());
 		return 0;

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.volseg.InvalidParameterException;
 import org.volseg.io.VolumeIO;
 import org.volseg.model.SegmentationClass;
+import org.volseg.pipeline.InputCheck;
 import org.volseg.pipeline.Montage;
 import org.volseg.pipeline.LabelRow;
 import org.volseg.pipeline.SegmentationResult;
@@ -59,8 +60,8 @@ public final class SegmentCommand implements Callable<Integer> {
 	@Option(names = "--save-probabilities", paramLabel = "F.nii.gz", description = "Also write class probabilities (softmax or sigmoid, as the model declares).")
 	Path probabilities;
 
-	@Option(names = "--series", paramLabel = "N", description = "DICOM: the SeriesNumber to segment (default: the main series; see volseg info).")
-	Integer series;
+	@Option(names = "--series", paramLabel = "N|UID", description = "DICOM: the SeriesNumber or SeriesInstanceUID to segment (default: the main series; a number several series share is refused; see volseg info).")
+	String series;
 
 	@Option(names = "--montage", paramLabel = "F.png",
 			description = "Also write a PNG of 12 axial slices with the labels overlaid in the model's class colours.")
@@ -70,9 +71,23 @@ public final class SegmentCommand implements Callable<Integer> {
 			description = "Also write the summary to a file: JSON if the name ends in .json, else the text printed on standard output.")
 	Path summaryFile;
 
+	@Option(names = "--volume-index", paramLabel = "K",
+			description = "A 4D scan (fMRI, diffusion, a series of Siemens MOSAIC files, a 4D NIfTI): segment its "
+					+ "volume K (0-based) with a one-channel model (default: all volumes, as channels).")
+	Integer volumeIndex;
+
+	/** Loads the model; replaced in tests to check that a bad scan is refused before any model is loaded. */
+	interface ModelLoader {
+		Segmenter load(Path model, org.volseg.engine.EngineOptions options);
+	}
+
+	ModelLoader loader = Segmenter::load;
+
 	@Override
 	public Integer call() {
 		SegmentationSettings settings = settings();
+		// the scan's headers first: a bad scan fails in a second, not after the model load
+		InputCheck.check(input, settings);
 		PrintWriter err = spec.commandLine().getErr();
 		PrintWriter out = spec.commandLine().getOut();
 		ProgressPrinter printer = new ProgressPrinter(err, options.progressMode());
@@ -89,7 +104,7 @@ public final class SegmentCommand implements Callable<Integer> {
 		Runtime.getRuntime().addShutdownHook(hook);
 		try {
 			long t0 = System.nanoTime();
-			try (Segmenter segmenter = Segmenter.load(options.model(), settings.engineOptions())) {
+			try (Segmenter segmenter = loader.load(options.model(), settings.engineOptions())) {
 				double loadSeconds = (System.nanoTime() - t0) * 1e-9;
 				SegmentationResult r = segmenter.segment(input, settings, printer, cancel::get);
 				printer.done();
@@ -119,7 +134,8 @@ public final class SegmentCommand implements Callable<Integer> {
 	}
 
 	private void writeMontage(SegmentationResult r, Segmenter segmenter) {
-		Volume scan = VolumeIO.standard(series).open(input, false).volume();
+		Volume scan = InputCheck.pickVolume(VolumeIO.forSeries(series).open(input, false).volume(), volumeIndex,
+				input.toString());
 		Map<Integer, Integer> colours = new HashMap<>();
 		for (SegmentationClass c : segmenter.descriptor().volseg().classes())
 			colours.put(c.label(), c.rgb());
@@ -130,7 +146,7 @@ public final class SegmentCommand implements Callable<Integer> {
 		if (output == null && logits == null && probabilities == null)
 			throw InvalidParameterException.of("--output", "nothing", "a labels file (.nii.gz), or --save-logits / --save-probabilities");
 		return options.settings().labelsOutput(output).logitsOutput(logits).probabilitiesOutput(probabilities)
-				.seriesNumber(series).build();
+				.series(series).volumeIndex(volumeIndex).build();
 	}
 
 	/** The end-of-run summary: device, windows, timings, voxels/s, outputs, labels with voxel counts and mL. */

@@ -79,7 +79,9 @@ public final class VolumeReport {
 		matrix(b, "affine (RAS)", (double[][]) values.get("affine_ras"));
 		for (Map.Entry<String, Object> e : loaded.details().entrySet())
 			line(b, e.getKey(), e.getValue() instanceof double[] ? java.util.Arrays.toString((double[]) e.getValue())
-					: String.valueOf(e.getValue()));
+					: e.getValue() instanceof java.util.Collection<?> || e.getValue() instanceof Map<?, ?>
+							? Json.writeCompact(e.getValue())
+							: String.valueOf(e.getValue()));
 		for (Map.Entry<String, Object> e : values.entrySet())
 			if (!KEYS.contains(e.getKey()))
 				line(b, e.getKey(), Json.write(e.getValue()));

@@ -34,6 +34,8 @@ public final class DicomSeriesChooser {
 		StringBuilder b = new StringBuilder(number).append(": ").append(desc).append(" (")
 				.append(s.modality() == null || s.modality().isBlank() ? "?" : s.modality()).append(", ")
 				.append(d[0]).append('x').append(d[1]).append('x').append(d[2]);
+		if (d.length > 3)
+			b.append('x').append(d[3]).append(" time points");
 		if (s.localizer())
 			b.append(", localizer");
 		if (s.problem() != null)
@@ -51,8 +53,8 @@ public final class DicomSeriesChooser {
 
 	/**
 	 * The series a user asked for: blank or {@code main} for the main series (not a localizer, the
-	 * most slices), a SeriesNumber, a line as {@link #describe} makes it, or {@code #k} for the k-th
-	 * series listed (1-based).
+	 * most slices), a SeriesNumber (refused when several series share it), a SeriesInstanceUID, a
+	 * line as {@link #describe} makes it, or {@code #k} for the k-th series listed (1-based).
 	 *
 	 * @throws InvalidParameterException naming {@code series} if nothing matches (the message lists the series)
 	 */
@@ -68,16 +70,14 @@ public final class DicomSeriesChooser {
 				int k = Integer.parseInt(w.substring(1));
 				if (k >= 1 && k <= series.size())
 					return series.get(k - 1);
-			} else {
-				DicomSeries s = DicomFolderReader.seriesNumbered(series, Integer.parseInt(w));
-				if (s != null)
-					return s;
-			}
+			} else if (series.stream().anyMatch(s -> w.equals(s.seriesUid()) || w.equals(String.valueOf(s.seriesNumber()))))
+				// a SeriesNumber (refused, listing the candidates, when several series share it) or a SeriesInstanceUID
+				return DicomFolderReader.selectSeries(series, w, "series");
 		} catch (NumberFormatException e) {
 			// reported below
 		}
 		throw InvalidParameterException.of("series", wanted,
-				"main, a SeriesNumber or #k (k-th in the list) of: " + String.join("; ", describeAll(series)));
+				"main, a SeriesNumber, a SeriesInstanceUID or #k (k-th in the list) of: " + String.join("; ", describeAll(series)));
 	}
 
 	/** Reads the series as an image titled after its folder, number and description. */
@@ -90,6 +90,9 @@ public final class DicomSeriesChooser {
 				.append(describe(series)).append("\nSeriesInstanceUID: ").append(series.seriesUid()).append('\n');
 		for (String w : read.warnings())
 			info.append("warning: ").append(w).append('\n');
+		// the files that could not be read, in the Log window too: the image alone does not show them
+		for (org.volseg.io.dicom.SkippedFile f : series.skipped())
+			ij.IJ.log("VolSeg: " + f.line());
 		image.setProperty("Info", info.toString());
 		image.setProp("volseg.source", folder.toAbsolutePath().toString());
 		image.setProp("volseg.series_uid", String.valueOf(series.seriesUid()));

@@ -29,7 +29,7 @@ public final class VolumeIO {
 	 * files (the main series of a folder).
 	 */
 	public static VolumeIO standard() {
-		return standard(null);
+		return forSeries(null);
 	}
 
 	/**
@@ -37,9 +37,18 @@ public final class VolumeIO {
 	 * folder, or its main series when null. NIfTI files ignore the number.
 	 */
 	public static VolumeIO standard(Integer dicomSeriesNumber) {
+		return forSeries(dicomSeriesNumber == null ? null : dicomSeriesNumber.toString());
+	}
+
+	/**
+	 * The built-in sources, reading DICOM series {@code dicomSeries} (a SeriesNumber or a
+	 * SeriesInstanceUID; a number several series share is refused) from a folder, or its main
+	 * series when null. NIfTI files ignore it.
+	 */
+	public static VolumeIO forSeries(String dicomSeries) {
 		List<VolumeSource> s = new ArrayList<>();
 		s.add(new NiftiSource());
-		s.add(new DicomVolumeSource(dicomSeriesNumber));
+		s.add(DicomVolumeSource.of(dicomSeries));
 		return new VolumeIO(s);
 	}
 

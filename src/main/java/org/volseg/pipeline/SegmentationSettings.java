@@ -35,7 +35,9 @@ import org.volseg.tiling.Padding;
  * <td>{@code --save-logits}</td><td>none</td></tr>
  * <tr><td>{@link #probabilitiesOutput()} softmax/sigmoid of the blended outputs</td>
  * <td>{@code --save-probabilities}</td><td>none</td></tr>
- * <tr><td>{@link #seriesNumber()} DICOM SeriesNumber</td><td>{@code --series}</td><td>the main series</td></tr>
+ * <tr><td>{@link #series()} DICOM SeriesNumber or SeriesInstanceUID</td><td>{@code --series}</td><td>the main series</td></tr>
+ * <tr><td>{@link #volumeIndex()} which volume (time point) of a 4D scan to segment</td><td>{@code --volume-index}</td>
+ * <td>none (a 4D scan is refused by a 1-channel model)</td></tr>
  * <tr><td>{@link #reorient()}</td><td>{@code --no-reorient}</td><td>true (reorient to the model's orientation)</td></tr>
  * <tr><td>{@link #resample()}</td><td>{@code --no-resample}</td><td>true (resample to the model's spacing)</td></tr>
  * <tr><td>{@link #normalize()}</td><td>{@code --no-normalize}</td><td>true (the model's intensity preprocessing)</td></tr>
@@ -63,7 +65,8 @@ public final class SegmentationSettings {
 	private final Path labelsOutput;
 	private final Path logitsOutput;
 	private final Path probabilitiesOutput;
-	private final Integer seriesNumber;
+	private final String series;
+	private final Integer volumeIndex;
 	private final boolean reorient;
 	private final boolean resample;
 	private final boolean normalize;
@@ -82,7 +85,8 @@ public final class SegmentationSettings {
 		labelsOutput = b.labelsOutput;
 		logitsOutput = b.logitsOutput;
 		probabilitiesOutput = b.probabilitiesOutput;
-		seriesNumber = b.seriesNumber;
+		series = b.series;
+		volumeIndex = b.volumeIndex;
 		reorient = b.reorient;
 		resample = b.resample;
 		normalize = b.normalize;
@@ -113,7 +117,8 @@ public final class SegmentationSettings {
 		b.labelsOutput = labelsOutput;
 		b.logitsOutput = logitsOutput;
 		b.probabilitiesOutput = probabilitiesOutput;
-		b.seriesNumber = seriesNumber;
+		b.series = series;
+		b.volumeIndex = volumeIndex;
 		b.reorient = reorient;
 		b.resample = resample;
 		b.normalize = normalize;
@@ -179,9 +184,29 @@ public final class SegmentationSettings {
 		return probabilitiesOutput;
 	}
 
-	/** DICOM SeriesNumber to read from a folder, or null for the main series. */
+	/** DICOM SeriesNumber to read from a folder, or null for the main series or a series chosen by its UID. */
 	public Integer seriesNumber() {
-		return seriesNumber;
+		try {
+			return series == null ? null : Integer.valueOf(series.trim());
+		} catch (NumberFormatException e) {
+			return null;
+		}
+	}
+
+	/**
+	 * The DICOM series to read from a folder: a SeriesNumber (refused when several series share it)
+	 * or a SeriesInstanceUID; null for the main series.
+	 */
+	public String series() {
+		return series;
+	}
+
+	/**
+	 * The volume (0-based: time point of a 4D fMRI, a MOSAIC time series, or volume of a 4D NIfTI)
+	 * to segment from a scan with several; null to give the model every volume as a channel.
+	 */
+	public Integer volumeIndex() {
+		return volumeIndex;
 	}
 
 	public boolean reorient() {
@@ -226,7 +251,8 @@ public final class SegmentationSettings {
 		private Path labelsOutput;
 		private Path logitsOutput;
 		private Path probabilitiesOutput;
-		private Integer seriesNumber;
+		private String series;
+		private Integer volumeIndex;
 		private boolean reorient = true;
 		private boolean resample = true;
 		private boolean normalize = true;
@@ -312,7 +338,21 @@ public final class SegmentationSettings {
 
 		/** @param number a DICOM SeriesNumber, or null for the main series */
 		public Builder seriesNumber(Integer number) {
-			this.seriesNumber = number;
+			this.series = number == null ? null : number.toString();
+			return this;
+		}
+
+		/** @param choice a DICOM SeriesNumber or SeriesInstanceUID, or null (or blank) for the main series */
+		public Builder series(String choice) {
+			this.series = choice == null || choice.isBlank() ? null : choice.trim();
+			return this;
+		}
+
+		/** @param index the volume of a 4D scan to segment (0-based), or null for all as channels */
+		public Builder volumeIndex(Integer index) {
+			if (index != null && index < 0)
+				throw org.volseg.InvalidParameterException.of("--volume-index", index, "0 or more (0 is the first volume)");
+			this.volumeIndex = index;
 			return this;
 		}
 

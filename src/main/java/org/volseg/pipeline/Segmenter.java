@@ -128,7 +128,8 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	/**
-	 * Segments a NIfTI file, a DICOM folder or a DICOM file ({@link SegmentationSettings#seriesNumber()} picks the series).
+	 * Segments a NIfTI file, a DICOM folder or a DICOM file ({@link SegmentationSettings#series()} picks the series,
+	 * {@link SegmentationSettings#volumeIndex()} one volume of a 4D scan).
 	 *
 	 * @param cancelRequested polled between stages and before every batch of windows
 	 * @throws VolSegException for unreadable input, a volume that does not fit the model, bad settings
@@ -145,17 +146,18 @@ public final class Segmenter implements AutoCloseable {
 
 	/** Reads the input, reporting the reader's warnings; only the volume is kept (see {@code run}). */
 	private static Volume read(Path input, SegmentationSettings settings, SegmentationListener listener) {
-		LoadedVolume loaded = VolumeIO.standard(settings.seriesNumber()).open(input, false);
+		LoadedVolume loaded = VolumeIO.forSeries(settings.series()).open(input, false);
 		Object warnings = loaded.details().get("warnings");
 		if (warnings instanceof String w && !w.isEmpty())
 			listener.warning(w);
-		return loaded.volume();
+		return InputCheck.pickVolume(loaded.volume(), settings.volumeIndex(), input.toString());
 	}
 
 	/** Segments a volume already in memory (Fiji's open image); the volume is not modified. */
 	public synchronized SegmentationResult segment(Volume input, SegmentationSettings settings, SegmentationListener listener,
 			BooleanSupplier cancelRequested) {
-		return run(input, null, settings, listener, cancelRequested, System.nanoTime());
+		return run(InputCheck.pickVolume(input, settings.volumeIndex(), "the volume"), null, settings, listener,
+				cancelRequested, System.nanoTime());
 	}
 
 	private SegmentationResult run(Volume input, Path source, SegmentationSettings settings, SegmentationListener listener,
@@ -281,6 +283,12 @@ public final class Segmenter implements AutoCloseable {
 					channel = a;
 			String names = channel == null || channel.channelNames().isEmpty() ? ""
 					: " (" + String.join(", ", channel.channelNames()) + ")";
+			if (expected == 1)
+				throw new VolSegException(what + ": has " + input.channels() + " channel(s) — " + input.channels()
+						+ " time points (volumes) of a 4D scan such as fMRI, diffusion or a series of MOSAIC files — but the"
+						+ " model " + modelName + " expects 1 input channel(s)" + names + ": it segments one 3D volume; pick"
+						+ " one with --volume-index K (K from 0 to " + (input.channels() - 1)
+						+ "; SegmentationSettings.volumeIndex in the library)");
 			throw new VolSegException(what + ": has " + input.channels() + " channel(s), but the model " + modelName
 					+ " expects " + expected + " input channel(s)" + names + "; give a volume with " + expected
 					+ " channel(s) (a 4D NIfTI with one volume per channel) or choose a model for this kind of scan");

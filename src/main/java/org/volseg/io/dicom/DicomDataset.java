@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * The attributes of a DICOM data set (or of one sequence item), keyed by tag
  * ({@code (group << 16) | element}). Values keep their encoded bytes and are decoded on request;
- * private attributes and pixel data are not kept here.
+ * pixel data and private attributes are not kept here, except Siemens' groups 0019 and 0029 (the
+ * CSA headers that describe MOSAIC images).
  *
  * <p>Getters return null (or the given default) for an absent or empty attribute, and never throw
  * for a malformed number: a value that does not parse reads as absent. Instances are filled by
@@ -132,6 +133,17 @@ public final class DicomDataset {
 	public int integer(int tag, int fallback) {
 		Integer i = integer(tag);
 		return i == null ? fallback : i;
+	}
+
+	/** The raw value bytes of an attribute (in the data set's byte order), or null if absent; do not modify. */
+	byte[] bytes(int tag) {
+		Element e = elements.get(tag);
+		return e == null ? null : e.value;
+	}
+
+	/** True if the data set was encoded big endian (binary values are read accordingly). */
+	boolean bigEndian() {
+		return bigEndian;
 	}
 
 	/** The items of a sequence attribute; empty if absent or not a sequence. */

@@ -14,10 +14,12 @@ public final class DicomFile {
 	private final DicomDataset dataset;
 	private final PixelData pixelData;
 	private final long pixelDataLength;
+	private final java.util.List<String> notes;
 
 	DicomFile(Path path, String transferSyntaxUid, DicomDataset meta, DicomDataset dataset, PixelData pixelData,
-			long pixelDataLength) {
+			long pixelDataLength, java.util.List<String> notes) {
 		this.pixelDataLength = pixelDataLength;
+		this.notes = java.util.List.copyOf(notes);
 		this.path = path;
 		this.transferSyntaxUid = transferSyntaxUid;
 		this.meta = meta;
@@ -57,6 +59,14 @@ public final class DicomFile {
 	/** Length in bytes the pixel data element declares: -1 if undefined (encapsulated), -2 if there is none. */
 	public long pixelDataLength() {
 		return pixelDataLength;
+	}
+
+	/**
+	 * What the parser tolerated in this file, one line each naming it (for example zero padding
+	 * after the pixel data); empty for a clean file.
+	 */
+	public java.util.List<String> notes() {
+		return notes;
 	}
 
 	PixelData pixelData() {

@@ -100,10 +100,15 @@ public final class DicomFolderReader {
 			throw new VolumeFormatException(input, "no such file or folder");
 		List<Path> files = listFiles(input);
 		int[] counts = new int[3]; // not DICOM, DICOM without image, unreadable
+		List<SkippedFile> skipped = Collections.synchronizedList(new ArrayList<>());
+		Map<Path, List<String>> fileWarnings = Collections.synchronizedMap(new java.util.HashMap<>());
 		List<List<DicomSlice>> perFile = parallel(files, file -> {
 			try {
 				DicomFile header = source.readHeader(file);
-				List<DicomSlice> slices = SliceExtractor.slices(header, warnings::accept);
+				List<DicomSlice> slices = SliceExtractor.slices(header, w -> {
+					fileWarnings.computeIfAbsent(file, k -> new ArrayList<>()).add(w);
+					warnings.accept(w);
+				});
 				if (!slices.isEmpty())
 					checkPixelLength(header);
 				return slices;
@@ -116,7 +121,9 @@ public final class DicomFolderReader {
 				synchronized (counts) {
 					counts[2]++;
 				}
-				warnings.accept("skipped " + e.getMessage());
+				SkippedFile skip = new SkippedFile(file, reason(file, e));
+				skipped.add(skip);
+				warnings.accept(skip.line());
 				return null;
 			}
 		});
@@ -127,14 +134,54 @@ public final class DicomFolderReader {
 					counts[1]++;
 				slices.addAll(s);
 			}
+		List<SkippedFile> skips = new ArrayList<>(skipped);
+		skips.sort(Comparator.comparing(SkippedFile::file));
 		if (slices.isEmpty())
 			throw new VolumeFormatException(input, "no DICOM images found (" + files.size() + " files looked at: "
 					+ counts[0] + " not DICOM, " + counts[1] + " DICOM without images, " + counts[2]
-					+ " unreadable); point VolSeg at a folder of DICOM image files");
-		List<DicomSeries> series = SeriesAssembler.assemble(slices);
-		for (DicomSeries s : series)
+					+ " unreadable" + unreadable(skips) + "); point VolSeg at a folder of DICOM image files");
+		List<DicomSeries> series = SeriesAssembler.assemble(slices, this::identicalPixels);
+		List<DicomSeries> out = new ArrayList<>();
+		for (DicomSeries s : series) {
 			s.warnings().forEach(warnings);
-		return series;
+			List<String> own = new ArrayList<>();
+			s.slices().stream().map(DicomSlice::file).distinct().forEach(f -> own.addAll(fileWarnings.getOrDefault(f, List.of())));
+			out.add(s.withScanResults(skips, own));
+		}
+		return out;
+	}
+
+	/** True if two planes decode to the same stored values (a file copied under another name); false if either fails. */
+	private boolean identicalPixels(DicomSlice a, DicomSlice b) {
+		if (a.rows != b.rows || a.columns != b.columns || a.samples != b.samples)
+			return false;
+		try {
+			double[] va = new double[a.rows * a.columns * a.samples], vb = new double[va.length];
+			source.decoder(source.readFile(a.file)).decodeFrame(a.frame, va);
+			source.decoder(source.readFile(b.file)).decodeFrame(b.frame, vb);
+			return java.util.Arrays.equals(va, vb) && a.slope == b.slope && a.intercept == b.intercept;
+		} catch (VolSegException e) {
+			return false;
+		}
+	}
+
+	/** The reason in an exception's message, without the file name the message starts with. */
+	private static String reason(Path file, VolSegException e) {
+		String m = String.valueOf(e.getMessage());
+		String prefix = file + ": ";
+		return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+	}
+
+	/** The unreadable files and their reasons (the first five), for the "no images" message. */
+	private static String unreadable(List<SkippedFile> skips) {
+		if (skips.isEmpty())
+			return "";
+		StringBuilder b = new StringBuilder(": ");
+		for (int i = 0; i < Math.min(5, skips.size()); i++)
+			b.append(i > 0 ? "; " : "").append(skips.get(i).file()).append(" (").append(skips.get(i).reason()).append(')');
+		if (skips.size() > 5)
+			b.append("; and ").append(skips.size() - 5).append(" more");
+		return b.toString();
 	}
 
 	/** Regular files under {@code input}, sorted; unreadable subfolders are skipped with a warning. */
@@ -191,15 +238,62 @@ public final class DicomFolderReader {
 	 * @throws InvalidParameterException naming the series numbers present if there is no such series
 	 */
 	public static DicomSeries select(List<DicomSeries> series, Integer number, String parameter) {
-		if (number == null)
+		return selectSeries(series, number == null ? null : number.toString(), parameter);
+	}
+
+	/**
+	 * The series a user asked for: the {@link #mainSeries main series} if {@code choice} is null or
+	 * blank; the series whose SeriesInstanceUID is {@code choice}; else, for a number, the series with
+	 * that SeriesNumber — refused when several series (of several patients or studies) share the
+	 * number, listing them so that one can be picked by its UID. A series split by orientation or
+	 * size (localizers) counts once: its largest non-localizer part is read.
+	 *
+	 * @param parameter the option's user-facing name, for messages (e.g. {@code --series})
+	 * @throws InvalidParameterException naming the parameter if nothing matches (the message lists
+	 *         the series present) or a number is ambiguous (the message lists the candidates)
+	 */
+	public static DicomSeries selectSeries(List<DicomSeries> series, String choice, String parameter) {
+		String c = choice == null ? "" : choice.trim();
+		if (c.isEmpty())
 			return mainSeries(series);
-		DicomSeries s = seriesNumbered(series, number);
-		if (s == null) {
-			String present = series.stream().map(x -> x.seriesNumber() == null ? "-" : x.seriesNumber().toString()).distinct()
-					.collect(java.util.stream.Collectors.joining(", "));
-			throw InvalidParameterException.of(parameter, number, "a SeriesNumber present in the folder (" + present + ")");
+		List<DicomSeries> byUid = series.stream().filter(s -> c.equals(s.seriesUid())).toList();
+		if (!byUid.isEmpty())
+			return largestPart(byUid);
+		Integer number = null;
+		try {
+			number = Integer.valueOf(c);
+		} catch (NumberFormatException e) {
+			// not a number: nothing matches, reported below
 		}
-		return s;
+		Integer n = number;
+		List<DicomSeries> numbered = n == null ? List.of()
+				: series.stream().filter(s -> s.seriesNumber() != null && s.seriesNumber().intValue() == n).toList();
+		Map<String, List<DicomSeries>> uids = new LinkedHashMap<>();
+		for (DicomSeries s : numbered)
+			uids.computeIfAbsent(s.seriesUid(), k -> new ArrayList<>()).add(s);
+		if (uids.size() == 1)
+			return largestPart(numbered);
+		if (uids.size() > 1) {
+			StringBuilder b = new StringBuilder();
+			for (List<DicomSeries> parts : uids.values()) {
+				DicomSeries s = largestPart(parts);
+				b.append(b.length() > 0 ? "; " : "").append(s.seriesUid()).append(" (").append(s.modality().isEmpty()
+						? "-" : s.modality()).append(", '").append(s.description()).append("', ").append(s.sliceCount())
+						.append(s.sliceCount() == 1 ? " slice)" : " slices)");
+			}
+			throw InvalidParameterException.of(parameter, c, "one SeriesInstanceUID: " + uids.size()
+					+ " series in the folder have SeriesNumber " + c + " (several patients or studies?): " + b);
+		}
+		String present = series.stream().map(x -> x.seriesNumber() == null ? "-" : x.seriesNumber().toString()).distinct()
+				.collect(java.util.stream.Collectors.joining(", "));
+		throw InvalidParameterException.of(parameter, c, "a SeriesNumber present in the folder (" + present
+				+ ") or a SeriesInstanceUID (see volseg info)");
+	}
+
+	/** The non-localizer part with the most slices. */
+	private static DicomSeries largestPart(List<DicomSeries> parts) {
+		return parts.stream().min(Comparator.comparing((DicomSeries s) -> s.localizer()).thenComparing(s -> -s.sliceCount()))
+				.orElseThrow();
 	}
 
 	/** Scans {@code input} and reads its {@link #mainSeries main series}. */
@@ -215,6 +309,8 @@ public final class DicomFolderReader {
 	 */
 	public DicomSeriesVolume read(DicomSeries series) {
 		List<String> seen = new ArrayList<>(series.warnings());
+		for (SkippedFile skip : series.skipped())
+			seen.add(skip.line());
 		Consumer<String> warn = w -> {
 			synchronized (seen) {
 				seen.add(w);
@@ -230,7 +326,8 @@ public final class DicomFolderReader {
 		int samples = series.slices().get(0).samples;
 		Volume volume = samples == 1 ? Volume.allocate(series.geometry(), dims)
 				: Volume.allocate(series.geometry(), dims[0], dims[1], dims[2], samples);
-		VoxelWriter writer = new VoxelWriter(volume.voxels(), (int) dims[0], (int) dims[1], (int) dims[2], samples);
+		// a series of MOSAIC volumes: plane z of time point t is flat plane t * dims[2] + z, its index in slices()
+		VoxelWriter writer = new VoxelWriter(volume.voxels(), (int) dims[0], (int) dims[1], series.sliceCount(), samples);
 		Map<Path, List<Integer>> byFile = new LinkedHashMap<>();
 		List<DicomSlice> slices = series.slices();
 		for (int z = 0; z < slices.size(); z++)
@@ -238,7 +335,7 @@ public final class DicomFolderReader {
 		if (byFile.size() == 1) {
 			// one multi-frame file: read it once, decode its frames in parallel
 			Map.Entry<Path, List<Integer>> only = byFile.entrySet().iterator().next();
-			FrameDecoder decoder = openChecked(only.getKey(), slices.get(only.getValue().get(0)));
+			FrameDecoder decoder = openChecked(only.getKey(), slices.get(only.getValue().get(0)), null, warn);
 			boolean invert = decoder.format().photometric().equals("MONOCHROME1");
 			parallel(only.getValue(), z -> {
 				DicomSlice s = slices.get(z);
@@ -250,20 +347,20 @@ public final class DicomFolderReader {
 			// each thread reads its files into one reused buffer: far less garbage than a new array per file
 			ThreadLocal<byte[]> scratch = new ThreadLocal<>();
 			parallel(new ArrayList<>(byFile.entrySet()), entry -> {
-				readFile(entry.getKey(), entry.getValue(), slices, writer, scratch);
+				readFile(entry.getKey(), entry.getValue(), slices, writer, scratch, warn);
 				return null;
 			});
 		}
 		return new DicomSeriesVolume(volume, series, seen);
 	}
 
-	private FrameDecoder openChecked(Path path, DicomSlice expected) {
-		return openChecked(path, expected, null);
-	}
-
-	private FrameDecoder openChecked(Path path, DicomSlice expected, byte[] scratch) {
+	/** Reads a file and its decoder (the tiles as frames for a MOSAIC), passing the parser's notes on to {@code warn}. */
+	private FrameDecoder openChecked(Path path, DicomSlice expected, byte[] scratch, Consumer<String> warn) {
 		DicomFile file = scratch == null ? source.readFile(path) : source.readFile(path, scratch);
+		file.notes().forEach(warn);
 		FrameDecoder decoder = source.decoder(file);
+		if (expected.mosaic != null)
+			decoder = new MosaicDecoder(decoder, expected.mosaic);
 		PixelFormat f = decoder.format();
 		if (f.rows() != expected.rows || f.columns() != expected.columns || f.samples() != expected.samples)
 			throw new VolumeFormatException(path, "the file changed while it was read (its image size differs from its header scan)");
@@ -271,14 +368,14 @@ public final class DicomFolderReader {
 	}
 
 	private void readFile(Path path, List<Integer> zs, List<DicomSlice> slices, VoxelWriter writer,
-			ThreadLocal<byte[]> scratch) {
+			ThreadLocal<byte[]> scratch, Consumer<String> warn) {
 		byte[] buffer = scratch.get();
 		long size = fileSize(path);
 		if (buffer == null || buffer.length < size) {
 			buffer = new byte[(int) Math.min(Integer.MAX_VALUE - 64, size + size / 8)];
 			scratch.set(buffer);
 		}
-		FrameDecoder decoder = openChecked(path, slices.get(zs.get(0)), buffer);
+		FrameDecoder decoder = openChecked(path, slices.get(zs.get(0)), buffer, warn);
 		PixelFormat f = decoder.format();
 		boolean invert = f.photometric().equals("MONOCHROME1");
 		for (int z : zs) {
@@ -392,6 +489,16 @@ public final class DicomFolderReader {
 			}
 			float[] plane = new float[pixels * samples];
 			decoder.decodeFrameRescaled(frame, plane, 0, slope, intercept, invert);
+			if (samples == 1 && voxels.numDimensions() == 4) {
+				// a time series: z counts the planes of all time points
+				long perVolume = voxels.dimension(2);
+				Cursor<FloatType> cursor = Views.flatIterable(Views.hyperSlice(Views.hyperSlice(voxels, 3, z / perVolume),
+						2, z % perVolume)).cursor();
+				int p = 0;
+				while (cursor.hasNext())
+					cursor.next().set(plane[p++]);
+				return;
+			}
 			for (int c = 0; c < samples; c++) {
 				RandomAccessibleInterval<FloatType> slice = Views.hyperSlice(voxels, 2, z);
 				if (samples > 1)

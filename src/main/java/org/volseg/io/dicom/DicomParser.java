@@ -110,8 +110,9 @@ public final class DicomParser {
 		DicomDataset ds = new DicomDataset(bigEndian);
 		PixelData[] pixels = new PixelData[1];
 		long[] declared = { -2 };
-		readDataSet(in, ds, explicit, Long.MAX_VALUE, false, 0, withPixels ? pixels : null, declared);
-		return new DicomFile(file, uid, meta, ds, pixels[0], declared[0]);
+		List<String> notes = new ArrayList<>();
+		readDataSet(in, ds, explicit, Long.MAX_VALUE, false, 0, withPixels ? pixels : null, declared, notes);
+		return new DicomFile(file, uid, meta, ds, pixels[0], declared[0], notes);
 	}
 
 	private static boolean hasPreamble(DicomInput in) {
@@ -171,7 +172,7 @@ public final class DicomParser {
 	 * in {@code pixels[0]} if {@code pixels} is given, else returns without reading it.
 	 */
 	private static void readDataSet(DicomInput in, DicomDataset ds, boolean explicit, long end, boolean untilDelimiter,
-			int depth, PixelData[] pixels, long[] declaredPixelLength) {
+			int depth, PixelData[] pixels, long[] declaredPixelLength, List<String> notes) {
 		if (depth > MAX_DEPTH)
 			throw new VolumeFormatException(in.file, "sequences nested deeper than " + MAX_DEPTH + " levels; the file is corrupt");
 		while (in.pos < end) {
@@ -181,6 +182,8 @@ public final class DicomParser {
 				return;
 			}
 			int start = in.pos;
+			if (depth == 0 && pixels != null && pixels[0] != null && trailingPadding(in, notes))
+				return;
 			int tag = in.tag();
 			if (tag == Tags.ITEM_DELIMITATION) {
 				in.u32();
@@ -233,12 +236,43 @@ public final class DicomParser {
 					ds.put(tag, new DicomDataset.Element("SQ", null, items));
 				continue;
 			}
-			if (privateTag || (tag & 0xFFFF) == 0 || length > 1_000_000) {
+			if ((privateTag && !keptPrivate(tag, depth)) || (tag & 0xFFFF) == 0 || length > 1_000_000) {
 				in.skip(length);
 				continue;
 			}
 			ds.put(tag, new DicomDataset.Element(vr, in.bytes((int) length), null));
 		}
+	}
+
+	/**
+	 * After the pixel data of the main data set: true (and a note) if what follows is padding that
+	 * pydicom, dcmdump and dcm2niix accept: only zero bytes, or a (0000,0000) tag, which no valid
+	 * element has. The rest of the file is then ignored.
+	 */
+	private static boolean trailingPadding(DicomInput in, List<String> notes) {
+		long left = in.remaining();
+		boolean zeroTag = left >= 4 && in.peek(0) == 0 && in.peek(1) == 0 && in.peek(2) == 0 && in.peek(3) == 0;
+		if (!zeroTag)
+			return false;
+		in.need(left);
+		boolean allZero = true;
+		byte[] b = in.buffer();
+		for (int i = in.pos, e = (int) (in.pos + left); i < e && allZero; i++)
+			allZero = b[i] == 0;
+		notes.add(in.file + ": " + left + " bytes after the pixel data are " + (allZero ? "zero padding" : "not DICOM"
+				+ " elements (they start with the tag (0000,0000))") + "; ignored, as pydicom, dcmdump and dcm2niix do");
+		in.skip(left);
+		return true;
+	}
+
+	/**
+	 * Private attributes kept (the rest are skipped): Siemens' private creators and CSA headers in
+	 * groups 0019 and 0029 of the main data set, which say how a MOSAIC image is tiled.
+	 */
+	private static boolean keptPrivate(int tag, int depth) {
+		int group = tag >>> 16, element = tag & 0xFFFF;
+		return depth == 0 && (group == 0x0019 || group == 0x0029) && (element >= 0x0010 && element <= 0x00FF
+				|| element >= 0x1000 && element <= 0x10FF);
 	}
 
 	/** True if the next bytes are an item tag (FFFE,E000) in little endian, as UN content is encoded. */
@@ -267,9 +301,9 @@ public final class DicomParser {
 				throw lengthPastEnd(in, tag, itemLength);
 			DicomDataset item = new DicomDataset(in.bigEndian);
 			if (itemLength == UNDEFINED)
-				readDataSet(in, item, explicit, Long.MAX_VALUE, true, depth + 1, null, null);
+				readDataSet(in, item, explicit, Long.MAX_VALUE, true, depth + 1, null, null, null);
 			else
-				readDataSet(in, item, explicit, in.pos + itemLength, false, depth + 1, null, null);
+				readDataSet(in, item, explicit, in.pos + itemLength, false, depth + 1, null, null, null);
 			items.add(item);
 		}
 		if (end != Long.MAX_VALUE && in.pos != end)

@@ -24,9 +24,18 @@ public final class DicomSeries {
 	private final boolean localizer;
 	private final List<String> warnings;
 	private final String problem;
+	private final List<SkippedFile> skipped;
 
 	DicomSeries(String seriesUid, Integer seriesNumber, String description, String modality, List<DicomSlice> slices,
 			Geometry geometry, boolean colour, boolean localizer, List<String> warnings, String problem) {
+		this(seriesUid, seriesNumber, description, modality, slices, geometry, colour, localizer, warnings, problem,
+				List.of());
+	}
+
+	private DicomSeries(String seriesUid, Integer seriesNumber, String description, String modality, List<DicomSlice> slices,
+			Geometry geometry, boolean colour, boolean localizer, List<String> warnings, String problem,
+			List<SkippedFile> skipped) {
+		this.skipped = List.copyOf(skipped);
 		this.seriesUid = seriesUid;
 		this.seriesNumber = seriesNumber;
 		this.description = description;
@@ -45,6 +54,22 @@ public final class DicomSeries {
 	 */
 	public String problem() {
 		return problem;
+	}
+
+	/**
+	 * The DICOM files of the scanned folder that could not be read, with the reason: the same list
+	 * for every series of one scan (a skipped file belongs to no series). Empty if none.
+	 */
+	public List<SkippedFile> skipped() {
+		return skipped;
+	}
+
+	/** This series with the scan's skipped files and the warnings about its own files (found while reading headers) attached. */
+	DicomSeries withScanResults(List<SkippedFile> files, List<String> fileWarnings) {
+		List<String> all = new java.util.ArrayList<>(fileWarnings);
+		all.addAll(warnings);
+		return new DicomSeries(seriesUid, seriesNumber, description, modality, slices, geometry, colour, localizer,
+				all, problem, files);
 	}
 
 	public String seriesUid() {
@@ -75,10 +100,26 @@ public final class DicomSeries {
 		return slices.size();
 	}
 
-	/** Volume dimensions (x = columns, y = rows, z = slices). */
+	/**
+	 * Volume dimensions (x = columns, y = rows, z = slices); for a series of several Siemens MOSAIC
+	 * files a fourth, the time points (one per file): (x, y, tiles per mosaic, files).
+	 */
 	public long[] dimensions() {
 		DicomSlice s = slices.get(0);
-		return new long[] { s.columns, s.rows, slices.size() };
+		int t = timePoints();
+		return t == 1 ? new long[] { s.columns, s.rows, slices.size() }
+				: new long[] { s.columns, s.rows, slices.size() / t, t };
+	}
+
+	/** Volumes in the series: the number of MOSAIC files for a mosaic series, else 1. */
+	public int timePoints() {
+		DicomSlice s = slices.get(0);
+		return s.mosaic == null ? 1 : Math.max(1, slices.size() / s.mosaic.count);
+	}
+
+	/** True if the series is made of Siemens MOSAIC images (each file one volume, unpacked into slices). */
+	public boolean mosaic() {
+		return slices.get(0).mosaic != null;
 	}
 
 	/** Voxel to LPS affine (mm); sheared for a gantry tilt. */

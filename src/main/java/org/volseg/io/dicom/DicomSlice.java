@@ -23,10 +23,20 @@ public final class DicomSlice {
 	final double slope, intercept;
 	final int instanceNumber;
 	final boolean localizer;
+	/** The Siemens MOSAIC this plane is a tile of ({@link #frame} is then the tile index), or null. */
+	final SiemensMosaic mosaic;
 
 	DicomSlice(Path file, int frame, DicomFile header, String seriesUid, int rows, int columns, int samples,
 			double[] position, double[] orientation, double[] pixelSpacing, double slope, double intercept,
 			int instanceNumber, boolean localizer) {
+		this(file, frame, header, seriesUid, rows, columns, samples, position, orientation, pixelSpacing, slope,
+				intercept, instanceNumber, localizer, null);
+	}
+
+	DicomSlice(Path file, int frame, DicomFile header, String seriesUid, int rows, int columns, int samples,
+			double[] position, double[] orientation, double[] pixelSpacing, double slope, double intercept,
+			int instanceNumber, boolean localizer, SiemensMosaic mosaic) {
+		this.mosaic = mosaic;
 		this.file = file;
 		this.frame = frame;
 		this.header = header;
@@ -47,7 +57,7 @@ public final class DicomSlice {
 		return file;
 	}
 
-	/** 0-based frame index within the file. */
+	/** 0-based frame index within the file (for a tile of a Siemens MOSAIC: the tile index). */
 	public int frame() {
 		return frame;
 	}
@@ -78,6 +88,6 @@ public final class DicomSlice {
 
 	@Override
 	public String toString() {
-		return file + (frame > 0 ? " frame " + frame : "");
+		return file + (frame > 0 ? (mosaic != null ? " tile " : " frame ") + frame : "");
 	}
 }

@@ -21,21 +21,38 @@ import org.volseg.volume.VolumeStatistics;
  * <p>{@link LoadedVolume#format()} is {@code "DICOM"}, {@link LoadedVolume#datatype()} the stored
  * pixel type (values are rescaled floats, for CT Hounsfield units), and
  * {@link LoadedVolume#details()} holds {@code series_number}, {@code series_uid},
- * {@code description}, {@code modality}, {@code slices}, {@code series_in_folder} and
- * {@code warnings}. Stateless and thread-safe.</p>
+ * {@code description}, {@code modality}, {@code slices}, {@code series_in_folder},
+ * {@code warnings} (one string; skipped files included) and {@code skipped} (a list of
+ * {@code {file, reason}} maps, the folder's unreadable DICOM files). Stateless and thread-safe.</p>
  */
 public final class DicomVolumeSource implements VolumeSource {
 
-	private final Integer seriesNumber;
+	private final String series;
 
 	/** Reads the main series. */
 	public DicomVolumeSource() {
-		this(null);
+		this((String) null, false);
 	}
 
 	/** @param seriesNumber the SeriesNumber to read, or null for the main series */
 	public DicomVolumeSource(Integer seriesNumber) {
-		this.seriesNumber = seriesNumber;
+		this(seriesNumber == null ? null : seriesNumber.toString(), false);
+	}
+
+	/**
+	 * @param series a SeriesNumber or a SeriesInstanceUID, or null for the main series (see
+	 *        {@link DicomFolderReader#selectSeries})
+	 */
+	private DicomVolumeSource(String series, boolean unused) {
+		this.series = series;
+	}
+
+	/**
+	 * Reads {@code series}: a SeriesNumber or a SeriesInstanceUID, or null for the main series (see
+	 * {@link DicomFolderReader#selectSeries}).
+	 */
+	public static DicomVolumeSource of(String series) {
+		return new DicomVolumeSource(series, false);
 	}
 
 	@Override
@@ -60,7 +77,7 @@ public final class DicomVolumeSource implements VolumeSource {
 	public LoadedVolume read(Path path, boolean statistics) {
 		DicomFolderReader reader = new DicomFolderReader();
 		List<DicomSeries> all = reader.scan(path);
-		DicomSeries chosen = choose(path, all, seriesNumber);
+		DicomSeries chosen = chooseSeries(path, all, series);
 		DicomSeriesVolume read = reader.read(chosen);
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("series_number", chosen.seriesNumber() == null ? "none" : chosen.seriesNumber());
@@ -70,6 +87,14 @@ public final class DicomVolumeSource implements VolumeSource {
 		details.put("slices", chosen.sliceCount());
 		details.put("series_in_folder", all.size());
 		details.put("warnings", String.join("; ", read.warnings()));
+		List<Map<String, Object>> skipped = new java.util.ArrayList<>();
+		for (SkippedFile f : chosen.skipped()) {
+			Map<String, Object> m = new LinkedHashMap<>();
+			m.put("file", f.file().toString());
+			m.put("reason", f.reason());
+			skipped.add(m);
+		}
+		details.put("skipped", skipped);
 		VolumeStatistics stats = statistics ? VolumeStatistics.of(read.volume().voxels()) : null;
 		return new LoadedVolume(read.volume(), path, "DICOM", chosen.storedDataType(), stats,
 				Collections.unmodifiableMap(details));
@@ -83,6 +108,16 @@ public final class DicomVolumeSource implements VolumeSource {
 	 */
 	public static DicomSeries choose(Path path, List<DicomSeries> series, Integer number) {
 		return DicomFolderReader.select(series, number, "--series");
+	}
+
+	/**
+	 * The series to read: a SeriesNumber (refused if several series share it) or a
+	 * SeriesInstanceUID; null for the main series.
+	 *
+	 * @throws InvalidParameterException naming {@code --series} if nothing or several series match
+	 */
+	public static DicomSeries chooseSeries(Path path, List<DicomSeries> series, String choice) {
+		return DicomFolderReader.selectSeries(series, choice, "--series");
 	}
 
 }

@@ -55,9 +55,11 @@ public final class PixelDecoder implements FrameDecoder {
 		if (!ts.encapsulated()) {
 			if (pd.encapsulated())
 				throw new VolumeFormatException(file, "encapsulated pixel data in the uncompressed " + ts);
-			if (f.photometric().endsWith("_422") || f.photometric().endsWith("_420"))
-				throw new VolumeFormatException(file, "native " + f.photometric() + " (chroma-subsampled) pixel data are not"
-						+ " supported; " + TransferSyntax.conversionHint(uid));
+			if (f.photometric().endsWith("_420") || f.photometric().endsWith("_422") && !nativeYbr422(f))
+				throw new VolumeFormatException(file, "native " + f.photometric() + " (chroma-subsampled) pixel data with "
+						+ f.bitsAllocated() + " bits, " + f.samples() + " samples, planar configuration "
+						+ f.planarConfiguration() + " are not supported (only 8-bit, interleaved YBR_FULL_422); "
+						+ TransferSyntax.conversionHint(uid));
 			long needed = f.bitsAllocated() == 1 ? ((long) f.valuesPerFrame() * f.frames() + 7) / 8
 					: f.nativeFrameBytes() * f.frames();
 			if (pd.length < needed)
@@ -101,7 +103,10 @@ public final class PixelDecoder implements FrameDecoder {
 			return;
 		}
 		long[] raw = new long[n];
-		if (!syntax.encapsulated())
+		boolean ybr422 = !syntax.encapsulated() && nativeYbr422(format);
+		if (ybr422)
+			readNativeYbr422(frame, raw);
+		else if (!syntax.encapsulated())
 			readNative(frame, raw);
 		else if (syntax.codec() == TransferSyntax.Codec.RLE) {
 			List<int[]> frags = frameFragments.get(frame);
@@ -127,7 +132,7 @@ public final class PixelDecoder implements FrameDecoder {
 			int src = nativePlanar ? (i % 3) * pixels + i / 3 : i;
 			out[i] = stored(raw[src]);
 		}
-		if (format.samples() == 3 && format.photometric().equals("YBR_FULL") && syntax.codec() != TransferSyntax.Codec.JPEG
+		if (format.samples() == 3 && (format.photometric().equals("YBR_FULL") || ybr422) && syntax.codec() != TransferSyntax.Codec.JPEG
 				&& syntax.codec() != TransferSyntax.Codec.JPEG_2000)
 			ybrFullToRgb(out, n);
 	}
@@ -215,6 +220,38 @@ public final class PixelDecoder implements FrameDecoder {
 			}
 			raw[i] = v;
 			p += bytes;
+		}
+	}
+
+	/** Uncompressed YBR_FULL_422 as PS3.3 C.7.6.3.1.2 defines it: 8 bits, interleaved, chroma shared by pixel pairs. */
+	static boolean nativeYbr422(PixelFormat f) {
+		return f.photometric().equals("YBR_FULL_422") && f.samples() == 3 && f.bitsAllocated() == 8
+				&& f.planarConfiguration() == 0;
+	}
+
+	/**
+	 * Expands one frame of YBR_FULL_422 (per two pixels of a row: Y1 Y2 Cb Cr) to full YBR: both
+	 * pixels take the pair's Cb and Cr. An odd last column uses the pair's first luma only.
+	 */
+	private void readNativeYbr422(int frame, long[] raw) {
+		byte[] b = data.buffer;
+		int rows = format.rows(), columns = format.columns();
+		int rowBytes = (columns + 1) / 2 * 4;
+		long base = data.offset + format.nativeFrameBytes() * frame;
+		for (int r = 0; r < rows; r++) {
+			int p = (int) (base + (long) r * rowBytes);
+			for (int c = 0; c < columns; c += 2, p += 4) {
+				int cb = b[p + 2] & 0xFF, cr = b[p + 3] & 0xFF;
+				int o = (r * columns + c) * 3;
+				raw[o] = b[p] & 0xFF;
+				raw[o + 1] = cb;
+				raw[o + 2] = cr;
+				if (c + 1 < columns) {
+					raw[o + 3] = b[p + 1] & 0xFF;
+					raw[o + 4] = cb;
+					raw[o + 5] = cr;
+				}
+			}
 		}
 	}
 

@@ -65,6 +65,12 @@ public final class PixelFormat {
 				photometric.toUpperCase(java.util.Locale.ROOT), planar);
 	}
 
+	/** This format with another frame size and frame count (the tiles of a mosaic). */
+	PixelFormat withSize(int newRows, int newColumns, int newFrames) {
+		return new PixelFormat(newRows, newColumns, newFrames, samples, bitsAllocated, bitsStored, highBit, signed,
+				photometric, planarConfiguration);
+	}
+
 	public int rows() {
 		return rows;
 	}
@@ -117,8 +123,13 @@ public final class PixelFormat {
 		return rows * columns * samples;
 	}
 
-	/** Bytes of one native frame (rounded up for 1-bit data, which packs frames without padding). */
+	/**
+	 * Bytes of one native frame (rounded up for 1-bit data, which packs frames without padding; two
+	 * thirds of the samples for 8-bit YBR_FULL_422, whose pixel pairs share their chroma).
+	 */
 	long nativeFrameBytes() {
+		if (photometric.equals("YBR_FULL_422") && samples == 3 && bitsAllocated == 8 && planarConfiguration == 0)
+			return (long) rows * ((columns + 1) / 2) * 4; // two luma, one Cb, one Cr per pair of pixels
 		return bitsAllocated == 1 ? ((long) valuesPerFrame() + 7) / 8 : (long) valuesPerFrame() * bitsAllocated / 8;
 	}
 

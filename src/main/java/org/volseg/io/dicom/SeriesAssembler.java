@@ -27,7 +27,20 @@ final class SeriesAssembler {
 	private SeriesAssembler() {
 	}
 
+	/** Whether two planes hold identical stored values (decodes both); used only for planes at one position. */
+	interface PixelComparison {
+		boolean identical(DicomSlice a, DicomSlice b);
+	}
+
 	static List<DicomSeries> assemble(List<DicomSlice> slices) {
+		return assemble(slices, (a, b) -> false);
+	}
+
+	/**
+	 * @param samePixels decides whether two planes of different files at the same position are exact
+	 *        duplicates (then one is dropped with a warning, as dcm2niix does)
+	 */
+	static List<DicomSeries> assemble(List<DicomSlice> slices, PixelComparison samePixels) {
 		Map<String, List<List<DicomSlice>>> bySeries = new LinkedHashMap<>();
 		for (DicomSlice s : slices) {
 			List<List<DicomSlice>> groups = bySeries.computeIfAbsent(s.seriesUid, k -> new ArrayList<>());
@@ -46,14 +59,15 @@ final class SeriesAssembler {
 		List<DicomSeries> out = new ArrayList<>();
 		for (List<List<DicomSlice>> groups : bySeries.values())
 			for (List<DicomSlice> g : groups)
-				out.add(build(g));
+				out.add(build(g, samePixels));
 		out.sort(Comparator.comparing((DicomSeries s) -> s.seriesNumber() == null ? Integer.MAX_VALUE : s.seriesNumber())
 				.thenComparing(s -> -s.sliceCount()));
 		return out;
 	}
 
 	private static boolean sameStack(DicomSlice a, DicomSlice b) {
-		if (a.rows != b.rows || a.columns != b.columns || a.samples != b.samples || a.localizer != b.localizer)
+		if (a.rows != b.rows || a.columns != b.columns || a.samples != b.samples || a.localizer != b.localizer
+				|| (a.mosaic == null) != (b.mosaic == null))
 			return false;
 		if (a.orientation == null || b.orientation == null)
 			return a.orientation == b.orientation;
@@ -63,12 +77,15 @@ final class SeriesAssembler {
 		return true;
 	}
 
-	private static DicomSeries build(List<DicomSlice> group) {
+	private static DicomSeries build(List<DicomSlice> group, PixelComparison samePixels) {
 		DicomDataset first = group.get(0).header.dataset();
 		List<String> warnings = new ArrayList<>();
 		String[] problem = new String[1];
-		List<DicomSlice> sorted = new ArrayList<>(group);
-		Geometry geometry = group.stream().allMatch(DicomSlice::hasGeometry) ? placed(sorted, warnings, problem)
+		List<DicomSlice> sorted = group.get(0).mosaic == null && group.stream().allMatch(DicomSlice::hasGeometry)
+				? withoutDuplicates(group, samePixels, warnings)
+				: new ArrayList<>(group);
+		Geometry geometry = group.get(0).mosaic != null ? mosaic(sorted, warnings, problem)
+				: group.stream().allMatch(DicomSlice::hasGeometry) ? placed(sorted, warnings, problem)
 				: unplaced(sorted, warnings);
 		DicomSlice s0 = sorted.get(0);
 		boolean colour = s0.samples == 3;
@@ -79,6 +96,43 @@ final class SeriesAssembler {
 		boolean localizer = s0.localizer;
 		return new DicomSeries(s0.seriesUid, first.integer(Tags.SERIES_NUMBER), description,
 				first.string(Tags.MODALITY, ""), sorted, geometry, colour, localizer, warnings, problem[0]);
+	}
+
+	/**
+	 * The planes without exact duplicates: a plane of another file with the same SOPInstanceUID and
+	 * frame, or at the same position with identical stored values, is dropped with a warning naming
+	 * both files (dcm2niix does the same); the file that sorts first by name is kept.
+	 */
+	private static List<DicomSlice> withoutDuplicates(List<DicomSlice> group, PixelComparison samePixels,
+			List<String> warnings) {
+		double[] n = group.get(0).normal();
+		List<DicomSlice> sorted = new ArrayList<>(group);
+		sorted.sort(Comparator.comparingDouble((DicomSlice s) -> dot(s.position, n)).thenComparing(s -> s.file.toString())
+				.thenComparingInt(s -> s.frame));
+		List<DicomSlice> kept = new ArrayList<>();
+		for (DicomSlice s : sorted) {
+			String why = null;
+			DicomSlice original = null;
+			for (int k = kept.size() - 1; k >= 0 && why == null; k--) {
+				DicomSlice o = kept.get(k);
+				if (dot(s.position, n) - dot(o.position, n) >= SAME_POSITION)
+					break;
+				if (o.file.equals(s.file))
+					continue;
+				String uid = s.header.dataset().string(Tags.SOP_INSTANCE_UID);
+				if (uid != null && uid.equals(o.header.dataset().string(Tags.SOP_INSTANCE_UID)) && o.frame == s.frame)
+					why = "the same SOPInstanceUID " + uid;
+				else if (samePixels.identical(o, s))
+					why = "the same position and identical pixels";
+				if (why != null)
+					original = o;
+			}
+			if (why == null)
+				kept.add(s);
+			else
+				warnings.add("duplicate slice: " + s + " has " + why + " as " + original + "; ignored, as dcm2niix does");
+		}
+		return kept;
 	}
 
 	/** Slices with positions and orientations: sorted along the normal; the affine steps from the first to the last. */
@@ -133,6 +187,65 @@ final class SeriesAssembler {
 		}
 	}
 
+	/**
+	 * Tiles of Siemens MOSAIC files: each file is one volume (a time point), its tiles in stored
+	 * order (the CSA slice normal gives their direction, so they are not re-sorted); files ordered
+	 * by InstanceNumber, then name. The geometry is the first file's, as dcm2niix does.
+	 */
+	private static Geometry mosaic(List<DicomSlice> slices, List<String> warnings, String[] problem) {
+		slices.sort(Comparator.comparingInt((DicomSlice s) -> s.instanceNumber).thenComparing(s -> s.file.toString())
+				.thenComparingInt(s -> s.frame));
+		DicomSlice s0 = slices.get(0);
+		int perVolume = s0.mosaic.count;
+		String where = "series " + s0.header.dataset().string(Tags.SERIES_NUMBER, "?") + " in " + parent(s0.file);
+		if (slices.size() % perVolume != 0 || slices.stream().anyMatch(s -> s.mosaic.count != perVolume)) {
+			problem[0] = where + ": its MOSAIC files hold different numbers of slices (NumberOfImagesInMosaic); VolSeg"
+					+ " reads one volume per file and needs them alike: split the series (e.g. with dcm2niix)";
+			return Geometry.ofSpacing(1, 1, 1);
+		}
+		if (!s0.hasGeometry()) {
+			Geometry g = unplaced(new ArrayList<>(slices.subList(0, perVolume)), warnings);
+			return g;
+		}
+		double[] ps = pixelSpacing(slices, warnings, where);
+		double[] step;
+		if (perVolume > 1)
+			step = subtract(slices.get(1).position, s0.position);
+		else {
+			DicomDataset ds = s0.header.dataset();
+			double thickness = ds.decimal(Tags.SPACING_BETWEEN_SLICES, ds.decimal(Tags.SLICE_THICKNESS, 1));
+			step = scale(s0.mosaic.normal(s0.orientation), thickness > 0 ? thickness : 1);
+		}
+		double worst = 0;
+		DicomSlice worstFile = null;
+		for (int i = perVolume; i < slices.size(); i++) {
+			DicomSlice s = slices.get(i), same = slices.get(i % perVolume);
+			double[] d = s.position == null ? new double[] { Double.NaN, 0, 0 } : subtract(s.position, same.position);
+			double e = Math.sqrt(dot(d, d));
+			if (!(e <= worst)) {
+				worst = e;
+				worstFile = s;
+			}
+		}
+		if (worstFile != null && !(worst <= SAME_POSITION))
+			warnings.add(where + ": its " + slices.size() / perVolume + " MOSAIC volumes are not at the same position ("
+					+ s0.file.getFileName() + " and " + worstFile.file.getFileName() + " are " + fmt(worst) + " mm apart);"
+					+ " all are placed where the first is, as dcm2niix does");
+		return affine(s0, ps, step);
+	}
+
+	private static Geometry affine(DicomSlice s0, double[] ps, double[] step) {
+		double[][] a = new double[4][4];
+		for (int i = 0; i < 3; i++) {
+			a[i][0] = s0.orientation[i] * ps[1];
+			a[i][1] = s0.orientation[3 + i] * ps[0];
+			a[i][2] = step[i];
+			a[i][3] = s0.position[i];
+		}
+		a[3][3] = 1;
+		return Geometry.ofLps(a);
+	}
+
 	private static void checkSpacing(List<DicomSlice> slices, double[] n, String where, List<String> warnings,
 			String[] problem) {
 		int count = slices.size();
@@ -140,16 +253,20 @@ final class SeriesAssembler {
 		for (int i = 0; i < count; i++)
 			d[i] = dot(slices.get(i).position, n);
 		double[] gaps = new double[count - 1];
-		int duplicates = 0;
+		int duplicates = 0, firstAt = -1;
 		for (int i = 0; i + 1 < count; i++) {
 			gaps[i] = d[i + 1] - d[i];
-			if (gaps[i] < SAME_POSITION)
+			if (gaps[i] < SAME_POSITION) {
 				duplicates++;
+				if (firstAt < 0)
+					firstAt = i;
+			}
 		}
 		if (duplicates > 0) {
-			problem[0] = where + ": " + duplicates + " slice(s) share a position with another slice (several echoes,"
-					+ " phases or time points in one series?); VolSeg reads one 3D volume per series: split the series"
-					+ " (e.g. with dcm2niix) or remove the extra images";
+			problem[0] = where + ": " + duplicates + " slice(s) share a position with another slice but differ (for"
+					+ " example " + slices.get(firstAt) + " and " + slices.get(firstAt + 1) + ", at " + fmt(d[firstAt])
+					+ " mm along the normal: several echoes, phases or time points in one series?); VolSeg reads one 3D"
+					+ " volume per series: split the series (e.g. with dcm2niix) or remove the extra images";
 			return;
 		}
 		double[] sortedGaps = gaps.clone();

@@ -11,7 +11,8 @@ import org.volseg.VolumeFormatException;
 /**
  * Turns a file's header into the image planes it holds: one for a classic single-frame image;
  * one per frame for a multi-frame image, placed by the per-frame functional groups (enhanced CT,
- * MR, PET), by GridFrameOffsetVector (RT dose) or by the slice spacing along the normal.
+ * MR, PET), by GridFrameOffsetVector (RT dose) or by the slice spacing along the normal; one per
+ * tile for a Siemens MOSAIC ({@link SiemensMosaic}).
  * Stateless and thread-safe.
  */
 final class SliceExtractor {
@@ -62,6 +63,23 @@ final class SliceExtractor {
 						p != null ? p : ipp, o != null ? o : iop, s != null ? s : spacing,
 						sl != null ? sl[0] : slope, ic != null ? ic[0] : intercept, instance, localizer));
 			}
+			return out;
+		}
+		SiemensMosaic mosaic = SiemensMosaic.of(file, ds, f, warnings);
+		if (mosaic != null) {
+			double thickness = ds.decimal(Tags.SPACING_BETWEEN_SLICES, ds.decimal(Tags.SLICE_THICKNESS, 0));
+			if (!(thickness > 0)) {
+				if (ipp != null && iop != null)
+					warnings.accept(file + ": a MOSAIC without SpacingBetweenSlices or SliceThickness; assuming 1 mm");
+				thickness = 1;
+			}
+			double[][] tiles = ipp != null && iop != null
+					? mosaic.positions(ipp, iop, spacing != null ? spacing : new double[] { 1, 1 }, f.rows(), f.columns(),
+							thickness)
+					: null;
+			for (int k = 0; k < mosaic.count; k++)
+				out.add(new DicomSlice(file, k, header, seriesUid, mosaic.tileRows, mosaic.tileColumns, f.samples(),
+						tiles == null ? null : tiles[k], iop, spacing, slope, intercept, instance, localizer, mosaic));
 			return out;
 		}
 		double[] offsets = ds.doubles(Tags.GRID_FRAME_OFFSET_VECTOR);

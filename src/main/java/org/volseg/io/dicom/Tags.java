@@ -50,6 +50,10 @@ final class Tags {
 	static final int SHARED_FUNCTIONAL_GROUPS_SEQUENCE = 0x52009229;
 	static final int PER_FRAME_FUNCTIONAL_GROUPS_SEQUENCE = 0x52009230;
 
+	/** Siemens private groups: creators at (gggg,0010-00FF) name the block of (gggg,xx00-xxFF). */
+	static final int SIEMENS_MR_HEADER_GROUP = 0x0019;
+	static final int SIEMENS_CSA_HEADER_GROUP = 0x0029;
+
 	static final int PIXEL_DATA = 0x7FE00010;
 	static final int FLOAT_PIXEL_DATA = 0x7FE00008;
 	static final int DOUBLE_PIXEL_DATA = 0x7FE00009;

@@ -133,7 +133,41 @@ public final class NiftiReader {
 		int got = in.readNBytes(bytes, 4, size - 4);
 		if (got < size - 4)
 			throw new VolumeFormatException(file, "is truncated: it ends inside its " + size + "-byte NIfTI header.");
-		return NiftiHeaderCodec.decode(bytes, file);
+		NiftiHeader header = NiftiHeaderCodec.decode(bytes, file);
+		refuseCifti(header, file);
+		return header;
+	}
+
+	/**
+	 * CIFTI-2 files are NIfTI-2 with an intent code from 3001 to 3099 (ConnDense 3001, ConnDenseSeries
+	 * 3002, ConnParcels 3003, ... ): their matrix (e.g. 1 x 1 x 1 x 1 x time x grayordinates) is
+	 * not a volume, and reading it as one gives nonsense.
+	 */
+	private static void refuseCifti(NiftiHeader header, Path file) {
+		int intent = header.intentCode();
+		if (intent >= 3001 && intent <= 3099)
+			throw new VolumeFormatException(file, "is a CIFTI-2 file (NIfTI intent code " + intent + ", "
+					+ ciftiName(intent) + "): a matrix over surface vertices and voxels (grayordinates), not a 3D volume."
+					+ " Give the volume it was made from, or extract its volume part first (for example with"
+					+ " wb_command -cifti-separate ... -volume-all OUT.nii.gz).");
+	}
+
+	private static String ciftiName(int intent) {
+		switch (intent) {
+		case 3001: return "ConnDense";
+		case 3002: return "ConnDenseSeries";
+		case 3003: return "ConnParcels";
+		case 3004: return "ConnParcelSries";
+		case 3005: return "ConnPPSr";
+		case 3006: return "ConnDenseScalar";
+		case 3007: return "ConnDenseLabel";
+		case 3008: return "ConnParcelScalr";
+		case 3009: return "ConnParcelDense";
+		case 3010: return "ConnDenseParcel";
+		case 3011: return "ConnParcelParcel";
+		case 3012: return "ConnParcelPPSr";
+		default: return "a CIFTI intent";
+		}
 	}
 
 	private static void skip(InputStream in, long n, Path file) throws IOException {

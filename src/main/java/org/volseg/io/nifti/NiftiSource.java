@@ -8,13 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.volseg.io.FileSignature;
 import org.volseg.io.LoadedVolume;
 import org.volseg.io.VolumeSource;
 
 /**
  * NIfTI-1/NIfTI-2 files for {@link org.volseg.io.VolumeIO}: accepts regular files named
  * {@code .nii}/{@code .nii.gz}, or any regular file whose first bytes are a NIfTI header size (348 or
- * 540) or the gzip magic.
+ * 540) or the gzip magic — but never a file with DICOM's "DICM" at offset 128
+ * ({@link FileSignature#hasDicomPreamble}), whatever its name or first bytes.
  */
 public final class NiftiSource implements VolumeSource {
 
@@ -25,7 +27,7 @@ public final class NiftiSource implements VolumeSource {
 
 	@Override
 	public boolean accepts(Path path) {
-		if (!Files.isRegularFile(path))
+		if (!Files.isRegularFile(path) || FileSignature.hasDicomPreamble(path))
 			return false;
 		String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
 		if (n.endsWith(".nii") || n.endsWith(".nii.gz"))
