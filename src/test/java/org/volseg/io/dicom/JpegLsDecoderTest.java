@@ -71,6 +71,15 @@ class JpegLsDecoderTest {
 	}
 
 	@Test
+	void sampleInterleavedColourIsRefusedWithTheTool() {
+		// dcmcjpls +is: one scan, ILV 2 (see the README); dcmdjpls decodes it
+		VolumeFormatException e = assertThrows(VolumeFormatException.class,
+				() -> StoredValueStatistics.of(DicomFixtureDecodeTest.resource("jpegls/rgb8_sample_interleaved_dcmtk.dcm")));
+		assertTrue(e.getMessage().contains("sample-interleaved scans (ILV 2) are not supported") && e.getMessage().contains("dcmdjpls"),
+				e.getMessage());
+	}
+
+	@Test
 	void pydicomFixtureDecodes() {
 		// MR_small_jpeg_ls_lossless.dcm (pydicom's test data): pydicom + GDCM give these statistics
 		StoredValueStatistics s = StoredValueStatistics.of(DicomFixtureDecodeTest.resource("MR_small_jpeg_ls_lossless.dcm"));
