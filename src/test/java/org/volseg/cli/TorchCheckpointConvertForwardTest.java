@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,17 +30,9 @@ class TorchCheckpointConvertForwardTest {
 	private String err;
 
 	private int run(String... args) {
-		PrintStream oldErr = System.err, oldOut = System.out;
-		ByteArrayOutputStream e = new ByteArrayOutputStream();
-		try {
-			System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-			System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-			return VolSegCli.run(args);
-		} finally {
-			System.setErr(oldErr);
-			System.setOut(oldOut);
-			err = e.toString(StandardCharsets.UTF_8);
-		}
+		CliRunner r = CliRunner.run(args);
+		err = r.err;
+		return r.exitCode;
 	}
 
 	private static Path resource(String name) throws URISyntaxException {
