@@ -178,6 +178,38 @@ public final class Macros {
 		});
 	}
 
+	/**
+	 * Saves the current image (a label image) as a DICOM SEG of its scan's DICOM series; returns the file written.
+	 *
+	 * @param dicomFolder the scan's DICOM folder, or {@code ""} for the one the scan was opened from
+	 */
+	public static String saveSeg(String path, String dicomFolder) {
+		return guarded(() -> {
+			ImagePlus image = WindowManager.getCurrentImage();
+			if (image == null)
+				throw new VolSegException("saveSeg: no image is open; segment a scan first");
+			return FijiSeg.save(image, blank(dicomFolder) ? null : Path.of(dicomFolder.trim()), Path.of(path.trim())).toString();
+		});
+	}
+
+	/**
+	 * Opens a DICOM SEG onto the current image (the scan): shows the label overlay and makes the
+	 * label image current; returns its title. Overlaps are written to the Log.
+	 */
+	public static String openSeg(String path) {
+		return guarded(() -> {
+			ImagePlus scan = WindowManager.getCurrentImage();
+			if (scan == null)
+				throw new VolSegException("openSeg: no scan is open; open its DICOM series first (openDicom)");
+			FijiSeg.Opened o = FijiSeg.open(Path.of(path.trim()), scan);
+			for (String w : o.warnings())
+				ij.IJ.log("VolSeg: " + w);
+			FijiSegmentation.showOverlay(scan, o.labels(), OverlayStyle.FILLED, 0.4);
+			display(o.labels());
+			return o.labels().getTitle();
+		});
+	}
+
 	/** The installed models, one {@code name<TAB>folder} line each (empty if none). */
 	public static String listModels() {
 		return guarded(() -> {
