@@ -116,8 +116,16 @@ public final class SegReader {
 			for (int z = 0; z < reference.sliceCount(); z++)
 				bySop.put(reference.slices().get(z).sopInstanceUid() + "#" + (reference.slices().get(z).frame + 1), z);
 			Geometry inverse = geometry.inverse();
-			for (int i = 0; i < frames; i++)
+			double[] refOrientation = reference.slices().get(0).orientation;
+			for (int i = 0; i < frames; i++) {
+				if (refOrientation != null)
+					for (int k = 0; k < 6; k++)
+						if (Math.abs(fr[i].orientation[k] - refOrientation[k]) > 1e-3)
+							throw new VolumeFormatException(file, "frame " + (i + 1) + "'s ImageOrientationPatient differs from the"
+									+ " reference series' (" + Arrays.toString(fr[i].orientation) + " vs "
+									+ Arrays.toString(refOrientation) + "); give the series the SEG was made from");
 				sliceOf[i] = onReference(file, fr[i], bySop, geometry, inverse, dims);
+			}
 		}
 
 		Volume labels = Volume.allocate(geometry, dims);
