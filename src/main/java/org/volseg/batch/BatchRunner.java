@@ -25,6 +25,7 @@ import org.volseg.io.nifti.NiftiReader;
 import org.volseg.pipeline.LabelRow;
 import org.volseg.pipeline.SegmentationListener;
 import org.volseg.pipeline.SegmentationResult;
+import org.volseg.pipeline.SegSink;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;
 import org.volseg.tiling.CancelledException;
@@ -149,6 +150,17 @@ public final class BatchRunner {
 			}
 		}
 
+		/** {@code NAME_seg.dcm} next to {@code NAME_labels.nii.gz}. */
+		Path segOutput(BatchOutputs outputs) {
+			String name = outputs.labels().getFileName().toString();
+			String stem = name.replaceFirst("(?i)(_labels)?\\.nii(\\.gz)?$", "");
+			return outputs.labels().resolveSibling(stem + "_seg.dcm");
+		}
+
+		boolean isDicom(Path p) {
+			return Files.isDirectory(p) || org.volseg.io.dicom.DicomParser.isDicom(p);
+		}
+
 		/** Processes one input; false if a stop was requested between two of its series. */
 		boolean process(BatchInput in) {
 			if (in.problem() != null) {
@@ -158,9 +170,17 @@ public final class BatchRunner {
 			switch (in.kind()) {
 			case NIFTI:
 			case LISTED:
+				if (settings.seg() && !isDicom(in.path())) {
+					emit(in, failed(in, "", in.outputs().labels(), in.path() + " is not DICOM, but --seg writes DICOM SEGs, which"
+							+ " reference the DICOM images they segment: give DICOM inputs, or leave out --seg", Double.NaN));
+					return true;
+				}
 				SegmentationSettings s = in.outputs().applyTo(settings.segmentation());
+				if (settings.seg())
+					s = s.toBuilder().outputSink(new SegSink(segOutput(in.outputs()), "--seg")).build();
+				SegmentationSettings listed = s;
 				segmentOne(in, "", in.outputs(),
-						() -> segmenter.segment(in.path(), s, listener.segmentation(in), cancel::abortRequested));
+						() -> segmenter.segment(in.path(), listed, listener.segmentation(in), cancel::abortRequested));
 				return true;
 			case DICOM_FOLDER:
 				return dicomFolder(in);
@@ -214,12 +234,15 @@ public final class BatchRunner {
 					continue;
 				}
 				SegmentationSettings st = outputs.applyTo(settings.segmentation());
+				if (settings.seg())
+					st = st.toBuilder().outputSink(new SegSink(segOutput(outputs), "--seg", s)).build();
+				SegmentationSettings forSeries = st;
 				SegmentationListener progress = listener.segmentation(in);
 				segmentOne(in, tag, outputs, () -> {
 					progress.stage(SegmentationListener.Stage.READING);
 					DicomSeriesVolume v = reader.read(s);
 					v.warnings().forEach(progress::warning);
-					return segmenter.segment(v.volume(), st, progress, cancel::abortRequested);
+					return segmenter.segment(v.volume(), forSeries, progress, cancel::abortRequested);
 				});
 			}
 			return true;
@@ -229,7 +252,7 @@ public final class BatchRunner {
 			long t0 = System.nanoTime();
 			for (Path p : outputs.all())
 				removeStale(p.getParent(), temporaryOf(p.getFileName().toString()), listener);
-			if (!settings.overwrite() && outputs.complete()) {
+			if (!settings.overwrite() && outputs.complete() && (!settings.seg() || Files.isRegularFile(segOutput(outputs)))) {
 				SummaryRow before = previous.forOutput(outputs.labels().toString());
 				boolean usable = before != null && before.labels() != null
 						&& (before.status() == BatchStatus.DONE || before.status() == BatchStatus.SKIPPED);

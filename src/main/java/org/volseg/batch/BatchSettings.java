@@ -35,6 +35,7 @@ public final class BatchSettings {
 	private final Shard shard;
 	private final boolean saveLogits;
 	private final boolean saveProbabilities;
+	private final boolean seg;
 
 	private BatchSettings(Builder b) {
 		input = b.input;
@@ -44,6 +45,7 @@ public final class BatchSettings {
 		shard = b.shard;
 		saveLogits = b.saveLogits;
 		saveProbabilities = b.saveProbabilities;
+		seg = b.seg;
 	}
 
 	/**
@@ -89,6 +91,11 @@ public final class BatchSettings {
 		return saveProbabilities;
 	}
 
+	/** True to write a DICOM SEG ({@code NAME_seg.dcm}) next to each DICOM series' labels. */
+	public boolean seg() {
+		return seg;
+	}
+
 	/** This run's summary file: {@code summary.csv}, or {@code summary-shard-K-of-N.csv} for a shard. */
 	public Path summaryFile() {
 		return outputFolder.resolve(shard.summaryFileName());
@@ -103,6 +110,7 @@ public final class BatchSettings {
 		private Shard shard = Shard.ALL;
 		private boolean saveLogits;
 		private boolean saveProbabilities;
+		private boolean seg;
 
 		private Builder(Path input, Path outputFolder) {
 			this.input = Objects.requireNonNull(input, "input").toAbsolutePath().normalize();
@@ -131,6 +139,12 @@ public final class BatchSettings {
 
 		public Builder saveProbabilities(boolean save) {
 			this.saveProbabilities = save;
+			return this;
+		}
+
+		/** Also write {@code NAME_seg.dcm}, a DICOM SEG of each DICOM series ({@code --seg}); NIfTI inputs then fail. */
+		public Builder seg(boolean write) {
+			this.seg = write;
 			return this;
 		}
 

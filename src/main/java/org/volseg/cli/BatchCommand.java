@@ -78,6 +78,10 @@ public final class BatchCommand implements Callable<Integer> {
 	@Option(names = "--save-probabilities", description = "Also write NAME_probabilities.nii.gz (softmax or sigmoid, as the model declares).")
 	boolean saveProbabilities;
 
+	@Option(names = "--seg", description = "Also write NAME_seg.dcm: the labels of each DICOM series as a DICOM SEG"
+			+ " referencing its images (DICOM inputs only; a NIfTI input fails with a message).")
+	boolean writeSeg;
+
 	@Option(names = "--series", paramLabel = "N|UID",
 			description = "DICOM: segment only series with this SeriesNumber or SeriesInstanceUID (default: every "
 					+ "series of a folder; for a DICOM folder in a CSV list: its main series).")
@@ -90,7 +94,7 @@ public final class BatchCommand implements Callable<Integer> {
 			SegmentationSettings seg = options.settings().series(series).build();
 			settings = BatchSettings.builder(input, output).segmentation(seg).overwrite(overwrite)
 					.shard(shard == null ? Shard.ALL : Shard.parse(shard)).saveLogits(saveLogits)
-					.saveProbabilities(saveProbabilities).build();
+					.saveProbabilities(saveProbabilities).seg(writeSeg).build();
 		} catch (InvalidParameterException e) {
 			throw new ParameterException(spec.commandLine(), e.getMessage(), e);
 		}

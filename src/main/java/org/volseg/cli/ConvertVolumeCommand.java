@@ -18,11 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code volseg convert-volume IN OUT.nii.gz}: rewrites any readable volume as NIfTI. */
+/**
+ * {@code volseg convert-volume IN OUT.nii.gz}: rewrites any readable volume as NIfTI; a DICOM SEG
+ * becomes a label image (see {@link SegConversion}).
+ */
 @Command(name = "convert-volume", mixinStandardHelpOptions = true,
 		description = { "Rewrite a volume (any source VolSeg reads) as a NIfTI file (.nii or .nii.gz), "
 				+ "with qform and sform both set from its geometry. The output is written atomically and never "
-				+ "replaces the input." })
+				+ "replaces the input.",
+				"A DICOM SEG file becomes a label image (label = SegmentNumber) with OUT's name and .segments.json "
+						+ "next to it (segment names and codes); --reference places it on the scan's grid." })
 public final class ConvertVolumeCommand implements Callable<Integer> {
 
 	@Spec
@@ -47,9 +52,21 @@ public final class ConvertVolumeCommand implements Callable<Integer> {
 			description = "Write only volume K (0-based) of a 4D scan (a time point of an fMRI, a MOSAIC time series).")
 	Integer volumeIndex;
 
+	@Option(names = "--reference", paramLabel = "DICOM_FOLDER",
+			description = "DICOM SEG input: the scan's DICOM folder; the labels are written on its grid (frames matched by "
+					+ "ReferencedSOPInstanceUID, else by position). Default: the SEG's own frame geometry.")
+	Path reference;
+
 	@Override
 	public Integer call() {
 		refuseOverwritingInput();
+		if (org.volseg.io.dicom.SegReader.isSeg(input)) {
+			SegConversion.convert(input, reference, output, spec.commandLine().getOut(), spec.commandLine().getErr());
+			return 0;
+		}
+		if (reference != null)
+			throw InvalidParameterException.of("--reference", reference, "given only with a DICOM SEG input; " + input
+					+ " is not a DICOM SEG");
 		boolean auto = datatype.toLowerCase(Locale.ROOT).equals("auto");
 		NiftiDatatype type = auto ? null : NiftiDatatype.ofLabel(datatype);
 		if (!auto && type == null)

@@ -2,7 +2,6 @@ package org.volseg.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -11,15 +10,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.volseg.InvalidParameterException;
-import org.volseg.io.VolumeIO;
-import org.volseg.model.SegmentationClass;
 import org.volseg.pipeline.InputCheck;
-import org.volseg.pipeline.Montage;
 import org.volseg.pipeline.LabelRow;
 import org.volseg.pipeline.SegmentationResult;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;
-import org.volseg.volume.Volume;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,6 +62,11 @@ public final class SegmentCommand implements Callable<Integer> {
 			description = "Also write a PNG of 12 axial slices with the labels overlaid in the model's class colours.")
 	Path montage;
 
+	@Option(names = "--output-seg", paramLabel = "F.dcm",
+			description = "Also write the labels as a DICOM SEG (binary Segmentation) that references the DICOM input's"
+					+ " images, with the model's class names and SNOMED CT codes. DICOM inputs only.")
+	Path seg;
+
 	@Option(names = "--summary", paramLabel = "F.txt|F.json",
 			description = "Also write the summary to a file: JSON if the name ends in .json, else the text printed on standard output.")
 	Path summaryFile;
@@ -109,14 +109,10 @@ public final class SegmentCommand implements Callable<Integer> {
 				SegmentationResult r = segmenter.segment(input, settings, printer, cancel::get);
 				printer.done();
 				String text = summary(r, loadSeconds);
-				if (montage != null)
-					writeMontage(r, segmenter);
 				if (summaryFile != null)
 					SegmentationSummaries.write(summaryFile,
 							summaryFile.toString().endsWith(".json") ? SegmentationSummaries.json(r) : text);
 				out.print(text);
-				if (montage != null)
-					out.printf(Locale.ROOT, "wrote:       %s (montage)%n", montage);
 				if (summaryFile != null)
 					out.printf(Locale.ROOT, "wrote:       %s (summary)%n", summaryFile);
 				out.flush();
@@ -133,20 +129,12 @@ public final class SegmentCommand implements Callable<Integer> {
 		}
 	}
 
-	private void writeMontage(SegmentationResult r, Segmenter segmenter) {
-		Volume scan = InputCheck.pickVolume(VolumeIO.forSeries(series).open(input, false).volume(), volumeIndex,
-				input.toString());
-		Map<Integer, Integer> colours = new HashMap<>();
-		for (SegmentationClass c : segmenter.descriptor().volseg().classes())
-			colours.put(c.label(), c.rgb());
-		Montage.standard().write(scan, r.labels(), colours, montage);
-	}
-
 	SegmentationSettings settings() {
-		if (output == null && logits == null && probabilities == null)
-			throw InvalidParameterException.of("--output", "nothing", "a labels file (.nii.gz), or --save-logits / --save-probabilities");
+		if (output == null && logits == null && probabilities == null && seg == null)
+			throw InvalidParameterException.of("--output", "nothing",
+					"a labels file (.nii.gz), or --output-seg / --save-logits / --save-probabilities");
 		return options.settings().labelsOutput(output).logitsOutput(logits).probabilitiesOutput(probabilities)
-				.series(series).volumeIndex(volumeIndex).build();
+				.montageOutput(montage).segOutput(seg).series(series).volumeIndex(volumeIndex).build();
 	}
 
 	/** The end-of-run summary: device, windows, timings, voxels/s, outputs, labels with voxel counts and mL. */

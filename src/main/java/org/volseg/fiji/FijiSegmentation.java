@@ -58,6 +58,7 @@ public final class FijiSegmentation {
 		List<SegmentationClass> classes = segmenter.descriptor().volseg().classes();
 		ImagePlus labels = LabelImages.toImagePlus(result.labels(), classes, segmenter.descriptor().name(),
 				labelTitle(scan.getTitle()));
+		FijiSeg.linkToScan(labels, scan);
 		List<LabelStatistics.Row> rows = LabelStatistics.of(result.labels(), volume);
 		ResultsTable table = LabelResults.table(rows, LabelImages.namesOf(labels));
 		return new Outcome(labels, table, rows, result);

@@ -178,6 +178,67 @@ public final class Macros {
 		});
 	}
 
+	/**
+	 * Saves the current image (a label image) as a DICOM SEG of its scan's DICOM series; returns the file written.
+	 *
+	 * @param dicomFolder the scan's DICOM folder, or {@code ""} for the one the scan was opened from
+	 */
+	public static String saveSeg(String path, String dicomFolder) {
+		return guarded(() -> {
+			ImagePlus image = WindowManager.getCurrentImage();
+			if (image == null)
+				throw new VolSegException("saveSeg: no image is open; segment a scan first");
+			return FijiSeg.save(image, blank(dicomFolder) ? null : Path.of(dicomFolder.trim()), Path.of(path.trim())).toString();
+		});
+	}
+
+	/**
+	 * Opens a DICOM SEG onto the current image (the scan): shows the label overlay and makes the
+	 * label image current; returns its title. Overlaps are written to the Log.
+	 */
+	public static String openSeg(String path) {
+		return guarded(() -> {
+			ImagePlus scan = WindowManager.getCurrentImage();
+			if (scan == null)
+				throw new VolSegException("openSeg: no scan is open; open its DICOM series first (openDicom)");
+			FijiSeg.Opened o = FijiSeg.open(Path.of(path.trim()), scan);
+			for (String w : o.warnings())
+				ij.IJ.log("VolSeg: " + w);
+			FijiSegmentation.showOverlay(scan, o.labels(), OverlayStyle.FILLED, 0.4);
+			display(o.labels());
+			return o.labels().getTitle();
+		});
+	}
+
+	/**
+	 * Fine-tunes a model on corrected labels and installs the result as a new model; returns its name.
+	 *
+	 * @param model an installed model's name or a package path ({@code ""}: the model of the first label image)
+	 * @param scans titles of open scans, comma-separated (or an images folder, with {@code labels} a labels folder)
+	 * @param labels titles of their corrected label images, same order (or a labels folder)
+	 * @param options {@code steps=50 learning_rate=1e-4 name=NEW-NAME}
+	 */
+	public static String fineTune(String model, String scans, String labels, String options) {
+		return guarded(() -> {
+			java.util.Map<String, String> o = new java.util.HashMap<>();
+			for (String kv : (options == null ? "" : options.trim()).split("\\s+"))
+				if (kv.contains("="))
+					o.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+			boolean folders = !blank(scans) && java.nio.file.Files.isDirectory(Path.of(scans.trim()));
+			try {
+				return FineTuneCommand.FijiFineTune.run(model, folders ? "" : scans, folders ? "" : labels,
+						folders ? Path.of(scans.trim()) : null, folders ? Path.of(labels.trim()) : null,
+						Integer.parseInt(o.getOrDefault("steps", "50")), Double.parseDouble(o.getOrDefault("learning_rate", "1e-4")),
+						o.getOrDefault("name", ""), ij.IJ::escapePressed,
+						(done, all) -> ij.IJ.showStatus("VolSeg: fine-tuning step " + done + "/" + all), s -> { }).name();
+			} catch (java.io.IOException e) {
+				throw new VolSegException("fineTune: cannot write its files: " + e.getMessage(), e);
+			} catch (NumberFormatException e) {
+				throw org.volseg.InvalidParameterException.of("options", options, "steps=N learning_rate=X name=NAME");
+			}
+		});
+	}
+
 	/** The installed models, one {@code name<TAB>folder} line each (empty if none). */
 	public static String listModels() {
 		return guarded(() -> {

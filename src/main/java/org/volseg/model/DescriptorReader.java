@@ -635,10 +635,39 @@ public final class DescriptorReader {
 					p.add(cp + ".label", "missing (required): the value written in the label image");
 				String name = string(c, "name", cp + ".name", true);
 				int[] rgb = colour(c.get("color"), cp + ".color");
-				if (label != null && name != null && rgb != null)
-					out.add(new SegmentationClass(label, name, rgb[0], rgb[1], rgb[2]));
+				boolean codeOk = c.get("snomed") == null;
+				SnomedCode code = codeOk ? null : snomed(c.get("snomed"), cp + ".snomed");
+				if (label != null && name != null && rgb != null && (codeOk || code != null))
+					out.add(new SegmentationClass(label, name, rgb[0], rgb[1], rgb[2], code));
 			}
 			return out.size() == l.size() ? out : null;
+		}
+
+		/** {@code {code: "10200004", meaning: Liver[, category: {code: ..., meaning: ...}]}}; null (reported) if malformed. */
+		SnomedCode snomed(Object v, String path) {
+			Map<?, ?> m = map(v, path, true);
+			if (m == null)
+				return null;
+			String code = conceptId(m, path);
+			String meaning = string(m, "meaning", path + ".meaning", true);
+			if (m.get("category") == null)
+				return code == null || meaning == null ? null : SnomedCode.anatomy(code, meaning);
+			Map<?, ?> cat = map(m.get("category"), path + ".category", true);
+			if (cat == null)
+				return null;
+			String catCode = conceptId(cat, path + ".category");
+			String catMeaning = string(cat, "meaning", path + ".category.meaning", true);
+			return code == null || meaning == null || catCode == null || catMeaning == null ? null
+					: new SnomedCode(code, meaning, catCode, catMeaning);
+		}
+
+		private String conceptId(Map<?, ?> m, String path) {
+			String code = string(m, "code", path + ".code", true);
+			if (code != null && !code.matches("\\d{6,18}")) {
+				p.expected(path + ".code", "a SNOMED CT concept id (6 to 18 digits, e.g. \"10200004\" for Liver)", code);
+				return null;
+			}
+			return code;
 		}
 
 		int[] colour(Object v, String path) {

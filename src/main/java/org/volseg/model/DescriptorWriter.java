@@ -171,6 +171,19 @@ public final class DescriptorWriter {
 			cm.put("label", cl.label());
 			cm.put("name", cl.name());
 			cm.put("color", new ArrayList<>(List.of(cl.red(), cl.green(), cl.blue())));
+			if (cl.snomed() != null) {
+				Map<String, Object> code = new LinkedHashMap<>();
+				code.put("code", cl.snomed().code());
+				code.put("meaning", cl.snomed().meaning());
+				if (!cl.snomed().categoryCode().equals(SnomedCode.ANATOMICAL_STRUCTURE_CODE)
+						|| !cl.snomed().categoryMeaning().equals(SnomedCode.ANATOMICAL_STRUCTURE)) {
+					Map<String, Object> category = new LinkedHashMap<>();
+					category.put("code", cl.snomed().categoryCode());
+					category.put("meaning", cl.snomed().categoryMeaning());
+					code.put("category", category);
+				}
+				cm.put("snomed", code);
+			}
 			classes.add(cm);
 		}
 		m.put("classes", classes);

@@ -132,6 +132,11 @@ public record ModelDescriptor(String formatVersion, String name, String descript
 			classes.add(new SegmentationClass(label, name, red, green, blue));
 			return this;
 		}
+		/** Adds the class of the next output channel (with its SNOMED CT code, if any). */
+		public Builder addClass(SegmentationClass c) {
+			classes.add(java.util.Objects.requireNonNull(c, "class"));
+			return this;
+		}
 		public Builder network(NetworkSpec network) { this.network = network; return this; }
 
 		/**

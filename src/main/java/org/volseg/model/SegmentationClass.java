@@ -8,8 +8,15 @@ package org.volseg.model;
  * @param red red component of the display colour, 0..255
  * @param green green component, 0..255
  * @param blue blue component, 0..255
+ * @param snomed the SNOMED CT concept of the class (written into DICOM SEGs), or null when the
+ *        package declares none (a SEG then codes it as Tissue)
  */
-public record SegmentationClass(int label, String name, int red, int green, int blue) {
+public record SegmentationClass(int label, String name, int red, int green, int blue, SnomedCode snomed) {
+
+	/** A class without a SNOMED CT code. */
+	public SegmentationClass(int label, String name, int red, int green, int blue) {
+		this(label, name, red, green, blue, null);
+	}
 
 	/** The colour as {@code 0xRRGGBB}. */
 	public int rgb() {

@@ -16,7 +16,8 @@ import org.volseg.VolSegException;
 
 /**
  * Writes a set of output files so that either all of them appear or none does: each is written
- * to a hidden temporary file next to its target ({@code .NAME.volseg-RANDOM.nii[.gz]}), and only
+ * to a hidden temporary file next to its target ({@code .NAME.volseg-RANDOM.EXT}, EXT the target's
+ * extension, {@code .nii.gz} included), and only
  * {@link #commit()} moves them onto their targets. {@link #close()} deletes whatever was not
  * committed (after a failure or a cancellation). Not thread-safe.
  */
@@ -31,12 +32,13 @@ final class OutputFiles implements AutoCloseable {
 	 * Writes one file to its temporary name, creating the target's folder if it is missing.
 	 *
 	 * @param kind the output's name in {@link #written()}
-	 * @param writer writes a NIfTI file to the path it is given
+	 * @param writer writes the output to the path it is given
 	 */
 	void stage(String kind, Path target, Consumer<Path> writer) {
 		Path dir = target.toAbsolutePath().getParent();
 		String name = target.getFileName().toString();
-		String ext = name.endsWith(".nii.gz") ? ".nii.gz" : ".nii";
+		int dot = name.lastIndexOf('.');
+		String ext = name.endsWith(".nii.gz") ? ".nii.gz" : dot > 0 ? name.substring(dot) : "";
 		if (dir != null && !Files.isDirectory(dir)) {
 			try {
 				Files.createDirectories(dir);
@@ -50,6 +52,11 @@ final class OutputFiles implements AutoCloseable {
 		writer.accept(temp);
 		staged.add(temp);
 		targets.put(kind, target);
+	}
+
+	/** True if an output of that kind was staged. */
+	boolean hasKind(String kind) {
+		return targets.containsKey(kind);
 	}
 
 	/** Moves every staged file onto its target (replacing an existing file). */

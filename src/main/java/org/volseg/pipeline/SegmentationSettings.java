@@ -1,7 +1,9 @@
 package org.volseg.pipeline;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 import org.volseg.InvalidParameterException;
@@ -72,6 +74,7 @@ public final class SegmentationSettings {
 	private final boolean normalize;
 	private final long minComponentSize;
 	private final float threshold;
+	private final List<OutputSink> extraSinks;
 
 	private SegmentationSettings(Builder b) {
 		roi = b.roi == null ? null : b.roi.clone();
@@ -92,6 +95,7 @@ public final class SegmentationSettings {
 		normalize = b.normalize;
 		minComponentSize = b.minComponentSize;
 		threshold = b.threshold;
+		extraSinks = List.copyOf(b.extraSinks);
 	}
 
 	/** Every setting at its default. */
@@ -124,7 +128,24 @@ public final class SegmentationSettings {
 		b.normalize = normalize;
 		b.minComponentSize = minComponentSize;
 		b.threshold = threshold;
+		b.extraSinks.addAll(extraSinks);
 		return b;
+	}
+
+	/**
+	 * Every output to write, in order: the NIfTI labels, logits and probabilities set with their
+	 * builder methods, then the montage, SEG and other sinks added.
+	 */
+	public List<OutputSink> sinks() {
+		List<OutputSink> all = new ArrayList<>();
+		if (labelsOutput != null)
+			all.add(NiftiSink.labels(labelsOutput));
+		if (logitsOutput != null)
+			all.add(NiftiSink.logits(logitsOutput));
+		if (probabilitiesOutput != null)
+			all.add(NiftiSink.probabilities(probabilitiesOutput));
+		all.addAll(extraSinks);
+		return List.copyOf(all);
 	}
 
 	/** Window size (x, y, z), or null for the model's patch size. A copy. */
@@ -258,6 +279,7 @@ public final class SegmentationSettings {
 		private boolean normalize = true;
 		private long minComponentSize;
 		private float threshold = DEFAULT_THRESHOLD;
+		private final List<OutputSink> extraSinks = new ArrayList<>();
 
 		private Builder() {
 		}
@@ -389,6 +411,28 @@ public final class SegmentationSettings {
 			if (!(threshold > 0 && threshold < 1))
 				throw InvalidParameterException.of("--threshold", threshold, "a probability between 0 and 1");
 			this.threshold = threshold;
+			return this;
+		}
+
+		/** Also writes a montage PNG of the scan with its labels ({@link MontageSink}); null for none. */
+		public Builder montageOutput(Path path) {
+			extraSinks.removeIf(k -> k instanceof MontageSink);
+			if (path != null)
+				extraSinks.add(new MontageSink(path));
+			return this;
+		}
+
+		/** Also writes the labels as a DICOM SEG referencing the DICOM input ({@link SegSink}); null for none. */
+		public Builder segOutput(Path path) {
+			extraSinks.removeIf(k -> k instanceof SegSink);
+			if (path != null)
+				extraSinks.add(new SegSink(path, "--output-seg"));
+			return this;
+		}
+
+		/** Adds any output (after the NIfTI ones, montage and SEG in the order added). */
+		public Builder outputSink(OutputSink sink) {
+			extraSinks.add(Objects.requireNonNull(sink, "sink"));
 			return this;
 		}
 

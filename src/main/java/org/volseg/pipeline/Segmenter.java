@@ -18,7 +18,6 @@ import org.volseg.engine.Engine;
 import org.volseg.engine.EngineOptions;
 import org.volseg.io.LoadedVolume;
 import org.volseg.io.VolumeIO;
-import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.model.Axis;
 import org.volseg.model.AxisType;
 import org.volseg.model.ModelDescriptor;
@@ -69,8 +68,10 @@ import org.volseg.volume.Volume;
  * Optional logits and probabilities outputs are carried back trilinearly, channel by channel.
  * Voxels of the input outside the model grid's field of view get label 0 and value 0.</p>
  *
- * <p><b>Outputs.</b> Labels as NIfTI uint8 (uint16 above 255), logits and probabilities as float32
- * with one channel per class, all with the input's affine and dimensions. Written atomically as a
+ * <p><b>Outputs.</b> Every {@link OutputSink} of {@link SegmentationSettings#sinks()}: labels as
+ * NIfTI uint8 (uint16 above 255), logits and probabilities as float32 with one channel per class,
+ * all with the input's affine and dimensions; a montage PNG (drawn from the scan kept in memory);
+ * a DICOM SEG (DICOM inputs; checked before the scan is read). Written atomically as a
  * set: to hidden temporary files first, moved onto the targets only when everything succeeded; a
  * cancellation or failure leaves no output file (and no temporary one). An output path equal to
  * the input is refused.</p>
@@ -139,6 +140,8 @@ public final class Segmenter implements AutoCloseable {
 			BooleanSupplier cancelRequested) {
 		long start = System.nanoTime();
 		refuseOverwritingInput(input, settings);
+		for (OutputSink sink : settings.sinks())
+			sink.check(input);
 		windowSettings(settings);
 		listener.stage(SegmentationListener.Stage.READING);
 		return run(read(input, settings, listener), input, settings, listener, cancelRequested, start);
@@ -156,8 +159,9 @@ public final class Segmenter implements AutoCloseable {
 	/** Segments a volume already in memory (Fiji's open image); the volume is not modified. */
 	public synchronized SegmentationResult segment(Volume input, SegmentationSettings settings, SegmentationListener listener,
 			BooleanSupplier cancelRequested) {
-		return run(InputCheck.pickVolume(input, settings.volumeIndex(), "the volume"), null, settings, listener,
-				cancelRequested, System.nanoTime());
+		for (OutputSink sink : settings.sinks())
+			sink.check(null);
+		return run(InputCheck.pickVolume(input, settings.volumeIndex(), "the volume"), null, settings, listener, cancelRequested, System.nanoTime());
 	}
 
 	private SegmentationResult run(Volume input, Path source, SegmentationSettings settings, SegmentationListener listener,
@@ -176,8 +180,11 @@ public final class Segmenter implements AutoCloseable {
 		Volume model = prepared.volume();
 		long[] inputDims = Arrays.copyOf(input.dimensions(), 3);
 		Geometry inputGeometry = input.geometry();
-		// From here on only the input's grid is needed: when preprocessing made a new volume from one
-		// read from a file, nothing else refers to the original, and it is freed during the inference.
+		List<OutputSink> sinks = settings.sinks();
+		// From here on only the input's grid is needed (unless a sink such as the montage draws the scan):
+		// when preprocessing made a new volume from one read from a file, nothing else refers to the
+		// original, and it is freed during the inference.
+		Volume scan = sinks.stream().anyMatch(OutputSink::needsScan) ? input : null;
 		input = null;
 		seconds.put("preprocess", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
@@ -187,9 +194,9 @@ public final class Segmenter implements AutoCloseable {
 		int classes = predictor.outputChannels();
 		int[] labelOf = labelOf();
 		PlaneAssembler labels = new PlaneAssembler(model.dimensions(), model.geometry(), Arrays.stream(labelOf).max().orElse(0));
-		VolumeAssembler logits = settings.logitsOutput() == null ? null
+		VolumeAssembler logits = sinks.stream().noneMatch(OutputSink::needsLogits) ? null
 				: new VolumeAssembler(model.dimensions(), classes, model.geometry());
-		VolumeAssembler probabilities = settings.probabilitiesOutput() == null ? null
+		VolumeAssembler probabilities = sinks.stream().noneMatch(OutputSink::needsProbabilities) ? null
 				: new VolumeAssembler(model.dimensions(), classes, model.geometry());
 		List<StitchOutput> outputs = new ArrayList<>();
 		outputs.add(new StitchOutput(labelFinalizer(labelOf, settings.threshold()), labels));
@@ -220,19 +227,18 @@ public final class Segmenter implements AutoCloseable {
 
 		t = System.nanoTime();
 		Map<String, Path> written = Map.of();
-		if (settings.labelsOutput() != null || logitMap != null || probabilityMap != null) {
+		if (!sinks.isEmpty()) {
 			listener.stage(SegmentationListener.Stage.WRITING);
+			SegmentationOutputs produced = new SegmentationOutputs(labelMap, logitMap, probabilityMap, scan, source,
+					settings.seriesNumber(), descriptor, listener::warning);
 			try (OutputFiles files = new OutputFiles()) {
-				if (settings.labelsOutput() != null)
-					files.stage("labels", settings.labelsOutput(), p -> NiftiWriter.writeLabels(labelMap, p));
-				checkCancel(cancel);
-				if (logitMap != null)
-					files.stage("logits", settings.logitsOutput(), p -> NiftiWriter.writeFloat32(logitMap, p));
-				checkCancel(cancel);
-				if (probabilityMap != null)
-					files.stage("probabilities", settings.probabilitiesOutput(),
-							p -> NiftiWriter.writeFloat32(probabilityMap, p));
-				checkCancel(cancel);
+				for (OutputSink sink : sinks) {
+					String kind = sink.kind();
+					for (int n = 2; files.hasKind(kind); n++)
+						kind = sink.kind() + "-" + n;
+					files.stage(kind, sink.target(), p -> sink.write(produced, p));
+					checkCancel(cancel);
+				}
 				files.commit();
 				written = files.written();
 			}
@@ -340,9 +346,8 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	private static void refuseOverwritingInput(Path input, SegmentationSettings s) {
-		for (Path out : new Path[] { s.labelsOutput(), s.logitsOutput(), s.probabilitiesOutput() }) {
-			if (out == null)
-				continue;
+		for (OutputSink sink : s.sinks()) {
+			Path out = sink.target();
 			boolean same;
 			try {
 				same = Files.exists(out) ? Files.isSameFile(input, out)

@@ -24,6 +24,7 @@ import org.volseg.model.ModelPackage;
 import org.volseg.model.NetworkSpec;
 import org.volseg.model.Preprocessing;
 import org.volseg.model.SegmentationClass;
+import org.volseg.model.SnomedCode;
 import org.volseg.nets.Architecture;
 import org.volseg.nets.Architectures;
 import org.volseg.io.Json;
@@ -256,7 +257,13 @@ public final class Trainer {
 		applyGrid(b, base);
 		for (int k = 0; k < classes; k++) {
 			int[] rgb = colour(k, names.get(k), base);
-			b.addClass(k, names.get(k), rgb[0], rgb[1], rgb[2]);
+			int label = k;
+			String name = names.get(k);
+			// a fine-tuned model keeps the SNOMED CT code of its base's class of the same label and name
+			SnomedCode code = base == null ? null : base.volseg().classes().stream()
+					.filter(c -> c.label() == label && c.name().equals(name)).map(SegmentationClass::snomed)
+					.filter(java.util.Objects::nonNull).findFirst().orElse(null);
+			b.addClass(new SegmentationClass(k, name, rgb[0], rgb[1], rgb[2], code));
 		}
 		return b.build();
 	}
@@ -352,6 +359,9 @@ public final class Trainer {
 			double windowLoss = 0;
 			int window = 0;
 			for (int s = 0; s < o.stepsPerEpoch; s++) {
+				if (o.cancel.getAsBoolean())
+					throw new org.volseg.tiling.CancelledException("training cancelled at epoch " + epoch + " step " + (s + 1)
+							+ "; no model package was written");
 				sampler.nextBatch(images, labels, o.batch);
 				for (int b = 0; b < o.batch; b++) o.augmentation.apply(images, labels, b, o.patch, channels, augmentRandom);
 				double lr = schedule.rate(graph.steps());
@@ -360,6 +370,7 @@ public final class Trainer {
 					throw new VolSegException("training diverged at epoch " + epoch + " step " + (s + 1) + " (loss " + l.total()
 							+ "); lower --lr (now " + o.learningRate + ")");
 				}
+				o.progress.accept((long) (epoch - 1) * o.stepsPerEpoch + s + 1, total);
 				lossSum += l.total();
 				windowLoss += l.total();
 				window++;

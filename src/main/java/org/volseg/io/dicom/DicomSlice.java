@@ -67,6 +67,16 @@ public final class DicomSlice {
 		return position == null ? null : position.clone();
 	}
 
+	/** The SOPInstanceUID of the instance this plane comes from (kept for references such as a DICOM SEG's), or null. */
+	public String sopInstanceUid() {
+		return header.dataset().string(Tags.SOP_INSTANCE_UID);
+	}
+
+	/** The SOPClassUID of the instance this plane comes from, or null. */
+	public String sopClassUid() {
+		return header.dataset().string(Tags.SOP_CLASS_UID);
+	}
+
 	public double rescaleSlope() {
 		return slope;
 	}

@@ -1,0 +1,53 @@
+package org.volseg.pipeline;
+
+import java.nio.file.Path;
+
+/**
+ * One file a segmentation writes: NIfTI labels, logits or probabilities, a montage PNG, a DICOM
+ * SEG, or anything a caller plugs in. {@link Segmenter} asks each sink of
+ * {@link SegmentationSettings#sinks()} for what it needs, keeps only that in memory, and after the
+ * segmentation calls {@link #write} with a hidden temporary path next to {@link #target()}; the
+ * temporary files of all sinks are moved onto their targets together only when every sink
+ * succeeded (see {@code OutputFiles}), so a failure or cancellation leaves no output.
+ *
+ * <p>Sinks are called on the segmenting thread, one at a time.</p>
+ */
+public interface OutputSink {
+
+	/** The output's name in {@link SegmentationResult#written()}, e.g. {@code labels}, {@code montage}, {@code seg}. */
+	String kind();
+
+	/** The file to write. */
+	Path target();
+
+	/** True if {@link #write} reads {@link SegmentationOutputs#logits()}. */
+	default boolean needsLogits() {
+		return false;
+	}
+
+	/** True if {@link #write} reads {@link SegmentationOutputs#probabilities()}. */
+	default boolean needsProbabilities() {
+		return false;
+	}
+
+	/** True if {@link #write} reads {@link SegmentationOutputs#scan()} (the input scan is then kept in memory). */
+	default boolean needsScan() {
+		return false;
+	}
+
+	/**
+	 * Checks, before anything is read or computed, that this sink can be written for that input.
+	 *
+	 * @param input the scan's file or folder, or null for an in-memory volume
+	 * @throws org.volseg.VolSegException naming the input and the sink's setting if it cannot
+	 */
+	default void check(Path input) {
+	}
+
+	/**
+	 * Writes the output to {@code file} (not to {@link #target()}).
+	 *
+	 * @throws org.volseg.VolSegException naming the target if it cannot be written
+	 */
+	void write(SegmentationOutputs outputs, Path file);
+}
