@@ -67,7 +67,9 @@ import org.volseg.volume.Volume;
  * The price is a staircase of at most half a model voxel along boundaries where the model grid is
  * coarser than the scan. When only reorientation happened the mapping is an exact permutation.
  * Optional logits and probabilities outputs are carried back trilinearly, channel by channel.
- * Voxels of the input outside the model grid's field of view get label 0 and value 0.</p>
+ * The mapping clamps at the model grid's border (MONAI's {@code border} padding), so every input
+ * voxel gets a label, also where the model grid (see {@link Resample#monaiSpacingGrid}) ends
+ * within half a model voxel before the scan's outer voxel centres.</p>
  *
  * <p><b>Outputs.</b> Labels as NIfTI uint8 (uint16 above 255), logits and probabilities as float32
  * with one channel per class, all with the input's affine and dimensions. Written atomically as a
@@ -313,7 +315,7 @@ public final class Segmenter implements AutoCloseable {
 		long[] outDims = Arrays.copyOf(onModelGrid.dimensions(), 3);
 		if (Arrays.equals(inDims, outDims) && onModelGrid.geometry().equalsWithin(inGeometry, 1e-9))
 			return onModelGrid.withGeometry(inGeometry);
-		return Resample.onto(onModelGrid, inDims, inGeometry, interpolation, 0f);
+		return Resample.onto(onModelGrid, inDims, inGeometry, interpolation, Resample.Padding.BORDER, 0f);
 	}
 
 	private List<LabelRow> rows(Volume labelMap) {
