@@ -9,6 +9,7 @@ import java.util.Map;
 import org.volseg.InvalidParameterException;
 import org.volseg.nets.segformer.SegFormer3d;
 import org.volseg.nets.swinunetr.SwinUnetr;
+import org.volseg.nets.unet.Unet;
 import org.volseg.nets.unetr.Unetr;
 
 /** The architectures VolSeg can build, by name. Thread-safe (immutable). */
@@ -21,6 +22,7 @@ public final class Architectures {
 		register(new Unetr());
 		register(new SegFormer3d());
 		register(new SwinUnetr());
+		register(new Unet());
 	}
 
 	private Architectures() {

@@ -1,4 +1,4 @@
-package org.volseg.nets.segformer;
+package org.volseg.nets.blocks;
 
 import java.util.Arrays;
 
@@ -9,28 +9,28 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
 
 /** Run-time shape arithmetic, so that graphs accept any batch and spatial size. */
-final class ShapeOps {
+public final class ShapeOps {
 
 	private ShapeOps() {}
 
 	/** {@code shape(x)[from:to]} as an int32 vector, evaluated when the graph runs. */
-	static Operand<TInt32> dims(Ops tf, Operand<? extends TType> x, int from, int to) {
+	public static Operand<TInt32> dims(Ops tf, Operand<? extends TType> x, int from, int to) {
 		return tf.stridedSlice(tf.shape(x), Indices.slice(from, to));
 	}
 
 	/** {@code shape(x)[axis]} as an int32 scalar. */
-	static Operand<TInt32> dim(Ops tf, Operand<? extends TType> x, int axis) {
+	public static Operand<TInt32> dim(Ops tf, Operand<? extends TType> x, int axis) {
 		return tf.stridedSlice(tf.shape(x), Indices.at(axis));
 	}
 
 	/** Concatenation of int32 vectors. */
 	@SafeVarargs
-	static Operand<TInt32> concat(Ops tf, Operand<TInt32>... parts) {
+	public static Operand<TInt32> concat(Ops tf, Operand<TInt32>... parts) {
 		return tf.concat(Arrays.asList(parts), tf.constant(0));
 	}
 
 	/** A scalar as a one-element vector. */
-	static Operand<TInt32> vector(Ops tf, Operand<TInt32> scalar) {
+	public static Operand<TInt32> vector(Ops tf, Operand<TInt32> scalar) {
 		return tf.reshape(scalar, tf.constant(new int[] { 1 }));
 	}
 }
