@@ -23,6 +23,7 @@ import org.volseg.model.Axis;
 import org.volseg.model.AxisType;
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;
+import org.volseg.model.MonaiOptions;
 import org.volseg.model.OutputActivation;
 import org.volseg.model.SegmentationClass;
 import org.volseg.model.TensorDescriptor;
@@ -30,6 +31,7 @@ import org.volseg.model.VolSegConfig;
 import org.volseg.tiling.BlendMode;
 import org.volseg.tiling.CancelledException;
 import org.volseg.tiling.InferenceStats;
+import org.volseg.tiling.Padding;
 import org.volseg.tiling.PatchPredictor;
 import org.volseg.tiling.SlabFinalizer;
 import org.volseg.tiling.SlabFinalizers;
@@ -189,7 +191,13 @@ public final class Segmenter implements AutoCloseable {
 		PlaneAssembler labels = new PlaneAssembler(model.dimensions(), model.geometry(), Arrays.stream(labelOf).max().orElse(0));
 		VolumeAssembler logits = settings.logitsOutput() == null ? null
 				: new VolumeAssembler(model.dimensions(), classes, model.geometry());
-		VolumeAssembler probabilities = settings.probabilitiesOutput() == null ? null
+		// a MONAI bundle that inverts probabilities (Invertd before AsDiscreted) gets its labels from
+		// the class scores carried onto the scan's grid (see config.volseg.monai)
+		MonaiOptions monai = descriptor.volseg().monai();
+		boolean labelsFromScores = monai != null && monai.invert() == MonaiOptions.Invert.PROBABILITIES
+				&& !(Arrays.equals(inputDims, Arrays.copyOf(model.dimensions(), 3))
+						&& model.geometry().equalsWithin(inputGeometry, 1e-9));
+		VolumeAssembler probabilities = settings.probabilitiesOutput() == null && !labelsFromScores ? null
 				: new VolumeAssembler(model.dimensions(), classes, model.geometry());
 		List<StitchOutput> outputs = new ArrayList<>();
 		outputs.add(new StitchOutput(labelFinalizer(labelOf, settings.threshold()), labels));
@@ -205,15 +213,19 @@ public final class Segmenter implements AutoCloseable {
 
 		t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.POSTPROCESSING);
-		Volume labelMap = toInputGrid(labels.volume(), inputDims, inputGeometry, Resample.Interpolation.NEAREST);
+		Volume scoresOnInput = probabilities == null ? null
+				: toInputGrid(probabilities.volume(), inputDims, inputGeometry, Resample.Interpolation.LINEAR);
+		Volume labelMap = labelsFromScores
+				? ScoreLabels.labels(scoresOnInput, labelOf, descriptor.volseg().outputActivation(), settings.threshold(),
+						monai.regionLabels())
+				: toInputGrid(labels.volume(), inputDims, inputGeometry, Resample.Interpolation.NEAREST);
 		SmallComponentRemoval.Summary removed = settings.minComponentSize() > 1
 				? SmallComponentRemoval.removeSmallComponents(labelMap.voxels(), settings.minComponentSize(),
 						SmallComponentRemoval.Connectivity.FULL_26)
 				: new SmallComponentRemoval.Summary(Map.of(), Map.of());
 		Volume logitMap = logits == null ? null
 				: toInputGrid(logits.volume(), inputDims, inputGeometry, Resample.Interpolation.LINEAR);
-		Volume probabilityMap = probabilities == null ? null
-				: toInputGrid(probabilities.volume(), inputDims, inputGeometry, Resample.Interpolation.LINEAR);
+		Volume probabilityMap = settings.probabilitiesOutput() == null ? null : scoresOnInput;
 		List<LabelRow> rows = rows(labelMap);
 		seconds.put("postprocess", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
@@ -254,7 +266,18 @@ public final class Segmenter implements AutoCloseable {
 				: c.blendMode() == org.volseg.model.BlendMode.CONSTANT ? BlendMode.CONSTANT : BlendMode.GAUSSIAN;
 		return SlidingWindowSettings.builder(roi).overlap(s.overlap() != null ? s.overlap() : c.overlap()).blend(blend)
 				.sigmaScale(s.sigmaScale() != null ? s.sigmaScale() : c.sigmaScale()).batch(s.batch())
-				.padding(s.padding()).build();
+				.padding(modelPadding(s)).build();
+	}
+
+	/**
+	 * The settings' padding; a MONAI bundle's {@code replicate} padding ({@code config.volseg.monai.padding:
+	 * edge}) replaces the default constant 0.
+	 */
+	private Padding modelPadding(SegmentationSettings s) {
+		MonaiOptions monai = descriptor.volseg().monai();
+		if (monai != null && "edge".equals(monai.padding()) && s.padding().equals(Padding.constant(0)))
+			return Padding.edge();
+		return s.padding();
 	}
 
 	private void checkRoi(int[] roi, boolean fromUser) {
@@ -299,6 +322,10 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	private SlabFinalizer labelFinalizer(int[] labelOf, float threshold) {
+		MonaiOptions monai = descriptor.volseg().monai();
+		if (descriptor.volseg().outputActivation() == OutputActivation.SIGMOID && monai != null
+				&& !monai.regionLabels().isEmpty())
+			return ClassFinalizers.regionLabels(monai.regionLabels(), threshold);
 		return descriptor.volseg().outputActivation() == OutputActivation.SIGMOID
 				? ClassFinalizers.sigmoidLabels(labelOf, threshold)
 				: SlabFinalizers.argmax(labelOf);
