@@ -86,14 +86,30 @@ class BundleImportTest {
 		endToEnd("mini/swin_unetr_btcv_segmentation", "e2e/swin_unetr_btcv_segmentation_lpi", "expected_label_monai14.nii.gz");
 	}
 
+	@Test
+	void swinEndToEndWithMonai15OrderForcedGivesMonai15Labels() throws Exception {
+		// the same bundle with metadata monai_version 1.5.0: MONAI 1.5's patch merging order
+		Path copy = dir.resolve("swin15");
+		org.volseg.io.AtomicFiles.copyFolder(BundleFixtures.path("mini/swin_unetr_btcv_segmentation"), copy);
+		Path meta = copy.resolve("configs/metadata.json");
+		String text = java.nio.file.Files.readString(meta);
+		assertTrue(text.contains("\"monai_version\": \"1.4.0\""));
+		java.nio.file.Files.writeString(meta, text.replace("\"monai_version\": \"1.4.0\"", "\"monai_version\": \"1.5.0\""));
+		endToEnd(copy, "e2e/swin_unetr_btcv_segmentation_lpi", "expected_label.nii.gz");
+	}
+
 	private void endToEnd(String bundle, String e2e, String expectedFile) throws Exception {
+		endToEnd(BundleFixtures.path(bundle), e2e, expectedFile);
+	}
+
+	private void endToEnd(Path bundle, String e2e, String expectedFile) throws Exception {
 		Path pkg = dir.resolve("pkg");
-		BundleImporter.importBundle(BundleFixtures.path(bundle), pkg, BundleImporter.Options.defaults(), x -> {
+		BundleImporter.importBundle(bundle, pkg, BundleImporter.Options.defaults(), x -> {
 		}, w -> {
 		});
 		Path labels = dir.resolve("labels.nii.gz");
 		try (Segmenter seg = Segmenter.load(pkg, EngineOptions.cpu())) {
-			seg.segment(BundleFixtures.path(e2e + "/input.nii.gz"), SegmentationSettings.builder().labelsOutput(labels).build(),
+			seg.segment(BundleFixtures.path(e2e + "/input.nii.gz"), SegmentationSettings.builder().labelsOutput(labels).probabilitiesOutput(java.nio.file.Path.of("/tmp/i13b_probs.nii.gz")).build(),
 					SegmentationListener.none(), () -> false);
 		}
 		Volume got = NiftiReader.read(labels).volume();
@@ -109,6 +125,7 @@ class BundleImportTest {
 			if (cw.next().get() == cg.next().get())
 				same++;
 		}
+		java.nio.file.Files.copy(labels, java.nio.file.Path.of("/tmp/i13b_labels.nii.gz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 		double fraction = same / (double) total;
 		assertTrue(fraction >= 0.999, e2e + ": labels equal on " + fraction + " of " + total + " voxels");
 	}
