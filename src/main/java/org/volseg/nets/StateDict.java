@@ -59,16 +59,22 @@ public final class StateDict {
 	 */
 	public static StateDict of(SafeTensors file, String prefix, String source) {
 		Map<String, FloatTensor> all = file.tensors();
-		String p = prefix != null ? prefix : automaticPrefix(all);
+		return new StateDict(all, source).withPrefix(prefix != null ? prefix : automaticPrefix(all));
+	}
+
+	/**
+	 * The keys starting with {@code prefix}, with it removed (this state dict itself for an
+	 * empty prefix); a note says so.
+	 */
+	public StateDict withPrefix(String prefix) {
+		if (prefix.isEmpty()) return this;
 		Map<String, FloatTensor> selected = new LinkedHashMap<>();
-		for (Map.Entry<String, FloatTensor> e : all.entrySet()) {
-			if (e.getKey().startsWith(p)) selected.put(e.getKey().substring(p.length()), e.getValue());
+		for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+			if (e.getKey().startsWith(prefix)) selected.put(e.getKey().substring(prefix.length()), e.getValue());
 		}
-		List<String> notes = new ArrayList<>();
-		if (!p.isEmpty() && !selected.isEmpty()) {
-			notes.add("using the " + selected.size() + " keys starting with '" + p + "' (prefix removed)");
-		}
-		return new StateDict(selected, source, notes);
+		List<String> withNote = new ArrayList<>(notes);
+		withNote.add("using the " + selected.size() + " of " + tensors.size() + " keys that start with '" + prefix + "' (prefix removed)");
+		return new StateDict(selected, source, withNote);
 	}
 
 	/** Reads the state dict of a weights file, choosing it automatically: {@code read(file, null)}. */
@@ -90,6 +96,20 @@ public final class StateDict {
 	 *         if it cannot be read
 	 */
 	public static StateDict read(Path file, String checkpointKey) {
+		return read(file, checkpointKey, false);
+	}
+
+	/**
+	 * Every tensor of a tensor file, by name, whatever it is (for example the {@code input} of a
+	 * reference file): all tensors of a safetensors file, the top-level dictionary's tensors of a
+	 * {@code torch.save} file (or the state dict found as in {@link #read(Path, String)} if the top
+	 * level holds none).
+	 */
+	public static StateDict readTensors(Path file) {
+		return read(file, null, true);
+	}
+
+	private static StateDict read(Path file, String checkpointKey, boolean allTensors) {
 		WeightsFormat format = WeightsFormat.detect(file);
 		switch (format) {
 			case TORCH_ZIP:
@@ -101,7 +121,7 @@ public final class StateDict {
 				}
 				return new StateDict(tensors, file.toString(), c.notes());
 			case SAFETENSORS:
-				return of(SafeTensors.read(file), checkpointKey == null ? null : checkpointKey + ".", file.toString());
+				return of(SafeTensors.read(file), allTensors ? "" : checkpointKey == null ? null : checkpointKey + ".", file.toString());
 			default:
 				if (!Files.isRegularFile(file)) return of(SafeTensors.read(file), null, file.toString()); // says why
 				throw new TensorFileException(file, unknownFormat(file));

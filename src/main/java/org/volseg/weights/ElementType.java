@@ -68,7 +68,10 @@ public enum ElementType {
 	 */
 	public void decode(ByteBuffer in, float[] out, int offset, int n) {
 		switch (this) {
-			case FLOAT32: for (int i = 0; i < n; i++) out[offset + i] = in.getFloat(); break;
+			case FLOAT32:
+				in.asFloatBuffer().get(out, offset, n); // a view: advance the buffer itself
+				in.position(in.position() + 4 * n);
+				break;
 			case FLOAT64: for (int i = 0; i < n; i++) out[offset + i] = (float) in.getDouble(); break;
 			case FLOAT16: for (int i = 0; i < n; i++) out[offset + i] = halfToFloat(in.getShort()); break;
 			case BFLOAT16: for (int i = 0; i < n; i++) out[offset + i] = Float.intBitsToFloat((in.getShort() & 0xffff) << 16); break;
