@@ -169,19 +169,14 @@ class SwinUnetrConfigTest {
 
 	@Test
 	void aRelativePositionIndexOfAnotherWindowIsRefused() throws Exception {
-		StateDict weights = StateDict.read(SwinUnetrParityTest.bundleFile("mini/swin_unetr_btcv_segmentation/models/model.pt"));
+		StateDict weights = MiniSwinBundle.weights();
 		String key = "swinViT.layers2.0.blocks.1.attn.relative_position_index";
 		Map<String, FloatTensor> tensors = new LinkedHashMap<>(weights.tensors());
 		FloatTensor index = tensors.get(key);
 		float[] changed = index.data().clone();
 		changed[5] += 1;
 		tensors.put(key, new FloatTensor(index.shape(), changed));
-		Map<String, Object> c = new LinkedHashMap<>();
-		c.put("in_channels", 1L);
-		c.put("out_channels", 14L);
-		c.put("feature_size", 12L);
-		c.put("depths", List.of(2L, 2L, 1L, 1L));
-		c.put("img_size", 32L);
+		Map<String, Object> c = MiniSwinBundle.kwargs(MiniSwinBundle.forward());
 		WeightImportException ex = assertThrows(WeightImportException.class,
 				() -> NetworkGraph.build(configure(c), new StateDict(tensors, "changed.pt"), Layers.WeightStorage.CONSTANTS).close());
 		assertTrue(ex.getMessage().contains(key) && ex.getMessage().contains("window_size"), ex.getMessage());

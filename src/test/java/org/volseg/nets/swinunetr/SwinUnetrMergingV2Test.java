@@ -1,8 +1,6 @@
 package org.volseg.nets.swinunetr;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -27,24 +25,16 @@ class SwinUnetrMergingV2Test {
 
 	@Test
 	void mergingV2EqualsMergingWithPermutedWeights() throws Exception {
-		SafeTensors forward = SafeTensors.read(SwinUnetrParityTest.bundleFile("mini/swin_unetr_btcv_segmentation/forward.safetensors"));
-		StateDict weights = StateDict.read(SwinUnetrParityTest.bundleFile("mini/swin_unetr_btcv_segmentation/models/model.pt"));
+		SafeTensors forward = MiniSwinBundle.forward();
+		StateDict weights = MiniSwinBundle.weights();
 		Map<String, FloatTensor> permuted = new LinkedHashMap<>(weights.tensors());
 		for (String key : weights.tensors().keySet()) {
 			if (!key.contains(".downsample.")) continue;
 			FloatTensor t = weights.get(key);
 			permuted.put(key, permuteBlocks(t));
 		}
-		Map<String, Object> c = new LinkedHashMap<>();
-		c.put("in_channels", 1L);
-		c.put("out_channels", 14L);
-		c.put("feature_size", 12L);
-		c.put("depths", List.of(2L, 2L, 1L, 1L));
-		c.put("img_size", List.of(32L, 32L, 64L));
-		FloatTensor input = forward.tensors().get("input");
-		long[] one = input.shape().clone();
-		one[0] = 1;
-		FloatTensor first = new FloatTensor(one, Arrays.copyOf(input.data(), (int) FloatTensor.elementCount(one)));
+		Map<String, Object> c = MiniSwinBundle.kwargs(forward);
+		FloatTensor first = MiniSwinBundle.firstSample(forward.tensors().get("input"));
 
 		c.put("downsample", "mergingv2");
 		FloatTensor v2;
