@@ -25,7 +25,7 @@ class SwinUnetrRealBundleTest {
 	@Test
 	void parameterNamesAndShapesEqualThePublishedStateDict() throws Exception {
 		Map<String, Object> config = Json.parseObject(Files.readString(
-				SwinUnetrParityTest.bundleFile("real/swin_unetr_btcv_segmentation/configs/inference.json")));
+				MiniSwinBundle.bundleFile("real/swin_unetr_btcv_segmentation/configs/inference.json")));
 		@SuppressWarnings("unchecked")
 		Map<String, Object> kwargs = new java.util.LinkedHashMap<>((Map<String, Object>) config.get("network_def"));
 		assertEquals("SwinUNETR", kwargs.remove("_target_"));
@@ -33,7 +33,7 @@ class SwinUnetrRealBundleTest {
 		ParameterShapes built = ParameterShapes.of(net);
 
 		Map<String, Object> expected = Json.parseObject(Files.readString(
-				SwinUnetrParityTest.bundleFile("real/swin_unetr_btcv_segmentation/state_dict_shapes.json")));
+				MiniSwinBundle.bundleFile("real/swin_unetr_btcv_segmentation/state_dict_shapes.json")));
 		assertEquals(159, expected.size());
 		assertEquals(shapesAsText(expected), shapesAsText(built.shapes()));
 		assertEquals(63_128_488L, built.valueCount());
