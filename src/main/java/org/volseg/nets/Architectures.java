@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.nets.segformer.SegFormer3d;
+import org.volseg.nets.segresnet.SegResNet;
 import org.volseg.nets.unet.Unet;
 import org.volseg.nets.unetr.Unetr;
 
@@ -21,6 +22,7 @@ public final class Architectures {
 		register(new Unetr());
 		register(new SegFormer3d());
 		register(new Unet());
+		register(new SegResNet());
 	}
 
 	private Architectures() {
