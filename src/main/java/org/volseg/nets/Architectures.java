@@ -9,6 +9,7 @@ import java.util.Map;
 import org.volseg.InvalidParameterException;
 import org.volseg.nets.segformer.SegFormer3d;
 import org.volseg.nets.swinunetr.SwinUnetr;
+import org.volseg.nets.segresnet.SegResNet;
 import org.volseg.nets.unet.Unet;
 import org.volseg.nets.unetr.Unetr;
 
@@ -23,6 +24,7 @@ public final class Architectures {
 		register(new SegFormer3d());
 		register(new SwinUnetr());
 		register(new Unet());
+		register(new SegResNet());
 	}
 
 	private Architectures() {

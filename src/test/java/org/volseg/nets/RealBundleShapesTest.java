@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RealBundleShapesTest {
 
 	@ParameterizedTest
-	@ValueSource(strings = { "spleen_ct_segmentation" })
+	@ValueSource(strings = { "spleen_ct_segmentation", "wholeBody_ct_segmentation", "brats_mri_segmentation" })
 	void parametersMatchMonaiStateDict(String bundle) throws Exception {
 		String dir = "real/" + bundle;
 		Architecture arch = Architectures.byName(BundleFixtures.target(dir).toLowerCase(Locale.ROOT));
