@@ -57,6 +57,19 @@ public final class BundleSource implements AutoCloseable {
 	}
 
 	/**
+	 * The bundle folder of a file chosen inside it ({@code configs/inference.json}, {@code .yaml} or
+	 * {@code metadata.json}: file dialogs that pick files, such as Fiji's, cannot pick the folder);
+	 * any other path unchanged.
+	 */
+	public static Path rootOf(Path chosen) {
+		Path name = chosen.getFileName(), parent = chosen.getParent();
+		if (name != null && parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("configs")
+				&& name.toString().matches("inference\\.(json|yaml|yml)|metadata\\.json") && parent.getParent() != null)
+			return parent.getParent();
+		return chosen;
+	}
+
+	/**
 	 * Opens a bundle folder or zip.
 	 *
 	 * @throws BundleException naming the path if it is not a bundle

@@ -99,14 +99,20 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a model package (folder, its rdf.yaml, or a .zip) and loads its SavedModel.
+	 * Opens a model package (folder, its rdf.yaml, or a .zip) and loads its SavedModel. A MONAI
+	 * bundle (folder or zip) is accepted too: imported once into the bundle cache
+	 * ({@link org.volseg.bundle.BundleCache}) and loaded from there.
 	 *
 	 * @param options device and threads (see {@link SegmentationSettings#engineOptions()})
 	 * @throws org.volseg.model.ModelPackageException for a missing or invalid package
 	 * @throws org.volseg.engine.EngineException if TensorFlow cannot load it on that device
 	 */
 	public static Segmenter load(Path modelPackage, EngineOptions options) {
-		try (ModelPackage pkg = ModelPackage.open(modelPackage)) {
+		// a MONAI bundle (folder or zip) is imported once into the bundle cache
+		Path packagePath = org.volseg.bundle.BundleCache.packageFor(modelPackage, line -> {
+		}, line -> {
+		});
+		try (ModelPackage pkg = ModelPackage.open(packagePath)) {
 			Engine engine = Engine.load(pkg, options);
 			return new Segmenter(pkg.descriptor(), engine, engine.info().device().label(), engine,
 					pkg.source().toString());
