@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * state_dict (safetensors), checks the weights strictly and writes a model package.
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-		description = { "Convert PyTorch weights (a state_dict saved as safetensors) of a UNETR or SwinUNETR (MONAI) or SegFormer3D "
+		description = { "Convert PyTorch weights (a state_dict saved as safetensors) of a UNETR (MONAI) or SegFormer3D "
 				+ "network into a VolSeg model package (TensorFlow SavedModel + rdf.yaml).",
 				"Without --config the configuration is read from the weights file's __metadata__.config." })
 public final class ConvertCommand implements Callable<Integer> {
@@ -46,7 +46,7 @@ public final class ConvertCommand implements Callable<Integer> {
 
 	@Option(names = "--config", paramLabel = "FILE|PRESET",
 			description = "The reference constructor's keyword arguments: a JSON file, or a preset name "
-					+ "(monai-unetr-btcv, monai-unetr-btcv-perceptron, segformer3d-brats, swin-unetr-btcv).")
+					+ "(monai-unetr-btcv, monai-unetr-btcv-perceptron, segformer3d-brats).")
 	String config;
 
 	@ArgGroup(exclusive = true, multiplicity = "1")
