@@ -61,6 +61,25 @@ public final class SwinUnetr implements Architecture {
 	}
 
 	/**
+	 * The keyword arguments with those that follow from the training data: {@code in_channels},
+	 * {@code out_channels} and {@code img_size} = the patch size (the size the graph is built for).
+	 * The signature of {@code Architecture.withDataShape} (branch i13-nets), which this overrides
+	 * once both are merged, so that {@code volseg train --arch swinunetr} builds its graph for the
+	 * training patch.
+	 *
+	 * @param kwargs the user's arguments (not modified)
+	 * @param patchSize training patch size (d0, d1, d2)
+	 * @return a new map
+	 */
+	public Map<String, Object> withDataShape(Map<String, Object> kwargs, int inputChannels, int classes, int[] patchSize) {
+		Map<String, Object> k = new LinkedHashMap<>(kwargs);
+		k.put("in_channels", (long) inputChannels);
+		k.put("out_channels", (long) classes);
+		k.put("img_size", java.util.List.of((long) patchSize[0], (long) patchSize[1], (long) patchSize[2]));
+		return k;
+	}
+
+	/**
 	 * The {@value #PATCH_MERGING_ORDER} value for a network trained with the given MONAI version
 	 * (for example a bundle's {@code metadata.json} {@code monai_version}): {@code "monai14"} for
 	 * versions before 1.5.0 (their {@code PatchMerging} repeats two sub-grids and drops two),

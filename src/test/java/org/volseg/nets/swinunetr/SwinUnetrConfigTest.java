@@ -124,6 +124,17 @@ class SwinUnetrConfigTest {
 		assertEquals(text(ParameterShapes.of(configure(small())).shapes()), text(ParameterShapes.of(other).shapes()));
 	}
 
+	@Test
+	void trainingDataShapeSetsChannelsClassesAndTheGraphSize() {
+		Map<String, Object> user = small();
+		user.remove("img_size");
+		Network net = configure(new SwinUnetr().withDataShape(user, 2, 5, new int[] { 64, 32, 96 }));
+		assertEquals(2, net.inputChannels());
+		assertEquals(5, net.outputChannels());
+		assertArrayEquals(new long[] { 64, 32, 96 }, net.inputSpatialShape());
+		assertFalse(user.containsKey("img_size"), "the user's map is not modified");
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "1.4.0, monai14", "1.3.2, monai14", "0.9.1, monai14", "1.4.0rc1, monai14", "1.5.0, monai15", "1.5, monai15",
 			"1.5.0+12.gabcdef, monai15", "1.10.0, monai15", "2.0.0, monai15" })
