@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 
 import org.tensorflow.Operand;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -159,7 +158,7 @@ public final class ConvolutionUnits {
 		for (int a = 0; a < 3; a++) {
 			if (xs[a + 1] >= 0) outShape[a + 1] = (xs[a + 1] - 1) * stride[a] - 2L * padding[a] + kernel[a] + outputPadding[a];
 		}
-		y = tf.ensureShape(y, Shape.of(outShape));
+		y = ShapeOps.withStaticShape(tf, y, outShape);
 		if (bias) y = tf.nn.biasAdd(y, l.parameter(key + ".bias", new long[] { out }, init));
 		double voxels = 1;
 		for (int a = 1; a <= 3; a++) voxels *= xs[a] < 0 ? Double.NaN : xs[a];

@@ -192,7 +192,6 @@ public final class MonaiNorm {
 			throw new InvalidParameterException("GroupNorm " + prefix + ": " + c + " channels are not divisible by num_groups " + groups);
 		}
 		long perGroup = c / groups;
-		Operand<TInt32> shape = ShapeOps.concat(tf, ShapeOps.dims(tf, x, 0, 4), tf.constant(new int[] { (int) c }));
 		Operand<TFloat32> grouped = tf.reshape(x, ShapeOps.concat(tf, ShapeOps.dims(tf, x, 0, 4),
 				tf.constant(new int[] { groups, (int) perGroup })));
 		Operand<TInt32> axes = tf.constant(new int[] { 1, 2, 3, 5 });
@@ -208,6 +207,6 @@ public final class MonaiNorm {
 			shift = tf.math.add(tf.math.mul(shift, w), b);
 		}
 		Operand<TFloat32> y = tf.math.add(tf.math.mul(grouped, scale), shift);
-		return tf.ensureShape(tf.reshape(y, shape), x.shape());
+		return ShapeOps.withStaticShape(tf, y, Layers.staticShape(x));
 	}
 }

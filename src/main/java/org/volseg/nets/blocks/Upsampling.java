@@ -58,16 +58,16 @@ public final class Upsampling {
 	 *        {@code [C, C, 2, 2, 2]} and {@code prefix.deconv.bias} in {@link Mode#DECONV} mode)
 	 */
 	public static Operand<TFloat32> upsampleByTwo(Layers l, String prefix, Operand<TFloat32> x, Mode mode) {
-		if (mode == Mode.NONTRAINABLE) return l.tf().ensureShape(TrilinearResize.byFactor(l.tf(), x, 2), doubled(x));
+		if (mode == Mode.NONTRAINABLE) return ShapeOps.withStaticShape(l.tf(), TrilinearResize.byFactor(l.tf(), x, 2), doubled(x));
 		int c = (int) Layers.channels(x);
 		int[] two = { 2, 2, 2 };
 		return ConvolutionUnits.transposedConv3d(l, prefix + ".deconv", x, c, two, two, new int[3], new int[3], true);
 	}
 
-	private static org.tensorflow.ndarray.Shape doubled(Operand<TFloat32> x) {
+	private static long[] doubled(Operand<TFloat32> x) {
 		long[] s = Layers.staticShape(x);
 		long[] out = { -1, -1, -1, -1, s[4] };
 		for (int a = 1; a <= 3; a++) if (s[a] >= 0) out[a] = 2 * s[a];
-		return org.tensorflow.ndarray.Shape.of(out);
+		return out;
 	}
 }

@@ -43,7 +43,7 @@ final class UnetConfig {
 		MonaiActivation act = MonaiActivation.parse(k.raw("act", "PRELU"), "unet config.act");
 		MonaiNorm norm = MonaiNorm.parse(k.raw("norm", "INSTANCE"), "unet config.norm");
 		for (int c : channels) norm.checkChannels(c, "unet config.norm");
-		norm.checkChannels(outChannels, "unet config.norm");
+		if (numResUnits > 0) norm.checkChannels(outChannels, "unet config.norm"); // else the top's last conv has no norm
 		Object dropout = k.raw("dropout", 0.0);
 		if (dropout != null && !(dropout instanceof Number) && !(dropout instanceof List && ((List<?>) dropout).size() == 2)) {
 			throw k.invalid("dropout", Json.writeCompact(dropout), "a probability or [name, {arguments}] (inactive in inference)");
