@@ -35,7 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
 		description = { "Convert PyTorch weights (a torch.save checkpoint .pt/.pth/.ckpt, or a state_dict saved as safetensors) "
-				+ "into a VolSeg model package (TensorFlow SavedModel + rdf.yaml).",
+				+ "of a network VolSeg builds (--arch) into a VolSeg model package (TensorFlow SavedModel + rdf.yaml).",
 				"Without --config the configuration is read from a safetensors file's __metadata__.config "
 						+ "(a torch.save checkpoint needs --config)." })
 public final class ConvertCommand implements Callable<Integer> {
@@ -49,7 +49,8 @@ public final class ConvertCommand implements Callable<Integer> {
 
 	@Option(names = "--config", paramLabel = "FILE|PRESET",
 			description = "The reference constructor's keyword arguments: a JSON file, or a preset name "
-					+ "(monai-unetr-btcv, monai-unetr-btcv-perceptron, segformer3d-brats).")
+					+ "(monai-unetr-btcv, monai-unetr-btcv-perceptron, segformer3d-brats, swin-unetr-btcv, spleen-ct, wholebody-ct, "
+					+ "brats-mri; see docs/models.md).")
 	String config;
 
 	@ArgGroup(exclusive = true, multiplicity = "1")

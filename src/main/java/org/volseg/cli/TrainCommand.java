@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code volseg train}: trains or fine-tunes a network on labelled scans and writes a model package. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-		description = { "Train a UNETR or SegFormer3D network on labelled scans (or fine-tune a model package) and export the "
+		description = { "Train a network (UNETR, SegFormer3D, ...) on labelled scans (or fine-tune a model package) and export the "
 				+ "best epoch as a model package.",
 				"Pairs caseNNN_image.nii.gz with caseNNN_labels.nii.gz (as volseg phantom writes them), or the same file names "
 						+ "in --images and --labels.",
@@ -38,12 +38,13 @@ public final class TrainCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
-	@Option(names = "--arch", paramLabel = "NAME", description = "Architecture: unetr or segformer3d (not with --init-model).")
+	@Option(names = "--arch", paramLabel = "NAME", description = "Architecture: ${COMPLETION-CANDIDATES} (not with --init-model).",
+			completionCandidates = ConvertCommand.ArchitectureNames.class)
 	String arch;
 
 	@Option(names = "--config", paramLabel = "FILE|PRESET|JSON",
 			description = "Network keyword arguments: a JSON file, a preset name or inline JSON. in_channels, the number of "
-					+ "classes and UNETR's img_size are set from the data and --patch.")
+					+ "classes (and UNETR's img_size) are set from the data and --patch.")
 	String config;
 
 	@Option(names = "--init-model", paramLabel = "DIR", description = "Fine-tune this model package (network, weights, "

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
 				ModelCommand.class,
 				BenchEngineCommand.class,
 				ConvertCommand.class,
+				ImportBundleCommand.class,
 				ForwardCommand.class,
 				EvaluateCommand.class,
 				PhantomCommand.class,

@@ -9,6 +9,8 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
+import org.volseg.bundle.BundleCache;
+import org.volseg.bundle.BundleSource;
 import org.volseg.VolSegException;
 import org.volseg.engine.Engine;
 import org.volseg.model.ModelInstaller;
@@ -28,7 +30,8 @@ public class InstallModelCommand extends ContextCommand {
 	@Parameter
 	private LogService log;
 
-	@Parameter(label = "Model package (.zip or rdf.yaml)", style = FileWidget.OPEN_STYLE)
+	@Parameter(label = "Model package (.zip or rdf.yaml) or MONAI bundle (.zip or its configs/inference.json)",
+			style = FileWidget.OPEN_STYLE)
 	private File model_package;
 
 	@Parameter(label = "Install for", choices = { FIJI, USER })
@@ -45,7 +48,10 @@ public class InstallModelCommand extends ContextCommand {
 		try {
 			Path folder = USER.equals(destination) || "user".equalsIgnoreCase(destination) ? ModelCatalog.userModelsFolder()
 					: ModelCatalog.fijiModelsFolder();
-			installed = ModelInstaller.install(model_package.toPath(), folder, replace, Engine::verify);
+			// a MONAI bundle is imported first (once, into the bundle cache), with progress in the status bar
+			Path source = BundleCache.packageFor(BundleSource.rootOf(model_package.toPath()),
+					line -> IJ.showStatus("VolSeg: " + line), warning -> log.warn("VolSeg: " + warning));
+			installed = ModelInstaller.install(source, folder, replace, Engine::verify);
 			IJ.showStatus("VolSeg: installed " + installed);
 			log.info("VolSeg: model installed in " + installed);
 		} catch (VolSegException e) {

@@ -609,10 +609,22 @@ public final class DescriptorReader {
 				}
 				ok &= network != null;
 			}
+			MonaiOptions monai = null;
+			if (m.get("monai") != null) {
+				Map<?, ?> mo = map(m.get("monai"), path + ".monai", false);
+				if (mo != null) {
+					try {
+						monai = MonaiOptions.fromYaml(mo, path + ".monai");
+					} catch (ModelPackageException ex) {
+						p.add(path + ".monai", ex.getMessage());
+					}
+				}
+				ok &= monai != null;
+			}
 			if (!ok || blend == null || sigma == null || activation == null || region == null || classes == null)
 				return null;
 			return new VolSegConfig(spacing, orientation, patch, overlap, blend, sigma, activation, region, classes,
-					network);
+					network, monai);
 		}
 
 		List<SegmentationClass> classes(Object v, String path) {

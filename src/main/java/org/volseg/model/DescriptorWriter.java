@@ -193,6 +193,8 @@ public final class DescriptorWriter {
 			n.put("config", YamlValues.plainCopy(c.network().config()));
 			m.put("network", n);
 		}
+		if (c.monai() != null)
+			m.put("monai", c.monai().toYaml());
 		return m;
 	}
 }

@@ -74,6 +74,7 @@ public record ModelDescriptor(String formatVersion, String name, String descript
 		private NormalizationRegion normalizationRegion = NormalizationRegion.VOLUME;
 		private final List<SegmentationClass> classes = new ArrayList<>();
 		private NetworkSpec network;
+		private MonaiOptions monai;
 		private boolean fixedPatchSize = true;
 		private int sizeMin = 1;
 		private int sizeStep = 1;
@@ -138,6 +139,8 @@ public record ModelDescriptor(String formatVersion, String name, String descript
 			return this;
 		}
 		public Builder network(NetworkSpec network) { this.network = network; return this; }
+		/** What a model imported from a MONAI bundle declares about its postprocessing. */
+		public Builder monai(MonaiOptions monai) { this.monai = monai; return this; }
 
 		/**
 		 * @throws ModelPackageException listing every problem of the result (see
@@ -163,7 +166,7 @@ public record ModelDescriptor(String formatVersion, String name, String descript
 					new SavedModelWeights(savedModelSource, tensorflowVersion),
 					new VolSegConfig(targetSpacingMm, targetOrientation,
 							List.of(patchSize[0], patchSize[1], patchSize[2]), overlap, blendMode, sigmaScale,
-							activation, normalizationRegion, classes, network));
+							activation, normalizationRegion, classes, network, monai));
 			DescriptorValidator.requireValid(d, "model descriptor");
 			return d;
 		}

@@ -19,10 +19,13 @@ import java.util.Optional;
  * @param normalizationRegion over which voxels per-sample intensity statistics are taken
  * @param classes one entry per output channel, in channel order
  * @param network the network's architecture and constructor arguments, or {@code null}
+ * @param monai what a model imported from a MONAI bundle declares about its postprocessing
+ *        ({@code config.volseg.monai}), or {@code null}
  */
 public record VolSegConfig(List<Double> targetSpacingMm, String targetOrientation, List<Integer> patchSize,
 		double overlap, BlendMode blendMode, double sigmaScale, OutputActivation outputActivation,
-		NormalizationRegion normalizationRegion, List<SegmentationClass> classes, NetworkSpec network) {
+		NormalizationRegion normalizationRegion, List<SegmentationClass> classes, NetworkSpec network,
+		MonaiOptions monai) {
 
 	/** MONAI's default gaussian sigma scale. */
 	public static final double DEFAULT_SIGMA_SCALE = 0.125;
@@ -31,6 +34,14 @@ public record VolSegConfig(List<Double> targetSpacingMm, String targetOrientatio
 		targetSpacingMm = targetSpacingMm == null ? null : List.copyOf(targetSpacingMm);
 		patchSize = List.copyOf(patchSize);
 		classes = List.copyOf(classes);
+	}
+
+	/** A configuration without {@code config.volseg.monai}. */
+	public VolSegConfig(List<Double> targetSpacingMm, String targetOrientation, List<Integer> patchSize, double overlap,
+			BlendMode blendMode, double sigmaScale, OutputActivation outputActivation,
+			NormalizationRegion normalizationRegion, List<SegmentationClass> classes, NetworkSpec network) {
+		this(targetSpacingMm, targetOrientation, patchSize, overlap, blendMode, sigmaScale, outputActivation,
+				normalizationRegion, classes, network, null);
 	}
 
 	/** The target spacing, if the model declares one. */

@@ -26,4 +26,20 @@ public interface Architecture {
 
 	/** Named configurations of published models (name -> keyword arguments). */
 	Map<String, Map<String, Object>> presets();
+
+	/**
+	 * The keyword arguments with those that follow from training data set: the number of input
+	 * channels, the number of classes and, for networks built for one input size, the patch size.
+	 * The default sets MONAI's {@code in_channels} and {@code out_channels}.
+	 *
+	 * @param kwargs the user's arguments (not modified)
+	 * @param patchSize training patch size (d0, d1, d2)
+	 * @return a new map
+	 */
+	default Map<String, Object> withDataShape(Map<String, Object> kwargs, int inputChannels, int classes, int[] patchSize) {
+		Map<String, Object> k = new java.util.LinkedHashMap<>(kwargs);
+		k.put("in_channels", (long) inputChannels);
+		k.put("out_channels", (long) classes);
+		return k;
+	}
 }

@@ -8,6 +8,9 @@ import java.util.Map;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.nets.segformer.SegFormer3d;
+import org.volseg.nets.swinunetr.SwinUnetr;
+import org.volseg.nets.segresnet.SegResNet;
+import org.volseg.nets.unet.Unet;
 import org.volseg.nets.unetr.Unetr;
 
 /** The architectures VolSeg can build, by name. Thread-safe (immutable). */
@@ -19,6 +22,9 @@ public final class Architectures {
 		// One line per architecture.
 		register(new Unetr());
 		register(new SegFormer3d());
+		register(new SwinUnetr());
+		register(new Unet());
+		register(new SegResNet());
 	}
 
 	private Architectures() {

@@ -79,7 +79,7 @@ public final class NetworkExport {
 	 * {@link Network#outputSpatialShape} for every size up to {@value #MAX_RULE_SIZE}; {@code null}
 	 * unless those sizes form such a progression containing the default size.
 	 */
-	static int[] patchSizeRule(Network network) {
+	public static int[] patchSizeRule(Network network) {
 		java.util.List<Integer> fits = new java.util.ArrayList<>();
 		for (int n = 1; n <= MAX_RULE_SIZE; n++) {
 			try {
@@ -102,7 +102,7 @@ public final class NetworkExport {
 	}
 
 	/** Distinct display colours: black background, then hues around the colour wheel. */
-	private static int[] colour(int c) {
+	public static int[] colour(int c) {
 		if (c == 0) return new int[] { 0, 0, 0 };
 		java.awt.Color col = java.awt.Color.getHSBColor((float) ((c * 0.618033988749895) % 1.0), 0.8f, 0.95f);
 		return new int[] { col.getRed(), col.getGreen(), col.getBlue() };

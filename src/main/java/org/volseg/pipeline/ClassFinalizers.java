@@ -39,4 +39,31 @@ final class ClassFinalizers {
 			}
 		};
 	}
+
+	/**
+	 * For a region-to-label mapping (BraTS): the label of the first region, in priority order, whose
+	 * sigmoid reaches {@code threshold}, else 0 (compared on the logit, as {@link #sigmoidLabels}).
+	 */
+	static SlabFinalizer regionLabels(java.util.List<org.volseg.model.MonaiOptions.RegionLabel> regions, float threshold) {
+		int[] channel = regions.stream().mapToInt(r -> r.channel()).toArray();
+		int[] label = regions.stream().mapToInt(r -> r.label()).toArray();
+		float logit = (float) Math.log(threshold / (1.0 - threshold));
+		return new SlabFinalizer() {
+			@Override
+			public int channels(int classes) {
+				return 1;
+			}
+
+			@Override
+			public void apply(float[] v, int off, int classes, float[] out, int outIndex, int stride) {
+				float result = 0;
+				for (int i = 0; i < channel.length; i++)
+					if (v[off + channel[i]] >= logit) {
+						result = label[i];
+						break;
+					}
+				out[outIndex] = result;
+			}
+		};
+	}
 }

@@ -75,7 +75,7 @@ public final class SegSink implements OutputSink {
 		DicomSeries s = series;
 		if (s == null) {
 			DicomFolderReader reader = new DicomFolderReader();
-			s = DicomFolderReader.select(reader.scan(o.source()), o.seriesNumber(), "--series");
+			s = DicomFolderReader.selectSeries(reader.scan(o.source()), o.series(), "--series");
 		}
 		SegWriter writer = new SegWriter().algorithmName(o.model().name());
 		writer.write(o.labels(), s, segments(o.model().volseg().classes()), file);

@@ -14,9 +14,10 @@ import org.volseg.volume.Volume;
  * @param probabilities class probabilities (x, y, z, class), or null unless a sink asked for them
  * @param scan the input scan as read (not preprocessed), or null unless a sink asked for it
  * @param source the input file or folder, or null for an in-memory volume
- * @param seriesNumber the DICOM series segmented (null: the main series of {@code source})
+ * @param series the DICOM series segmented, a SeriesNumber or SeriesInstanceUID (null: the main series of
+ *        {@code source})
  * @param model the model's descriptor (class names, colours, codes; its name)
  * @param warnings where a sink reports what the user should know (the segmentation listener)
  */
 public record SegmentationOutputs(Volume labels, Volume logits, Volume probabilities, Volume scan, Path source,
-		Integer seriesNumber, ModelDescriptor model, Consumer<String> warnings) {}
+		String series, ModelDescriptor model, Consumer<String> warnings) {}

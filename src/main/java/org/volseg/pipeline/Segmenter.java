@@ -22,6 +22,7 @@ import org.volseg.model.Axis;
 import org.volseg.model.AxisType;
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;
+import org.volseg.model.MonaiOptions;
 import org.volseg.model.OutputActivation;
 import org.volseg.model.SegmentationClass;
 import org.volseg.model.TensorDescriptor;
@@ -29,6 +30,7 @@ import org.volseg.model.VolSegConfig;
 import org.volseg.tiling.BlendMode;
 import org.volseg.tiling.CancelledException;
 import org.volseg.tiling.InferenceStats;
+import org.volseg.tiling.Padding;
 import org.volseg.tiling.PatchPredictor;
 import org.volseg.tiling.SlabFinalizer;
 import org.volseg.tiling.SlabFinalizers;
@@ -66,7 +68,9 @@ import org.volseg.volume.Volume;
  * The price is a staircase of at most half a model voxel along boundaries where the model grid is
  * coarser than the scan. When only reorientation happened the mapping is an exact permutation.
  * Optional logits and probabilities outputs are carried back trilinearly, channel by channel.
- * Voxels of the input outside the model grid's field of view get label 0 and value 0.</p>
+ * The mapping clamps at the model grid's border (MONAI's {@code border} padding), so every input
+ * voxel gets a label, also where the model grid (see {@link Resample#monaiSpacingGrid}) ends
+ * within half a model voxel before the scan's outer voxel centres.</p>
  *
  * <p><b>Outputs.</b> Every {@link OutputSink} of {@link SegmentationSettings#sinks()}: labels as
  * NIfTI uint8 (uint16 above 255), logits and probabilities as float32 with one channel per class,
@@ -96,14 +100,20 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a model package (folder, its rdf.yaml, or a .zip) and loads its SavedModel.
+	 * Opens a model package (folder, its rdf.yaml, or a .zip) and loads its SavedModel. A MONAI
+	 * bundle (folder or zip) is accepted too: imported once into the bundle cache
+	 * ({@link org.volseg.bundle.BundleCache}) and loaded from there.
 	 *
 	 * @param options device and threads (see {@link SegmentationSettings#engineOptions()})
 	 * @throws org.volseg.model.ModelPackageException for a missing or invalid package
 	 * @throws org.volseg.engine.EngineException if TensorFlow cannot load it on that device
 	 */
 	public static Segmenter load(Path modelPackage, EngineOptions options) {
-		try (ModelPackage pkg = ModelPackage.open(modelPackage)) {
+		// a MONAI bundle (folder or zip) is imported once into the bundle cache
+		Path packagePath = org.volseg.bundle.BundleCache.packageFor(modelPackage, line -> {
+		}, line -> {
+		});
+		try (ModelPackage pkg = ModelPackage.open(packagePath)) {
 			Engine engine = Engine.load(pkg, options);
 			return new Segmenter(pkg.descriptor(), engine, engine.info().device().label(), engine,
 					pkg.source().toString());
@@ -196,7 +206,13 @@ public final class Segmenter implements AutoCloseable {
 		PlaneAssembler labels = new PlaneAssembler(model.dimensions(), model.geometry(), Arrays.stream(labelOf).max().orElse(0));
 		VolumeAssembler logits = sinks.stream().noneMatch(OutputSink::needsLogits) ? null
 				: new VolumeAssembler(model.dimensions(), classes, model.geometry());
-		VolumeAssembler probabilities = sinks.stream().noneMatch(OutputSink::needsProbabilities) ? null
+		// a MONAI bundle that inverts probabilities (Invertd before AsDiscreted) gets its labels from
+		// the class scores carried onto the scan's grid (see config.volseg.monai)
+		MonaiOptions monai = descriptor.volseg().monai();
+		boolean labelsFromScores = monai != null && monai.invert() == MonaiOptions.Invert.PROBABILITIES
+				&& !(Arrays.equals(inputDims, Arrays.copyOf(model.dimensions(), 3))
+						&& model.geometry().equalsWithin(inputGeometry, 1e-9));
+		VolumeAssembler probabilities = sinks.stream().noneMatch(OutputSink::needsProbabilities) && !labelsFromScores ? null
 				: new VolumeAssembler(model.dimensions(), classes, model.geometry());
 		List<StitchOutput> outputs = new ArrayList<>();
 		outputs.add(new StitchOutput(labelFinalizer(labelOf, settings.threshold()), labels));
@@ -212,15 +228,19 @@ public final class Segmenter implements AutoCloseable {
 
 		t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.POSTPROCESSING);
-		Volume labelMap = toInputGrid(labels.volume(), inputDims, inputGeometry, Resample.Interpolation.NEAREST);
+		Volume scoresOnInput = probabilities == null ? null
+				: toInputGrid(probabilities.volume(), inputDims, inputGeometry, Resample.Interpolation.LINEAR);
+		Volume labelMap = labelsFromScores
+				? ScoreLabels.labels(scoresOnInput, labelOf, descriptor.volseg().outputActivation(), settings.threshold(),
+						monai.regionLabels())
+				: toInputGrid(labels.volume(), inputDims, inputGeometry, Resample.Interpolation.NEAREST);
 		SmallComponentRemoval.Summary removed = settings.minComponentSize() > 1
 				? SmallComponentRemoval.removeSmallComponents(labelMap.voxels(), settings.minComponentSize(),
 						SmallComponentRemoval.Connectivity.FULL_26)
 				: new SmallComponentRemoval.Summary(Map.of(), Map.of());
 		Volume logitMap = logits == null ? null
 				: toInputGrid(logits.volume(), inputDims, inputGeometry, Resample.Interpolation.LINEAR);
-		Volume probabilityMap = probabilities == null ? null
-				: toInputGrid(probabilities.volume(), inputDims, inputGeometry, Resample.Interpolation.LINEAR);
+		Volume probabilityMap = sinks.stream().noneMatch(OutputSink::needsProbabilities) ? null : scoresOnInput;
 		List<LabelRow> rows = rows(labelMap);
 		seconds.put("postprocess", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
@@ -230,7 +250,7 @@ public final class Segmenter implements AutoCloseable {
 		if (!sinks.isEmpty()) {
 			listener.stage(SegmentationListener.Stage.WRITING);
 			SegmentationOutputs produced = new SegmentationOutputs(labelMap, logitMap, probabilityMap, scan, source,
-					settings.seriesNumber(), descriptor, listener::warning);
+					settings.series(), descriptor, listener::warning);
 			try (OutputFiles files = new OutputFiles()) {
 				for (OutputSink sink : sinks) {
 					String kind = sink.kind();
@@ -260,7 +280,18 @@ public final class Segmenter implements AutoCloseable {
 				: c.blendMode() == org.volseg.model.BlendMode.CONSTANT ? BlendMode.CONSTANT : BlendMode.GAUSSIAN;
 		return SlidingWindowSettings.builder(roi).overlap(s.overlap() != null ? s.overlap() : c.overlap()).blend(blend)
 				.sigmaScale(s.sigmaScale() != null ? s.sigmaScale() : c.sigmaScale()).batch(s.batch())
-				.padding(s.padding()).build();
+				.padding(modelPadding(s)).build();
+	}
+
+	/**
+	 * The settings' padding; a MONAI bundle's {@code replicate} padding ({@code config.volseg.monai.padding:
+	 * edge}) replaces the default constant 0.
+	 */
+	private Padding modelPadding(SegmentationSettings s) {
+		MonaiOptions monai = descriptor.volseg().monai();
+		if (monai != null && "edge".equals(monai.padding()) && s.padding().equals(Padding.constant(0)))
+			return Padding.edge();
+		return s.padding();
 	}
 
 	private void checkRoi(int[] roi, boolean fromUser) {
@@ -311,6 +342,10 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	private SlabFinalizer labelFinalizer(int[] labelOf, float threshold) {
+		MonaiOptions monai = descriptor.volseg().monai();
+		if (descriptor.volseg().outputActivation() == OutputActivation.SIGMOID && monai != null
+				&& !monai.regionLabels().isEmpty())
+			return ClassFinalizers.regionLabels(monai.regionLabels(), threshold);
 		return descriptor.volseg().outputActivation() == OutputActivation.SIGMOID
 				? ClassFinalizers.sigmoidLabels(labelOf, threshold)
 				: SlabFinalizers.argmax(labelOf);
@@ -327,7 +362,7 @@ public final class Segmenter implements AutoCloseable {
 		long[] outDims = Arrays.copyOf(onModelGrid.dimensions(), 3);
 		if (Arrays.equals(inDims, outDims) && onModelGrid.geometry().equalsWithin(inGeometry, 1e-9))
 			return onModelGrid.withGeometry(inGeometry);
-		return Resample.onto(onModelGrid, inDims, inGeometry, interpolation, 0f);
+		return Resample.onto(onModelGrid, inDims, inGeometry, interpolation, Resample.Padding.BORDER, 0f);
 	}
 
 	private List<LabelRow> rows(Volume labelMap) {

@@ -239,14 +239,7 @@ public final class Trainer {
 			architecture = Architectures.byName(o.architecture);
 			kwargs = o.networkConfig == null ? new LinkedHashMap<>() : new LinkedHashMap<>(o.networkConfig);
 		}
-		kwargs.put("in_channels", (long) channels);
-		if (architecture.name().equals("unetr")) {
-			kwargs.put("out_channels", (long) classes);
-			kwargs.put("img_size", List.of((long) o.patch[0], (long) o.patch[1], (long) o.patch[2]));
-		} else {
-			kwargs.put("num_classes", (long) classes);
-		}
-		return architecture.configure(kwargs);
+		return architecture.configure(architecture.withDataShape(kwargs, channels, classes, o.patch));
 	}
 
 	private ModelDescriptor descriptor(Network network, ModelDescriptor base, int classes, List<String> names) {

@@ -13,9 +13,9 @@ import org.volseg.model.Preprocessing;
  */
 public final class TrainingOptions {
 
-	/** Architecture registry name ({@code unetr}, {@code segformer3d}); ignored with {@link #initModel}. */
+	/** Architecture registry name ({@link org.volseg.nets.Architectures#names()}); ignored with {@link #initModel}. */
 	public String architecture;
-	/** The architecture's keyword arguments; {@code in_channels}, the class count and UNETR's {@code img_size} are set from the data and patch. */
+	/** The architecture's keyword arguments; those that follow from the data and patch are set by {@link org.volseg.nets.Architecture#withDataShape}. */
 	public Map<String, Object> networkConfig;
 	/** A model package to start from (its network, weights, classes and preprocessing), or null. */
 	public Path initModel;

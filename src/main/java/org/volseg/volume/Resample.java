@@ -14,9 +14,10 @@ import net.imglib2.view.Views;
  * nearest neighbour for label maps. The channel axis of a 4D volume is carried along unchanged
  * (each channel is resampled on its own).
  *
- * <p>Sampling positions are voxel centres. A target voxel whose centre falls outside the source
- * grid by at most half a voxel (that is, still inside the source's field of view) takes the value
- * at the nearest point of the source grid (edge clamping); a target voxel farther out gets the fill
+ * <p>Sampling positions are voxel centres. With {@link Padding#BORDER} (what {@link #toSpacing}
+ * uses, as MONAI's {@code Spacing} does) a target voxel whose centre falls outside the source grid
+ * takes the value at the nearest point of the source grid. With {@link Padding#FILL} that holds only
+ * within half a voxel (inside the source's field of view); a target voxel farther out gets the fill
  * value. Nearest neighbour rounds halves up ({@code floor(p + 0.5)}).</p>
  *
  * <p>Results are newly allocated images (see {@link Volume#allocateFloats}); the source is only
@@ -36,21 +37,58 @@ public final class Resample {
 	private Resample() {}
 
 	/**
-	 * Resamples onto a target spacing keeping the world extent. Along each axis the new size is
-	 * {@code n' = max(1, round(n * s / s'))}; the new grid's field of view ({@code n' * s'} mm) is
-	 * centred on the old one ({@code n * s} mm), so when {@code n * s / s'} is an integer the outer
-	 * voxel faces coincide exactly. Axis directions (and any shear) are kept; only the column lengths
-	 * of the affine change, and its origin moves to the new first voxel centre: along axis d, the
-	 * new voxel 0 sits at old voxel coordinate {@code ((n*s - n'*s') / 2 + s'/2) / s - 1/2}.
-	 *
-	 * @param spacingMm the new spacing (x, y, z) in mm, each finite and positive
+	 * How a target voxel whose centre falls outside the source grid gets its value.
 	 */
-	public static Volume toSpacing(Volume volume, double[] spacingMm, Interpolation interpolation) {
+	public enum Padding {
+		/**
+		 * The value at the nearest point of the source grid (MONAI's and PyTorch's {@code border}
+		 * padding): every target voxel gets a source value, however far outside it lies.
+		 */
+		BORDER,
+		/**
+		 * Edge clamping within half a source voxel of the outer centres (inside the source's field
+		 * of view), the fill value farther out.
+		 */
+		FILL
+	}
+
+	/**
+	 * A voxel grid: size (x, y, z) and geometry.
+	 *
+	 * @param dims voxels along x, y, z
+	 * @param geometry voxel to world
+	 */
+	public record Grid(long[] dims, Geometry geometry) {
+		public Grid {
+			dims = dims.clone();
+		}
+
+		@Override
+		public long[] dims() {
+			return dims.clone();
+		}
+	}
+
+	/**
+	 * The grid MONAI's {@code Spacing} (1.5, {@code scale_extent=False}, {@code diagonal=False})
+	 * resamples a volume onto. Along each axis the new size is
+	 * {@code n' = max(1, rint((n - 1) * s / s' + 1))} ({@code rint}: numpy's rounding, halves to even):
+	 * the distance between the outer voxel centres, in new voxels, plus one. Voxel 0 of the new grid
+	 * sits on voxel 0 of the old one (the input corner that is smallest in the new voxel
+	 * coordinates, because the axis directions are kept); the last new centre lies within half a
+	 * new voxel of the last old centre, before or beyond it. Axis directions are kept; only the
+	 * column lengths of the affine change, to the new spacing. For an orthogonal direction matrix
+	 * this is exactly MONAI's grid; for a sheared one MONAI removes the shear and VolSeg keeps it.
+	 *
+	 * @param dims the volume's size (x, y, z)
+	 * @param spacingMm the new spacing (x, y, z) in mm, each finite and positive
+	 * @throws InvalidParameterException naming {@code spacing} if it is not three finite positive values
+	 */
+	public static Grid monaiSpacingGrid(long[] dims, Geometry geometry, double[] spacingMm) {
 		if (spacingMm == null || spacingMm.length != 3)
 			throw InvalidParameterException.of("spacing", spacingMm == null ? null : java.util.Arrays.toString(spacingMm),
 					"three spacings (x, y, z) in mm");
-		double[] old = volume.geometry().spacing();
-		long[] dims = volume.dimensions();
+		double[] old = geometry.spacing();
 		long[] newDims = new long[3];
 		double[][] map = new double[4][4];
 		map[3][3] = 1;
@@ -58,11 +96,22 @@ public final class Resample {
 			double s = spacingMm[d];
 			if (!(s > 0) || !Double.isFinite(s))
 				throw InvalidParameterException.of("spacing", java.util.Arrays.toString(spacingMm), "finite positive spacings in mm");
-			newDims[d] = Math.max(1, Math.round(dims[d] * old[d] / s));
+			newDims[d] = Math.max(1, (long) Math.rint((dims[d] - 1) * old[d] / s + 1));
 			map[d][d] = s / old[d];
-			map[d][3] = ((dims[d] * old[d] - newDims[d] * s) / 2 + s / 2) / old[d] - 0.5;
 		}
-		return onto(volume, newDims, volume.geometry().compose(map), interpolation, 0f);
+		return new Grid(newDims, geometry.compose(map));
+	}
+
+	/**
+	 * Resamples onto a target spacing as MONAI's {@code Spacing} does: onto
+	 * {@link #monaiSpacingGrid}, with {@link Padding#BORDER border} padding, so the new grid covers
+	 * the whole scan and every new voxel holds a source value.
+	 *
+	 * @param spacingMm the new spacing (x, y, z) in mm, each finite and positive
+	 */
+	public static Volume toSpacing(Volume volume, double[] spacingMm, Interpolation interpolation) {
+		Grid grid = monaiSpacingGrid(volume.dimensions(), volume.geometry(), spacingMm);
+		return onto(volume, grid.dims(), grid.geometry(), interpolation, Padding.BORDER, 0f);
 	}
 
 	/**
@@ -74,6 +123,18 @@ public final class Resample {
 	 * @param fill the value of target voxels outside the source's field of view
 	 */
 	public static Volume onto(Volume volume, long[] targetDims, Geometry targetGeometry, Interpolation interpolation, float fill) {
+		return onto(volume, targetDims, targetGeometry, interpolation, Padding.FILL, fill);
+	}
+
+	/**
+	 * {@link #onto(Volume, long[], Geometry, Interpolation, float)} with a choice of padding:
+	 * {@link Padding#BORDER} gives every target voxel the value at the nearest point of the source
+	 * grid (as MONAI's {@code Invertd} of a {@code Spacingd} does), so nothing is left unset.
+	 *
+	 * @param fill the value of target voxels outside the source's field of view with {@link Padding#FILL}; unused with BORDER
+	 */
+	public static Volume onto(Volume volume, long[] targetDims, Geometry targetGeometry, Interpolation interpolation,
+			Padding padding, float fill) {
 		long channels = volume.channels();
 		long[] dims = volume.voxels().numDimensions() == 4
 				? new long[] { targetDims[0], targetDims[1], targetDims[2], channels }
@@ -86,13 +147,13 @@ public final class Resample {
 			Sampler src = Sampler.of(volume.voxels(), srcDims, c);
 			Sampler dst = Sampler.of(out.voxels(), out.dimensions(), c);
 			IntStream.range(0, (int) targetDims[2]).parallel()
-					.forEach(z -> resampleSlice(src, srcDims, dst, targetDims, z, m, interpolation, fill));
+					.forEach(z -> resampleSlice(src, srcDims, dst, targetDims, z, m, interpolation, padding, fill));
 		}
 		return out;
 	}
 
 	private static void resampleSlice(Sampler src, long[] srcDims, Sampler dst, long[] dims, int z, double[][] m,
-			Interpolation interpolation, float fill) {
+			Interpolation interpolation, Padding padding, float fill) {
 		Sampler in = src.copy(), out = dst.copy();
 		double[] p = new double[3];
 		for (long y = 0; y < dims[1]; y++)
@@ -100,7 +161,7 @@ public final class Resample {
 				for (int r = 0; r < 3; r++)
 					p[r] = m[r][0] * x + m[r][1] * y + m[r][2] * z + m[r][3];
 				float v = fill;
-				if (inside(p, srcDims)) {
+				if (padding == Padding.BORDER || inside(p, srcDims)) {
 					for (int r = 0; r < 3; r++)
 						p[r] = Math.min(Math.max(p[r], 0), srcDims[r] - 1);
 					v = interpolation == Interpolation.NEAREST

@@ -51,6 +51,18 @@ class TrainingGraphTest {
 		lowersTheLoss(tinyUnetr(), new int[] { 16, 16, 16 }, 3e-3);
 	}
 
+	@Test
+	void unetStepsLowerTheLoss() {
+		lowersTheLoss(Architectures.byName("unet").configure(Map.of("spatial_dims", 3L, "in_channels", 1L, "out_channels", 3L,
+				"channels", List.of(4L, 8L, 8L), "strides", List.of(2L, 2L), "num_res_units", 1L)), new int[] { 16, 16, 16 }, 3e-3);
+	}
+
+	@Test
+	void segResNetStepsLowerTheLoss() {
+		lowersTheLoss(Architectures.byName("segresnet").configure(Map.of("init_filters", 8L, "in_channels", 1L, "out_channels", 3L,
+				"blocks_down", List.of(1L, 1L), "blocks_up", List.of(1L))), new int[] { 16, 16, 16 }, 3e-3);
+	}
+
 	private static void lowersTheLoss(Network network, int[] patch, double lr) {
 		int batch = 2;
 		int n = batch * patch[0] * patch[1] * patch[2];

@@ -37,23 +37,74 @@ class ResampleTest {
 	}
 
 	@Test
-	void toSpacingKeepsTheWorldExtentAndCentre() {
+	void toSpacingUsesMonaiSpacingGridFromTheFirstVoxelCentre() {
 		Geometry g = Geometry.ofLps(new double[][] { { 0.8, 0, 0, -50 }, { 0, 0.8, 0, 20 }, { 0, 0, 2.5, 10 }, { 0, 0, 0, 1 } });
 		Volume v = linearVolume(g, 40, 30, 12);
 		Volume r = Resample.toSpacing(v, new double[] { 1.6, 1.0, 1.25 }, Interpolation.LINEAR);
-		// n' = round(n * s / s')
-		assertArrayEquals(new long[] { 20, 24, 24 }, r.dimensions());
+		// MONAI compute_shape_offset: n' = rint((n - 1) * s / s' + 1): 20.5 -> 20 (half to even), 24.2 -> 24, 23
+		assertArrayEquals(new long[] { 20, 24, 23 }, r.dimensions());
 		assertArrayEquals(new double[] { 1.6, 1.0, 1.25 }, r.geometry().spacing(), 1e-12);
-		// extents equal here, so the outer faces coincide: first voxel corner = old first voxel corner
-		double[] oldCorner = new double[3], newCorner = new double[3];
-		g.voxelToWorld(new double[] { -0.5, -0.5, -0.5 }, oldCorner);
-		r.geometry().voxelToWorld(new double[] { -0.5, -0.5, -0.5 }, newCorner);
-		assertArrayEquals(oldCorner, newCorner, 1e-9);
-		// centres of the two fields of view coincide
-		double[] oldCentre = new double[3], newCentre = new double[3];
-		g.voxelToWorld(new double[] { 19.5, 14.5, 5.5 }, oldCentre);
-		r.geometry().voxelToWorld(new double[] { 9.5, 11.5, 11.5 }, newCentre);
-		assertArrayEquals(oldCentre, newCentre, 1e-9);
+		// voxel 0 of the new grid is voxel 0 of the old one
+		assertArrayEquals(g.origin(), r.geometry().origin(), 1e-12);
+		// trilinear reproduces the linear function inside, and clamps at the border outside
+		RandomAccess<FloatType> ra = r.voxels().randomAccess();
+		double[] w = new double[3], src = new double[3];
+		for (long[] p : new long[][] { { 0, 0, 0 }, { 19, 23, 22 }, { 7, 11, 5 }, { 19, 0, 22 } }) {
+			ra.setPosition(p);
+			r.geometry().voxelToWorld(new double[] { p[0], p[1], p[2] }, w);
+			g.worldToVoxel(w, src);
+			for (int d = 0; d < 3; d++)
+				src[d] = Math.min(Math.max(src[d], 0), v.dimensions()[d] - 1);
+			double[] clamped = new double[3];
+			g.voxelToWorld(src, clamped);
+			assertEquals(linear(clamped), ra.get().get(), 1e-3 * Math.abs(linear(clamped)), java.util.Arrays.toString(p));
+		}
+	}
+
+	@Test
+	void monaiSpacingGridShapesOfTheIssueAndTheBundleFixtures() {
+		// issue 15: 108 slices at 1.4999 mm to 4 mm: MONAI makes 41 planes (107 * 1.4999 / 4 + 1 = 41.12), not 40
+		Geometry ct = Geometry.ofLps(new double[][] { { 0.7, 0, 0, 0 }, { 0, 0.7, 0, 0 }, { 0, 0, 1.4999, 0 }, { 0, 0, 0, 1 } });
+		assertArrayEquals(new long[] { 255, 255, 41 },
+				Resample.monaiSpacingGrid(new long[] { 255, 255, 108 }, ct, new double[] { 0.7, 0.7, 4 }).dims());
+		// e2e fixtures (case.json network_grid_shape): the volume after Orientationd RAS, pixdim 1.5, 1.5, 2
+		// spleen_ct_segmentation_prs: 72 x 64 x 40 at 0.9, 0.7, 5 mm (float32 spacings) -> 44, 30, 98 (98.5 to even)
+		Geometry prs = Geometry.ofRas(new double[][] { { 0.89999998, 0, 0, -61.95 }, { 0, 0.69999999, 0, -6.55 },
+				{ 0, 0, 5, -217.5 }, { 0, 0, 0, 1 } });
+		assertArrayEquals(new long[] { 44, 30, 98 },
+				Resample.monaiSpacingGrid(new long[] { 72, 64, 40 }, prs, new double[] { 1.5, 1.5, 2 }).dims());
+		// swin_unetr_btcv_segmentation_lpi: 56 x 48 x 32 at 0.8, 0.8, 2.5 mm -> 30, 26, 40
+		Geometry lpi = Geometry.ofRas(new double[][] { { 0.80000001, 0, 0, -9.5 }, { 0, 0.80000001, 0, -39.05 },
+				{ 0, 0, 2.5, 46.25 }, { 0, 0, 0, 1 } });
+		Resample.Grid grid = Resample.monaiSpacingGrid(new long[] { 56, 48, 32 }, lpi, new double[] { 1.5, 1.5, 2 });
+		assertArrayEquals(new long[] { 30, 26, 40 }, grid.dims());
+		// case.json network_grid_affine (RAS): origin = the first voxel centre
+		assertArrayEquals(new double[] { -9.5, -39.05, 46.25 },
+				new double[] { grid.geometry().affineRas()[0][3], grid.geometry().affineRas()[1][3], grid.geometry().affineRas()[2][3] }, 1e-6);
+	}
+
+	@Test
+	void borderPaddingLabelsEveryVoxelWithOddSizesAndSpacingsOnEveryAxis() {
+		long[][] sizes = { { 255, 17, 108 }, { 13, 254, 31 }, { 33, 35, 7 } };
+		double[][] spacings = { { 0.7031, 1.2999, 1.4999 }, { 3.3, 0.449, 2.51 }, { 1.11, 0.77, 5.0 } };
+		double[][] targets = { { 1.5, 1.5, 4.0 }, { 1.5, 1.0, 2.0 }, { 0.8, 1.7, 1.25 } };
+		for (int t = 0; t < sizes.length; t++) {
+			double[] sp = spacings[t];
+			Geometry g = Geometry.ofLps(new double[][] { { sp[0], 0, 0, 3 }, { 0, sp[1], 0, -7 }, { 0, 0, sp[2], 11 }, { 0, 0, 0, 1 } });
+			Volume scan = Volume.allocate(g, sizes[t]);
+			Volume model = Resample.toSpacing(scan, targets[t], Interpolation.LINEAR);
+			// a "network" that labels every voxel of its grid
+			for (FloatType v : Views.flatIterable(model.voxels()))
+				v.set(1);
+			for (Interpolation i : Interpolation.values()) {
+				Volume back = Resample.onto(model, sizes[t], g, i, Resample.Padding.BORDER, 0f);
+				long unlabelled = 0;
+				for (FloatType v : Views.flatIterable(back.voxels()))
+					if (v.get() != 1)
+						unlabelled++;
+				assertEquals(0, unlabelled, "case " + t + " " + i);
+			}
+		}
 	}
 
 	@Test
@@ -90,7 +141,8 @@ class ResampleTest {
 		}
 		// to a finer grid (exact multiples) and back onto the input grid: labels unchanged
 		Volume fine = Resample.toSpacing(labels, new double[] { 0.35, 0.35, 1.0 }, Interpolation.NEAREST);
-		assertArrayEquals(new long[] { 60, 40, 24 }, fine.dimensions());
+		// MONAI's grid: (n - 1) * s / s' + 1 voxels from the first centre
+		assertArrayEquals(new long[] { 59, 39, 22 }, fine.dimensions());
 		Set<Float> values = new HashSet<>();
 		for (FloatType t : Views.flatIterable(fine.voxels()))
 			values.add(t.get());

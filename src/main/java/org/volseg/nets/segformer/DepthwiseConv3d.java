@@ -2,6 +2,7 @@ package org.volseg.nets.segformer;
 
 import java.util.List;
 
+import org.volseg.nets.blocks.ShapeOps;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;

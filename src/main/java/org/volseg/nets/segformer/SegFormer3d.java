@@ -34,6 +34,15 @@ public final class SegFormer3d implements Architecture {
 		return new SegFormer3dNetwork(SegFormer3dConfig.fromMap(kwargs));
 	}
 
+	/** Sets {@code in_channels} and {@code num_classes} (the reference's name for the class count). */
+	@Override
+	public Map<String, Object> withDataShape(Map<String, Object> kwargs, int inputChannels, int classes, int[] patchSize) {
+		Map<String, Object> k = new LinkedHashMap<>(kwargs);
+		k.put("in_channels", (long) inputChannels);
+		k.put("num_classes", (long) classes);
+		return k;
+	}
+
 	/**
 	 * {@value #PRESET_BRATS}: the reference constructor's defaults, which are the paper's BraTS model
 	 * (in_channels 4, embed_dims [32, 64, 160, 256], depths [2, 2, 2, 2], num_heads [1, 2, 5, 8],

@@ -38,6 +38,14 @@ public final class Unetr implements Architecture {
 		return new UnetrNetwork(UnetrConfig.parse(new Kwargs(NAME, kwargs)));
 	}
 
+	/** Also sets {@code img_size}: UNETR is built for one input size. */
+	@Override
+	public Map<String, Object> withDataShape(Map<String, Object> kwargs, int inputChannels, int classes, int[] patchSize) {
+		Map<String, Object> k = Architecture.super.withDataShape(kwargs, inputChannels, classes, patchSize);
+		k.put("img_size", List.of((long) patchSize[0], (long) patchSize[1], (long) patchSize[2]));
+		return k;
+	}
+
 	@Override
 	public Map<String, Map<String, Object>> presets() {
 		Map<String, Map<String, Object>> presets = new LinkedHashMap<>();

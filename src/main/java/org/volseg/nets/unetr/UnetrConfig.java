@@ -1,11 +1,10 @@
 package org.volseg.nets.unetr;
 
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.volseg.io.Json;
 import org.volseg.nets.Kwargs;
+import org.volseg.nets.blocks.Norms;
 
 /** UNETR's validated keyword arguments (see {@link Unetr}). Immutable. */
 final class UnetrConfig {
@@ -21,24 +20,11 @@ final class UnetrConfig {
 	final int mlpDim;
 	final int numHeads;
 	final String projType;
-	final NormSpec norm;
+	final Norms.Spec norm;
 	final boolean convBlock;
 	final boolean resBlock;
 	final boolean qkvBias;
 	final Map<String, Object> resolved;
-
-	/** MONAI's {@code norm_name}: a name, or {@code [name, {args}]}. */
-	static final class NormSpec {
-		final String name;
-		final boolean affine;
-		final double eps;
-
-		NormSpec(String name, boolean affine, double eps) {
-			this.name = name;
-			this.affine = affine;
-			this.eps = eps;
-		}
-	}
 
 	private UnetrConfig(Kwargs k) {
 		inChannels = k.positive("in_channels", null);
@@ -63,7 +49,7 @@ final class UnetrConfig {
 		}
 		projType = k.has("pos_embed") ? k.choice("pos_embed", "conv", "conv", "perceptron")
 				: k.choice("proj_type", "conv", "conv", "perceptron");
-		norm = parseNorm(k, k.raw("norm_name", "instance"));
+		norm = Norms.parse(k, "norm_name", k.raw("norm_name", "instance"));
 		convBlock = k.bool("conv_block", true);
 		resBlock = k.bool("res_block", true);
 		double dropout = k.number("dropout_rate", 0.0);
@@ -76,40 +62,6 @@ final class UnetrConfig {
 
 	static UnetrConfig parse(Kwargs k) {
 		return new UnetrConfig(k);
-	}
-
-	private static NormSpec parseNorm(Kwargs k, Object value) {
-		String name;
-		Map<?, ?> args = Map.of();
-		if (value instanceof String) {
-			name = (String) value;
-		} else if (value instanceof List && ((List<?>) value).size() == 2 && ((List<?>) value).get(0) instanceof String
-				&& ((List<?>) value).get(1) instanceof Map) {
-			name = (String) ((List<?>) value).get(0);
-			args = (Map<?, ?>) ((List<?>) value).get(1);
-		} else {
-			throw k.invalid("norm_name", Json.writeCompact(value), "\"instance\", \"batch\" or [name, {arguments}]");
-		}
-		name = name.toLowerCase(Locale.ROOT);
-		boolean affineDefault;
-		if (name.equals("instance")) affineDefault = false;
-		else if (name.equals("batch")) affineDefault = true;
-		else throw k.invalid("norm_name", Json.writeCompact(value), "\"instance\" or \"batch\" (other norms are not supported)");
-		boolean affine = affineDefault;
-		double eps = 1e-5;
-		for (Map.Entry<?, ?> e : args.entrySet()) {
-			String key = String.valueOf(e.getKey());
-			Object v = e.getValue();
-			if (key.equals("affine") && v instanceof Boolean) affine = (Boolean) v;
-			else if (key.equals("eps") && v instanceof Number) eps = ((Number) v).doubleValue();
-			else if (key.equals("momentum") && v instanceof Number) continue;
-			else if (key.equals("track_running_stats") && Boolean.valueOf(name.equals("batch")).equals(v)) continue;
-			else throw k.invalid("norm_name", Json.writeCompact(value), "norm arguments among affine, eps, momentum (" + key + " is not supported)");
-		}
-		if (name.equals("batch") && !affine) {
-			throw k.invalid("norm_name", Json.writeCompact(value), "batch norm with affine parameters (affine=false is not supported)");
-		}
-		return new NormSpec(name, affine, eps);
 	}
 
 	int[] featureGrid() {

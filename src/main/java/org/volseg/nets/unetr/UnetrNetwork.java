@@ -10,6 +10,7 @@ import org.tensorflow.types.TFloat32;
 import org.volseg.nets.Init;
 import org.volseg.nets.Layers;
 import org.volseg.nets.Network;
+import org.volseg.nets.blocks.UnetrBlocks;
 
 /**
  * The UNETR forward pass (eval mode) for one {@link UnetrConfig}, following MONAI's module tree
@@ -18,7 +19,6 @@ import org.volseg.nets.Network;
  */
 final class UnetrNetwork implements Network {
 
-	private static final double LEAKY_SLOPE = 0.01;
 	private static final double LAYER_NORM_EPS = 1e-5;
 
 	private final UnetrConfig c;
@@ -62,17 +62,19 @@ final class UnetrNetwork implements Network {
 	public Operand<TFloat32> build(Layers l, Operand<TFloat32> input) {
 		List<Operand<TFloat32>> hidden = new ArrayList<>();
 		Operand<TFloat32> x = vit(l, input, hidden);
+		UnetrBlocks b = new UnetrBlocks(l, c.norm);
 		int fs = c.featureSize;
-		Operand<TFloat32> enc1 = basicOrResBlock(l, "encoder1.layer", input, fs);
-		Operand<TFloat32> enc2 = projectionUpsampling(l, "encoder2", projectFeatures(l, hidden.get(3)), fs * 2, 2);
-		Operand<TFloat32> enc3 = projectionUpsampling(l, "encoder3", projectFeatures(l, hidden.get(6)), fs * 4, 1);
-		Operand<TFloat32> enc4 = projectionUpsampling(l, "encoder4", projectFeatures(l, hidden.get(9)), fs * 8, 0);
+		boolean res = c.resBlock;
+		Operand<TFloat32> enc1 = b.unetrBasicBlock("encoder1", input, fs, 3, 1, res);
+		Operand<TFloat32> enc2 = b.prUpBlock("encoder2", projectFeatures(l, hidden.get(3)), fs * 2, 2, 3, 2, c.convBlock, res);
+		Operand<TFloat32> enc3 = b.prUpBlock("encoder3", projectFeatures(l, hidden.get(6)), fs * 4, 1, 3, 2, c.convBlock, res);
+		Operand<TFloat32> enc4 = b.prUpBlock("encoder4", projectFeatures(l, hidden.get(9)), fs * 8, 0, 3, 2, c.convBlock, res);
 		Operand<TFloat32> dec4 = projectFeatures(l, x);
-		Operand<TFloat32> dec3 = upBlock(l, "decoder5", dec4, enc4, fs * 8);
-		Operand<TFloat32> dec2 = upBlock(l, "decoder4", dec3, enc3, fs * 4);
-		Operand<TFloat32> dec1 = upBlock(l, "decoder3", dec2, enc2, fs * 2);
-		Operand<TFloat32> out = upBlock(l, "decoder2", dec1, enc1, fs);
-		return l.conv3d("out.conv.conv", out, c.outChannels, ones(), ones(), zeros(), true);
+		Operand<TFloat32> dec3 = b.upBlock("decoder5", dec4, enc4, fs * 8, 3, 2, res);
+		Operand<TFloat32> dec2 = b.upBlock("decoder4", dec3, enc3, fs * 4, 3, 2, res);
+		Operand<TFloat32> dec1 = b.upBlock("decoder3", dec2, enc2, fs * 2, 3, 2, res);
+		Operand<TFloat32> out = b.upBlock("decoder2", dec1, enc1, fs, 3, 2, res);
+		return b.outBlock("out", out, c.outChannels);
 	}
 
 	// ------------------------------------------------------------------ ViT
@@ -133,74 +135,6 @@ final class UnetrNetwork implements Network {
 	private Operand<TFloat32> projectFeatures(Layers l, Operand<TFloat32> tokens) {
 		int[] g = c.featureGrid();
 		return l.reshape(tokens, -1, g[0], g[1], g[2], c.hiddenSize);
-	}
-
-	// ------------------------------------------------------------------ CNN blocks
-
-	/** UnetrPrUpBlock: a transposed convolution, then {@code layers} x (transposed convolution [+ conv block]). */
-	private Operand<TFloat32> projectionUpsampling(Layers l, String prefix, Operand<TFloat32> x, int out, int layers) {
-		x = upsample(l, prefix + ".transp_conv_init.conv", x, out);
-		for (int i = 0; i < layers; i++) {
-			String block = prefix + ".blocks." + i;
-			if (c.convBlock) {
-				x = upsample(l, block + ".0.conv", x, out);
-				x = basicOrResBlock(l, block + ".1", x, out);
-			} else {
-				x = upsample(l, block + ".conv", x, out);
-			}
-		}
-		return x;
-	}
-
-	/** UnetrUpBlock: upsample, concatenate (upsampled, skip), conv block. */
-	private Operand<TFloat32> upBlock(Layers l, String prefix, Operand<TFloat32> x, Operand<TFloat32> skip, int out) {
-		Operand<TFloat32> up = upsample(l, prefix + ".transp_conv.conv", x, out);
-		return basicOrResBlock(l, prefix + ".conv_block", l.concatChannels(up, skip), out);
-	}
-
-	/** MONAI get_conv_layer(kernel 2, stride 2, transposed, no bias): padding 0, output padding 0. */
-	private static Operand<TFloat32> upsample(Layers l, String key, Operand<TFloat32> x, int out) {
-		int[] two = { 2, 2, 2 };
-		return l.convTranspose3d(key, x, out, two, two, zeros(), zeros(), false);
-	}
-
-	private Operand<TFloat32> basicOrResBlock(Layers l, String prefix, Operand<TFloat32> x, int out) {
-		return c.resBlock ? resBlock(l, prefix, x, out) : basicBlock(l, prefix, x, out);
-	}
-
-	/** UnetResBlock, kernel 3, stride 1. */
-	private Operand<TFloat32> resBlock(Layers l, String prefix, Operand<TFloat32> x, int out) {
-		long in = Layers.channels(x);
-		Operand<TFloat32> y = conv3(l, prefix + ".conv1.conv", x, out);
-		y = l.leakyRelu(norm(l, prefix + ".norm1", y), LEAKY_SLOPE);
-		y = norm(l, prefix + ".norm2", conv3(l, prefix + ".conv2.conv", y, out));
-		Operand<TFloat32> residual = x;
-		if (in != out) {
-			residual = l.conv3d(prefix + ".conv3.conv", x, out, ones(), ones(), zeros(), false);
-			residual = norm(l, prefix + ".norm3", residual);
-		}
-		return l.leakyRelu(l.tf().math.add(y, residual), LEAKY_SLOPE);
-	}
-
-	/** UnetBasicBlock, kernel 3, stride 1. */
-	private Operand<TFloat32> basicBlock(Layers l, String prefix, Operand<TFloat32> x, int out) {
-		Operand<TFloat32> y = l.leakyRelu(norm(l, prefix + ".norm1", conv3(l, prefix + ".conv1.conv", x, out)), LEAKY_SLOPE);
-		return l.leakyRelu(norm(l, prefix + ".norm2", conv3(l, prefix + ".conv2.conv", y, out)), LEAKY_SLOPE);
-	}
-
-	/** MONAI get_conv_layer(kernel 3, stride 1, no bias): padding 1. */
-	private static Operand<TFloat32> conv3(Layers l, String key, Operand<TFloat32> x, int out) {
-		int[] three = { 3, 3, 3 };
-		return l.conv3d(key, x, out, three, ones(), ones(), false);
-	}
-
-	private Operand<TFloat32> norm(Layers l, String prefix, Operand<TFloat32> x) {
-		if (c.norm.name.equals("batch")) return l.batchNorm(prefix, x, c.norm.eps);
-		return l.instanceNorm3d(prefix, x, c.norm.affine, c.norm.eps);
-	}
-
-	private static int[] ones() {
-		return new int[] { 1, 1, 1 };
 	}
 
 	private static int[] zeros() {

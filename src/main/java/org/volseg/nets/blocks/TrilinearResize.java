@@ -1,4 +1,4 @@
-package org.volseg.nets.segformer;
+package org.volseg.nets.blocks;
 
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;

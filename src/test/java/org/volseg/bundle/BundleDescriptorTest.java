@@ -1,0 +1,40 @@
+package org.volseg.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.volseg.model.DescriptorReader;
+import org.volseg.model.DescriptorWriter;
+import org.volseg.model.ModelDescriptor;
+import org.volseg.model.SegmentationClass;
+import org.volseg.nets.BundleFixtures;
+
+/** The model package descriptor a real bundle becomes, and its round trip through rdf.yaml. */
+class BundleDescriptorTest {
+
+	@Test
+	void bratsBecomesFourNamedChannelsAndRegionLabelsThatSurviveRdfYaml() throws Exception {
+		try (BundleSource s = BundleSource.open(BundleFixtures.path("real/brats_mri_segmentation"))) {
+			BundleImporter.Checked c = BundleImporter.check(s, false, w -> {
+			});
+			ModelDescriptor d = BundleImporter.descriptor(c.plan(), c.network(), "brats", "brats_mri_segmentation");
+			assertEquals(List.of("T1c", "T1", "T2", "FLAIR"), d.input().axes().get(4).channelNames());
+			assertEquals(List.of(1, 2, 4), d.volseg().classes().stream().map(SegmentationClass::label).toList());
+			assertEquals(List.of("Tumor core", "Whole tumor", "Enhancing tumor"),
+					d.volseg().classes().stream().map(SegmentationClass::name).toList());
+			assertEquals(List.of(240, 240, 160), d.volseg().patchSize());
+			java.nio.file.Path file = java.nio.file.Files.createTempFile("rdf", ".yaml");
+			try {
+				DescriptorWriter.write(d, file);
+				ModelDescriptor back = DescriptorReader.read(file);
+				assertEquals(d.volseg().monai(), back.volseg().monai());
+				assertEquals(d.input().preprocessing(), back.input().preprocessing());
+				assertEquals(d.volseg().normalizationRegion(), back.volseg().normalizationRegion());
+			} finally {
+				java.nio.file.Files.deleteIfExists(file);
+			}
+		}
+	}
+}
