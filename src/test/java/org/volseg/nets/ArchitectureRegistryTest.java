@@ -16,7 +16,7 @@ class ArchitectureRegistryTest {
 
 	@Test
 	void registersEachArchitectureOnce() {
-		assertEquals(List.of("unetr", "segformer3d", "unet", "segresnet"), Architectures.names());
+		assertEquals(List.of("unetr", "segformer3d", "swinunetr", "unet", "segresnet"), Architectures.names());
 		for (String name : Architectures.names()) assertEquals(name, Architectures.byName(name.toUpperCase()).name());
 	}
 
@@ -29,12 +29,12 @@ class ArchitectureRegistryTest {
 				Network preset = a.configure(p.getValue());
 				assertEquals(name, preset.architecture());
 				Map<String, Object> given = new HashMap<>(p.getValue());
-				Map<String, Object> k = a.withDataShape(p.getValue(), 3, 7, new int[] { 64, 48, 32 });
+				Map<String, Object> k = a.withDataShape(p.getValue(), 3, 7, new int[] { 64, 32, 96 });
 				assertEquals(given, p.getValue(), "withDataShape must not modify its argument");
 				Network n = a.configure(k);
 				assertEquals(3, n.inputChannels(), name + " " + p.getKey());
 				assertEquals(7, n.outputChannels(), name + " " + p.getKey());
-				long[] patch = { 64, 48, 32 };
+				long[] patch = { 64, 32, 96 };
 				if (n.acceptsOtherSpatialShapes()) assertArrayEquals(patch, n.outputSpatialShape(patch), name);
 				else assertArrayEquals(patch, n.inputSpatialShape(), name);
 				assertTrue(n.describe().startsWith(name + " "));
