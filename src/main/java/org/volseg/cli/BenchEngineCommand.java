@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code volseg bench-engine}: runs many patches through the engine and samples the process's
+ * {@code volseg bench engine}: runs many patches through the engine and samples the process's
  * resident memory (VmRSS), to check that native memory stays flat. Hidden: a developer tool.
  */
 @Command(name = "bench-engine", hidden = true, mixinStandardHelpOptions = true,

@@ -23,11 +23,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code volseg bench-io}: writes and reads a synthetic CT-like int16 volume as {@code .nii.gz} and
+ * {@code volseg bench io}: writes and reads a synthetic CT-like int16 volume as {@code .nii.gz} and
  * reports throughput in MB/s of uncompressed voxel data (1 MB = 10^6 bytes), by wall-clock time and
  * by the CPU time the JVM spent (all threads), the fairer measure on a busy machine.
  */
-@Command(name = "bench-io", mixinStandardHelpOptions = true,
+@Command(name = "bench-io", hidden = true, mixinStandardHelpOptions = true,
 		description = { "Benchmark NIfTI I/O: write and read a synthetic CT-like int16 volume (default 512x512x400) "
 				+ "as .nii.gz in a temporary folder and print MB/s of uncompressed voxel data.",
 				"Compare with gzip on the same file: run with --keep, then time 'gzip -dc FILE > /dev/null'; "

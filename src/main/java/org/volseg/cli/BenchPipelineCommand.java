@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code volseg bench-pipeline}: a developer benchmark of the whole segmentation path. Writes a
+ * {@code volseg bench pipeline}: a developer benchmark of the whole segmentation path. Writes a
  * synthetic CT-like volume of the given size as NIfTI, then segments the file with
  * {@link Segmenter} exactly as {@code volseg segment} does (reading, preprocessing, inference,
  * postprocessing, writing the labels), and reports end-to-end seconds, seconds inside the engine,

@@ -8,6 +8,7 @@ import org.volseg.InvalidParameterException;
 import org.volseg.engine.Device;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.tiling.BlendMode;
+import org.volseg.tiling.Mirroring;
 import org.volseg.tiling.Padding;
 
 import picocli.CommandLine.Option;
@@ -43,6 +44,15 @@ public final class SegmentationOptions {
 
 	@Option(names = "--pad-value", paramLabel = "V", defaultValue = "0", description = "Value of constant padding (default ${DEFAULT-VALUE}).")
 	double padValue;
+
+	@Option(names = "--tta", paramLabel = "none|flips",
+			description = "Test-time augmentation: flips predicts every window also mirrored along the --tta-axes "
+					+ "(2, 4 or 8 runs) and averages the raw outputs (default: the model's, else none).")
+	String tta;
+
+	@Option(names = "--tta-axes", paramLabel = "AXES",
+			description = "Axes to mirror with --tta flips, a comma-separated subset of x,y,z (default x,y,z).")
+	String ttaAxes;
 
 	@Option(names = "--device", paramLabel = "cpu|gpu|auto", defaultValue = "auto", description = "Where to run (default ${DEFAULT-VALUE}).")
 	String device;
@@ -86,7 +96,19 @@ public final class SegmentationOptions {
 				.blend(blend == null ? null : BlendMode.parse("--blend", blend)).sigmaScale(sigmaScale).batch(batch)
 				.padding(Padding.parse("--pad", pad, padValue)).device(Device.parse(device, "--device")).threads(threads)
 				.resample(!noResample).reorient(!noReorient).normalize(!noNormalize).minComponentSize(minComponentSize)
-				.threshold(threshold);
+				.threshold(threshold).tta(parseTta());
+	}
+
+	private Mirroring parseTta() {
+		if (tta == null) {
+			if (ttaAxes != null)
+				throw InvalidParameterException.of("--tta-axes", ttaAxes, "to be given with --tta flips");
+			return null;
+		}
+		Mirroring m = Mirroring.parse(tta, ttaAxes, "--tta", "--tta-axes");
+		if (!m.enabled() && ttaAxes != null)
+			throw InvalidParameterException.of("--tta-axes", ttaAxes, "to be given with --tta flips, not --tta none");
+		return m;
 	}
 
 	private int[] parseRoi() {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
 				SegmentCommand.class,
 				BatchCommand.class,
 				BenchPipelineCommand.class,
+				BenchCommand.class,
 		})
 public final class VolSegCli implements Callable<Integer> {
 
@@ -49,6 +50,7 @@ public final class VolSegCli implements Callable<Integer> {
 	 */
 	public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
 		CommandLine cli = new CommandLine(new VolSegCli());
+		BenchCommand.register(cli);
 		if (out != null)
 			cli.setOut(out);
 		if (err != null)

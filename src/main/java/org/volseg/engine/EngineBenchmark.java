@@ -23,7 +23,7 @@ import org.volseg.model.OutputActivation;
 
 /**
  * Runs many patches through an engine and samples the process's resident memory, to show that
- * native memory stays flat (every tensor is released). Used by {@code volseg bench-engine}.
+ * native memory stays flat (every tensor is released). Used by {@code volseg bench engine}.
  */
 public final class EngineBenchmark {
 

@@ -621,10 +621,44 @@ public final class DescriptorReader {
 				}
 				ok &= monai != null;
 			}
-			if (!ok || blend == null || sigma == null || activation == null || region == null || classes == null)
+			List<String> ttaAxes = ttaAxes(m, path);
+			if (!ok || blend == null || sigma == null || activation == null || region == null || classes == null
+					|| ttaAxes == null)
 				return null;
 			return new VolSegConfig(spacing, orientation, patch, overlap, blend, sigma, activation, region, classes,
-					network, monai);
+					network, monai, ttaAxes);
+		}
+
+		/** {@code tta} (none | flips) and {@code tta_axes} (a list of x, y, z; default all): the mirroring axes. */
+		List<String> ttaAxes(Map<?, ?> m, String path) {
+			Object mode = m.get("tta");
+			if (mode == null || "none".equals(mode)) {
+				if (m.get("tta_axes") != null)
+					p.add(path + ".tta_axes", "given without tta: flips");
+				return m.get("tta_axes") == null ? List.of() : null;
+			}
+			if (!"flips".equals(mode)) {
+				p.expected(path + ".tta", "none or flips", mode);
+				return null;
+			}
+			if (m.get("tta_axes") == null)
+				return VolSegConfig.MIRROR_AXES;
+			List<?> axes = list(m.get("tta_axes"), path + ".tta_axes", true);
+			if (axes == null)
+				return null;
+			List<String> names = new ArrayList<>();
+			for (Object a : axes) {
+				if (!VolSegConfig.MIRROR_AXES.contains(a) || names.contains(a) ) {
+					p.expected(path + ".tta_axes", "distinct axes among x, y, z", axes);
+					return null;
+				}
+				names.add((String) a);
+			}
+			if (names.isEmpty()) {
+				p.expected(path + ".tta_axes", "at least one of x, y, z", axes);
+				return null;
+			}
+			return names;
 		}
 
 		List<SegmentationClass> classes(Object v, String path) {

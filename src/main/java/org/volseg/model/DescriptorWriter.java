@@ -165,6 +165,10 @@ public final class DescriptorWriter {
 		m.put("sigma_scale", c.sigmaScale());
 		m.put("output_activation", c.outputActivation().yamlName());
 		m.put("normalization_region", c.normalizationRegion().yamlName());
+		if (!c.ttaAxes().isEmpty()) {
+			m.put("tta", "flips");
+			m.put("tta_axes", new ArrayList<>(c.ttaAxes()));
+		}
 		List<Object> classes = new ArrayList<>();
 		for (SegmentationClass cl : c.classes()) {
 			Map<String, Object> cm = new LinkedHashMap<>();

@@ -75,6 +75,7 @@ public record ModelDescriptor(String formatVersion, String name, String descript
 		private final List<SegmentationClass> classes = new ArrayList<>();
 		private NetworkSpec network;
 		private MonaiOptions monai;
+		private List<String> ttaAxes = List.of();
 		private boolean fixedPatchSize = true;
 		private int sizeMin = 1;
 		private int sizeStep = 1;
@@ -142,6 +143,9 @@ public record ModelDescriptor(String formatVersion, String name, String descript
 		/** What a model imported from a MONAI bundle declares about its postprocessing. */
 		public Builder monai(MonaiOptions monai) { this.monai = monai; return this; }
 
+		/** @param axes default test-time mirroring axes ({@code x}, {@code y}, {@code z}); empty for none */
+		public Builder ttaAxes(List<String> axes) { this.ttaAxes = List.copyOf(axes); return this; }
+
 		/**
 		 * @throws ModelPackageException listing every problem of the result (see
 		 *         {@link DescriptorValidator})
@@ -166,7 +170,7 @@ public record ModelDescriptor(String formatVersion, String name, String descript
 					new SavedModelWeights(savedModelSource, tensorflowVersion),
 					new VolSegConfig(targetSpacingMm, targetOrientation,
 							List.of(patchSize[0], patchSize[1], patchSize[2]), overlap, blendMode, sigmaScale,
-							activation, normalizationRegion, classes, network, monai));
+							activation, normalizationRegion, classes, network, monai, ttaAxes));
 			DescriptorValidator.requireValid(d, "model descriptor");
 			return d;
 		}

@@ -21,11 +21,17 @@ import java.util.Optional;
  * @param network the network's architecture and constructor arguments, or {@code null}
  * @param monai what a model imported from a MONAI bundle declares about its postprocessing
  *        ({@code config.volseg.monai}), or {@code null}
+ * @param ttaAxes default test-time mirroring: the model-grid axes ({@code "x"}, {@code "y"}, {@code "z"})
+ *        along which every window is also predicted flipped ({@code config.volseg.tta: flips} with
+ *        {@code tta_axes}); empty for none (the default)
  */
 public record VolSegConfig(List<Double> targetSpacingMm, String targetOrientation, List<Integer> patchSize,
 		double overlap, BlendMode blendMode, double sigmaScale, OutputActivation outputActivation,
 		NormalizationRegion normalizationRegion, List<SegmentationClass> classes, NetworkSpec network,
-		MonaiOptions monai) {
+		MonaiOptions monai, List<String> ttaAxes) {
+
+	/** The mirroring axes that {@code config.volseg.tta_axes} may name. */
+	public static final List<String> MIRROR_AXES = List.of("x", "y", "z");
 
 	/** MONAI's default gaussian sigma scale. */
 	public static final double DEFAULT_SIGMA_SCALE = 0.125;
@@ -34,14 +40,26 @@ public record VolSegConfig(List<Double> targetSpacingMm, String targetOrientatio
 		targetSpacingMm = targetSpacingMm == null ? null : List.copyOf(targetSpacingMm);
 		patchSize = List.copyOf(patchSize);
 		classes = List.copyOf(classes);
+		ttaAxes = ttaAxes == null ? List.of() : List.copyOf(ttaAxes);
+		if (!MIRROR_AXES.containsAll(ttaAxes) || ttaAxes.stream().distinct().count() != ttaAxes.size())
+			throw new IllegalArgumentException("ttaAxes must be distinct values of " + MIRROR_AXES + ", got " + ttaAxes);
 	}
 
-	/** A configuration without {@code config.volseg.monai}. */
+	/** A configuration without {@code config.volseg.monai} and without test-time mirroring. */
 	public VolSegConfig(List<Double> targetSpacingMm, String targetOrientation, List<Integer> patchSize, double overlap,
 			BlendMode blendMode, double sigmaScale, OutputActivation outputActivation,
 			NormalizationRegion normalizationRegion, List<SegmentationClass> classes, NetworkSpec network) {
 		this(targetSpacingMm, targetOrientation, patchSize, overlap, blendMode, sigmaScale, outputActivation,
-				normalizationRegion, classes, network, null);
+				normalizationRegion, classes, network, null, List.of());
+	}
+
+	/** A configuration without test-time mirroring. */
+	public VolSegConfig(List<Double> targetSpacingMm, String targetOrientation, List<Integer> patchSize, double overlap,
+			BlendMode blendMode, double sigmaScale, OutputActivation outputActivation,
+			NormalizationRegion normalizationRegion, List<SegmentationClass> classes, NetworkSpec network,
+			MonaiOptions monai) {
+		this(targetSpacingMm, targetOrientation, patchSize, overlap, blendMode, sigmaScale, outputActivation,
+				normalizationRegion, classes, network, monai, List.of());
 	}
 
 	/** The target spacing, if the model declares one. */

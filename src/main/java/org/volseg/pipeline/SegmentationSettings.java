@@ -10,6 +10,7 @@ import org.volseg.InvalidParameterException;
 import org.volseg.engine.Device;
 import org.volseg.engine.EngineOptions;
 import org.volseg.tiling.BlendMode;
+import org.volseg.tiling.Mirroring;
 import org.volseg.tiling.Padding;
 
 /**
@@ -30,6 +31,8 @@ import org.volseg.tiling.Padding;
  * <tr><td>{@link #batch()} windows per engine call</td><td>{@code --batch}</td><td>1</td></tr>
  * <tr><td>{@link #padding()} where the volume is smaller than the window</td><td>{@code --pad}</td>
  * <td>constant 0 (MONAI's default)</td></tr>
+ * <tr><td>{@link #tta()} test-time mirroring</td><td>{@code --tta}, {@code --tta-axes}</td><td>the model's
+ * ({@code config.volseg.tta}, none unless set)</td></tr>
  * <tr><td>{@link #device()}</td><td>{@code --device}</td><td>auto (the GPU if there is one, else the CPU)</td></tr>
  * <tr><td>{@link #threads()} TensorFlow intra-op threads</td><td>{@code --threads}</td><td>0 = all cores</td></tr>
  * <tr><td>{@link #labelsOutput()}</td><td>{@code --output}</td><td>none (labels kept in memory only)</td></tr>
@@ -62,6 +65,7 @@ public final class SegmentationSettings {
 	private final Double sigmaScale;
 	private final int batch;
 	private final Padding padding;
+	private final Mirroring tta;
 	private final Device device;
 	private final int threads;
 	private final Path labelsOutput;
@@ -83,6 +87,7 @@ public final class SegmentationSettings {
 		sigmaScale = b.sigmaScale;
 		batch = b.batch;
 		padding = b.padding;
+		tta = b.tta;
 		device = b.device;
 		threads = b.threads;
 		labelsOutput = b.labelsOutput;
@@ -116,6 +121,7 @@ public final class SegmentationSettings {
 		b.sigmaScale = sigmaScale;
 		b.batch = batch;
 		b.padding = padding;
+		b.tta = tta;
 		b.device = device;
 		b.threads = threads;
 		b.labelsOutput = labelsOutput;
@@ -146,6 +152,11 @@ public final class SegmentationSettings {
 			all.add(NiftiSink.probabilities(probabilitiesOutput));
 		all.addAll(extraSinks);
 		return List.copyOf(all);
+	}
+
+	/** Test-time mirroring, or null for the model's default. */
+	public Mirroring tta() {
+		return tta;
 	}
 
 	/** Window size (x, y, z), or null for the model's patch size. A copy. */
@@ -254,7 +265,8 @@ public final class SegmentationSettings {
 	public String toString() {
 		return "roi=" + (roi == null ? "model" : Arrays.toString(roi)) + " overlap=" + (overlap == null ? "model" : overlap)
 				+ " blend=" + (blend == null ? "model" : blend.id()) + " sigma_scale="
-				+ (sigmaScale == null ? "model" : sigmaScale) + " batch=" + batch + " pad=" + padding + " device="
+				+ (sigmaScale == null ? "model" : sigmaScale) + " batch=" + batch + " pad=" + padding
+				+ " tta=" + (tta == null ? "model" : tta) + " device="
 				+ device.label() + " threads=" + threads + " reorient=" + reorient + " resample=" + resample
 				+ " normalize=" + normalize + " min_component_size=" + minComponentSize;
 	}
@@ -267,6 +279,7 @@ public final class SegmentationSettings {
 		private Double sigmaScale;
 		private int batch = 1;
 		private Padding padding = Padding.constant(0);
+		private Mirroring tta;
 		private Device device = Device.AUTO;
 		private int threads;
 		private Path labelsOutput;
@@ -324,6 +337,12 @@ public final class SegmentationSettings {
 
 		public Builder padding(Padding padding) {
 			this.padding = Objects.requireNonNull(padding, "padding");
+			return this;
+		}
+
+		/** @param tta test-time mirroring, or null for the model's default */
+		public Builder tta(Mirroring tta) {
+			this.tta = tta;
 			return this;
 		}
 

@@ -36,6 +36,7 @@ import org.volseg.tiling.SlabFinalizer;
 import org.volseg.tiling.SlabFinalizers;
 import org.volseg.tiling.SlidingWindowInference;
 import org.volseg.tiling.SlidingWindowListener;
+import org.volseg.tiling.Mirroring;
 import org.volseg.tiling.SlidingWindowSettings;
 import org.volseg.tiling.SmallComponentRemoval;
 import org.volseg.tiling.StitchOutput;
@@ -280,7 +281,8 @@ public final class Segmenter implements AutoCloseable {
 				: c.blendMode() == org.volseg.model.BlendMode.CONSTANT ? BlendMode.CONSTANT : BlendMode.GAUSSIAN;
 		return SlidingWindowSettings.builder(roi).overlap(s.overlap() != null ? s.overlap() : c.overlap()).blend(blend)
 				.sigmaScale(s.sigmaScale() != null ? s.sigmaScale() : c.sigmaScale()).batch(s.batch())
-				.padding(modelPadding(s)).build();
+				.padding(modelPadding(s)).mirroring(s.tta() != null ? s.tta()
+						: Mirroring.of(c.ttaAxes().contains("x"), c.ttaAxes().contains("y"), c.ttaAxes().contains("z"))).build();
 	}
 
 	/**

@@ -104,7 +104,9 @@ public final class SlidingWindowInference {
 					+ " floats): use a smaller --batch or --roi");
 		PatchExtractor extractor = new PatchExtractor(input, plan, settings.padding());
 		Stitcher stitcher = new Stitcher(plan, classes, ImportanceMap.of(settings), outputs);
-		return new Run(plan, extractor, stitcher, predictor, (int) voxels * classes, start).execute();
+		PatchPredictor network = settings.mirroring().enabled() ? new MirroringPredictor(predictor, settings.mirroring())
+				: predictor;
+		return new Run(plan, extractor, stitcher, network, (int) voxels * classes, start).execute();
 	}
 
 	/** The state of one inference: its queues, threads and first failure. */

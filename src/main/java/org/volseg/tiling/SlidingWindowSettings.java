@@ -26,6 +26,9 @@ import org.volseg.InvalidParameterException;
  * <td>{@code sigma_scale}</td></tr>
  * <tr><td>{@code pad}</td><td>{@link Padding}: constant (value), edge or reflect; used only where the
  * volume is smaller than the window</td><td>constant 0</td><td>{@code padding_mode}, {@code cval}</td></tr>
+ * <tr><td>{@code tta}</td><td>{@link Mirroring}: each window also predicted flipped along the chosen
+ * axes, the raw outputs averaged before the activation (nnU-Net's mirroring)</td><td>none</td>
+ * <td>(nnU-Net {@code use_mirroring})</td></tr>
  * </table>
  *
  * <p>Error messages name the parameter and quote the bad value, for example
@@ -47,6 +50,7 @@ public final class SlidingWindowSettings {
 	private final BlendMode blend;
 	private final double[] sigmaScale;
 	private final Padding padding;
+	private final Mirroring mirroring;
 
 	private SlidingWindowSettings(Builder b) {
 		roi = b.roi.clone();
@@ -56,6 +60,7 @@ public final class SlidingWindowSettings {
 		sigmaScale = b.sigmaScale.length == 1 ? new double[] { b.sigmaScale[0], b.sigmaScale[0], b.sigmaScale[0] }
 				: b.sigmaScale.clone();
 		padding = b.padding;
+		mirroring = b.mirroring;
 	}
 
 	/**
@@ -103,9 +108,15 @@ public final class SlidingWindowSettings {
 		return padding;
 	}
 
+	/** Test-time mirroring; {@link Mirroring#NONE} unless set. */
+	public Mirroring mirroring() {
+		return mirroring;
+	}
+
 	/** A builder holding these settings, to derive variants. */
 	public Builder toBuilder() {
-		return new Builder(roi).overlap(overlap).batch(batch).blend(blend).sigmaScale(sigmaScale).padding(padding);
+		return new Builder(roi).overlap(overlap).batch(batch).blend(blend).sigmaScale(sigmaScale).padding(padding)
+				.mirroring(mirroring);
 	}
 
 	@Override
@@ -114,19 +125,21 @@ public final class SlidingWindowSettings {
 			return false;
 		SlidingWindowSettings s = (SlidingWindowSettings) o;
 		return Arrays.equals(roi, s.roi) && Arrays.equals(overlap, s.overlap) && batch == s.batch
-				&& blend == s.blend && Arrays.equals(sigmaScale, s.sigmaScale) && padding.equals(s.padding);
+				&& blend == s.blend && Arrays.equals(sigmaScale, s.sigmaScale) && padding.equals(s.padding)
+				&& mirroring.equals(s.mirroring);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(Arrays.hashCode(roi), Arrays.hashCode(overlap), batch, blend, Arrays.hashCode(sigmaScale), padding);
+		return Objects.hash(Arrays.hashCode(roi), Arrays.hashCode(overlap), batch, blend, Arrays.hashCode(sigmaScale), padding,
+				mirroring);
 	}
 
 	@Override
 	public String toString() {
 		return "roi=" + Arrays.toString(roi) + " overlap=" + (overlap[0] == overlap[1] && overlap[1] == overlap[2] ? String.valueOf(overlap[0]) : Arrays.toString(overlap)) + " batch=" + batch + " blend=" + blend.id()
 				+ (blend == BlendMode.GAUSSIAN ? " sigma_scale=" + Arrays.toString(sigmaScale) : "") + " pad="
-				+ padding;
+				+ padding + (mirroring.enabled() ? " tta=flips tta_axes=" + mirroring.axesText() : "");
 	}
 
 	/**
@@ -140,6 +153,7 @@ public final class SlidingWindowSettings {
 		private BlendMode blend = DEFAULT_BLEND;
 		private double[] sigmaScale = { DEFAULT_SIGMA_SCALE };
 		private Padding padding = DEFAULT_PADDING;
+		private Mirroring mirroring = Mirroring.NONE;
 
 		private Builder(int[] roi) {
 			roi(roi);
@@ -197,6 +211,14 @@ public final class SlidingWindowSettings {
 			if (padding == null)
 				throw InvalidParameterException.of("pad", "nothing", "constant, edge or reflect");
 			this.padding = padding;
+			return this;
+		}
+
+		/** @param mirroring test-time mirroring; {@link Mirroring#NONE} for one prediction per window */
+		public Builder mirroring(Mirroring mirroring) {
+			if (mirroring == null)
+				throw InvalidParameterException.of("tta", "nothing", "none or flips");
+			this.mirroring = mirroring;
 			return this;
 		}
 

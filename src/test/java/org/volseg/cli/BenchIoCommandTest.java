@@ -17,7 +17,7 @@ class BenchIoCommandTest {
 
 	@Test
 	void writesReadsReportsAndCleansUp(@TempDir Path dir) throws Exception {
-		CliRunner r = CliRunner.run("bench-io", "--size", "24,20,6", "--repeat", "1", "--dir", dir.toString());
+		CliRunner r = CliRunner.run("bench", "io", "--size", "24,20,6", "--repeat", "1", "--dir", dir.toString());
 		assertEquals(0, r.exitCode, r.err);
 		assertTrue(r.out.contains("volume 24x20x6 int16") && r.out.contains("best: write") && r.out.contains("MB/s"), r.out);
 		try (var files = Files.list(dir)) {
@@ -30,5 +30,18 @@ class BenchIoCommandTest {
 		assertEquals(NiftiDatatype.INT16, v.header().datatype());
 		assertTrue(v.statistics().min() < -900 && v.statistics().max() > 600, "air and bone: " + v.statistics());
 		assertEquals(1, CliRunner.run("bench-io", "--size", "24,20").exitCode);
+	}
+
+	@Test
+	void benchmarksLiveUnderOneHiddenCommandAndKeepTheirFormerNames() {
+		CliRunner help = CliRunner.run("--help");
+		assertEquals(0, help.exitCode, help.err);
+		assertTrue(help.out.contains("segment") && !help.out.contains("bench"), help.out);
+		CliRunner bench = CliRunner.run("bench", "--help");
+		assertEquals(0, bench.exitCode, bench.err);
+		for (String sub : new String[] { "io", "engine", "pipeline" })
+			assertTrue(bench.out.matches("(?s).*\\n\\s+" + sub + "\\s.*"), sub + " missing: " + bench.out);
+		assertEquals(0, CliRunner.run("bench-pipeline", "--help").exitCode);
+		assertEquals(0, CliRunner.run("bench", "engine", "--help").exitCode);
 	}
 }

@@ -106,6 +106,76 @@ class SegmentCommandTest {
 	}
 
 	@Test
+	void ttaFlipsEqualsTheAverageOfTheEightFlippedScansSegmentedByHand() throws Exception {
+		// 20^3 at the model's spacing with 16^3 windows at overlap 0.5: windows at 0 and 4 on every axis,
+		// a plan that is its own mirror image, so mirroring windows equals mirroring the scan
+		Path model = model(1);
+		java.util.Random random = new java.util.Random(3);
+		Volume scan = Volume.allocate(Geometry.ofSpacing(1.5, 1.5, 2), 20, 20, 20);
+		scan.voxels().forEach(t -> t.set((float) random.nextGaussian()));
+		net.imglib2.img.Img<net.imglib2.type.numeric.real.FloatType> sum = null;
+		for (int mask = 0; mask < 8; mask++) {
+			boolean[] flip = { (mask & 1) != 0, (mask & 2) != 0, (mask & 4) != 0 };
+			Path in = dir.resolve("flipped" + mask + ".nii"), logits = dir.resolve("logits" + mask + ".nii");
+			NiftiWriter.writeFloat32(new Volume(copy(flipped(scan.voxels(), flip)), scan.geometry()), in);
+			CliRunner r = CliRunner.run("segment", "--model", model.toString(), "--input", in.toString(), "--output",
+					dir.resolve("l" + mask + ".nii.gz").toString(), "--save-logits", logits.toString(), "--overlap", "0.5",
+					"--no-normalize", "--device", "cpu", "--progress", "none");
+			assertEquals(0, r.exitCode, r.err);
+			var back = copy(flipped(NiftiReader.read(logits).volume().voxels(), flip));
+			if (sum == null)
+				sum = back;
+			else
+				net.imglib2.loops.LoopBuilder.setImages(back, sum).forEachPixel((a, b) -> b.set(b.get() + a.get()));
+		}
+		sum.forEach(t -> t.set(t.get() / 8));
+		Path ttaLogits = dir.resolve("tta.nii");
+		CliRunner r = CliRunner.run("segment", "--model", model.toString(), "--input", dir.resolve("flipped0.nii").toString(),
+				"--output", dir.resolve("tta.nii.gz").toString(), "--save-logits", ttaLogits.toString(), "--overlap", "0.5",
+				"--no-normalize", "--device", "cpu", "--progress", "none", "--tta", "flips");
+		assertEquals(0, r.exitCode, r.err);
+		var tta = NiftiReader.read(ttaLogits).volume().voxels();
+		var plain = NiftiReader.read(dir.resolve("logits0.nii")).volume().voxels();
+		double ttaError = 0, plainDifference = 0;
+		var a = net.imglib2.view.Views.flatIterable(tta).cursor();
+		var b = net.imglib2.view.Views.flatIterable(sum).cursor();
+		var c = net.imglib2.view.Views.flatIterable(plain).cursor();
+		while (a.hasNext()) {
+			float t = a.next().get(), expected = b.next().get(), p = c.next().get();
+			ttaError = Math.max(ttaError, Math.abs(t - expected));
+			plainDifference = Math.max(plainDifference, Math.abs(p - expected));
+		}
+		assertTrue(ttaError < 1e-4, "tta vs the average by hand: " + ttaError);
+		assertTrue(plainDifference > 1e-2, "the random convolution is not mirror-symmetric: " + plainDifference);
+	}
+
+	@Test
+	void ttaAxesWithoutFlipsIsAUsageError() throws Exception {
+		CliRunner r = CliRunner.run("segment", "--model", "m", "--input", "x.nii", "--output", "l.nii.gz", "--tta-axes", "x");
+		assertEquals(1, r.exitCode);
+		assertTrue(r.err.contains("--tta-axes: expected to be given with --tta flips, got x"), r.err);
+		r = CliRunner.run("segment", "--model", "m", "--input", "x.nii", "--output", "l.nii.gz", "--tta", "mirror");
+		assertEquals(1, r.exitCode);
+		assertTrue(r.err.contains("--tta: expected none or flips, got mirror"), r.err);
+	}
+
+	private static net.imglib2.RandomAccessibleInterval<net.imglib2.type.numeric.real.FloatType> flipped(
+			net.imglib2.RandomAccessibleInterval<net.imglib2.type.numeric.real.FloatType> img, boolean[] flip) {
+		var v = img;
+		for (int axis = 0; axis < 3; axis++)
+			if (flip[axis])
+				v = net.imglib2.view.Views.zeroMin(net.imglib2.view.Views.invertAxis(v, axis));
+		return v;
+	}
+
+	private static net.imglib2.img.Img<net.imglib2.type.numeric.real.FloatType> copy(
+			net.imglib2.RandomAccessibleInterval<net.imglib2.type.numeric.real.FloatType> img) {
+		var out = net.imglib2.img.array.ArrayImgs.floats(img.dimensionsAsLongArray());
+		net.imglib2.loops.LoopBuilder.setImages(img, out).forEachPixel((a, b) -> b.set(a));
+		return out;
+	}
+
+	@Test
 	void usageErrorsExitWithTwoAndBadValuesNameTheirFlag() throws Exception {
 		assertEquals(2, CliRunner.run("segment", "--input", "x.nii").exitCode);
 		CliRunner r = CliRunner.run("segment", "--model", "m", "--input", "x.nii", "--output", "l.nii.gz", "--overlap", "1.5");

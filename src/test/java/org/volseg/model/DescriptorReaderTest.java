@@ -90,6 +90,27 @@ class DescriptorReaderTest {
 	}
 
 	@Test
+	void testTimeMirroringIsAModelDefaultThatRoundTrips() throws IOException {
+		ModelDescriptor plain = DescriptorReader.parse(example(), "example");
+		assertEquals(List.of(), plain.volseg().ttaAxes());
+		ModelDescriptor d = DescriptorReader.parse(example().replace("overlap: 0.5", "overlap: 0.5\n    tta: flips\n    tta_axes: [z, x]"),
+				"example");
+		assertEquals(List.of("z", "x"), d.volseg().ttaAxes());
+		assertTrue(DescriptorWriter.toYaml(d).contains("tta: flips"));
+		assertEquals(d, DescriptorReader.parse(DescriptorWriter.toYaml(d), "written"));
+		ModelDescriptor all = DescriptorReader.parse(example().replace("overlap: 0.5", "overlap: 0.5\n    tta: flips"), "e");
+		assertEquals(List.of("x", "y", "z"), all.volseg().ttaAxes());
+		ModelPackageException e = assertThrows(ModelPackageException.class, () -> DescriptorReader.parse(
+				example().replace("overlap: 0.5", "overlap: 0.5\n    tta: mirror\n    tta_axes: [x, w]"), "rdf.yaml"));
+		assertEquals(List.of("config.volseg.tta: expected none or flips, got \"mirror\""), e.problems());
+		ModelPackageException e2 = assertThrows(ModelPackageException.class, () -> DescriptorReader.parse(
+				example().replace("overlap: 0.5", "overlap: 0.5\n    tta: flips\n    tta_axes: [x, w]"), "rdf.yaml"));
+		assertEquals(1, e2.problems().size());
+		assertTrue(e2.problems().get(0).startsWith("config.volseg.tta_axes: expected distinct axes among x, y, z"),
+				e2.problems().toString());
+	}
+
+	@Test
 	void listsEveryProblemNamingItsField() throws IOException {
 		String bad = example()
 				.replace("        size: 96\n        unit: millimeter\n      - type: space\n        id: z",
