@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.VolumeFormatException;
+import org.volseg.io.HeapBudget;
 import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Volume;
 
@@ -100,6 +101,7 @@ public final class DicomFolderReader {
 			throw new VolumeFormatException(input, "no such file or folder");
 		List<Path> files = listFiles(input);
 		int[] counts = new int[3]; // not DICOM, DICOM without image, unreadable
+		Object[] firstUnreadable = new Object[2]; // the first unreadable file (in path order) and why
 		List<List<DicomSlice>> perFile = parallel(files, file -> {
 			try {
 				DicomFile header = source.readHeader(file);
@@ -115,6 +117,10 @@ public final class DicomFolderReader {
 			} catch (VolSegException e) {
 				synchronized (counts) {
 					counts[2]++;
+					if (firstUnreadable[0] == null || file.compareTo((Path) firstUnreadable[0]) < 0) {
+						firstUnreadable[0] = file;
+						firstUnreadable[1] = e.getMessage();
+					}
 				}
 				warnings.accept("skipped " + e.getMessage());
 				return null;
@@ -130,7 +136,8 @@ public final class DicomFolderReader {
 		if (slices.isEmpty())
 			throw new VolumeFormatException(input, "no DICOM images found (" + files.size() + " files looked at: "
 					+ counts[0] + " not DICOM, " + counts[1] + " DICOM without images, " + counts[2]
-					+ " unreadable); point VolSeg at a folder of DICOM image files");
+					+ " unreadable); point VolSeg at a folder of DICOM image files"
+					+ (firstUnreadable[1] == null ? "" : (counts[2] == 1 ? ". Unreadable: " : ". First unreadable: ") + firstUnreadable[1]));
 		List<DicomSeries> series = SeriesAssembler.assemble(slices);
 		for (DicomSeries s : series)
 			s.warnings().forEach(warnings);
@@ -228,17 +235,25 @@ public final class DicomFolderReader {
 		}
 		long[] dims = series.dimensions();
 		int samples = series.slices().get(0).samples;
-		Volume volume = samples == 1 ? Volume.allocate(series.geometry(), dims)
-				: Volume.allocate(series.geometry(), dims[0], dims[1], dims[2], samples);
-		VoxelWriter writer = new VoxelWriter(volume.voxels(), (int) dims[0], (int) dims[1], (int) dims[2], samples);
 		Map<Path, List<Integer>> byFile = new LinkedHashMap<>();
 		List<DicomSlice> slices = series.slices();
 		for (int z = 0; z < slices.size(); z++)
 			byFile.computeIfAbsent(slices.get(z).file, k -> new ArrayList<>()).add(z);
-		if (byFile.size() == 1) {
+		// one multi-frame file: read (and its frames counted against its header) before the volume is allocated
+		FrameDecoder single = byFile.size() == 1
+				? openChecked(slices.get(0).file, slices.get(byFile.values().iterator().next().get(0)))
+				: null;
+		long voxels = HeapBudget.times(HeapBudget.times(dims[0] * dims[1], dims[2]), samples);
+		HeapBudget.require(byFile.size() == 1 ? slices.get(0).file : slices.get(0).file.getParent(),
+				HeapBudget.times(voxels, Float.BYTES), dims[0] + " x " + dims[1] + " x " + dims[2]
+						+ (samples > 1 ? " x " + samples : "") + " float voxels");
+		Volume volume = samples == 1 ? Volume.allocate(series.geometry(), dims)
+				: Volume.allocate(series.geometry(), dims[0], dims[1], dims[2], samples);
+		VoxelWriter writer = new VoxelWriter(volume.voxels(), (int) dims[0], (int) dims[1], (int) dims[2], samples);
+		if (single != null) {
 			// one multi-frame file: read it once, decode its frames in parallel
 			Map.Entry<Path, List<Integer>> only = byFile.entrySet().iterator().next();
-			FrameDecoder decoder = openChecked(only.getKey(), slices.get(only.getValue().get(0)));
+			FrameDecoder decoder = single;
 			boolean invert = decoder.format().photometric().equals("MONOCHROME1");
 			parallel(only.getValue(), z -> {
 				DicomSlice s = slices.get(z);
