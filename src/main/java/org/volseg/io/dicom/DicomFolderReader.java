@@ -105,6 +105,7 @@ public final class DicomFolderReader {
 		List<List<DicomSlice>> perFile = parallel(files, file -> {
 			try {
 				DicomFile header = source.readHeader(file);
+				checkFrameCount(header);
 				List<DicomSlice> slices = SliceExtractor.slices(header, warnings::accept);
 				if (!slices.isEmpty())
 					checkPixelLength(header);
@@ -230,7 +231,7 @@ public final class DicomFolderReader {
 		};
 		if (series.problem() != null) {
 			if (!tolerateIrregularSlices)
-				throw new VolumeFormatException(series.slices().get(0).file.getParent(), series.problem());
+				throw new VolumeFormatException(folderOf(series.slices().get(0).file), series.problem());
 			warn.accept(series.problem() + " (read anyway on a regular grid, as asked)");
 		}
 		long[] dims = series.dimensions();
@@ -244,7 +245,7 @@ public final class DicomFolderReader {
 				? openChecked(slices.get(0).file, slices.get(byFile.values().iterator().next().get(0)))
 				: null;
 		long voxels = HeapBudget.times(HeapBudget.times(dims[0] * dims[1], dims[2]), samples);
-		HeapBudget.require(byFile.size() == 1 ? slices.get(0).file : slices.get(0).file.getParent(),
+		HeapBudget.require(byFile.size() == 1 ? slices.get(0).file : folderOf(slices.get(0).file),
 				HeapBudget.times(voxels, Float.BYTES), dims[0] + " x " + dims[1] + " x " + dims[2]
 						+ (samples > 1 ? " x " + samples : "") + " float voxels");
 		Volume volume = samples == 1 ? Volume.allocate(series.geometry(), dims)
@@ -302,12 +303,35 @@ public final class DicomFolderReader {
 		}
 	}
 
+	/** The folder holding a file (the file itself if it is given without one). */
+	private static Path folderOf(Path file) {
+		Path parent = file.getParent();
+		return parent == null ? file : parent;
+	}
+
 	private static long fileSize(Path path) {
 		try {
 			return Files.size(path);
 		} catch (IOException e) {
 			throw new VolumeFormatException(path, "cannot read the file: " + e.getMessage(), e);
 		}
+	}
+
+	/**
+	 * A NumberOfFrames the file cannot hold (each frame takes at least one byte of native data, or an
+	 * 8-byte item and its data when encapsulated, 64 bytes of RLE header more): refused before one
+	 * slice per frame is listed.
+	 */
+	private static void checkFrameCount(DicomFile header) {
+		int frames = header.dataset().integer(Tags.NUMBER_OF_FRAMES, 1);
+		if (frames <= 1)
+			return;
+		TransferSyntax ts = header.transferSyntax();
+		long perFrame = ts == null || !ts.encapsulated() ? 1 : ts.codec() == TransferSyntax.Codec.RLE ? 8 + 64 : 8 + 2;
+		long size = fileSize(header.path());
+		if ((long) frames * perFrame > size)
+			throw new VolumeFormatException(header.path(), "NumberOfFrames is " + frames + ", but the file of " + size
+					+ " bytes can hold at most " + size / perFrame + " frames; the header is corrupt");
 	}
 
 	/** Native pixel data shorter than the image needs: refuse at scan time, so the file is skipped. */

@@ -186,8 +186,9 @@ final class DicomInput implements AutoCloseable {
 						throw new VolumeFormatException(file, "the deflated data set inflates to more than "
 								+ maxInflated + " bytes; refusing it as corrupt");
 					int grown = (int) Math.min(maxInflated, (long) out.length * 2);
-					// while copying, the old and the new buffer are both alive
-					if (!HeapBudget.fits((long) grown + out.length))
+					// the data set is then decoded into float voxels, twice its size at least, and while
+					// copying the old and the new buffer are both alive: a third of the heap at most
+					if (!HeapBudget.fits(3L * grown))
 						throw new VolumeFormatException(file, "the deflated data set inflates to more than " + out.length
 								+ " bytes, more than the Java heap has free; refusing it as corrupt (raise -Xmx if the"
 								+ " file is genuine)");
