@@ -60,6 +60,7 @@ public final class SegmentationSettings {
 	private final Padding padding;
 	private final Device device;
 	private final int threads;
+	private final boolean trustModel;
 	private final Path labelsOutput;
 	private final Path logitsOutput;
 	private final Path probabilitiesOutput;
@@ -79,6 +80,7 @@ public final class SegmentationSettings {
 		padding = b.padding;
 		device = b.device;
 		threads = b.threads;
+		trustModel = b.trustModel;
 		labelsOutput = b.labelsOutput;
 		logitsOutput = b.logitsOutput;
 		probabilitiesOutput = b.probabilitiesOutput;
@@ -110,6 +112,7 @@ public final class SegmentationSettings {
 		b.padding = padding;
 		b.device = device;
 		b.threads = threads;
+		b.trustModel = trustModel;
 		b.labelsOutput = labelsOutput;
 		b.logitsOutput = logitsOutput;
 		b.probabilitiesOutput = probabilitiesOutput;
@@ -159,9 +162,14 @@ public final class SegmentationSettings {
 		return threads;
 	}
 
+	/** Whether the model runs even with operations outside the allow-list ({@code --trust-model}). */
+	public boolean trustModel() {
+		return trustModel;
+	}
+
 	/** The engine options these settings ask for (device, {@link #threads()} intra-op threads, 2 inter-op). */
 	public EngineOptions engineOptions() {
-		return new EngineOptions(device, threads, threads == 1 ? 1 : 2);
+		return new EngineOptions(device, threads, threads == 1 ? 1 : 2, trustModel);
 	}
 
 	/** Where the label map goes, or null. */
@@ -223,6 +231,7 @@ public final class SegmentationSettings {
 		private Padding padding = Padding.constant(0);
 		private Device device = Device.AUTO;
 		private int threads;
+		private boolean trustModel;
 		private Path labelsOutput;
 		private Path logitsOutput;
 		private Path probabilitiesOutput;
@@ -289,6 +298,12 @@ public final class SegmentationSettings {
 			if (threads < 0)
 				throw InvalidParameterException.of("--threads", threads, "0 (all cores) or a positive number");
 			this.threads = threads;
+			return this;
+		}
+
+		/** Runs the model even if its graph holds operations outside the allow-list ({@code --trust-model}). */
+		public Builder trustModel(boolean trust) {
+			this.trustModel = trust;
 			return this;
 		}
 
