@@ -23,6 +23,8 @@ import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;
 
 import picocli.CommandLine.Command;
+import org.volseg.model.ModelIdentity;
+
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -90,7 +92,7 @@ public final class BatchCommand implements Callable<Integer> {
 			SegmentationSettings seg = options.settings().seriesNumber(series).build();
 			settings = BatchSettings.builder(input, output).segmentation(seg).overwrite(overwrite)
 					.shard(shard == null ? Shard.ALL : Shard.parse(shard)).saveLogits(saveLogits)
-					.saveProbabilities(saveProbabilities).build();
+					.saveProbabilities(saveProbabilities).modelIdentity(ModelIdentity.of(options.model())).build();
 		} catch (InvalidParameterException e) {
 			throw new ParameterException(spec.commandLine(), e.getMessage(), e);
 		}

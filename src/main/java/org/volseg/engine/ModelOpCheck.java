@@ -167,7 +167,8 @@ public final class ModelOpCheck {
 		} catch (NoSuchFileException e) {
 			throw new EngineException(dir + ": no saved_model.pb", e);
 		} catch (InvalidProtocolBufferException e) {
-			throw new EngineException(pb + ": not a SavedModel (" + e.getMessage() + ")", e);
+			throw new EngineException(pb + ": TensorFlow cannot load the SavedModel (not a valid protocol buffer: "
+					+ e.getMessage() + "); re-export it with TensorFlow 2.x tag \"serve\"", e);
 		} catch (IOException e) {
 			throw new EngineException(pb + ": cannot read (" + e.getMessage() + ")", e);
 		}

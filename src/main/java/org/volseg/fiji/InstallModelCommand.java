@@ -37,6 +37,11 @@ public class InstallModelCommand extends ContextCommand {
 	@Parameter(label = "Replace an installed model of the same name")
 	private boolean replace = false;
 
+	@Parameter(label = "Trust this model", required = false, persist = false, description = "Install the model even if"
+			+ " its graph holds operations outside VolSeg's allow-list (they are listed when VolSeg refuses it): file,"
+			+ " network or Python operations. Only for models from authors you trust.")
+	private boolean trust_model = false;
+
 	private Path installed;
 	private String error;
 
@@ -45,7 +50,7 @@ public class InstallModelCommand extends ContextCommand {
 		try {
 			Path folder = USER.equals(destination) || "user".equalsIgnoreCase(destination) ? ModelCatalog.userModelsFolder()
 					: ModelCatalog.fijiModelsFolder();
-			installed = ModelInstaller.install(model_package.toPath(), folder, replace, Engine::verify);
+			installed = ModelInstaller.install(model_package.toPath(), folder, replace, p -> Engine.verify(p, trust_model));
 			IJ.showStatus("VolSeg: installed " + installed);
 			log.info("VolSeg: model installed in " + installed);
 		} catch (VolSegException e) {
