@@ -20,6 +20,7 @@ import org.volseg.nets.RandomParameters;
 import org.volseg.nets.SafeTensors;
 import org.volseg.nets.StateDict;
 import org.volseg.nets.StateDictParameters;
+import org.volseg.weights.WeightsFormat;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -29,12 +30,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code volseg convert}: builds a network from its reference configuration and a PyTorch
- * state_dict (safetensors), checks the weights strictly and writes a model package.
+ * state_dict (a torch.save checkpoint or safetensors, read by {@link StateDict#read(Path, String)}),
+ * checks the weights strictly and writes a model package.
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-		description = { "Convert PyTorch weights (a state_dict saved as safetensors) of a UNETR (MONAI) or SegFormer3D "
-				+ "network into a VolSeg model package (TensorFlow SavedModel + rdf.yaml).",
-				"Without --config the configuration is read from the weights file's __metadata__.config." })
+		description = { "Convert PyTorch weights (a torch.save checkpoint .pt/.pth/.ckpt, or a state_dict saved as safetensors) "
+				+ "into a VolSeg model package (TensorFlow SavedModel + rdf.yaml).",
+				"Without --config the configuration is read from a safetensors file's __metadata__.config "
+						+ "(a torch.save checkpoint needs --config)." })
 public final class ConvertCommand implements Callable<Integer> {
 
 	@Spec
@@ -53,7 +56,8 @@ public final class ConvertCommand implements Callable<Integer> {
 	WeightsChoice weights;
 
 	static final class WeightsChoice {
-		@Option(names = "--weights", paramLabel = "W.safetensors", description = "The state_dict, as safetensors.")
+		@Option(names = "--weights", paramLabel = "FILE", description = "The state_dict: a torch.save checkpoint (.pt, .pth, "
+				+ ".ckpt; a bare state dict or a training checkpoint holding one) or a safetensors file. The format is told by content.")
 		Path file;
 
 		@Option(names = "--random-weights", description = "Random initial weights instead (for benchmarks and tests).")
@@ -62,6 +66,12 @@ public final class ConvertCommand implements Callable<Integer> {
 
 	@Option(names = "--seed", defaultValue = "0", description = "Seed of --random-weights (default ${DEFAULT-VALUE}).")
 	long seed;
+
+	@Option(names = "--checkpoint-key", paramLabel = "KEY",
+			description = "Key of the state dict inside a training checkpoint (dots for nested keys: ema.model). Default: the "
+					+ "file itself if it holds tensors, else the first of model, state_dict, network, net, model_state_dict. "
+					+ "In a safetensors file: the keys starting with KEY.")
+	String checkpointKey;
 
 	@Option(names = "--key-prefix", paramLabel = "PREFIX",
 			description = "Use only the keys starting with PREFIX (removed). Default: automatic ('model.' in VolSeg "
@@ -80,7 +90,10 @@ public final class ConvertCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws IOException {
 		Architecture architecture = Architectures.byName(arch);
-		SafeTensors file = weights.file == null ? null : SafeTensors.read(weights.file);
+		boolean safetensors = weights.file != null && WeightsFormat.detect(weights.file) == WeightsFormat.SAFETENSORS;
+		// a torch.save checkpoint is read whole here, before the --out check: its errors come first
+		StateDict checkpoint = weights.file != null && !safetensors ? StateDict.read(weights.file, checkpointKey) : null;
+		SafeTensors file = safetensors ? SafeTensors.read(weights.file) : null;
 		if (file != null) checkArchitecture(architecture, file);
 		if (Files.exists(out) && !replace) // at once, not after the conversion (the writer refuses it too)
 			throw InvalidParameterException.of("--out", out,
@@ -91,8 +104,11 @@ public final class ConvertCommand implements Callable<Integer> {
 		ParameterSource params;
 		StateDictParameters imported = null;
 		String origin;
-		if (file != null) {
-			StateDict sd = StateDict.of(file, keyPrefix, weights.file.toString());
+		if (weights.file != null) {
+			StateDict sd = file != null
+					? StateDict.of(file, keyPrefix != null || checkpointKey == null ? keyPrefix : checkpointKey + ".", weights.file.toString())
+					: keyPrefix != null ? checkpoint.withPrefix(keyPrefix) : checkpoint;
+			for (String note : sd.notes()) spec.commandLine().getErr().println("volseg: note: " + weights.file + ": " + note);
 			imported = new StateDictParameters(sd, network.describe(), network.unusedKeyPatterns());
 			params = imported;
 			origin = "weights converted from " + weights.file.getFileName() + " (" + architecture.reference() + ")";
@@ -131,7 +147,8 @@ public final class ConvertCommand implements Callable<Integer> {
 		String where = file == null ? null : file.metadata().get("config");
 		if (where == null) {
 			throw InvalidParameterException.of("--config", "nothing", "a JSON file or preset name"
-					+ (file == null ? " (needed with --random-weights)" : " (" + weights.file + " has no __metadata__.config)"));
+					+ (weights.file == null ? " (needed with --random-weights)" : file == null ? " (needed with a torch.save checkpoint, "
+							+ "which records no configuration)" : " (" + weights.file + " has no __metadata__.config)"));
 		}
 		try {
 			return Json.parseObject(where);

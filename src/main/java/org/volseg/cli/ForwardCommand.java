@@ -14,6 +14,7 @@ import org.volseg.engine.EngineOptions;
 import org.volseg.model.ModelPackage;
 import org.volseg.nets.FloatTensor;
 import org.volseg.nets.SafeTensors;
+import org.volseg.nets.StateDict;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * conversion with Python.
  */
 @Command(name = "forward", mixinStandardHelpOptions = true,
-		description = { "Run a model package's network on a [batch, channel, d0, d1, d2] tensor from a safetensors file "
-				+ "and write the raw output (logits) as 'output', [batch, class, d0, d1, d2].",
+		description = { "Run a model package's network on a [batch, channel, d0, d1, d2] tensor from a safetensors or torch.save "
+				+ "file and write the raw output (logits) as 'output', [batch, class, d0, d1, d2], as safetensors.",
 				"No preprocessing, tiling or activation: the network alone, to check a conversion against PyTorch." })
 public final class ForwardCommand implements Callable<Integer> {
 
@@ -37,7 +38,8 @@ public final class ForwardCommand implements Callable<Integer> {
 	@Option(names = "--model", required = true, paramLabel = "DIR", description = "Model package folder (or .zip).")
 	Path model;
 
-	@Option(names = "--input", required = true, paramLabel = "X.safetensors", description = "File holding the input tensor.")
+	@Option(names = "--input", required = true, paramLabel = "FILE",
+			description = "File holding the input tensor: safetensors, or torch.save of a dict of tensors (.pt).")
 	Path input;
 
 	@Option(names = "--tensor", defaultValue = "input", paramLabel = "NAME",
@@ -61,8 +63,8 @@ public final class ForwardCommand implements Callable<Integer> {
 		if (Files.exists(output) && Files.exists(input) && sameFile(input, output)) {
 			throw InvalidParameterException.of("--output", output, "another file than --input (inputs are never overwritten)");
 		}
-		SafeTensors file = SafeTensors.read(input);
-		FloatTensor x = file.tensors().get(tensor);
+		StateDict file = StateDict.readTensors(input);
+		FloatTensor x = file.get(tensor);
 		if (x == null) {
 			throw InvalidParameterException.of("--tensor", tensor, "a tensor of " + input + " (it holds "
 					+ String.join(", ", file.tensors().keySet()) + ")");

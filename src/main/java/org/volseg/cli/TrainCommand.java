@@ -50,8 +50,14 @@ public final class TrainCommand implements Callable<Integer> {
 			+ "classes, spacing and preprocessing are taken from it unless given here).")
 	Path initModel;
 
-	@Option(names = "--init-weights", paramLabel = "W.safetensors", description = "Start from a checkpoint (state_dict).")
+	@Option(names = "--init-weights", paramLabel = "FILE",
+			description = "Start from a checkpoint: a state_dict as torch.save file (.pt, .pth, .ckpt) or safetensors.")
 	Path initWeights;
+
+	@Option(names = "--checkpoint-key", paramLabel = "KEY",
+			description = "Key of the state dict inside the --init-weights training checkpoint (dots for nested keys). "
+					+ "Default: automatic (the file itself, else model, state_dict, network, net, model_state_dict).")
+	String checkpointKey;
 
 	@Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of images (NIfTI).")
 	Path images;
@@ -147,6 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
 		o.networkConfig = config == null ? null : configuration();
 		o.initModel = initModel;
 		o.initWeights = initWeights;
+		o.checkpointKey = checkpointKey;
 		o.images = images;
 		o.labels = labels;
 		o.out = out;

@@ -16,6 +16,7 @@ import java.util.Map;
 
 import org.volseg.io.AtomicFiles;
 import org.volseg.io.Json;
+import org.volseg.weights.ElementType;
 
 /**
  * The contents of a <a href="https://github.com/huggingface/safetensors">safetensors</a> file:
@@ -247,40 +248,13 @@ public final class SafeTensors {
 		}
 
 		private void decode(ByteBuffer b, float[] out, int offset, int n) {
-			switch (dtype) {
-				case "F32": b.asFloatBuffer().get(out, offset, n); break;
-				case "F64": for (int i = 0; i < n; i++) out[offset + i] = (float) b.getDouble(); break;
-				case "F16": for (int i = 0; i < n; i++) out[offset + i] = halfToFloat(b.getShort()); break;
-				case "BF16": for (int i = 0; i < n; i++) out[offset + i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16); break;
-				case "I64": for (int i = 0; i < n; i++) out[offset + i] = b.getLong(); break;
-				case "I32": for (int i = 0; i < n; i++) out[offset + i] = b.getInt(); break;
-				case "I16": for (int i = 0; i < n; i++) out[offset + i] = b.getShort(); break;
-				case "I8": for (int i = 0; i < n; i++) out[offset + i] = b.get(); break;
-				case "U8": case "BOOL": for (int i = 0; i < n; i++) out[offset + i] = b.get() & 0xff; break;
-				default: throw new IllegalStateException(dtype);
-			}
+			ElementType.ofSafetensors(dtype).decode(b, out, offset, n);
 		}
 
-		/** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
-		static float halfToFloat(short h) {
-			int bits = h & 0xffff;
-			int sign = (bits & 0x8000) << 16;
-			int exp = (bits >>> 10) & 0x1f;
-			int mant = bits & 0x3ff;
-			if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-			if (exp != 0) return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
-			float v = mant * 0x1p-24f;
-			return sign != 0 ? -v : v;
-		}
-
+		/** Bytes per element of a safetensors dtype, 0 if VolSeg does not read it. */
 		static int bytesPerElement(String dtype) {
-			switch (dtype) {
-				case "F64": case "I64": return 8;
-				case "F32": case "I32": return 4;
-				case "F16": case "BF16": case "I16": return 2;
-				case "I8": case "U8": case "BOOL": return 1;
-				default: return 0;
-			}
+			ElementType t = ElementType.ofSafetensors(dtype);
+			return t == null ? 0 : t.bytes();
 		}
 	}
 

@@ -292,7 +292,8 @@ public final class Trainer {
 	private TrainingGraph buildGraph(Network network, ModelPackage initPackage) {
 		ParameterSource params;
 		if (o.initWeights != null) {
-			StateDict sd = StateDict.read(o.initWeights);
+			StateDict sd = StateDict.read(o.initWeights, o.checkpointKey);
+			for (String note : sd.notes()) log.println("note: " + o.initWeights + ": " + note);
 			params = new StateDictParameters(sd, network.describe(), network.unusedKeyPatterns());
 		} else {
 			params = new RandomParameters(o.seed);

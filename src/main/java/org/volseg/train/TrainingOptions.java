@@ -19,8 +19,10 @@ public final class TrainingOptions {
 	public Map<String, Object> networkConfig;
 	/** A model package to start from (its network, weights, classes and preprocessing), or null. */
 	public Path initModel;
-	/** A checkpoint (state_dict as safetensors) to start from, or null. */
+	/** A checkpoint to start from (a state_dict: torch.save file or safetensors), or null. */
 	public Path initWeights;
+	/** Key of the state dict inside {@link #initWeights} (see {@code StateDict.read(Path, String)}), or null: automatic. */
+	public String checkpointKey;
 
 	public Path images;
 	public Path labels;

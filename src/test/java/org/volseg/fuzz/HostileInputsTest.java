@@ -137,6 +137,15 @@ class HostileInputsTest {
 		assertTrue(e.getMessage().contains("deflate") && e.getMessage().contains("heap"), e.getMessage());
 	}
 
+	/** Found by the mutation fuzzer: jai-imageio's JPEG 2000 decoder loops on this codestream. */
+	@Test
+	void aJpeg2000DecoderThatLoopsIsGivenUp() {
+		VolSegException e = assertTimeoutPreemptively(QUICK,
+				() -> readDicom(FUZZ.resolve("dicom_file/jpeg2000-decoder-loops.dcm")));
+		assertTrue(e.getMessage().contains("jpeg2000-decoder-loops.dcm") && e.getMessage().contains("did not finish"),
+				e.getMessage());
+	}
+
 	@Test
 	void theParsersReasonReachesTheUser() {
 		VolSegException e = readDicom(FUZZ.resolve("dicom_file/element-length-4gb.dcm"));

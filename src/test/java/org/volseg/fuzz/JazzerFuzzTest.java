@@ -42,6 +42,11 @@ class JazzerFuzzTest {
 	}
 
 	@FuzzTest
+	void torchCheckpoint(byte[] data) throws IOException {
+		check(ParserTarget.TORCH_CHECKPOINT, data);
+	}
+
+	@FuzzTest
 	void rdfYaml(byte[] data) throws IOException {
 		check(ParserTarget.RDF_YAML, data);
 	}

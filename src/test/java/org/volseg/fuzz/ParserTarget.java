@@ -93,6 +93,19 @@ public enum ParserTarget {
 			return seeds;
 		}
 	},
+	/** {@code TorchCheckpoint.read} of a {@code torch.save} zip checkpoint (issue 13's safe unpickler). */
+	TORCH_CHECKPOINT(".pt", null) {
+		@Override
+		void parse(byte[] data, Path dir) {
+			org.volseg.weights.TorchCheckpoint.read(write(dir, "case.pt", data), null);
+		}
+
+		@Override
+		List<byte[]> seeds() {
+			return resources("weights/torch/net_state_dict.pt", "weights/torch/dtypes.pt", "weights/torch/views.pt",
+					"weights/torch/state_dict_epoch.pt", "weights/torch/dtypes_big_endian.pt");
+		}
+	},
 	/** {@code DescriptorReader.read} of an {@code rdf.yaml}. */
 	RDF_YAML(".yaml", null) {
 		@Override

@@ -141,7 +141,9 @@ public final class PixelDecoder implements FrameDecoder {
 				length = bytes.length;
 			}
 			RleDecoder.decode(file, frame, bytes, offset, length, format, raw);
-		} else if (syntax == TransferSyntax.JPEG_EXTENDED && format.bitsStored() > 8 && format.samples() == 1)
+		} else if (syntax.codec() == TransferSyntax.Codec.JPEG_LS)
+			JpegLsDecoder.decode(file, frame, concat(frameFragments.get(frame)), format, raw); // VolSeg's own (none on Maven Central)
+		else if (syntax == TransferSyntax.JPEG_EXTENDED && format.bitsStored() > 8 && format.samples() == 1)
 			// TwelveMonkeys and the JDK stop at 12-bit extended JPEG ("missing SOS marker"): VolSeg's own decoder
 			ExtendedJpegDecoder.decode(file, frame, concat(frameFragments.get(frame)), format, raw);
 		else

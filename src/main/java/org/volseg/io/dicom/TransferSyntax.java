@@ -16,14 +16,14 @@ public enum TransferSyntax {
 	JPEG_EXTENDED("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 and 4)", true, false, false, Codec.JPEG),
 	JPEG_LOSSLESS("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true, false, false, Codec.JPEG),
 	JPEG_LOSSLESS_SV1("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])", true, false, false, Codec.JPEG),
-	JPEG_LS_LOSSLESS("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", true, false, false, Codec.UNSUPPORTED),
-	JPEG_LS_NEAR_LOSSLESS("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", true, false, false, Codec.UNSUPPORTED),
+	JPEG_LS_LOSSLESS("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", true, false, false, Codec.JPEG_LS),
+	JPEG_LS_NEAR_LOSSLESS("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", true, false, false, Codec.JPEG_LS),
 	JPEG_2000_LOSSLESS("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", true, false, false, Codec.JPEG_2000),
 	JPEG_2000("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", true, false, false, Codec.JPEG_2000);
 
 	/** How the pixel data of a transfer syntax are decoded. */
 	public enum Codec {
-		NATIVE, RLE, JPEG, JPEG_2000, UNSUPPORTED
+		NATIVE, RLE, JPEG, JPEG_LS, JPEG_2000, UNSUPPORTED
 	}
 
 	private final String uid;

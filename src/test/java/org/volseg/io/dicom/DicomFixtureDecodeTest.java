@@ -40,12 +40,6 @@ class DicomFixtureDecodeTest {
 	void decodesLikePydicomOrRefuses(String file, String expect, String uid, String shape, String sum, String sumSq,
 			String min, String max) {
 		Path path = resource(file);
-		if (uid.equals(TransferSyntax.JPEG_LS_LOSSLESS.uid())) {
-			VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> StoredValueStatistics.of(path));
-			assertTrue(e.getMessage().contains("JPEG-LS") && e.getMessage().contains("dcmdjpls")
-					&& e.getMessage().contains(file), e.getMessage());
-			return;
-		}
 		if (expect.equals("error")) {
 			VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> StoredValueStatistics.of(path));
 			assertTrue(e.getMessage().contains(file) && e.getMessage().contains("truncated"), e.getMessage());
