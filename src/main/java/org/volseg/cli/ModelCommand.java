@@ -51,13 +51,17 @@ public final class ModelCommand implements Callable<Integer> {
 		@Parameters(paramLabel = "PATH", description = "model package folder, its rdf.yaml, or a .zip")
 		Path path;
 
+		@Option(names = "--trust-model", description = "load a graph with operations outside VolSeg's allow-list "
+				+ "(file, network or Python operations) to list its signatures: only for models from authors you trust")
+		boolean trustModel;
+
 		@Override
 		public Integer call() {
 			PrintWriter out = spec.commandLine().getOut();
 			try (ModelPackage p = ModelPackage.open(path)) {
 				printDescriptor(out, p.descriptor());
 				out.println("SavedModel: " + p.descriptor().weights().source());
-				for (SavedModelInspector.SignatureInfo s : SavedModelInspector.signatures(p.savedModelDir())) {
+				for (SavedModelInspector.SignatureInfo s : SavedModelInspector.signatures(p.savedModelDir(), trustModel)) {
 					out.println("  signature " + s.key());
 					s.inputs().forEach((n, t) -> out.println("    input  " + n + ": " + t.dataType() + " " + shape(t.shape())));
 					s.outputs().forEach((n, t) -> out.println("    output " + n + ": " + t.dataType() + " " + shape(t.shape())));
