@@ -138,6 +138,9 @@ public final class BatchRunner {
 		final List<SummaryRow> finished = new ArrayList<>();
 		long lastWrite = System.nanoTime();
 
+		/** This run's {@link OutputRecord#settingsKey}. */
+		final String settingsKey = OutputRecord.settingsKey(settings.segmentation());
+
 		Run(BatchListener listener, BatchCancellation cancel, PreviousRows previous, List<BatchInput> inputs) {
 			this.listener = listener;
 			this.cancel = cancel;
@@ -256,13 +259,20 @@ public final class BatchRunner {
 				SummaryRow before = previous.forOutput(outputs.labels().toString());
 				boolean usable = before != null && before.labels() != null
 						&& (before.status() == BatchStatus.DONE || before.status() == BatchStatus.SKIPPED);
-				Map<Integer, LabelVolume> counts = usable ? before.labels() : countLabels(outputs.labels());
-				if (counts != null) {
-					emit(in, row(in, series, outputs.labels(), BatchStatus.SKIPPED, "", seconds(t0),
-							usable ? before.device() : "", counts));
-					return;
+				String other = usable ? OutputRecord.mismatch(before, settings.modelIdentity(), settingsKey) : null;
+				if (other != null)
+					listener.warning(outputs.labels() + " is segmented again: " + other);
+				else {
+					Map<Integer, LabelVolume> counts = usable ? before.labels() : countLabels(outputs.labels());
+					if (counts != null) {
+						// the record is carried over from the row that made the output (none if unknown)
+						emit(in, new SummaryRow(in.path().toString(), series, outputs.labels().toString(), BatchStatus.SKIPPED,
+								"", seconds(t0), usable ? before.device() : "", now(), counts, usable ? before.model() : "",
+								usable ? before.settings() : ""));
+						return;
+					}
+					listener.warning(outputs.labels() + " exists but cannot be read; segmenting " + in.path() + " again");
 				}
-				listener.warning(outputs.labels() + " exists but cannot be read; segmenting " + in.path() + " again");
 			}
 			try {
 				for (Path p : outputs.all())
@@ -309,8 +319,13 @@ public final class BatchRunner {
 
 		SummaryRow row(BatchInput in, String series, Path output, BatchStatus status, String error, double seconds,
 				String device, Map<Integer, LabelVolume> labels) {
+			boolean made = status == BatchStatus.DONE;
 			return new SummaryRow(in.path().toString(), series, output == null ? "" : output.toString(), status, error,
-					seconds, device, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), labels);
+					seconds, device, now(), labels, made ? settings.modelIdentity() : "", made ? settingsKey : "");
+		}
+
+		String now() {
+			return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
 		}
 
 		void emit(BatchInput in, SummaryRow row) {

@@ -36,8 +36,10 @@ public final class BatchSettings {
 	private final boolean saveLogits;
 	private final boolean saveProbabilities;
 	private final boolean seg;
+	private final String modelIdentity;
 
 	private BatchSettings(Builder b) {
+		modelIdentity = b.modelIdentity == null ? "" : b.modelIdentity;
 		input = b.input;
 		outputFolder = b.outputFolder;
 		segmentation = b.segmentation;
@@ -75,6 +77,14 @@ public final class BatchSettings {
 		return segmentation;
 	}
 
+	/**
+	 * The identity of the model the batch runs ({@link org.volseg.model.ModelIdentity}), recorded
+	 * with each output; empty if not given (then only the settings are compared on a rerun).
+	 */
+	public String modelIdentity() {
+		return modelIdentity;
+	}
+
 	public boolean overwrite() {
 		return overwrite;
 	}
@@ -107,6 +117,7 @@ public final class BatchSettings {
 		private final Path outputFolder;
 		private SegmentationSettings segmentation = SegmentationSettings.defaults();
 		private boolean overwrite;
+		private String modelIdentity;
 		private Shard shard = Shard.ALL;
 		private boolean saveLogits;
 		private boolean saveProbabilities;
@@ -119,6 +130,12 @@ public final class BatchSettings {
 
 		public Builder segmentation(SegmentationSettings settings) {
 			this.segmentation = Objects.requireNonNull(settings, "settings");
+			return this;
+		}
+
+		/** The model's identity ({@link org.volseg.model.ModelIdentity#of}), recorded with each output. */
+		public Builder modelIdentity(String identity) {
+			this.modelIdentity = identity;
 			return this;
 		}
 

@@ -26,6 +26,8 @@ import org.volseg.model.SegmentationClass;
  */
 public final class SummaryCsv {
 
+	/** Appended after the label columns (issue 16): what made each output, so a rerun can tell. */
+	private static final List<String> RECORD = List.of("model", "settings");
 	private static final List<String> FIXED = List.of("input", "output", "status", "error", "seconds", "device", "series",
 			"finished");
 
@@ -60,6 +62,7 @@ public final class SummaryCsv {
 			h.add(name + "_voxels");
 			h.add(name + "_ml");
 		}
+		h.addAll(RECORD);
 		return h;
 	}
 
@@ -81,6 +84,8 @@ public final class SummaryCsv {
 				f.add(v == null ? "" : Long.toString(v.voxels()));
 				f.add(v == null ? "" : String.format(Locale.ROOT, "%.6f", v.millilitres()));
 			}
+			f.add(r.model());
+			f.add(r.settings());
 			b.append(Csv.line(f));
 		}
 		return b.toString();
@@ -146,7 +151,8 @@ public final class SummaryCsv {
 				seconds = Double.NaN;
 			}
 			rows.add(new SummaryRow(field(f, at, "input"), field(f, at, "series"), field(f, at, "output"), status,
-					field(f, at, "error"), seconds, field(f, at, "device"), field(f, at, "finished"), labels));
+					field(f, at, "error"), seconds, field(f, at, "device"), field(f, at, "finished"), labels,
+					field(f, at, "model"), field(f, at, "settings")));
 		}
 		return rows;
 	}

@@ -19,11 +19,23 @@ import java.util.Map;
  * @param finished when the row was written (UTC, ISO-8601), used to merge summaries of several runs
  * @param labels voxel counts and volumes per label (every class of the model but the background,
  *        0 where absent), or null when the row has none (failed)
+ * @param model the identity of the model that made the output ({@link org.volseg.model.ModelIdentity}),
+ *        empty if unknown (rows written before VolSeg recorded it)
+ * @param settings the settings that change the output ({@link OutputRecord#settingsKey}), empty if
+ *        unknown
  */
 public record SummaryRow(String input, String series, String output, BatchStatus status, String error, double seconds,
-		String device, String finished, Map<Integer, LabelVolume> labels) {
+		String device, String finished, Map<Integer, LabelVolume> labels, String model, String settings) {
+
+	/** A row without a model and settings record. */
+	public SummaryRow(String input, String series, String output, BatchStatus status, String error, double seconds,
+			String device, String finished, Map<Integer, LabelVolume> labels) {
+		this(input, series, output, status, error, seconds, device, finished, labels, "", "");
+	}
 
 	public SummaryRow {
+		model = model == null ? "" : model;
+		settings = settings == null ? "" : settings;
 		series = series == null ? "" : series;
 		output = output == null ? "" : output;
 		error = error == null ? "" : error;

@@ -23,6 +23,9 @@ import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;
 
 import picocli.CommandLine.Command;
+import org.volseg.bundle.BundleCache;
+import org.volseg.model.ModelIdentity;
+
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -94,7 +97,9 @@ public final class BatchCommand implements Callable<Integer> {
 			SegmentationSettings seg = options.settings().series(series).build();
 			settings = BatchSettings.builder(input, output).segmentation(seg).overwrite(overwrite)
 					.shard(shard == null ? Shard.ALL : Shard.parse(shard)).saveLogits(saveLogits)
-					.saveProbabilities(saveProbabilities).seg(writeSeg).build();
+					.saveProbabilities(saveProbabilities).seg(writeSeg).modelIdentity(ModelIdentity.of(BundleCache.packageFor(options.model(),
+							line -> spec.commandLine().getErr().println("volseg: " + line),
+							w -> spec.commandLine().getErr().println("volseg: warning: " + w)))).build();
 		} catch (InvalidParameterException e) {
 			throw new ParameterException(spec.commandLine(), e.getMessage(), e);
 		}

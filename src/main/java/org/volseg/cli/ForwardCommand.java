@@ -49,13 +49,17 @@ public final class ForwardCommand implements Callable<Integer> {
 	@Option(names = "--output", required = true, paramLabel = "Y.safetensors", description = "File to write (tensor 'output').")
 	Path output;
 
+	@Option(names = "--trust-model", description = "Run the model even if its graph holds operations outside VolSeg's"
+			+ " allow-list (file, network or Python operations): only for models from authors you trust.")
+	boolean trustModel;
+
 	@Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|gpu|auto",
 			description = "Where to run (default ${DEFAULT-VALUE}: the GPU if there is one).")
 	String device;
 
 	@Override
 	public Integer call() {
-		EngineOptions options = EngineOptions.defaults().withDevice(Device.parse(device, "--device"));
+		EngineOptions options = EngineOptions.defaults().withDevice(Device.parse(device, "--device")).withTrustModel(trustModel);
 		if (Files.exists(output) && Files.exists(input) && sameFile(input, output)) {
 			throw InvalidParameterException.of("--output", output, "another file than --input (inputs are never overwritten)");
 		}

@@ -51,13 +51,17 @@ public final class ModelCommand implements Callable<Integer> {
 		@Parameters(paramLabel = "PATH", description = "model package folder, its rdf.yaml, or a .zip")
 		Path path;
 
+		@Option(names = "--trust-model", description = "load a graph with operations outside VolSeg's allow-list "
+				+ "(file, network or Python operations) to list its signatures: only for models from authors you trust")
+		boolean trustModel;
+
 		@Override
 		public Integer call() {
 			PrintWriter out = spec.commandLine().getOut();
 			try (ModelPackage p = ModelPackage.open(path)) {
 				printDescriptor(out, p.descriptor());
 				out.println("SavedModel: " + p.descriptor().weights().source());
-				for (SavedModelInspector.SignatureInfo s : SavedModelInspector.signatures(p.savedModelDir())) {
+				for (SavedModelInspector.SignatureInfo s : SavedModelInspector.signatures(p.savedModelDir(), trustModel)) {
 					out.println("  signature " + s.key());
 					s.inputs().forEach((n, t) -> out.println("    input  " + n + ": " + t.dataType() + " " + shape(t.shape())));
 					s.outputs().forEach((n, t) -> out.println("    output " + n + ": " + t.dataType() + " " + shape(t.shape())));
@@ -83,12 +87,16 @@ public final class ModelCommand implements Callable<Integer> {
 				+ "output's shape")
 		boolean run;
 
+		@Option(names = "--trust-model", description = "accept a graph with operations outside VolSeg's allow-list "
+				+ "(file, network or Python operations): only for models from authors you trust")
+		boolean trustModel;
+
 		@Override
 		public Integer call() {
 			PrintWriter out = spec.commandLine().getOut();
 			PrintWriter err = spec.commandLine().getErr();
 			try (ModelPackage p = ModelPackage.open(path);
-					Engine e = Engine.load(p, EngineOptions.cpu())) {
+					Engine e = Engine.load(p, EngineOptions.cpu().withTrustModel(trustModel))) {
 				if (run) {
 					int[] patch = p.descriptor().volseg().patchSizeArray();
 					e.predict(new float[patch[0] * patch[1] * patch[2] * e.inputChannels()], 1, patch);
@@ -126,9 +134,13 @@ public final class ModelCommand implements Callable<Integer> {
 		@Option(names = "--replace", description = "replace an installed model of the same name")
 		boolean replace;
 
+		@Option(names = "--trust-model", description = "accept a graph with operations outside VolSeg's allow-list "
+				+ "(file, network or Python operations): only for models from authors you trust")
+		boolean trustModel;
+
 		@Override
 		public Integer call() {
-			Path installed = ModelInstaller.install(path, modelsDir, replace, Engine::verify);
+			Path installed = ModelInstaller.install(path, modelsDir, replace, p -> Engine.verify(p, trustModel));
 			spec.commandLine().getOut().println("installed " + installed);
 			spec.commandLine().getOut().flush();
 			return 0;

@@ -60,6 +60,10 @@ public final class SegmentationOptions {
 	@Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "TensorFlow threads per operation; 0 = all cores (default).")
 	int threads;
 
+	@Option(names = "--trust-model", description = "Run the model even if its graph holds operations outside VolSeg's"
+			+ " allow-list (file, network or Python operations): only for models from authors you trust.")
+	boolean trustModel;
+
 	@Option(names = "--no-resample", description = "Do not resample to the model's spacing.")
 	boolean noResample;
 
@@ -94,7 +98,7 @@ public final class SegmentationOptions {
 	public SegmentationSettings.Builder settings() {
 		return SegmentationSettings.builder().roi(parseRoi()).overlap(overlap)
 				.blend(blend == null ? null : BlendMode.parse("--blend", blend)).sigmaScale(sigmaScale).batch(batch)
-				.padding(Padding.parse("--pad", pad, padValue)).device(Device.parse(device, "--device")).threads(threads)
+				.padding(Padding.parse("--pad", pad, padValue)).device(Device.parse(device, "--device")).threads(threads).trustModel(trustModel)
 				.resample(!noResample).reorient(!noReorient).normalize(!noNormalize).minComponentSize(minComponentSize)
 				.threshold(threshold).tta(parseTta());
 	}

@@ -81,6 +81,8 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 	 * signature against the descriptor. The package may be closed once this returns.
 	 *
 	 * @throws ModelPackageException if the signature contradicts the descriptor (every problem listed)
+	 * @throws UntrustedModelException if the graph holds operations outside {@link ModelOpCheck}'s
+	 *         allow-list and {@link EngineOptions#trustModel()} is false
 	 * @throws EngineException if the SavedModel cannot be loaded or the device is unavailable
 	 */
 	public static Engine load(ModelPackage pkg, EngineOptions options) {
@@ -109,7 +111,17 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 	 * @throws EngineException if the SavedModel cannot be loaded
 	 */
 	public static void verify(ModelPackage pkg) {
-		try (Engine e = load(pkg, new EngineOptions(Device.CPU, 1, 1))) {
+		verify(pkg, false);
+	}
+
+	/**
+	 * As {@link #verify(ModelPackage)}; {@code trustModel} skips the allow-list of operations.
+	 *
+	 * @throws UntrustedModelException if the graph holds operations outside the allow-list and
+	 *         the model is not trusted
+	 */
+	public static void verify(ModelPackage pkg, boolean trustModel) {
+		try (Engine e = load(pkg, new EngineOptions(Device.CPU, 1, 1, trustModel))) {
 			LOG.fine("verified " + e.info().summary());
 		}
 	}
@@ -118,6 +130,8 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 	static Engine load(ModelPackage pkg, EngineOptions options, DeviceAvailability available) {
 		ModelDescriptor d = pkg.descriptor();
 		String source = pkg.source().toString();
+		// before TensorFlow sees the graph: loading it already runs its restore operations
+		ModelOpCheck.check(pkg.savedModelDir(), source, options.trustModel());
 		DeviceChoice choice = DevicePolicy.choose(options.device(), available);
 		SavedModelBundle bundle;
 		try {

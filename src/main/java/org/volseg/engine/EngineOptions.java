@@ -8,8 +8,15 @@ import org.volseg.InvalidParameterException;
  * @param device cpu, gpu or auto
  * @param intraOpThreads threads one operation (a convolution, a matmul) may use; 0 = all cores
  * @param interOpThreads operations run concurrently; 0 = all cores
+ * @param trustModel run the model even if its graph holds operations outside the allow-list of
+ *        {@link ModelOpCheck} (file, network or Python operations); false by default
  */
-public record EngineOptions(Device device, int intraOpThreads, int interOpThreads) {
+public record EngineOptions(Device device, int intraOpThreads, int interOpThreads, boolean trustModel) {
+
+	/** Options that do not trust the model (its graph is checked against the allow-list). */
+	public EngineOptions(Device device, int intraOpThreads, int interOpThreads) {
+		this(device, intraOpThreads, interOpThreads, false);
+	}
 
 	public EngineOptions {
 		if (device == null)
@@ -31,11 +38,16 @@ public record EngineOptions(Device device, int intraOpThreads, int interOpThread
 	}
 
 	public EngineOptions withDevice(Device d) {
-		return new EngineOptions(d, intraOpThreads, interOpThreads);
+		return new EngineOptions(d, intraOpThreads, interOpThreads, trustModel);
 	}
 
 	public EngineOptions withThreads(int intraOp, int interOp) {
-		return new EngineOptions(device, intraOp, interOp);
+		return new EngineOptions(device, intraOp, interOp, trustModel);
+	}
+
+	/** The same options, trusting the model or not ({@code --trust-model}). */
+	public EngineOptions withTrustModel(boolean trust) {
+		return new EngineOptions(device, intraOpThreads, interOpThreads, trust);
 	}
 
 	/** The intra-op thread count actually used. */

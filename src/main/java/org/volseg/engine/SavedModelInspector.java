@@ -37,6 +37,17 @@ public final class SavedModelInspector {
 	 * @throws EngineException if TensorFlow cannot load it
 	 */
 	public static List<SignatureInfo> signatures(Path savedModelDir) {
+		return signatures(savedModelDir, false);
+	}
+
+	/**
+	 * As {@link #signatures(Path)}; unless {@code trustModel}, the graph is first checked against
+	 * {@link ModelOpCheck}'s allow-list (loading runs the model's restore operations).
+	 *
+	 * @throws UntrustedModelException if it holds other operations and is not trusted
+	 */
+	public static List<SignatureInfo> signatures(Path savedModelDir, boolean trustModel) {
+		ModelOpCheck.check(savedModelDir, savedModelDir.toString(), trustModel);
 		ConfigProto cpu = ConfigProto.newBuilder().putDeviceCount("GPU", 0).build();
 		try (SavedModelBundle b = SavedModelBundle.loader(savedModelDir.toString()).withTags(SavedModelExport.TAG)
 				.withConfigProto(cpu).load()) {

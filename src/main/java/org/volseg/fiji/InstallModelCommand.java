@@ -40,6 +40,11 @@ public class InstallModelCommand extends ContextCommand {
 	@Parameter(label = "Replace an installed model of the same name")
 	private boolean replace = false;
 
+	@Parameter(label = "Trust this model", required = false, persist = false, description = "Install the model even if"
+			+ " its graph holds operations outside VolSeg's allow-list (they are listed when VolSeg refuses it): file,"
+			+ " network or Python operations. Only for models from authors you trust.")
+	private boolean trust_model = false;
+
 	private Path installed;
 	private String error;
 
@@ -51,7 +56,7 @@ public class InstallModelCommand extends ContextCommand {
 			// a MONAI bundle is imported first (once, into the bundle cache), with progress in the status bar
 			Path source = BundleCache.packageFor(BundleSource.rootOf(model_package.toPath()),
 					line -> IJ.showStatus("VolSeg: " + line), warning -> log.warn("VolSeg: " + warning));
-			installed = ModelInstaller.install(source, folder, replace, Engine::verify);
+			installed = ModelInstaller.install(source, folder, replace, p -> Engine.verify(p, trust_model));
 			IJ.showStatus("VolSeg: installed " + installed);
 			log.info("VolSeg: model installed in " + installed);
 		} catch (VolSegException e) {

@@ -90,6 +90,11 @@ public class SegmentVolumeCommand extends DynamicCommand {
 			description = "Also write the labels as NIfTI (.nii or .nii.gz)")
 	private File output_file;
 
+	@Parameter(label = "Trust this model", required = false, persist = false, description = "Run the model even if its"
+			+ " graph holds operations outside VolSeg's allow-list (they are listed when VolSeg refuses it): file,"
+			+ " network or Python operations. Only for models from authors you trust.")
+	private boolean trust_model = false;
+
 	private ImagePlus scan;
 	private ImagePlus labels;
 	private ResultsTable results;
@@ -126,7 +131,7 @@ public class SegmentVolumeCommand extends DynamicCommand {
 			showStatus("VolSeg: loading model " + (chosen.isEmpty() ? "" : chosen), 0);
 			ImagePlus input = scan;
 			FijiSegmentation.Outcome outcome = LoadedModels.with(ModelCatalog.standard().resolve("model", chosen),
-					settings.engineOptions(), segmenter -> FijiSegmentation.segment(segmenter, input, settings, progress, cancelled));
+					settings.engineOptions().withTrustModel(trust_model), segmenter -> FijiSegmentation.segment(segmenter, input, settings, progress, cancelled));
 			labels = outcome.labels();
 			results = outcome.results();
 			overlay = FijiSegmentation.showOverlay(scan, labels, OverlayStyle.parse("display", display), opacity / 100.0);

@@ -216,7 +216,13 @@ public final class Json {
 				// falls through to double
 			}
 		}
-		return Double.parseDouble(s);
+		double d = Double.parseDouble(s);
+		if (Double.isInfinite(d)) {
+			pos = start;
+			throw error("the number " + (s.length() > 40 ? s.substring(0, 40) + "..." : s)
+					+ " is beyond the range of a 64-bit floating-point value");
+		}
+		return d;
 	}
 
 	/**

@@ -14,7 +14,6 @@ import java.util.Map;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -30,6 +29,8 @@ public final class DescriptorReader {
 
 	/** Largest {@code rdf.yaml} accepted, in characters (a descriptor is a few kilobytes). */
 	private static final int MAX_CHARS = 4 * 1024 * 1024;
+	/** Most values (maps, lists, scalars) a descriptor may hold once its aliases are expanded. */
+	static final int MAX_NODES = 200_000;
 
 	private DescriptorReader() {
 	}
@@ -41,16 +42,24 @@ public final class DescriptorReader {
 	 *         invalid (with every problem)
 	 */
 	public static ModelDescriptor read(Path rdfYaml) {
+		return read(rdfYaml, rdfYaml.toString());
+	}
+
+	/**
+	 * Reads and validates a descriptor file, naming it {@code shownAs} in every error (for an
+	 * unpacked archive: the archive the user gave, not the temporary folder).
+	 */
+	public static ModelDescriptor read(Path rdfYaml, String shownAs) {
 		String text;
 		try {
 			text = Files.readString(rdfYaml, StandardCharsets.UTF_8);
 		} catch (NoSuchFileException e) {
-			throw new ModelPackageException(rdfYaml.toString(), List.of("file not found: a model package needs an "
+			throw new ModelPackageException(shownAs, List.of("file not found: a model package needs an "
 					+ "rdf.yaml at its root (see docs/model-format.md)"));
 		} catch (IOException e) {
-			throw new ModelPackageException(rdfYaml.toString(), "cannot read: " + e.getMessage(), e);
+			throw new ModelPackageException(shownAs, "cannot read: " + e.getMessage(), e);
 		}
-		return parse(text, rdfYaml.toString());
+		return parse(text, shownAs);
 	}
 
 	/**
@@ -78,14 +87,21 @@ public final class DescriptorReader {
 		options.setAllowDuplicateKeys(false);
 		options.setMaxAliasesForCollections(50);
 		options.setAllowRecursiveKeys(false);
-		Yaml yaml = new Yaml(new SafeConstructor(options));
+		Yaml yaml = new Yaml(new SafeYamlConstructor(options));
+		Object root;
 		try (Reader r = new StringReader(text)) {
-			return yaml.load(r);
+			root = yaml.load(r);
 		} catch (YAMLException e) {
 			throw new ModelPackageException(source, "not valid YAML: " + e.getMessage().replace('\n', ' '), e);
 		} catch (IOException e) {
 			throw new ModelPackageException(source, "cannot read: " + e.getMessage(), e);
 		}
+		// aliases may make a value contain itself, or a few lines expand into millions of nodes
+		String tooBig = YamlValues.treeProblem(root, MAX_NODES);
+		if (tooBig != null)
+			throw new ModelPackageException(source, List.of(tooBig + "; a model descriptor is a small tree: write the"
+					+ " values out instead of nesting aliases (&name / *name)"));
+		return root;
 	}
 
 	/** Structural parsing: types and presence of fields. Returns null parts where fields are broken. */

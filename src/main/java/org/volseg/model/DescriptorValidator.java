@@ -166,7 +166,17 @@ public final class DescriptorValidator {
 			p.expected(path, "a folder inside the package (downloads are not supported)", source);
 			return;
 		}
-		Path s = Path.of(source).normalize();
+		if (source.indexOf('\0') >= 0) {
+			p.expected(path, "a folder inside the package (a path without NUL characters)", source.replace("\0", "\\0"));
+			return;
+		}
+		Path s;
+		try {
+			s = Path.of(source).normalize();
+		} catch (java.nio.file.InvalidPathException e) {
+			p.expected(path, "a folder inside the package (a valid relative path: " + e.getReason() + ")", source);
+			return;
+		}
 		if (s.isAbsolute() || s.startsWith("..") || source.startsWith("/") || source.startsWith("\\"))
 			p.expected(path, "a folder inside the package, relative to rdf.yaml", source);
 	}

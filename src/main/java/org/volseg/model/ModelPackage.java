@@ -69,7 +69,8 @@ public final class ModelPackage implements AutoCloseable {
 				throw new ModelPackageException(path.toString(), List.of("no " + DESCRIPTOR_FILE + " in "
 						+ (Files.isDirectory(path) ? "the folder" : "the archive") + ": a model package needs an "
 						+ DESCRIPTOR_FILE + " at its root (see docs/model-format.md)"));
-			ModelDescriptor d = DescriptorReader.read(rdf);
+			ModelDescriptor d = DescriptorReader.read(rdf, temporary.isEmpty() ? rdf.toString()
+					: path + " (" + temporary.get(0).relativize(rdf).toString().replace('\\', '/') + " in the archive)");
 			Path savedModel = savedModelDir(path, root, d, temporary);
 			return new ModelPackage(path, root, d, savedModel, temporary);
 		} catch (RuntimeException e) {

@@ -35,6 +35,8 @@ public final class SafeTensors {
 
 	/** Header larger than this is refused as corrupt (real headers are kilobytes). */
 	private static final long MAX_HEADER_BYTES = 100L << 20;
+	/** Bytes read from the file at a time (one buffer for all tensors). */
+	private static final long READ_CHUNK_BYTES = 1 << 24;
 
 	private final Map<String, FloatTensor> tensors;
 	private final Map<String, String> dtypes;
@@ -99,6 +101,7 @@ public final class SafeTensors {
 			Map<String, FloatTensor> tensors = new LinkedHashMap<>();
 			Map<String, String> dtypes = new LinkedHashMap<>();
 			Map<String, String> metadata = new LinkedHashMap<>();
+			List<Entry> entries = new ArrayList<>();
 			for (Map.Entry<String, Object> e : header.entrySet()) {
 				String name = e.getKey();
 				if (name.equals("__metadata__")) {
@@ -110,12 +113,39 @@ public final class SafeTensors {
 					throw new TensorFileException(file, "tensor \"" + name + "\" ends at byte " + entry.end
 							+ " of a data section of " + dataLength + " bytes: the file is truncated");
 				}
-				tensors.put(name, entry.read(ch, dataStart, file));
-				dtypes.put(name, entry.dtype);
+				entries.add(entry);
+			}
+			// every byte belongs to one tensor at most, so what is allocated is bounded by the file's size
+			checkDisjoint(file, entries);
+			long floats = 0, largest = 0;
+			for (Entry entry : entries) {
+				floats += FloatTensor.elementCount(entry.shape);
+				largest = Math.max(largest, entry.end - entry.begin);
+			}
+			org.volseg.io.HeapBudget.require(file, 4 * floats + Math.min(largest, READ_CHUNK_BYTES),
+					floats + " float32 weights");
+			ByteBuffer buf = ByteBuffer.allocate((int) Math.max(8, Math.min(largest, READ_CHUNK_BYTES)))
+					.order(ByteOrder.LITTLE_ENDIAN);
+			for (Entry entry : entries) {
+				tensors.put(entry.name, entry.read(ch, dataStart, file, buf));
+				dtypes.put(entry.name, entry.dtype);
 			}
 			return new SafeTensors(tensors, dtypes, metadata);
 		} catch (IOException ex) {
 			throw new TensorFileException(file, "cannot read: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Refuses header entries whose byte ranges overlap (several tensors made of the same bytes). */
+	private static void checkDisjoint(Path file, List<Entry> entries) {
+		List<Entry> byBegin = new ArrayList<>(entries);
+		byBegin.sort(java.util.Comparator.comparingLong((Entry e) -> e.begin).thenComparingLong(e -> e.end));
+		for (int i = 1; i < byBegin.size(); i++) {
+			Entry a = byBegin.get(i - 1), b = byBegin.get(i);
+			if (b.begin < a.end)
+				throw new TensorFileException(file, "tensors \"" + a.name + "\" (bytes " + a.begin + "-" + a.end
+						+ ") and \"" + b.name + "\" (bytes " + b.begin + "-" + b.end + ") overlap; each tensor must have"
+						+ " its own bytes: the file is corrupt or was not written by a safetensors library");
 		}
 	}
 
@@ -200,11 +230,11 @@ public final class SafeTensors {
 			return out;
 		}
 
-		FloatTensor read(FileChannel ch, long dataStart, Path file) throws IOException {
+		/** Reads the tensor through {@code buf} (any capacity of at least 8 bytes; its contents are overwritten). */
+		FloatTensor read(FileChannel ch, long dataStart, Path file, ByteBuffer buf) throws IOException {
 			int count = (int) FloatTensor.elementCount(shape);
 			float[] out = new float[count];
-			int chunkElements = Math.max(1, (1 << 24) / bytesPerElement(dtype));
-			ByteBuffer buf = ByteBuffer.allocate(chunkElements * bytesPerElement(dtype)).order(ByteOrder.LITTLE_ENDIAN);
+			int chunkElements = Math.max(1, buf.capacity() / bytesPerElement(dtype));
 			int done = 0;
 			while (done < count) {
 				int n = Math.min(chunkElements, count - done);

@@ -68,6 +68,7 @@ public final class SegmentationSettings {
 	private final Mirroring tta;
 	private final Device device;
 	private final int threads;
+	private final boolean trustModel;
 	private final Path labelsOutput;
 	private final Path logitsOutput;
 	private final Path probabilitiesOutput;
@@ -90,6 +91,7 @@ public final class SegmentationSettings {
 		tta = b.tta;
 		device = b.device;
 		threads = b.threads;
+		trustModel = b.trustModel;
 		labelsOutput = b.labelsOutput;
 		logitsOutput = b.logitsOutput;
 		probabilitiesOutput = b.probabilitiesOutput;
@@ -124,6 +126,7 @@ public final class SegmentationSettings {
 		b.tta = tta;
 		b.device = device;
 		b.threads = threads;
+		b.trustModel = trustModel;
 		b.labelsOutput = labelsOutput;
 		b.logitsOutput = logitsOutput;
 		b.probabilitiesOutput = probabilitiesOutput;
@@ -196,9 +199,14 @@ public final class SegmentationSettings {
 		return threads;
 	}
 
+	/** Whether the model runs even with operations outside the allow-list ({@code --trust-model}). */
+	public boolean trustModel() {
+		return trustModel;
+	}
+
 	/** The engine options these settings ask for (device, {@link #threads()} intra-op threads, 2 inter-op). */
 	public EngineOptions engineOptions() {
-		return new EngineOptions(device, threads, threads == 1 ? 1 : 2);
+		return new EngineOptions(device, threads, threads == 1 ? 1 : 2, trustModel);
 	}
 
 	/** Where the label map goes, or null. */
@@ -282,6 +290,7 @@ public final class SegmentationSettings {
 		private Mirroring tta;
 		private Device device = Device.AUTO;
 		private int threads;
+		private boolean trustModel;
 		private Path labelsOutput;
 		private Path logitsOutput;
 		private Path probabilitiesOutput;
@@ -356,6 +365,12 @@ public final class SegmentationSettings {
 			if (threads < 0)
 				throw InvalidParameterException.of("--threads", threads, "0 (all cores) or a positive number");
 			this.threads = threads;
+			return this;
+		}
+
+		/** Runs the model even if its graph holds operations outside the allow-list ({@code --trust-model}). */
+		public Builder trustModel(boolean trust) {
+			this.trustModel = trust;
 			return this;
 		}
 

@@ -26,16 +26,33 @@ public final class Geometry {
 	 * @throws IllegalArgumentException if it is not such a matrix
 	 */
 	public static Geometry ofLps(double[][] affineLps) {
-		double[][] a = copy4x4(affineLps);
+		String problem = problem(affineLps);
+		if (problem != null)
+			throw new IllegalArgumentException(problem);
+		return new Geometry(copy4x4(affineLps));
+	}
+
+	/**
+	 * Why {@link #ofLps} would refuse an affine (LPS or RAS alike: the rule does not depend on the
+	 * sign of the world axes), or null if it is accepted. Readers call this first, so that a file
+	 * whose fields give a degenerate geometry gets an error naming the file and the fields.
+	 *
+	 * @param affine 4 rows of 4
+	 */
+	public static String problem(double[][] affine) {
+		double[][] a = copy4x4(affine);
 		if (a[3][0] != 0 || a[3][1] != 0 || a[3][2] != 0 || a[3][3] != 1)
-			throw new IllegalArgumentException("the affine's last row must be (0, 0, 0, 1), got " + Arrays.toString(a[3]));
+			return "the affine's last row must be (0, 0, 0, 1), got " + Arrays.toString(a[3]);
 		for (double[] row : a)
 			for (double v : row)
 				if (!Double.isFinite(v))
-					throw new IllegalArgumentException("the affine holds a non-finite value: " + Arrays.deepToString(a));
-		if (Math.abs(determinant3(a)) < 1e-12)
-			throw new IllegalArgumentException("the affine's 3x3 block is singular: " + Arrays.deepToString(a));
-		return new Geometry(a);
+					return "the affine holds a non-finite value: " + Arrays.deepToString(a);
+		double det = Math.abs(determinant3(a));
+		if (!(det >= 1e-12))
+			return "the affine's 3x3 block is singular: " + Arrays.deepToString(a);
+		if (!Double.isFinite(det))
+			return "the affine's 3x3 block is too large to invert: " + Arrays.deepToString(a);
+		return null;
 	}
 
 	/** The same as {@link #ofLps} for an affine in RAS (NIfTI's world system): negates world x and y. */

@@ -95,7 +95,8 @@ class BatchRunnerTest {
 
 		// the class name has a comma: the header quotes it
 		String header = Files.readAllLines(out.resolve("summary.csv")).get(0);
-		assertEquals("input,output,status,error,seconds,device,series,finished,\"ball, big_voxels\",\"ball, big_ml\"", header);
+		assertEquals("input,output,status,error,seconds,device,series,finished,\"ball, big_voxels\",\"ball, big_ml\",model,settings",
+				header);
 		// no temporary file is left anywhere
 		try (Stream<Path> all = Files.walk(out)) {
 			assertEquals(List.of(), all.filter(p -> p.getFileName().toString().startsWith(".")).collect(Collectors.toList()));

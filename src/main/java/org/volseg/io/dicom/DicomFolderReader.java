@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.VolumeFormatException;
+import org.volseg.io.HeapBudget;
 import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Volume;
 
@@ -105,6 +106,7 @@ public final class DicomFolderReader {
 		List<List<DicomSlice>> perFile = parallel(files, file -> {
 			try {
 				DicomFile header = source.readHeader(file);
+				checkFrameCount(header);
 				List<DicomSlice> slices = SliceExtractor.slices(header, w -> {
 					fileWarnings.computeIfAbsent(file, k -> new ArrayList<>()).add(w);
 					warnings.accept(w);
@@ -319,23 +321,31 @@ public final class DicomFolderReader {
 		};
 		if (series.problem() != null) {
 			if (!tolerateIrregularSlices)
-				throw new VolumeFormatException(series.slices().get(0).file.getParent(), series.problem());
+				throw new VolumeFormatException(folderOf(series.slices().get(0).file), series.problem());
 			warn.accept(series.problem() + " (read anyway on a regular grid, as asked)");
 		}
 		long[] dims = series.dimensions();
 		int samples = series.slices().get(0).samples;
-		Volume volume = samples == 1 ? Volume.allocate(series.geometry(), dims)
-				: Volume.allocate(series.geometry(), dims[0], dims[1], dims[2], samples);
-		// a series of MOSAIC volumes: plane z of time point t is flat plane t * dims[2] + z, its index in slices()
-		VoxelWriter writer = new VoxelWriter(volume.voxels(), (int) dims[0], (int) dims[1], series.sliceCount(), samples);
 		Map<Path, List<Integer>> byFile = new LinkedHashMap<>();
 		List<DicomSlice> slices = series.slices();
 		for (int z = 0; z < slices.size(); z++)
 			byFile.computeIfAbsent(slices.get(z).file, k -> new ArrayList<>()).add(z);
-		if (byFile.size() == 1) {
+		// one multi-frame file: read (and its frames counted against its header) before the volume is allocated
+		FrameDecoder single = byFile.size() == 1
+				? openChecked(slices.get(0).file, slices.get(byFile.values().iterator().next().get(0)), null, warn)
+				: null;
+		long voxels = HeapBudget.times(HeapBudget.times(dims[0] * dims[1], series.sliceCount()), samples);
+		HeapBudget.require(byFile.size() == 1 ? slices.get(0).file : folderOf(slices.get(0).file),
+				HeapBudget.times(voxels, Float.BYTES), dims[0] + " x " + dims[1] + " x " + dims[2]
+						+ (samples > 1 ? " x " + samples : "") + " float voxels");
+		Volume volume = samples == 1 ? Volume.allocate(series.geometry(), dims)
+				: Volume.allocate(series.geometry(), dims[0], dims[1], dims[2], samples);
+		// a series of MOSAIC volumes: plane z of time point t is flat plane t * dims[2] + z, its index in slices()
+		VoxelWriter writer = new VoxelWriter(volume.voxels(), (int) dims[0], (int) dims[1], series.sliceCount(), samples);
+		if (single != null) {
 			// one multi-frame file: read it once, decode its frames in parallel
 			Map.Entry<Path, List<Integer>> only = byFile.entrySet().iterator().next();
-			FrameDecoder decoder = openChecked(only.getKey(), slices.get(only.getValue().get(0)), null, warn);
+			FrameDecoder decoder = single;
 			boolean invert = decoder.format().photometric().equals("MONOCHROME1");
 			parallel(only.getValue(), z -> {
 				DicomSlice s = slices.get(z);
@@ -384,12 +394,35 @@ public final class DicomFolderReader {
 		}
 	}
 
+	/** The folder holding a file (the file itself if it is given without one). */
+	private static Path folderOf(Path file) {
+		Path parent = file.getParent();
+		return parent == null ? file : parent;
+	}
+
 	private static long fileSize(Path path) {
 		try {
 			return Files.size(path);
 		} catch (IOException e) {
 			throw new VolumeFormatException(path, "cannot read the file: " + e.getMessage(), e);
 		}
+	}
+
+	/**
+	 * A NumberOfFrames the file cannot hold (each frame takes at least one byte of native data, or an
+	 * 8-byte item and its data when encapsulated, 64 bytes of RLE header more): refused before one
+	 * slice per frame is listed.
+	 */
+	private static void checkFrameCount(DicomFile header) {
+		int frames = header.dataset().integer(Tags.NUMBER_OF_FRAMES, 1);
+		if (frames <= 1)
+			return;
+		TransferSyntax ts = header.transferSyntax();
+		long perFrame = ts == null || !ts.encapsulated() ? 1 : ts.codec() == TransferSyntax.Codec.RLE ? 8 + 64 : 8 + 2;
+		long size = fileSize(header.path());
+		if ((long) frames * perFrame > size)
+			throw new VolumeFormatException(header.path(), "NumberOfFrames is " + frames + ", but the file of " + size
+					+ " bytes can hold at most " + size / perFrame + " frames; the header is corrupt");
 	}
 
 	/** Native pixel data shorter than the image needs: refuse at scan time, so the file is skipped. */

@@ -11,6 +11,7 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 import org.volseg.VolumeFormatException;
+import org.volseg.io.HeapBudget;
 
 /**
  * The bytes of one DICOM file, read from disk only as far as the parser asks for them (a header
@@ -177,14 +178,21 @@ final class DicomInput implements AutoCloseable {
 		Inflater inflater = new Inflater(true);
 		try {
 			inflater.setInput(buf, pos, limit - pos);
-			byte[] out = new byte[Math.max(1024, (limit - pos) * 4)];
+			byte[] out = new byte[(int) Math.min(maxInflated, Math.max(1024, (limit - pos) * 4L))];
 			int n = 0;
 			while (!inflater.finished()) {
 				if (n == out.length) {
 					if (out.length >= maxInflated)
 						throw new VolumeFormatException(file, "the deflated data set inflates to more than "
 								+ maxInflated + " bytes; refusing it as corrupt");
-					out = Arrays.copyOf(out, (int) Math.min(maxInflated, (long) out.length * 2));
+					int grown = (int) Math.min(maxInflated, (long) out.length * 2);
+					// the data set is then decoded into float voxels, twice its size at least, and while
+					// copying the old and the new buffer are both alive: a third of the heap at most
+					if (!HeapBudget.fits(3L * grown))
+						throw new VolumeFormatException(file, "the deflated data set inflates to more than " + out.length
+								+ " bytes, more than the Java heap has free; refusing it as corrupt (raise -Xmx if the"
+								+ " file is genuine)");
+					out = Arrays.copyOf(out, grown);
 				}
 				int r = inflater.inflate(out, n, out.length - n);
 				n += r;

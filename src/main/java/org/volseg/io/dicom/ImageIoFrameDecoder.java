@@ -6,6 +6,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -33,7 +39,8 @@ final class ImageIoFrameDecoder {
 		ImageReader reader = reader(file, ts);
 		try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
 			reader.setInput(iis, true, true);
-			BufferedImage image = reader.read(0);
+			BufferedImage image = ts.codec() == TransferSyntax.Codec.JPEG_2000 ? readBounded(file, frame, reader, f)
+					: reader.read(0);
 			Raster r = image.getRaster();
 			if (r.getWidth() != f.columns() || r.getHeight() != f.rows() || r.getNumBands() < f.samples())
 				throw new VolumeFormatException(file, "frame " + frame + " decodes to " + r.getWidth() + " x "
@@ -55,6 +62,48 @@ final class ImageIoFrameDecoder {
 					+ e.getMessage() + "; " + TransferSyntax.conversionHint(ts.uid()), e);
 		} finally {
 			reader.dispose();
+		}
+	}
+
+	/** Threads running JPEG 2000 decodes (daemons: a decoder stuck on damaged data does not keep Java alive). */
+	private static final ExecutorService JPEG2000 = Executors.newCachedThreadPool(r -> {
+		Thread t = new Thread(r, "volseg-jpeg2000");
+		t.setDaemon(true);
+		return t;
+	});
+
+	/**
+	 * jai-imageio's JPEG 2000 decoder (jj2000) loops forever on some damaged codestreams (packet
+	 * headers): the decode runs on its own thread and is given up after
+	 * {@code volseg.jpeg2000.maxSeconds} (default 20) plus as many seconds per million values, with
+	 * an error naming the file. The stuck thread cannot be stopped by Java; it is asked to abort and
+	 * interrupted, and, being a daemon, ends with the JVM at the latest.
+	 */
+	private static BufferedImage readBounded(Path file, int frame, ImageReader reader, PixelFormat f) throws IOException {
+		long base = Long.getLong("volseg.jpeg2000.maxSeconds", 20);
+		long seconds = base + base * ((long) f.valuesPerFrame() / 1_000_000);
+		Future<BufferedImage> decoding = JPEG2000.submit(() -> reader.read(0));
+		try {
+			return decoding.get(seconds, TimeUnit.SECONDS);
+		} catch (TimeoutException e) {
+			reader.abort();
+			decoding.cancel(true);
+			throw new VolumeFormatException(file, "the JPEG 2000 decoder did not finish frame " + frame + " within " + seconds
+					+ " s: the codestream is damaged (jai-imageio's decoder loops on some corrupt packet headers); "
+					+ TransferSyntax.conversionHint(TransferSyntax.JPEG_2000.uid()));
+		} catch (ExecutionException e) {
+			Throwable c = e.getCause();
+			if (c instanceof IOException io)
+				throw io;
+			if (c instanceof RuntimeException rt)
+				throw rt;
+			if (c instanceof Error err)
+				throw err;
+			throw new IOException(c);
+		} catch (InterruptedException e) {
+			decoding.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new VolumeFormatException(file, "decoding was interrupted", e);
 		}
 	}
 

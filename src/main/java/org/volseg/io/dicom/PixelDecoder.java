@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.volseg.VolumeFormatException;
+import org.volseg.io.HeapBudget;
 
 /**
  * Decodes the frames of a fully read {@link DicomFile} into stored pixel values: native 1, 8, 16
@@ -71,7 +72,27 @@ public final class PixelDecoder implements FrameDecoder {
 		if (!pd.encapsulated())
 			throw new VolumeFormatException(file, "the pixel data of a compressed " + ts + " file are not encapsulated;"
 					+ " the file is corrupt");
+		if (ts.codec() == TransferSyntax.Codec.RLE)
+			checkRleLength(file, f, pd);
 		return new PixelDecoder(file, f, ts, pd, splitFrames(file, pd, f.frames(), ts));
+	}
+
+	/**
+	 * RLE cannot compress better than 2 bytes for a run of 128, plus a 64-byte header per frame: a
+	 * header declaring more frames or larger frames than the fragments present can hold is corrupt
+	 * (refused before anything is allocated for them).
+	 */
+	private static void checkRleLength(Path file, PixelFormat f, PixelData pd) {
+		long present = 0;
+		for (int[] frag : pd.fragments)
+			present += frag[1];
+		long bytesPerFrame = (long) f.valuesPerFrame() * Math.max(1, f.bitsAllocated() / 8);
+		long minimum = f.frames() * (64 + 2 * ((bytesPerFrame + 127) / 128));
+		if (present < minimum)
+			throw new VolumeFormatException(file, "the RLE pixel data are " + present + " bytes, but " + f.frames()
+					+ " frame(s) of " + f.columns() + " x " + f.rows() + " x " + f.samples() + " samples need at least "
+					+ minimum + " even fully compressed; the header (Rows, Columns, NumberOfFrames) or the pixel data are"
+					+ " corrupt");
 	}
 
 	@Override
@@ -102,6 +123,10 @@ public final class PixelDecoder implements FrameDecoder {
 			decodeNative16(frame, out);
 			return;
 		}
+		// compressed frames are as large as the header says (Rows x Columns x samples): the heap must hold them
+		if (syntax.encapsulated())
+			HeapBudget.require(file, 8L * n, "decoding a frame of " + format.columns() + " x " + format.rows() + " x "
+					+ format.samples() + " values");
 		long[] raw = new long[n];
 		boolean ybr422 = !syntax.encapsulated() && nativeYbr422(format);
 		if (ybr422)

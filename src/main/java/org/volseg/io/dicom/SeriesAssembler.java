@@ -86,7 +86,7 @@ final class SeriesAssembler {
 				: new ArrayList<>(group);
 		Geometry geometry = group.get(0).mosaic != null ? mosaic(sorted, warnings, problem)
 				: group.stream().allMatch(DicomSlice::hasGeometry) ? placed(sorted, warnings, problem)
-				: unplaced(sorted, warnings);
+				: unplaced(sorted, warnings, problem);
 		DicomSlice s0 = sorted.get(0);
 		boolean colour = s0.samples == 3;
 		String description = first.string(Tags.SERIES_DESCRIPTION, "");
@@ -175,16 +175,20 @@ final class SeriesAssembler {
 			a[i][3] = s0.position[i];
 		}
 		a[3][3] = 1;
-		try {
+		String degenerate = Geometry.problem(a);
+		if (degenerate == null)
 			return Geometry.ofLps(a);
-		} catch (IllegalArgumentException e) {
-			if (problem[0] == null)
-				problem[0] = where + ": the slice positions give a degenerate geometry (" + e.getMessage() + ")";
-			a[0][2] = n[0];
-			a[1][2] = n[1];
-			a[2][2] = n[2];
-			return Geometry.ofLps(a);
-		}
+		if (problem[0] == null)
+			problem[0] = where + ": the slice positions (ImagePositionPatient), ImageOrientationPatient and PixelSpacing "
+					+ Arrays.toString(ps) + " of " + s0.file.getFileName() + " give a degenerate geometry (" + degenerate
+					+ "); fix these attributes or read another series";
+		// the series stays listed (with its problem) on a stand-in geometry: unit normal and, if the
+		// in-plane vectors are degenerate too, axis-aligned 1 mm voxels
+		for (int i = 0; i < 3; i++)
+			a[i][2] = n[i];
+		if (Geometry.problem(a) != null)
+			return Geometry.ofSpacing(1, 1, 1);
+		return Geometry.ofLps(a);
 	}
 
 	/**
@@ -204,7 +208,7 @@ final class SeriesAssembler {
 			return Geometry.ofSpacing(1, 1, 1);
 		}
 		if (!s0.hasGeometry()) {
-			Geometry g = unplaced(new ArrayList<>(slices.subList(0, perVolume)), warnings);
+			Geometry g = unplaced(new ArrayList<>(slices.subList(0, perVolume)), warnings, problem);
 			return g;
 		}
 		double[] ps = pixelSpacing(slices, warnings, where);
@@ -231,9 +235,17 @@ final class SeriesAssembler {
 			warnings.add(where + ": its " + slices.size() / perVolume + " MOSAIC volumes are not at the same position ("
 					+ s0.file.getFileName() + " and " + worstFile.file.getFileName() + " are " + fmt(worst) + " mm apart);"
 					+ " all are placed where the first is, as dcm2niix does");
-		return affine(s0, ps, step);
+		Geometry g = affine(s0, ps, step);
+		if (g == null) {
+			problem[0] = where + ": the MOSAIC geometry (ImageOrientationPatient, PixelSpacing " + Arrays.toString(ps)
+					+ ", the CSA slice normal) of " + s0.file.getFileName() + " is degenerate; fix these attributes or"
+					+ " read another series";
+			return Geometry.ofSpacing(1, 1, 1);
+		}
+		return g;
 	}
 
+	/** The voxel-to-LPS affine of the first tile, or null when it is degenerate (see {@link Geometry#problem}). */
 	private static Geometry affine(DicomSlice s0, double[] ps, double[] step) {
 		double[][] a = new double[4][4];
 		for (int i = 0; i < 3; i++) {
@@ -243,7 +255,7 @@ final class SeriesAssembler {
 			a[i][3] = s0.position[i];
 		}
 		a[3][3] = 1;
-		return Geometry.ofLps(a);
+		return Geometry.problem(a) == null ? Geometry.ofLps(a) : null;
 	}
 
 	private static void checkSpacing(List<DicomSlice> slices, double[] n, String where, List<String> warnings,
@@ -319,7 +331,7 @@ final class SeriesAssembler {
 	}
 
 	/** Slices without patient geometry: ordered by InstanceNumber, file name and frame; axis-aligned at the origin. */
-	private static Geometry unplaced(List<DicomSlice> slices, List<String> warnings) {
+	private static Geometry unplaced(List<DicomSlice> slices, List<String> warnings, String[] problem) {
 		slices.sort(Comparator.comparingInt((DicomSlice s) -> s.instanceNumber).thenComparing(s -> s.file.toString())
 				.thenComparingInt(s -> s.frame));
 		DicomSlice s0 = slices.get(0);
@@ -328,7 +340,13 @@ final class SeriesAssembler {
 		double dz = ds.decimal(Tags.SPACING_BETWEEN_SLICES, ds.decimal(Tags.SLICE_THICKNESS, 1));
 		if (!(dz > 0))
 			dz = 1;
-		warnings.add("series " + ds.string(Tags.SERIES_NUMBER, "?") + " in " + parent(s0.file)
+		String where = "series " + ds.string(Tags.SERIES_NUMBER, "?") + " in " + parent(s0.file);
+		if (Geometry.problem(new double[][] { { ps[1], 0, 0, 0 }, { 0, ps[0], 0, 0 }, { 0, 0, dz, 0 }, { 0, 0, 0, 1 } }) != null) {
+			problem[0] = where + ": PixelSpacing " + Arrays.toString(ps) + " and slice spacing " + dz + " of "
+					+ s0.file.getFileName() + " give a degenerate geometry; fix PixelSpacing or read another series";
+			return Geometry.identity();
+		}
+		warnings.add(where
 				+ ": no ImagePositionPatient / ImageOrientationPatient; slices ordered by InstanceNumber and placed on"
 				+ " axis-aligned LPS axes at the origin with spacing " + ps[1] + " x " + ps[0] + " x " + dz + " mm");
 		return Geometry.ofSpacing(ps[1], ps[0], dz);

@@ -32,7 +32,7 @@ final class SliceExtractor {
 		if (!ds.contains(Tags.ROWS) || !ds.contains(Tags.COLUMNS))
 			return List.of();
 		PixelFormat f = PixelFormat.of(file, ds);
-		String seriesUid = ds.string(Tags.SERIES_INSTANCE_UID, "(no SeriesInstanceUID: " + file.getParent() + ")");
+		String seriesUid = ds.string(Tags.SERIES_INSTANCE_UID, "(no SeriesInstanceUID: " + (file.getParent() == null ? file : file.getParent()) + ")");
 		String imageType = ds.string(Tags.IMAGE_TYPE, "").toUpperCase(Locale.ROOT);
 		boolean localizer = imageType.contains("LOCALIZER") || imageType.contains("SCOUT");
 		int instance = ds.integer(Tags.INSTANCE_NUMBER, 0);

@@ -166,12 +166,6 @@ public final class NiftiAffines {
 	}
 
 	private static boolean usable(double[][] a) {
-		for (int i = 0; i < 3; i++)
-			for (int j = 0; j < 4; j++)
-				if (!Double.isFinite(a[i][j]))
-					return false;
-		double[][] b = Matrix3.block(a);
-		double[] n = Matrix3.columnNorms(b);
-		return Math.abs(Matrix3.determinant(b)) > 1e-12 * n[0] * n[1] * n[2];
+		return org.volseg.volume.Geometry.problem(a) == null;
 	}
 }

@@ -12,6 +12,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 import org.volseg.VolumeFormatException;
+import org.volseg.io.HeapBudget;
 import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
@@ -68,6 +69,11 @@ public final class NiftiReader {
 				long[] dims = header.volumeDimensions();
 				checkAllocatable(dims, file);
 				NiftiAffines.Choice choice = NiftiAffines.choose(header);
+				String degenerate = Geometry.problem(choice.affineRas());
+				if (degenerate != null)
+					throw new VolumeFormatException(file, "its voxel sizes and orientation (sform srow_x/y/z, qform, pixdim "
+							+ java.util.Arrays.toString(header.pixdim()) + ") give no usable geometry: " + degenerate
+							+ ". Fix the header (e.g. with nibabel or fslorient) so that pixdim[1..3] are positive voxel sizes in mm.");
 				Img<FloatType> img = Volume.allocateFloats(dims);
 				VolumeStatistics.Accumulator stats = statistics ? new VolumeStatistics.Accumulator() : null;
 				readVoxels(in, header, img, stats, file);
@@ -192,26 +198,10 @@ public final class NiftiReader {
 					+ " voxels exceeds what VolSeg can hold in one array; the header is corrupt or the image too large.");
 		long voxels = 1;
 		for (long d : dims)
-			voxels = Math.multiplyExact(voxels, d);
-		long free = freeMemory();
-		if (voxels > free / Float.BYTES) {
-			System.gc(); // memory held by garbage counts as used until collected; look again before refusing
-			free = freeMemory();
-		}
-		if (voxels > free / Float.BYTES)
-			throw new VolumeFormatException(file, "needs " + mb(voxels * (double) Float.BYTES) + " MB of memory for "
-					+ voxels + " float voxels, but the Java VM has only " + mb(free) + " MB free; raise its -Xmx "
-					+ "(for the volseg script: VOLSEG_JAVA_OPTS=\"-Xmx... -Xmn64m\"), or check the header's dimensions.");
+			voxels = HeapBudget.times(voxels, d);
+		HeapBudget.require(file, HeapBudget.times(voxels, Float.BYTES), voxels + " float voxels");
 	}
 
-	private static long freeMemory() {
-		Runtime rt = Runtime.getRuntime();
-		return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-	}
-
-	private static long mb(double bytes) {
-		return Math.round(bytes / (1 << 20));
-	}
 
 	private static void readVoxels(InputStream in, NiftiHeader h, Img<FloatType> img, VolumeStatistics.Accumulator stats,
 			Path file) throws IOException {
