@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import org.volseg.InvalidParameterException;
-import org.volseg.engine.Device;
+import org.volseg.runtime.Device;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.tiling.BlendMode;
 import org.volseg.tiling.Padding;

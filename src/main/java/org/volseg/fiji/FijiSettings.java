@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Set;
 
 import org.volseg.InvalidParameterException;
-import org.volseg.engine.Device;
+import org.volseg.runtime.Device;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.tiling.BlendMode;
 import org.volseg.tiling.Padding;

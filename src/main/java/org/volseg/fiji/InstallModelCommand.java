@@ -10,7 +10,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 import org.volseg.VolSegException;
-import org.volseg.engine.Engine;
+import org.volseg.runtime.EngineRuntimes;
 import org.volseg.model.ModelInstaller;
 
 import ij.IJ;
@@ -45,7 +45,7 @@ public class InstallModelCommand extends ContextCommand {
 		try {
 			Path folder = USER.equals(destination) || "user".equalsIgnoreCase(destination) ? ModelCatalog.userModelsFolder()
 					: ModelCatalog.fijiModelsFolder();
-			installed = ModelInstaller.install(model_package.toPath(), folder, replace, Engine::verify);
+			installed = ModelInstaller.install(model_package.toPath(), folder, replace, pkg -> EngineRuntimes.get().verify(pkg.source()));
 			IJ.showStatus("VolSeg: installed " + installed);
 			log.info("VolSeg: model installed in " + installed);
 		} catch (VolSegException e) {

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 import org.volseg.VolSegException;
 import org.volseg.io.AtomicFiles;
-import org.volseg.engine.Engine;
+import org.volseg.runtime.EngineRuntimes;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.model.ModelInstaller;
 import org.volseg.pipeline.SegmentationSettings;
@@ -200,7 +200,7 @@ public final class Macros {
 			Path folder = "user".equalsIgnoreCase(destination == null ? "" : destination.trim())
 					? ModelCatalog.userModelsFolder() : ModelCatalog.fijiModelsFolder();
 			return ModelInstaller.install(Path.of(path.trim()), folder, Boolean.parseBoolean(replace == null ? "" : replace.trim()),
-					Engine::verify).toString();
+					pkg -> EngineRuntimes.get().verify(pkg.source())).toString();
 		});
 	}
 

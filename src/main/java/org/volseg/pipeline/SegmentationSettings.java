@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import org.volseg.InvalidParameterException;
-import org.volseg.engine.Device;
-import org.volseg.engine.EngineOptions;
+import org.volseg.runtime.Device;
+import org.volseg.runtime.EngineOptions;
 import org.volseg.tiling.BlendMode;
 import org.volseg.tiling.Padding;
 

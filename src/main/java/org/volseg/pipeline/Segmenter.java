@@ -14,8 +14,9 @@ import java.util.function.BooleanSupplier;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
-import org.volseg.engine.Engine;
-import org.volseg.engine.EngineOptions;
+import org.volseg.runtime.EngineOptions;
+import org.volseg.runtime.EngineRuntimes;
+import org.volseg.runtime.LoadedNetwork;
 import org.volseg.io.LoadedVolume;
 import org.volseg.io.VolumeIO;
 import org.volseg.io.nifti.NiftiWriter;
@@ -95,18 +96,24 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a model package (folder, its rdf.yaml, or a .zip) and loads its SavedModel.
+	 * Opens a model package (folder, its rdf.yaml, or a .zip) and loads its SavedModel through the
+	 * engine ({@link EngineRuntimes#get()}: TensorFlow in its own class loader in Fiji, on the class
+	 * path otherwise).
 	 *
 	 * @param options device and threads (see {@link SegmentationSettings#engineOptions()})
 	 * @throws org.volseg.model.ModelPackageException for a missing or invalid package
 	 * @throws org.volseg.engine.EngineException if TensorFlow cannot load it on that device
 	 */
 	public static Segmenter load(Path modelPackage, EngineOptions options) {
+		ModelDescriptor descriptor;
+		String source;
 		try (ModelPackage pkg = ModelPackage.open(modelPackage)) {
-			Engine engine = Engine.load(pkg, options);
-			return new Segmenter(pkg.descriptor(), engine, engine.info().device().label(), engine,
-					pkg.source().toString());
+			descriptor = pkg.descriptor();
+			source = pkg.source().toString();
 		}
+		LoadedNetwork network = EngineRuntimes.get().load(modelPackage, options.device().label(),
+				options.intraOpThreads(), options.interOpThreads());
+		return new Segmenter(descriptor, network, network.device(), network, source);
 	}
 
 	/**

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.volseg.InvalidParameterException;
-import org.volseg.engine.Device;
+import org.volseg.runtime.Device;
 import org.volseg.model.BlendMode;
 import org.volseg.tiling.Padding;
 import org.volseg.tiling.SlidingWindowSettings;
