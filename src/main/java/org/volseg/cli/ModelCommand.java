@@ -151,8 +151,8 @@ public final class ModelCommand implements Callable<Integer> {
 		VolSegConfig c = d.volseg();
 		out.println("target spacing (mm): " + (c.targetSpacingMm() == null ? "the volume's own" : c.targetSpacingMm()));
 		out.println("target orientation: " + (c.targetOrientation() == null ? "the volume's own" : c.targetOrientation()));
-		out.println("patch size: " + c.patchSize() + ", overlap " + c.overlap() + ", blend " + c.blendMode().yamlName()
-				+ (c.blendMode() == org.volseg.model.BlendMode.GAUSSIAN ? " (sigma scale " + c.sigmaScale() + ")" : ""));
+		out.println("patch size: " + c.patchSize() + ", overlap " + c.overlap() + ", blend " + c.blendMode().id()
+				+ (c.blendMode() == org.volseg.tiling.BlendMode.GAUSSIAN ? " (sigma scale " + c.sigmaScale() + ")" : ""));
 		out.println("output activation: " + c.outputActivation().yamlName() + ", normalization region: "
 				+ c.normalizationRegion().yamlName());
 		out.println("classes:");

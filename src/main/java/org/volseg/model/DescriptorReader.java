@@ -1,5 +1,6 @@
 package org.volseg.model;
 
+import org.volseg.tiling.BlendMode;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;

@@ -1,5 +1,6 @@
 package org.volseg.model;
 
+import org.volseg.tiling.BlendMode;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -255,8 +255,7 @@ public final class Segmenter implements AutoCloseable {
 		VolSegConfig c = descriptor.volseg();
 		int[] roi = s.roi() != null ? s.roi() : c.patchSizeArray();
 		checkRoi(roi, s.roi() != null);
-		BlendMode blend = s.blend() != null ? s.blend()
-				: c.blendMode() == org.volseg.model.BlendMode.CONSTANT ? BlendMode.CONSTANT : BlendMode.GAUSSIAN;
+		BlendMode blend = s.blend() != null ? s.blend() : c.blendMode();
 		return SlidingWindowSettings.builder(roi).overlap(s.overlap() != null ? s.overlap() : c.overlap()).blend(blend)
 				.sigmaScale(s.sigmaScale() != null ? s.sigmaScale() : c.sigmaScale()).batch(s.batch())
 				.padding(s.padding()).build();

@@ -1,5 +1,6 @@
 package org.volseg.model;
 
+import org.volseg.tiling.BlendMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

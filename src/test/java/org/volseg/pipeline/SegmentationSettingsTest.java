@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.volseg.InvalidParameterException;
 import org.volseg.runtime.Device;
-import org.volseg.model.BlendMode;
+import org.volseg.tiling.BlendMode;
 import org.volseg.tiling.Padding;
 import org.volseg.tiling.SlidingWindowSettings;
 
