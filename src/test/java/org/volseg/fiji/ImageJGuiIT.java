@@ -78,8 +78,13 @@ class ImageJGuiIT {
 			Path shots = FijiLayout.TARGET.resolve("gui");
 			Files.createDirectories(shots);
 			screenshot(env, shots.resolve("segment-open-image-dialog.png"));
-			run(env, "xdotool", "windowactivate", "--sync", window);
-			run(env, "xdotool", "key", "--window", window, "Return");
+			// No window manager under Xvfb: give the dialog the input focus directly, then press Return
+			// through XTEST (AWT ignores the synthetic events of "xdotool key --window").
+			run(env, "xdotool", "windowfocus", window);
+			Thread.sleep(500);
+			run(env, "xdotool", "key", "Return");
+			waitFor(() -> run(env, "xdotool", "search", "--name", "VolSeg: Segment Open Image").isBlank(), 30,
+					"the dialog did not close on Return");
 			waitFor(() -> Files.exists(report), 600, "no report from the driver macro; ImageJ's output: "
 					+ Files.readString(tmp.resolve("imagej.log")));
 			Thread.sleep(2000);
