@@ -25,7 +25,7 @@ import org.volseg.io.AtomicFiles;
  * and runs {@code Plugins > VolSeg > Segment Open Image} (the menu command ImageJ made of
  * {@code Segment_Open_Image.ijm}); its dialog ("VolSeg: Segment Open Image", defaults: the demo
  * model, filled, opacity 40, which {@code Dialog.getNumber} hands over as {@code 40.0}) is really
- * shown, and this test presses OK in it with an xdotool key event. The driver then reports the
+ * shown, and this test clicks its OK button with xdotool (XTEST pointer events). The driver then reports the
  * overlay on the scan and whether the results table is open; a screenshot of the screen is kept
  * as {@code target/gui/segment-open-image.png}.
  *
@@ -74,17 +74,23 @@ class ImageJGuiIT {
 			pb.redirectErrorStream(true).redirectOutput(tmp.resolve("imagej.log").toFile());
 			imagej = pb.start();
 			Map<String, String> env = Map.of("DISPLAY", ":" + display);
-			String window = waitForWindow(env, "VolSeg: Segment Open Image", 180);
+			String window = waitForWindow(env, "VolSeg: Segment Open Image", 300);
+			Thread.sleep(1500); // laid out and drawn
 			Path shots = FijiLayout.TARGET.resolve("gui");
 			Files.createDirectories(shots);
 			screenshot(env, shots.resolve("segment-open-image-dialog.png"));
-			// No window manager under Xvfb: give the dialog the input focus directly, then press Return
-			// through XTEST (AWT ignores the synthetic events of "xdotool key --window").
-			run(env, "xdotool", "windowfocus", window);
-			Thread.sleep(500);
-			run(env, "xdotool", "key", "Return");
-			waitFor(() -> run(env, "xdotool", "search", "--name", "VolSeg: Segment Open Image").isBlank(), 30,
-					"the dialog did not close on Return");
+			// No window manager under Xvfb, so no keyboard focus to rely on: press the dialog's OK button
+			// with the mouse, through XTEST (real pointer events; AWT ignores xdotool's synthetic
+			// "--window" events). ImageJ puts OK at the bottom right corner of its dialogs.
+			Map<String, String> geometry = new java.util.HashMap<>();
+			for (String line : run(env, "xdotool", "getwindowgeometry", "--shell", window).split("\n"))
+				if (line.contains("="))
+					geometry.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1).trim());
+			int w = Integer.parseInt(geometry.get("WIDTH")), h = Integer.parseInt(geometry.get("HEIGHT"));
+			run(env, "xdotool", "mousemove", "--window", window, Integer.toString(w - 37), Integer.toString(h - 21));
+			run(env, "xdotool", "click", "1");
+			waitFor(() -> run(env, "xdotool", "search", "--onlyvisible", "--name", "VolSeg: Segment Open Image").isBlank(), 30,
+					"the dialog did not close when OK was clicked");
 			waitFor(() -> Files.exists(report), 600, "no report from the driver macro; ImageJ's output: "
 					+ Files.readString(tmp.resolve("imagej.log")));
 			Thread.sleep(2000);
@@ -119,7 +125,7 @@ class ImageJGuiIT {
 	static String waitForWindow(Map<String, String> env, String title, int seconds) throws Exception {
 		String[] id = new String[1];
 		waitFor(() -> {
-			String out = run(env, "xdotool", "search", "--name", title);
+			String out = run(env, "xdotool", "search", "--onlyvisible", "--name", title);
 			id[0] = out.isBlank() ? null : out.trim().split("\\s+")[0];
 			return id[0] != null;
 		}, seconds, "the dialog \"" + title + "\" did not appear");
