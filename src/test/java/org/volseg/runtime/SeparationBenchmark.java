@@ -11,8 +11,8 @@ import org.volseg.tiling.PatchPredictor;
  * Per-patch cost of keeping TensorFlow apart (docs/benchmarks.md): {@code direct} loads the model
  * with {@code org.volseg.engine.Engine} on a flat class path (in-process, as the command line);
  * {@code separated} loads it through {@link EngineRuntimes} from the private engine folder (child-first
- * class loader, {@link LoadedNetwork} boundary), as in Fiji. Prints one line with the seconds of each
- * timed patch. Run each variant in its own JVM (one TensorFlow per JVM), alternating ABAB.
+ * class loader, {@link LoadedNetwork} boundary), as in Fiji. Prints one line with the wall-clock and
+ * the process CPU seconds (all threads) of each timed patch. Run each variant in its own JVM (one TensorFlow per JVM), alternating ABAB.
  *
  * <pre>
  * java -cp "volseg.jar:volseg-engine.jar:lib/*:test-classes" org.volseg.runtime.SeparationBenchmark direct MODEL 1 4
@@ -50,14 +50,18 @@ public final class SeparationBenchmark {
 			float[] out = null;
 			for (int i = 0; i < warmup; i++)
 				out = p.predict(in, 1, size, out);
-			double[] s = new double[timed];
+			com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+					.getOperatingSystemMXBean();
+			double[] s = new double[timed], cpu = new double[timed];
 			for (int i = 0; i < timed; i++) {
-				long t = System.nanoTime();
+				long t = System.nanoTime(), c = os.getProcessCpuTime();
 				out = p.predict(in, 1, size, out);
 				s[i] = (System.nanoTime() - t) / 1e9;
+				cpu[i] = (os.getProcessCpuTime() - c) / 1e9;
 			}
-			System.out.println(String.format(Locale.ROOT, "%s seconds per patch %s mean %.3f checksum %.4f", variant,
-					Arrays.toString(s), Arrays.stream(s).average().orElse(0), out[12345]));
+			System.out.println(String.format(Locale.ROOT, "%s seconds per patch %s mean %.3f; CPU seconds per patch %s mean %.3f; checksum %.4f",
+					variant, Arrays.toString(s), Arrays.stream(s).average().orElse(0), Arrays.toString(cpu),
+					Arrays.stream(cpu).average().orElse(0), out[12345]));
 		}
 	}
 
