@@ -1,6 +1,5 @@
 package org.volseg.model;
 
-import org.volseg.tiling.BlendMode;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.volseg.tiling.BlendMode;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

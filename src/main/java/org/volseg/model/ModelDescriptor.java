@@ -1,8 +1,9 @@
 package org.volseg.model;
 
-import org.volseg.tiling.BlendMode;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.volseg.tiling.BlendMode;
 
 /**
  * A model package's {@code rdf.yaml}: the bioimage.io 0.5 subset VolSeg reads, plus the

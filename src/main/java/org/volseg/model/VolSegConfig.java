@@ -1,8 +1,9 @@
 package org.volseg.model;
 
-import org.volseg.tiling.BlendMode;
 import java.util.List;
 import java.util.Optional;
+
+import org.volseg.tiling.BlendMode;
 
 /**
  * The {@code config.volseg} block: what medical segmentation needs and bioimage.io lacks.

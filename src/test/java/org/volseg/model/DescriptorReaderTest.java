@@ -1,6 +1,5 @@
 package org.volseg.model;
 
-import org.volseg.tiling.BlendMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +15,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.tiling.BlendMode;
 
 class DescriptorReaderTest {
 
