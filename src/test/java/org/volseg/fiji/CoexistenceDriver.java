@@ -41,11 +41,13 @@ public final class CoexistenceDriver {
 		report.add("macro " + Macros.segment(scan.toString(), model.toString(),
 				out.resolve("macro_labels.nii.gz").toString(), "device=cpu"));
 		report.add("engine-tensorflow " + EngineRuntimes.get().tensorflowVersion());
+		// Every setting given, so none comes from SciJava's remembered values of earlier runs.
 		try (Context context = new Context(CommandService.class, ModuleService.class, PluginService.class,
 				LogService.class)) {
 			CommandInfo info = context.service(CommandService.class).getCommand(SegmentVolumeCommand.class);
 			org.scijava.module.Module module = context.service(ModuleService.class).run(info, true, "input_file",
-					scan.toFile(), "model_path", model.resolve("rdf.yaml").toFile(), "device", "cpu", "output_file",
+					scan.toFile(), "model_path", model.resolve("rdf.yaml").toFile(), "device", "cpu", "roi", "", "overlap", "", "blend", "model", "batch", 1, "display", "filled", "opacity", 40,
+					"output_file",
 					new File(out.resolve("command_labels.nii.gz").toString()), "show_results", false).get();
 			SegmentVolumeCommand command = (SegmentVolumeCommand) (module instanceof CommandModule cm ? cm.getCommand() : module);
 			report.add("command " + (command.error() == null ? "ok" : command.error()));
