@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
-import org.volseg.engine.Device;
+import org.volseg.runtime.Device;
 import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;

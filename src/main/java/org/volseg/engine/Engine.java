@@ -1,5 +1,7 @@
 package org.volseg.engine;
 
+import org.volseg.runtime.EngineOptions;
+import org.volseg.runtime.Device;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

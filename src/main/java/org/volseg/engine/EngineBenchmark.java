@@ -1,5 +1,6 @@
 package org.volseg.engine;
 
+import org.volseg.runtime.EngineOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

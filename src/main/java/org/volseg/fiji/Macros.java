@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 import org.volseg.VolSegException;
 import org.volseg.io.AtomicFiles;
-import org.volseg.engine.Engine;
+import org.volseg.runtime.EngineRuntimes;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.model.ModelInstaller;
 import org.volseg.pipeline.SegmentationSettings;
@@ -68,6 +68,10 @@ public final class Macros {
 			MacroOptions o = MacroOptions.parse(options, keys);
 			Path out = blank(output) ? null : LabelFiles.withNiftiExtension(Path.of(output.trim()));
 			SegmentationSettings settings = FijiSettings.fromOptions(o, out);
+			// Every option is checked here, before the model is loaded or the scan read.
+			boolean show = o.has("show") ? o.flag("show") : blank(input) || input.trim().equalsIgnoreCase("current");
+			OverlayStyle style = OverlayStyle.parse("display", o.get("display", "filled"));
+			double opacity = o.integer("opacity", 40, 0, 100) / 100.0;
 			boolean current = blank(input) || input.trim().equalsIgnoreCase("current");
 			ImagePlus scan;
 			if (current) {
@@ -80,7 +84,6 @@ public final class Macros {
 					throw org.volseg.InvalidParameterException.of("output", out, "a file other than the input " + in);
 				scan = FijiSegmentation.open(in, settings.seriesNumber());
 			}
-			boolean show = o.has("show") ? o.flag("show") : current;
 			Thread worker = Thread.currentThread();
 			IJ.resetEscape();
 			StatusProgress progress = StatusProgress.imageJ(scan.getTitle());
@@ -92,8 +95,7 @@ public final class Macros {
 			if (o.has("results"))
 				saveTable(outcome.results(), Path.of(o.get("results", "")));
 			if (show) {
-				OverlayStyle style = OverlayStyle.parse("display", o.get("display", "filled"));
-				FijiSegmentation.showOverlay(scan, outcome.labels(), style, o.integer("opacity", 40) / 100.0);
+				FijiSegmentation.showOverlay(scan, outcome.labels(), style, opacity);
 				if (!current)
 					display(scan);
 				display(outcome.labels());
@@ -261,7 +263,7 @@ public final class Macros {
 			Path folder = "user".equalsIgnoreCase(destination == null ? "" : destination.trim())
 					? ModelCatalog.userModelsFolder() : ModelCatalog.fijiModelsFolder();
 			return ModelInstaller.install(Path.of(path.trim()), folder, Boolean.parseBoolean(replace == null ? "" : replace.trim()),
-					Engine::verify).toString();
+					pkg -> EngineRuntimes.get().verify(pkg.source())).toString();
 		});
 	}
 

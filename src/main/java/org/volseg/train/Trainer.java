@@ -246,7 +246,7 @@ public final class Trainer {
 		ModelDescriptor.Builder b = ModelDescriptor.builder().name(o.modelName).description(description(network))
 				.inputChannels(network.inputChannels()).patchSize(o.patch[0], o.patch[1], o.patch[2]).fixedPatchSize(true)
 				.network(new NetworkSpec(network.architecture(), network.config()))
-				.blendMode(org.volseg.model.BlendMode.GAUSSIAN).overlap(0.25);
+				.blendMode(org.volseg.tiling.BlendMode.GAUSSIAN).overlap(0.25);
 		applyGrid(b, base);
 		for (int k = 0; k < classes; k++) {
 			int[] rgb = colour(k, names.get(k), base);
