@@ -102,15 +102,7 @@ public final class SegmentationOptions {
 	}
 
 	private Mirroring parseTta() {
-		if (tta == null) {
-			if (ttaAxes != null)
-				throw InvalidParameterException.of("--tta-axes", ttaAxes, "to be given with --tta flips");
-			return null;
-		}
-		Mirroring m = Mirroring.parse(tta, ttaAxes, "--tta", "--tta-axes");
-		if (!m.enabled() && ttaAxes != null)
-			throw InvalidParameterException.of("--tta-axes", ttaAxes, "to be given with --tta flips, not --tta none");
-		return m;
+		return SettingText.CLI.tta(tta, ttaAxes);
 	}
 
 	ProgressPrinter.Mode progressMode() {

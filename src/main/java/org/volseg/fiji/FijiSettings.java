@@ -20,7 +20,7 @@ public final class FijiSettings {
 
 	/** The macro options {@link #fromOptions} understands (besides the display options). */
 	public static final Set<String> SEGMENTATION_KEYS = Set.of("roi", "overlap", "blend", "sigma_scale", "device", "batch",
-			"threads", "series", "min_component_size", "threshold", "pad", "no_resample", "no_reorient", "no_normalize");
+			"threads", "series", "volume_index", "tta", "tta_axes", "trust_model", "min_component_size", "threshold", "pad", "no_resample", "no_reorient", "no_normalize");
 
 	private FijiSettings() {
 	}
@@ -33,7 +33,17 @@ public final class FijiSettings {
 	 */
 	public static SegmentationSettings of(String roi, String overlap, String blend, String device, int batch,
 			Path labelsOutput) {
-		return builder(roi, overlap, blend, device, batch).labelsOutput(labelsOutput).build();
+		return of(roi, overlap, blend, "model", device, batch, labelsOutput);
+	}
+
+	/**
+	 * As {@link #of(String, String, String, String, int, Path)}, with test-time mirroring: {@code model}
+	 * (or blank), {@code none} or {@code flips} (all three axes).
+	 */
+	public static SegmentationSettings of(String roi, String overlap, String blend, String tta, String device, int batch,
+			Path labelsOutput) {
+		return builder(roi, overlap, blend, device, batch).tta(SettingText.FIJI.tta(tta, null)).labelsOutput(labelsOutput)
+				.build();
 	}
 
 	/** Settings from macro options (see the class comment); {@code labelsOutput} may be null. */
@@ -43,7 +53,11 @@ public final class FijiSettings {
 				o.get("device", "auto"), o.integer("batch", 1, 1, Integer.MAX_VALUE));
 		b.threads(o.integer("threads", 0, 0, Integer.MAX_VALUE));
 		if (o.has("series"))
-			b.seriesNumber(o.integer("series", 0));
+			b.series(o.get("series", ""));
+		if (o.has("volume_index"))
+			b.volumeIndex(o.integer("volume_index", 0, 0, Integer.MAX_VALUE));
+		b.tta(t.tta(o.get("tta", ""), o.get("tta_axes", "")));
+		b.trustModel(o.flag("trust_model"));
 		b.minComponentSize(o.integer("min_component_size", 0, 0, Integer.MAX_VALUE));
 		if (o.has("threshold"))
 			b.threshold((float) t.number("threshold", o.get("threshold", ""), 0, 1));

@@ -54,8 +54,9 @@ public final class Macros {
 	 * @param model an installed model's name or folder name, or a package path (folder, rdf.yaml, .zip)
 	 * @param output the label file to write ({@code .nii.gz} or {@code .nii}), or {@code ""} for none
 	 * @param options {@code key=value} pairs: {@code roi=96,96,96 overlap=0.5 blend=gaussian device=cpu
-	 *        batch=2 threads=0 series=3 min_component_size=100 threshold=0.5 pad=constant}, the flags
-	 *        {@code no_resample no_reorient no_normalize}; and {@code show} (display the label image
+	 *        batch=2 threads=0 series=3 min_component_size=100 threshold=0.5 pad=constant
+	 *        tta=flips tta_axes=x,y,z volume_index=0} ({@code series} a SeriesNumber or SeriesInstanceUID), the
+	 *        flags {@code no_resample no_reorient no_normalize trust_model}; and {@code show} (display the label image
 	 *        and the overlay; on by default for the current image, off for files), {@code display=filled|outlines|none},
 	 *        {@code opacity=40} (percent), {@code results=/path/table.csv} (save the results table)
 	 * @return the label file written, or the label image's title when {@code output} is empty; or

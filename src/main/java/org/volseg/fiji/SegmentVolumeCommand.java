@@ -72,6 +72,10 @@ public class SegmentVolumeCommand extends DynamicCommand {
 	@Parameter(label = "Blend", choices = { "model", "gaussian", "constant" })
 	private String blend = "model";
 
+	@Parameter(label = "Test-time mirroring", choices = { "model", "none", "flips" },
+			description = "flips: each window also predicted mirrored along x, y and z (8 times the time), outputs averaged")
+	private String tta = "model";
+
 	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" })
 	private String device = "auto";
 
@@ -121,7 +125,7 @@ public class SegmentVolumeCommand extends DynamicCommand {
 		BooleanSupplier cancelled = () -> IJ.escapePressed() || worker.isInterrupted() || isCanceled();
 		try {
 			// Every option is checked before the scan is read or the model loaded.
-			SegmentationSettings settings = FijiSettings.of(roi, overlap, blend, device, batch,
+			SegmentationSettings settings = FijiSettings.of(roi, overlap, blend, tta, device, batch,
 					output_file == null || output_file.getPath().isBlank() ? null : output_file.toPath());
 			OverlayStyle style = OverlayStyle.parse("display", display);
 			double alpha = SettingText.FIJI.integer("opacity", Integer.toString(opacity), 0, 100) / 100.0;

@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.volseg.InvalidParameterException;
 import org.volseg.runtime.Device;
 import org.volseg.tiling.BlendMode;
+import org.volseg.tiling.Mirroring;
 import org.volseg.tiling.Padding;
 
 /**
@@ -92,6 +93,25 @@ public final class SettingText {
 	/** {@code constant} or {@code gaussian}; blank/{@code model}: null. */
 	public BlendMode blend(String text) {
 		return modelDefault(text) ? null : BlendMode.parse(name("blend"), text);
+	}
+
+	/**
+	 * Test-time mirroring: {@code none} or {@code flips} with optional axes (a subset of {@code x,y,z},
+	 * default all); a blank or {@code model} mode gives null (the model's default), and axes without
+	 * {@code flips} are refused.
+	 */
+	public Mirroring tta(String mode, String axes) {
+		boolean axesGiven = axes != null && !axes.isBlank();
+		if (modelDefault(mode)) {
+			if (axesGiven)
+				throw InvalidParameterException.of(name("tta_axes"), axes, "to be given with " + name("tta") + " flips");
+			return null;
+		}
+		Mirroring m = Mirroring.parse(mode, axes, name("tta"), name("tta_axes"));
+		if (!m.enabled() && axesGiven)
+			throw InvalidParameterException.of(name("tta_axes"), axes, "to be given with " + name("tta")
+					+ " flips, not none");
+		return m;
 	}
 
 	/** {@code cpu}, {@code gpu} or {@code auto}; blank: auto. */
