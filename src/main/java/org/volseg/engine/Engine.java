@@ -27,7 +27,7 @@ import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;
 import org.volseg.model.ModelPackageException;
 import org.volseg.model.TensorDescriptor;
-import org.volseg.tiling.PatchPredictor;
+import org.volseg.runtime.PatchPredictor;
 
 /**
  * Runs a model package's SavedModel with TensorFlow Java: batches of patches in, logits out.

@@ -16,7 +16,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 import org.volseg.VolSegException;
-import org.volseg.tiling.CancelledException;
+import org.volseg.CancelledException;
 import org.volseg.runtime.EngineRuntimes;
 import org.volseg.runtime.FineTuneRequest;
 import org.volseg.volume.Volume;

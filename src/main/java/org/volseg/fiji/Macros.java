@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import org.volseg.VolSegException;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.runtime.EngineRuntimes;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.model.ModelInstaller;

@@ -18,7 +18,7 @@ import org.scijava.widget.FileWidget;
 import org.volseg.VolSegException;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.SettingText;
-import org.volseg.tiling.CancelledException;
+import org.volseg.CancelledException;
 
 import ij.IJ;
 import ij.ImagePlus;

@@ -1,6 +1,5 @@
 package org.volseg.runtime;
 
-import org.volseg.tiling.PatchPredictor;
 
 /**
  * A network loaded by an {@link EngineRuntime}: a {@link PatchPredictor} (float arrays, channels

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 
 /**
  * The real ImageJ 1.54 GUI under Xvfb: ImageJ starts with VolSeg's Fiji layout on its class path and

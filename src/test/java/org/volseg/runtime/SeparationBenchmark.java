@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 
-import org.volseg.tiling.PatchPredictor;
 
 /**
  * Per-patch cost of keeping TensorFlow apart (docs/benchmarks.md): {@code direct} loads the model
