@@ -90,6 +90,13 @@ public final class BatchCommand implements Callable<Integer> {
 					+ "series of a folder; for a DICOM folder in a CSV list: its main series).")
 	String series;
 
+	/** The model's identity recorded with each output; a bundle is imported (once, into the cache) to get it. */
+	private String modelIdentity() {
+		PrintWriter err = spec.commandLine().getErr();
+		return ModelIdentity.of(BundleCache.packageFor(options.model(), line -> err.println("volseg: " + line),
+				w -> err.println("volseg: warning: " + w)));
+	}
+
 	@Override
 	public Integer call() {
 		BatchSettings settings;
@@ -97,10 +104,8 @@ public final class BatchCommand implements Callable<Integer> {
 			SegmentationSettings seg = options.settings().series(series).build();
 			settings = BatchSettings.builder(input, output).segmentation(seg).overwrite(overwrite)
 					.shard(shard == null ? Shard.ALL : Shard.parse(shard)).saveLogits(saveLogits)
-					.saveProbabilities(saveProbabilities).seg(writeSeg).modelIdentity(ModelIdentity.of(BundleCache.packageFor(options.model(),
-							line -> spec.commandLine().getErr().println("volseg: " + line),
-							w -> spec.commandLine().getErr().println("volseg: warning: " + w)))).build();
-		} catch (InvalidParameterException e) {
+					.saveProbabilities(saveProbabilities).seg(writeSeg).modelIdentity(modelIdentity()).build();
+		} catch (InvalidParameterException | ModelPackageException e) {
 			throw new ParameterException(spec.commandLine(), e.getMessage(), e);
 		}
 		PrintWriter err = spec.commandLine().getErr();

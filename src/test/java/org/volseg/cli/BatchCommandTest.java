@@ -84,8 +84,8 @@ class BatchCommandTest {
 		assertTrue(r.err.contains("failed: " + in.resolve("p03.nii")) && r.err.contains("truncated"), r.err);
 
 		List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
-		assertEquals("input,output,status,error,seconds,device,series,finished,class1_voxels,class1_ml,class2_voxels,class2_ml",
-				summary.get(0));
+		assertEquals("input,output,status,error,seconds,device,series,finished,class1_voxels,class1_ml,class2_voxels,class2_ml,"
+				+ "model,settings", summary.get(0));
 		assertEquals(5, summary.size(), summary.toString()); // header + ct/study1 series 7, mr/p01, p02, p03
 		assertTrue(summary.get(1).startsWith(in.resolve("ct/study1") + "," + out.resolve("ct/study1_series7_labels.nii.gz")
 				+ ",done,,"), summary.get(1));
