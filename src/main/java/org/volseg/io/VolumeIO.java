@@ -3,18 +3,18 @@ package org.volseg.io;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.ServiceLoader;
 
 import org.volseg.VolumeFormatException;
-import org.volseg.io.dicom.DicomVolumeSource;
-import org.volseg.io.nifti.NiftiSource;
-import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.volume.Volume;
 
 /**
  * Opens any volume source VolSeg supports and writes NIfTI. The sources are tried in order and the
- * first that {@link VolumeSource#accepts accepts} a path reads it; add a source (DICOM, say) to
- * {@link #standard()}. Instances are immutable and thread-safe.
+ * first that {@link VolumeSource#accepts accepts} a path reads it. The built-in formats are
+ * {@link VolumeFormat}s registered as services (NIfTI, then DICOM), so this class names none of them;
+ * a caller may also pass its own list of sources. Instances are immutable and thread-safe.
  */
 public final class VolumeIO {
 
@@ -46,9 +46,12 @@ public final class VolumeIO {
 	 * series when null. NIfTI files ignore it.
 	 */
 	public static VolumeIO forSeries(String dicomSeries) {
+		List<VolumeFormat> formats = new ArrayList<>();
+		ServiceLoader.load(VolumeFormat.class, VolumeFormat.class.getClassLoader()).forEach(formats::add);
+		formats.sort(Comparator.comparingInt(VolumeFormat::order));
 		List<VolumeSource> s = new ArrayList<>();
-		s.add(new NiftiSource());
-		s.add(DicomVolumeSource.of(dicomSeries));
+		for (VolumeFormat f : formats)
+			s.add(f.source(dicomSeries));
 		return new VolumeIO(s);
 	}
 
@@ -73,15 +76,5 @@ public final class VolumeIO {
 			names.append(names.length() > 0 ? ", " : "").append(s.name());
 		throw new VolumeFormatException(path, "is not a volume VolSeg can read (supported: " + names
 				+ "). Give a .nii or .nii.gz file" + (names.indexOf("DICOM") >= 0 ? " or a DICOM file or folder." : "."));
-	}
-
-	/** Writes a float volume as NIfTI (float32); see {@link NiftiWriter}. */
-	public static void writeNifti(Volume volume, Path target) {
-		NiftiWriter.writeFloat32(volume, target);
-	}
-
-	/** Writes a label map as NIfTI (uint8 or uint16); see {@link NiftiWriter#writeLabels}. */
-	public static void writeNiftiLabels(Volume volume, Path target) {
-		NiftiWriter.writeLabels(volume, target);
 	}
 }

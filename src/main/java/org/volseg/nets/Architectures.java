@@ -5,26 +5,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 import org.volseg.InvalidParameterException;
-import org.volseg.nets.segformer.SegFormer3d;
-import org.volseg.nets.swinunetr.SwinUnetr;
-import org.volseg.nets.segresnet.SegResNet;
-import org.volseg.nets.unet.Unet;
-import org.volseg.nets.unetr.Unetr;
 
-/** The architectures VolSeg can build, by name. Thread-safe (immutable). */
+/**
+ * The architectures VolSeg can build, by name. Each is registered once, as a service: one line in
+ * {@code META-INF/services/org.volseg.nets.Architecture} (registration order = the order of that
+ * file), so that this package names none of its sub-packages. Thread-safe (immutable).
+ */
 public final class Architectures {
 
 	private static final Map<String, Architecture> BY_NAME = new LinkedHashMap<>();
 
 	static {
-		// One line per architecture.
-		register(new Unetr());
-		register(new SegFormer3d());
-		register(new SwinUnetr());
-		register(new Unet());
-		register(new SegResNet());
+		ServiceLoader.load(Architecture.class, Architecture.class.getClassLoader()).forEach(Architectures::register);
 	}
 
 	private Architectures() {

@@ -138,7 +138,7 @@ class FijiCommandsTest {
 	void segmentFileWithOutlinesNamesEachOutlineAfterItsClass() throws Exception {
 		Path nifti = tmp.resolve("case7_image.nii.gz");
 		if (!Files.exists(nifti))
-			VolumeIO.writeNifti(phantom.image(), nifti);
+			org.volseg.io.nifti.NiftiWriter.writeFloat32(phantom.image(), nifti);
 		Path modelFolder = ModelCatalog.standard().list().get(0).folder();
 		SegmentVolumeCommand cmd = (SegmentVolumeCommand) run(SegmentVolumeCommand.class, "input_file", nifti.toFile(),
 				"model_path", modelFolder.resolve("rdf.yaml").toFile(), "display", "outlines", "device", "cpu");
@@ -226,7 +226,7 @@ class FijiCommandsTest {
 	@Test
 	void openNiftiKeepsCalibrationAndGeometry() throws Exception {
 		Path nifti = tmp.resolve("open_me.nii.gz");
-		VolumeIO.writeNifti(phantom.image(), nifti);
+		org.volseg.io.nifti.NiftiWriter.writeFloat32(phantom.image(), nifti);
 		OpenNiftiCommand cmd = (OpenNiftiCommand) run(OpenNiftiCommand.class, "file", nifti.toFile());
 		assertNull(cmd.error());
 		ImagePlus image = cmd.image();
@@ -281,8 +281,8 @@ class FijiCommandsTest {
 	void batchSegmentFolderSkipsFinishedInputsAndReportsBadOnes() throws Exception {
 		Path in = tmp.resolve("batch-in"), out = tmp.resolve("batch-out");
 		Files.createDirectories(in);
-		VolumeIO.writeNifti(phantom.image(), in.resolve("a.nii.gz"));
-		VolumeIO.writeNifti(phantom.image(), in.resolve("b.nii"));
+		org.volseg.io.nifti.NiftiWriter.writeFloat32(phantom.image(), in.resolve("a.nii.gz"));
+		org.volseg.io.nifti.NiftiWriter.writeFloat32(phantom.image(), in.resolve("b.nii"));
 		byte[] whole = Files.readAllBytes(in.resolve("a.nii.gz"));
 		Files.write(in.resolve("c_truncated.nii.gz"), java.util.Arrays.copyOf(whole, whole.length / 3));
 		BatchSegmentFolderCommand first = (BatchSegmentFolderCommand) run(BatchSegmentFolderCommand.class, "input",
@@ -312,7 +312,7 @@ class FijiCommandsTest {
 		Path in = tmp.resolve("stop-in"), out = tmp.resolve("stop-out");
 		Files.createDirectories(in);
 		for (String name : List.of("a.nii.gz", "b.nii.gz", "c.nii.gz"))
-			VolumeIO.writeNifti(phantom.image(), in.resolve(name));
+			org.volseg.io.nifti.NiftiWriter.writeFloat32(phantom.image(), in.resolve(name));
 		org.volseg.batch.BatchSettings settings = org.volseg.batch.BatchSettings.builder(in, out)
 				.segmentation(FijiSettings.of("32,32,32", "", "", "cpu", 1, null)).build();
 		org.volseg.batch.BatchReport report = FijiBatch.run(ModelCatalog.standard().list().get(0).folder(), settings,

@@ -35,7 +35,7 @@ class ImageJBatchMacroTest {
 	void batchMacroSegmentsAFileAndTheCurrentImageAndSavesLabels() throws Exception {
 		Phantom phantom = FijiTestData.phantom();
 		Path scan = tmp.resolve("case7.nii.gz");
-		VolumeIO.writeNifti(phantom.image(), scan);
+		org.volseg.io.nifti.NiftiWriter.writeFloat32(phantom.image(), scan);
 		Path model = FijiTestData.model(tmp.resolve("models"), phantom.image());
 		Path labels = tmp.resolve("out/case7_labels.nii.gz");
 		Files.createDirectories(labels.getParent());

@@ -49,7 +49,7 @@ class VolumeIOTest {
 	@Test
 	void sourcesAreTriedInOrder() throws Exception {
 		Path file = dir.resolve("x.nii");
-		VolumeIO.writeNifti(Volume.allocate(Geometry.identity(), 2, 2, 2), file);
+		org.volseg.io.nifti.NiftiWriter.writeFloat32(Volume.allocate(Geometry.identity(), 2, 2, 2), file);
 		LoadedVolume fake = new LoadedVolume(Volume.allocate(Geometry.identity(), 1, 1, 1), file, "fake", "uint8", null, Map.of());
 		VolumeSource first = new VolumeSource() {
 			@Override

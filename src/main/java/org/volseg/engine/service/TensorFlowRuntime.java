@@ -1,4 +1,6 @@
-package org.volseg.engine;
+package org.volseg.engine.service;
+
+import org.volseg.engine.Engine;
 
 import java.io.IOException;
 import java.nio.file.Path;
