@@ -1,9 +1,10 @@
 package org.volseg.nets.segformer;
 
+import org.volseg.nets.ConfiguredNetwork;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import org.volseg.nets.blocks.ShapeOps;
 import org.volseg.nets.blocks.TrilinearResize;
@@ -15,7 +16,6 @@ import org.tensorflow.types.TInt32;
 import org.volseg.InvalidParameterException;
 import org.volseg.nets.Init;
 import org.volseg.nets.Layers;
-import org.volseg.nets.Network;
 
 /**
  * The SegFormer3D inference graph (eval mode) for one {@link SegFormer3dConfig}, operation for
@@ -38,7 +38,7 @@ import org.volseg.nets.Network;
  * {@code n = round(N^(1/3))}); for those this is the same computation, for other shapes the natural
  * generalisation (every stage keeps its true grid).</p>
  */
-final class SegFormer3dNetwork implements Network {
+final class SegFormer3dNetwork extends ConfiguredNetwork {
 
 	static final double EPS = 1e-5;
 
@@ -51,31 +51,12 @@ final class SegFormer3dNetwork implements Network {
 	private final SegFormer3dConfig c;
 
 	SegFormer3dNetwork(SegFormer3dConfig config) {
+		super(SegFormer3d.NAME, config.toMap(), config.inChannels(), config.numClasses());
 		this.c = config;
 	}
 
 	SegFormer3dConfig configuration() {
 		return c;
-	}
-
-	@Override
-	public String architecture() {
-		return SegFormer3d.NAME;
-	}
-
-	@Override
-	public Map<String, Object> config() {
-		return c.toMap();
-	}
-
-	@Override
-	public int inputChannels() {
-		return c.inChannels();
-	}
-
-	@Override
-	public int outputChannels() {
-		return c.numClasses();
 	}
 
 	/** 128^3, the patch size of the reference's BraTS training; any other valid size runs too. */

@@ -1,15 +1,15 @@
 package org.volseg.nets.segresnet;
 
+import org.volseg.nets.ConfiguredNetwork;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
 import org.volseg.nets.Layers;
-import org.volseg.nets.Network;
 import org.volseg.nets.blocks.Upsampling;
 
 /**
@@ -29,7 +29,7 @@ import org.volseg.nets.blocks.Upsampling;
  * conv2, plus its input. Input {@code [batch, d0, d1, d2, in_channels]}, any size whose axes are
  * multiples of 2^(levels - 1); output the same size with out_channels (init_filters without the final block).
  */
-final class SegResNetNetwork implements Network {
+final class SegResNetNetwork extends ConfiguredNetwork {
 
 	/** Patch size reported by {@link #inputSpatialShape()} (wholeBody_ct_segmentation's window). */
 	static final long DEFAULT_PATCH = 96;
@@ -41,27 +41,8 @@ final class SegResNetNetwork implements Network {
 	private final SegResNetConfig c;
 
 	SegResNetNetwork(SegResNetConfig config) {
+		super(SegResNet.NAME, config.resolved, config.inChannels, config.useConvFinal ? config.outChannels : config.initFilters);
 		this.c = config;
-	}
-
-	@Override
-	public String architecture() {
-		return SegResNet.NAME;
-	}
-
-	@Override
-	public Map<String, Object> config() {
-		return c.resolved;
-	}
-
-	@Override
-	public int inputChannels() {
-		return c.inChannels;
-	}
-
-	@Override
-	public int outputChannels() {
-		return c.useConvFinal ? c.outChannels : c.initFilters;
 	}
 
 	/** 96^3 rounded up to a multiple of 2^(levels - 1). */

@@ -1,12 +1,12 @@
 package org.volseg.nets.swinunetr;
 
+import org.volseg.nets.ConfiguredNetwork;
+
 import java.util.List;
-import java.util.Map;
 
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 import org.volseg.nets.Layers;
-import org.volseg.nets.Network;
 import org.volseg.nets.blocks.UnetrBlocks;
 
 /**
@@ -15,32 +15,13 @@ import org.volseg.nets.blocks.UnetrBlocks;
  * encoder, see {@link SwinEncoder}), {@code encoder1..4}, {@code encoder10},
  * {@code decoder5..1}, {@code out}. The graph is built for the input size {@code img_size}.
  */
-final class SwinUnetrNetwork implements Network {
+final class SwinUnetrNetwork extends ConfiguredNetwork {
 
 	private final SwinUnetrConfig c;
 
 	SwinUnetrNetwork(SwinUnetrConfig config) {
+		super(SwinUnetr.NAME, config.resolved, config.inChannels, config.outChannels);
 		this.c = config;
-	}
-
-	@Override
-	public String architecture() {
-		return SwinUnetr.NAME;
-	}
-
-	@Override
-	public Map<String, Object> config() {
-		return c.resolved;
-	}
-
-	@Override
-	public int inputChannels() {
-		return c.inChannels;
-	}
-
-	@Override
-	public int outputChannels() {
-		return c.outChannels;
 	}
 
 	@Override

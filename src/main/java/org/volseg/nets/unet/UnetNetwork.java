@@ -1,14 +1,14 @@
 package org.volseg.nets.unet;
 
+import org.volseg.nets.ConfiguredNetwork;
+
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
 import org.volseg.nets.Layers;
-import org.volseg.nets.Network;
 import org.volseg.nets.blocks.ConvolutionUnits;
 
 /**
@@ -27,7 +27,7 @@ import org.volseg.nets.blocks.ConvolutionUnits;
  * Input {@code [batch, d0, d1, d2, in_channels]}, any size whose axes are multiples of the product
  * of the strides along them; output the same size with {@code out_channels}.
  */
-final class UnetNetwork implements Network {
+final class UnetNetwork extends ConfiguredNetwork {
 
 	/** Patch size reported by {@link #inputSpatialShape()} (any size the strides divide runs too). */
 	static final long DEFAULT_PATCH = 96;
@@ -35,27 +35,8 @@ final class UnetNetwork implements Network {
 	private final UnetConfig c;
 
 	UnetNetwork(UnetConfig config) {
+		super(Unet.NAME, config.resolved, config.inChannels, config.outChannels);
 		this.c = config;
-	}
-
-	@Override
-	public String architecture() {
-		return Unet.NAME;
-	}
-
-	@Override
-	public Map<String, Object> config() {
-		return c.resolved;
-	}
-
-	@Override
-	public int inputChannels() {
-		return c.inChannels;
-	}
-
-	@Override
-	public int outputChannels() {
-		return c.outChannels;
 	}
 
 	/** 96^3 rounded up to a multiple of the strides' product along each axis. */

@@ -1,15 +1,15 @@
 package org.volseg.nets.unetr;
 
+import org.volseg.nets.ConfiguredNetwork;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.Split;
 import org.tensorflow.types.TFloat32;
 import org.volseg.nets.Init;
 import org.volseg.nets.Layers;
-import org.volseg.nets.Network;
 import org.volseg.nets.blocks.UnetrBlocks;
 
 /**
@@ -17,34 +17,15 @@ import org.volseg.nets.blocks.UnetrBlocks;
  * so that every parameter has its MONAI state_dict key: {@code vit.*} (ViT encoder),
  * {@code encoder1..4}, {@code decoder5..2}, {@code out}.
  */
-final class UnetrNetwork implements Network {
+final class UnetrNetwork extends ConfiguredNetwork {
 
 	private static final double LAYER_NORM_EPS = 1e-5;
 
 	private final UnetrConfig c;
 
 	UnetrNetwork(UnetrConfig config) {
+		super(Unetr.NAME, config.resolved, config.inChannels, config.outChannels);
 		this.c = config;
-	}
-
-	@Override
-	public String architecture() {
-		return Unetr.NAME;
-	}
-
-	@Override
-	public Map<String, Object> config() {
-		return c.resolved;
-	}
-
-	@Override
-	public int inputChannels() {
-		return c.inChannels;
-	}
-
-	@Override
-	public int outputChannels() {
-		return c.outChannels;
 	}
 
 	@Override
