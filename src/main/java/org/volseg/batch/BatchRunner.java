@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.volseg.VolSegException;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.io.dicom.DicomFolderReader;
 import org.volseg.io.dicom.SkippedFile;
 import org.volseg.io.dicom.DicomSeries;
@@ -28,7 +28,7 @@ import org.volseg.pipeline.SegmentationResult;
 import org.volseg.pipeline.SegSink;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;
-import org.volseg.tiling.CancelledException;
+import org.volseg.CancelledException;
 import org.volseg.volume.LabelStatistics;
 
 /**

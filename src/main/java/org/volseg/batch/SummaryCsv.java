@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.volseg.VolSegException;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.model.SegmentationClass;
 
 /**

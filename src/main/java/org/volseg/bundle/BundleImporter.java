@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 
 import org.volseg.VolSegException;
 import org.volseg.engine.ModelPackageWriter;
-import org.volseg.model.BlendMode;
+import org.volseg.tiling.BlendMode;
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.MonaiOptions;
 import org.volseg.model.NetworkSpec;

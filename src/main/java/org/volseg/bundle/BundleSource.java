@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.volseg.io.AtomicFiles;
-import org.volseg.io.Json;
+import org.volseg.util.AtomicFiles;
+import org.volseg.util.Json;
 import org.volseg.model.ZipExtractor;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

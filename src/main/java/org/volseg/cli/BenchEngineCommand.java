@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
-import org.volseg.engine.Device;
+import org.volseg.runtime.Device;
 import org.volseg.engine.EngineBenchmark;
-import org.volseg.engine.EngineOptions;
+import org.volseg.runtime.EngineOptions;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -13,11 +13,11 @@ import java.util.stream.Stream;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
-import org.volseg.engine.Device;
+import org.volseg.runtime.Device;
 import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;
-import org.volseg.tiling.PatchPredictor;
+import org.volseg.runtime.PatchPredictor;
 import org.volseg.pipeline.SegmentationResult;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;

@@ -12,7 +12,7 @@ import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.nets.Architecture;
 import org.volseg.nets.Architectures;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Network;
 import org.volseg.nets.NetworkExport;
 import org.volseg.nets.ParameterSource;

@@ -1,6 +1,6 @@
 package org.volseg.cli;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

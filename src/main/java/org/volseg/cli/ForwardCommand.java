@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.volseg.InvalidParameterException;
-import org.volseg.engine.Device;
+import org.volseg.runtime.Device;
 import org.volseg.engine.Engine;
-import org.volseg.engine.EngineOptions;
+import org.volseg.runtime.EngineOptions;
 import org.volseg.model.ModelPackage;
 import org.volseg.nets.FloatTensor;
 import org.volseg.nets.SafeTensors;

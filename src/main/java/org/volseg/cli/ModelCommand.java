@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.volseg.engine.Engine;
-import org.volseg.engine.EngineOptions;
+import org.volseg.runtime.EngineOptions;
 import org.volseg.engine.SavedModelInspector;
 import org.volseg.model.Axis;
 import org.volseg.model.Author;
@@ -163,8 +163,8 @@ public final class ModelCommand implements Callable<Integer> {
 		VolSegConfig c = d.volseg();
 		out.println("target spacing (mm): " + (c.targetSpacingMm() == null ? "the volume's own" : c.targetSpacingMm()));
 		out.println("target orientation: " + (c.targetOrientation() == null ? "the volume's own" : c.targetOrientation()));
-		out.println("patch size: " + c.patchSize() + ", overlap " + c.overlap() + ", blend " + c.blendMode().yamlName()
-				+ (c.blendMode() == org.volseg.model.BlendMode.GAUSSIAN ? " (sigma scale " + c.sigmaScale() + ")" : ""));
+		out.println("patch size: " + c.patchSize() + ", overlap " + c.overlap() + ", blend " + c.blendMode().id()
+				+ (c.blendMode() == org.volseg.tiling.BlendMode.GAUSSIAN ? " (sigma scale " + c.sigmaScale() + ")" : ""));
 		out.println("output activation: " + c.outputActivation().yamlName() + ", normalization region: "
 				+ c.normalizationRegion().yamlName());
 		out.println("classes:");

@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.volseg.VolSegException;
-import org.volseg.io.AtomicFiles;
-import org.volseg.io.Json;
+import org.volseg.util.AtomicFiles;
+import org.volseg.util.Json;
 import org.volseg.io.dicom.CodedConcept;
 import org.volseg.io.dicom.DicomFolderReader;
 import org.volseg.io.dicom.DicomSegmentation;

@@ -78,7 +78,7 @@ public final class SegmentCommand implements Callable<Integer> {
 
 	/** Loads the model; replaced in tests to check that a bad scan is refused before any model is loaded. */
 	interface ModelLoader {
-		Segmenter load(Path model, org.volseg.engine.EngineOptions options);
+		Segmenter load(Path model, org.volseg.runtime.EngineOptions options);
 	}
 
 	ModelLoader loader = Segmenter::load;

@@ -1,15 +1,12 @@
 package org.volseg.cli;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 
 import org.volseg.InvalidParameterException;
-import org.volseg.engine.Device;
 import org.volseg.pipeline.SegmentationSettings;
-import org.volseg.tiling.BlendMode;
+import org.volseg.pipeline.SettingText;
 import org.volseg.tiling.Mirroring;
-import org.volseg.tiling.Padding;
 
 import picocli.CommandLine.Option;
 
@@ -96,36 +93,16 @@ public final class SegmentationOptions {
 	 * @throws InvalidParameterException naming the flag of a bad value
 	 */
 	public SegmentationSettings.Builder settings() {
-		return SegmentationSettings.builder().roi(parseRoi()).overlap(overlap)
-				.blend(blend == null ? null : BlendMode.parse("--blend", blend)).sigmaScale(sigmaScale).batch(batch)
-				.padding(Padding.parse("--pad", pad, padValue)).device(Device.parse(device, "--device")).threads(threads).trustModel(trustModel)
+		SettingText t = SettingText.CLI;
+		return SegmentationSettings.builder().roi(t.roi(roi)).overlap(overlap == null ? null : t.overlap(overlap.toString()))
+				.blend(t.blend(blend)).sigmaScale(sigmaScale).batch(batch)
+				.padding(t.padding(pad, padValue)).device(t.device(device)).threads(threads).trustModel(trustModel)
 				.resample(!noResample).reorient(!noReorient).normalize(!noNormalize).minComponentSize(minComponentSize)
 				.threshold(threshold).tta(parseTta());
 	}
 
 	private Mirroring parseTta() {
-		if (tta == null) {
-			if (ttaAxes != null)
-				throw InvalidParameterException.of("--tta-axes", ttaAxes, "to be given with --tta flips");
-			return null;
-		}
-		Mirroring m = Mirroring.parse(tta, ttaAxes, "--tta", "--tta-axes");
-		if (!m.enabled() && ttaAxes != null)
-			throw InvalidParameterException.of("--tta-axes", ttaAxes, "to be given with --tta flips, not --tta none");
-		return m;
-	}
-
-	private int[] parseRoi() {
-		if (roi == null)
-			return null;
-		String[] parts = roi.split(",");
-		try {
-			if (parts.length == 3)
-				return Arrays.stream(parts).mapToInt(p -> Integer.parseInt(p.trim())).toArray();
-		} catch (NumberFormatException e) {
-			// reported below
-		}
-		throw InvalidParameterException.of("--roi", roi, "three window sizes X,Y,Z, for example 96,96,96");
+		return SettingText.CLI.tta(tta, ttaAxes);
 	}
 
 	ProgressPrinter.Mode progressMode() {

@@ -1,6 +1,6 @@
 package org.volseg.cli;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.volseg.VolSegException;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.pipeline.LabelRow;
 import org.volseg.pipeline.SegmentationResult;
 

@@ -15,7 +15,7 @@ import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.model.Preprocessing;
 import org.volseg.nets.Architectures;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.train.Augmentation;
 import org.volseg.train.Trainer;
 import org.volseg.train.TrainingOptions;

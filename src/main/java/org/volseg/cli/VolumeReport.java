@@ -1,6 +1,6 @@
 package org.volseg.cli;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package org.volseg.engine;
 
+import org.volseg.runtime.Device;
+
 /**
  * The device the engine runs on and why.
  *

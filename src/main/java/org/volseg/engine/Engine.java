@@ -1,5 +1,7 @@
 package org.volseg.engine;
 
+import org.volseg.runtime.EngineOptions;
+import org.volseg.runtime.Device;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,7 @@ import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;
 import org.volseg.model.ModelPackageException;
 import org.volseg.model.TensorDescriptor;
-import org.volseg.tiling.PatchPredictor;
+import org.volseg.runtime.PatchPredictor;
 
 /**
  * Runs a model package's SavedModel with TensorFlow Java: batches of patches in, logits out.

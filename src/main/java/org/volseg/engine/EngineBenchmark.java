@@ -1,5 +1,6 @@
 package org.volseg.engine;
 
+import org.volseg.runtime.EngineOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;
 import org.volseg.model.OutputActivation;

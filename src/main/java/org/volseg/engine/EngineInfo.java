@@ -1,5 +1,6 @@
 package org.volseg.engine;
 
+import org.volseg.runtime.Device;
 import java.util.Arrays;
 
 /**

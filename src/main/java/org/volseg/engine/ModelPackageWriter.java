@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.model.DescriptorValidator;
 import org.volseg.model.DescriptorWriter;
 import org.volseg.model.ModelDescriptor;

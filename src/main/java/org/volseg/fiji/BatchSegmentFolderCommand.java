@@ -64,6 +64,10 @@ public class BatchSegmentFolderCommand extends DynamicCommand {
 	@Parameter(label = "Blend", choices = { "model", "gaussian", "constant" })
 	private String blend = "model";
 
+	@Parameter(label = "Test-time mirroring", choices = { "model", "none", "flips" },
+			description = "flips: each window also predicted mirrored along x, y and z (8 times the time), outputs averaged")
+	private String tta = "model";
+
 	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" })
 	private String device = "auto";
 
@@ -97,7 +101,7 @@ public class BatchSegmentFolderCommand extends DynamicCommand {
 		try {
 			if (input == null || output == null)
 				throw new VolSegException("give an input folder (or .csv list) and an output folder");
-			SegmentationSettings segmentation = FijiSettings.of(roi, overlap, blend, device, batch, null);
+			SegmentationSettings segmentation = FijiSettings.of(roi, overlap, blend, tta, device, batch, null);
 			BatchSettings settings = BatchSettings.builder(input.toPath(), output.toPath()).segmentation(segmentation)
 					.overwrite(overwrite).shard(shard == null || shard.isBlank() ? Shard.ALL : Shard.parse(shard)).build();
 			String chosen = model_path != null && !model_path.getPath().isBlank() ? model_path.getPath()

@@ -49,7 +49,7 @@ public final class FijiSegmentation {
 	 *
 	 * @param cancel polled between stages and batches of windows
 	 * @throws org.volseg.VolSegException for an image the model cannot take, bad settings, ...
-	 * @throws org.volseg.tiling.CancelledException when cancelled (no file is written)
+	 * @throws org.volseg.CancelledException when cancelled (no file is written)
 	 */
 	public static Outcome segment(Segmenter segmenter, ImagePlus scan, SegmentationSettings settings,
 			SegmentationListener listener, BooleanSupplier cancel) {

@@ -4,10 +4,8 @@ import java.nio.file.Path;
 import java.util.Set;
 
 import org.volseg.InvalidParameterException;
-import org.volseg.engine.Device;
 import org.volseg.pipeline.SegmentationSettings;
-import org.volseg.tiling.BlendMode;
-import org.volseg.tiling.Padding;
+import org.volseg.pipeline.SettingText;
 
 /**
  * Turns the Fiji dialog's and the macro API's values into {@link SegmentationSettings}. The same
@@ -22,7 +20,7 @@ public final class FijiSettings {
 
 	/** The macro options {@link #fromOptions} understands (besides the display options). */
 	public static final Set<String> SEGMENTATION_KEYS = Set.of("roi", "overlap", "blend", "sigma_scale", "device", "batch",
-			"threads", "series", "min_component_size", "threshold", "pad", "no_resample", "no_reorient", "no_normalize");
+			"threads", "series", "volume_index", "tta", "tta_axes", "trust_model", "min_component_size", "threshold", "pad", "no_resample", "no_reorient", "no_normalize");
 
 	private FijiSettings() {
 	}
@@ -35,58 +33,52 @@ public final class FijiSettings {
 	 */
 	public static SegmentationSettings of(String roi, String overlap, String blend, String device, int batch,
 			Path labelsOutput) {
-		return builder(roi, overlap, blend, device, batch).labelsOutput(labelsOutput).build();
+		return of(roi, overlap, blend, "model", device, batch, labelsOutput);
+	}
+
+	/**
+	 * As {@link #of(String, String, String, String, int, Path)}, with test-time mirroring: {@code model}
+	 * (or blank), {@code none} or {@code flips} (all three axes).
+	 */
+	public static SegmentationSettings of(String roi, String overlap, String blend, String tta, String device, int batch,
+			Path labelsOutput) {
+		return builder(roi, overlap, blend, device, batch).tta(SettingText.FIJI.tta(tta, null)).labelsOutput(labelsOutput)
+				.build();
 	}
 
 	/** Settings from macro options (see the class comment); {@code labelsOutput} may be null. */
 	public static SegmentationSettings fromOptions(MacroOptions o, Path labelsOutput) {
+		SettingText t = SettingText.FIJI;
 		SegmentationSettings.Builder b = builder(o.get("roi", ""), o.get("overlap", ""), o.get("blend", ""),
-				o.get("device", "auto"), o.integer("batch", 1));
-		b.threads(o.integer("threads", 0));
+				o.get("device", "auto"), o.integer("batch", 1, 1, Integer.MAX_VALUE));
+		b.threads(o.integer("threads", 0, 0, Integer.MAX_VALUE));
 		if (o.has("series"))
-			b.seriesNumber(o.integer("series", 0));
-		b.minComponentSize(o.integer("min_component_size", 0));
+			b.series(o.get("series", ""));
+		if (o.has("volume_index"))
+			b.volumeIndex(o.integer("volume_index", 0, 0, Integer.MAX_VALUE));
+		b.tta(t.tta(o.get("tta", ""), o.get("tta_axes", "")));
+		b.trustModel(o.flag("trust_model"));
+		b.minComponentSize(o.integer("min_component_size", 0, 0, Integer.MAX_VALUE));
 		if (o.has("threshold"))
-			b.threshold(o.number("threshold").floatValue());
+			b.threshold((float) t.number("threshold", o.get("threshold", ""), 0, 1));
 		if (o.has("sigma_scale"))
-			b.sigmaScale(o.number("sigma_scale"));
+			b.sigmaScale(t.number("sigma_scale", o.get("sigma_scale", ""), Double.MIN_VALUE, Double.MAX_VALUE));
 		if (o.has("pad"))
-			b.padding(Padding.parse("pad", o.get("pad", "constant"), 0));
+			b.padding(t.padding(o.get("pad", "constant"), 0));
 		b.resample(!o.flag("no_resample")).reorient(!o.flag("no_reorient")).normalize(!o.flag("no_normalize"));
 		return b.labelsOutput(labelsOutput).build();
 	}
 
 	private static SegmentationSettings.Builder builder(String roi, String overlap, String blend, String device, int batch) {
-		SegmentationSettings.Builder b = SegmentationSettings.builder();
-		b.roi(parseRoi(roi));
-		if (overlap != null && !overlap.isBlank() && !overlap.trim().equalsIgnoreCase("model"))
-			try {
-				b.overlap(Double.parseDouble(overlap.trim()));
-			} catch (NumberFormatException e) {
-				throw InvalidParameterException.of("overlap", overlap, "a number in [0, 1), or blank for the model's");
-			}
-		if (blend != null && !blend.isBlank() && !blend.trim().toLowerCase(java.util.Locale.ROOT).startsWith("model"))
-			b.blend(BlendMode.parse("blend", blend));
-		b.device(Device.parse(device == null || device.isBlank() ? "auto" : device, "device"));
-		b.batch(batch);
-		return b;
+		SettingText t = SettingText.FIJI;
+		if (batch < 1)
+			throw org.volseg.InvalidParameterException.of(t.name("batch"), batch, "an integer of at least 1");
+		return SegmentationSettings.builder().roi(t.roi(roi)).overlap(t.overlap(overlap)).blend(t.blend(blend))
+				.device(t.device(device)).batch(batch);
 	}
 
 	/** {@code X,Y,Z} (or one number for a cube); blank or {@code model} gives null (the model's window). */
 	static int[] parseRoi(String roi) {
-		if (roi == null || roi.isBlank() || roi.trim().equalsIgnoreCase("model"))
-			return null;
-		String[] parts = roi.trim().split("\\s*[,x ]\\s*");
-		try {
-			if (parts.length == 1) {
-				int s = Integer.parseInt(parts[0]);
-				return new int[] { s, s, s };
-			}
-			if (parts.length == 3)
-				return new int[] { Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]) };
-		} catch (NumberFormatException e) {
-			// reported below
-		}
-		throw InvalidParameterException.of("roi", roi, "three window sizes X,Y,Z (for example 96,96,96), or blank for the model's");
+		return SettingText.FIJI.roi(roi);
 	}
 }

@@ -16,8 +16,9 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 import org.volseg.VolSegException;
-import org.volseg.tiling.CancelledException;
-import org.volseg.train.FineTuning;
+import org.volseg.CancelledException;
+import org.volseg.runtime.EngineRuntimes;
+import org.volseg.runtime.FineTuneRequest;
 import org.volseg.volume.Volume;
 
 import ij.IJ;
@@ -27,7 +28,7 @@ import ij.WindowManager;
 /**
  * {@code Plugins > VolSeg > Fine-tune Model...}: teaches a model from corrected labels. Takes pairs
  * of open images (scans and their corrected label images, by title, comma-separated, in the same
- * order) or an images folder and a labels folder; runs {@link FineTuning} from the chosen model
+ * order) or an images folder and a labels folder; runs the existing fine-tuning ({@link org.volseg.runtime.EngineRuntime#fineTune}) from the chosen model
  * with progress in the status bar (Esc cancels: nothing is installed) and installs the result as a
  * new model, {@code MODEL-finetuned-yyyy-MM-dd-HHmm} unless a name is given, in the user's models
  * folder ({@link ModelCatalog#userModelsFolder()}), where "Segment Volume..." lists it.
@@ -65,7 +66,7 @@ public class FineTuneCommand extends ContextCommand {
 	@Parameter(label = "New model name (blank: MODEL-finetuned-DATE-TIME)", required = false, persist = false)
 	private String name = "";
 
-	private FineTuning.Result result;
+	private FineTuneRequest.Outcome result;
 	private String error;
 
 	@Override
@@ -80,7 +81,7 @@ public class FineTuneCommand extends ContextCommand {
 							(double) done / all),
 					log::info);
 			String text = String.format(Locale.ROOT, "VolSeg: installed %s (Dice on the corrected cases %.3f) in %s",
-					result.name(), result.report().bestMeanForegroundDice(), result.installed());
+					result.name(), result.bestMeanForegroundDice(), result.installed());
 			showStatus(text, 1);
 			log.info(text);
 		} catch (CancelledException e) {
@@ -109,7 +110,7 @@ public class FineTuneCommand extends ContextCommand {
 	}
 
 	/** What was installed, or null. */
-	public FineTuning.Result result() {
+	public FineTuneRequest.Outcome result() {
 		return result;
 	}
 
@@ -123,7 +124,7 @@ public class FineTuneCommand extends ContextCommand {
 		private FijiFineTune() {
 		}
 
-		static FineTuning.Result run(String model, String scanTitles, String labelTitles, Path imagesFolder, Path labelsFolder,
+		static FineTuneRequest.Outcome run(String model, String scanTitles, String labelTitles, Path imagesFolder, Path labelsFolder,
 				int steps, double lr, String name, BooleanSupplier cancel, java.util.function.BiConsumer<Long, Long> progress,
 				java.util.function.Consumer<String> log) throws IOException {
 			boolean folders = imagesFolder != null || labelsFolder != null;
@@ -141,12 +142,8 @@ public class FineTuneCommand extends ContextCommand {
 			if (chosen.isEmpty())
 				throw new VolSegException("model: give the model to fine-tune (an installed model's name or a package path)");
 			Path pkg = ModelCatalog.standard().resolve("model", chosen);
-			FineTuning ft = new FineTuning(pkg).steps(steps).learningRate(lr).name(name).cancel(cancel).progress(progress)
-					.log(log);
-			if (folders)
-				return ft.run(imagesFolder, labelsFolder, ModelCatalog.userModelsFolder());
 			List<Volume> s = new ArrayList<>(), l = new ArrayList<>();
-			for (int i = 0; i < scanImages.size(); i++) {
+			for (int i = 0; !folders && i < scanImages.size(); i++) {
 				Volume scan = ImagePlusVolumes.toVolume(scanImages.get(i));
 				Volume lab = ImagePlusVolumes.toVolume(labelImages.get(i));
 				if (lab.geometry().equalsWithin(scan.geometry(), 1e-2))
@@ -154,7 +151,8 @@ public class FineTuneCommand extends ContextCommand {
 				s.add(scan);
 				l.add(lab);
 			}
-			return ft.run(s, l, ModelCatalog.userModelsFolder());
+			return EngineRuntimes.get().fineTune(new FineTuneRequest(pkg, s, l, imagesFolder, labelsFolder,
+					ModelCatalog.userModelsFolder(), steps, lr, name, cancel, progress, log));
 		}
 
 		private static List<ImagePlus> images(String titles) {

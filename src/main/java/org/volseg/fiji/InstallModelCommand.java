@@ -9,10 +9,8 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
-import org.volseg.bundle.BundleCache;
-import org.volseg.bundle.BundleSource;
 import org.volseg.VolSegException;
-import org.volseg.engine.Engine;
+import org.volseg.runtime.EngineRuntimes;
 import org.volseg.model.ModelInstaller;
 
 import ij.IJ;
@@ -54,9 +52,9 @@ public class InstallModelCommand extends ContextCommand {
 			Path folder = USER.equals(destination) || "user".equalsIgnoreCase(destination) ? ModelCatalog.userModelsFolder()
 					: ModelCatalog.fijiModelsFolder();
 			// a MONAI bundle is imported first (once, into the bundle cache), with progress in the status bar
-			Path source = BundleCache.packageFor(BundleSource.rootOf(model_package.toPath()),
+			Path source = EngineRuntimes.get().packageFor(model_package.toPath(),
 					line -> IJ.showStatus("VolSeg: " + line), warning -> log.warn("VolSeg: " + warning));
-			installed = ModelInstaller.install(source, folder, replace, p -> Engine.verify(p, trust_model));
+			installed = ModelInstaller.install(source, folder, replace, pkg -> EngineRuntimes.get().verify(pkg.source(), trust_model));
 			IJ.showStatus("VolSeg: installed " + installed);
 			log.info("VolSeg: model installed in " + installed);
 		} catch (VolSegException e) {

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
-import org.volseg.engine.EngineOptions;
+import org.volseg.runtime.EngineOptions;
 import org.volseg.model.ModelPackage;
 import org.volseg.pipeline.Segmenter;
 

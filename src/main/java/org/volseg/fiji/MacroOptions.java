@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.volseg.InvalidParameterException;
+import org.volseg.pipeline.SettingText;
 
 /**
  * An ImageJ-style option string: {@code key=value} pairs and bare flags separated by spaces, a value
@@ -81,43 +82,30 @@ public final class MacroOptions {
 	/** A flag: present without value, or with true/yes/1 (false/no/0 switch it off). */
 	public boolean flag(String key) {
 		String v = values.get(key);
-		if (v == null)
-			return false;
-		switch (v.trim().toLowerCase(Locale.ROOT)) {
-		case "true": case "yes": case "1": case "on":
-			return true;
-		case "false": case "no": case "0": case "off":
-			return false;
-		default:
-			throw InvalidParameterException.of(key, v, "true or false");
-		}
+		return v != null && SettingText.FIJI.flag(key, v);
 	}
 
-	/** An integer value, or {@code fallback} if absent. */
+	/**
+	 * The integer value of {@code key} (ImageJ's {@code 40.0} is 40), or {@code fallback} if absent.
+	 *
+	 * @throws InvalidParameterException naming the key, for a fraction or anything else
+	 */
 	public int integer(String key, int fallback) {
-		String v = values.get(key);
-		if (v == null)
-			return fallback;
-		try {
-			return Integer.parseInt(v.trim());
-		} catch (NumberFormatException e) {
-			throw InvalidParameterException.of(key, v, "an integer");
-		}
+		return integer(key, fallback, Integer.MIN_VALUE, Integer.MAX_VALUE);
 	}
 
-	/** A number, or null if absent. */
+	/** As {@link #integer(String, int)}, checking the range {@code min..max}. */
+	public int integer(String key, int fallback, int min, int max) {
+		String v = values.get(key);
+		return v == null ? fallback : SettingText.FIJI.integer(key, v, min, max);
+	}
+
+	/** The number value of {@code key}, or null if absent. */
 	public Double number(String key) {
 		String v = values.get(key);
-		if (v == null)
-			return null;
-		try {
-			return Double.parseDouble(v.trim());
-		} catch (NumberFormatException e) {
-			throw InvalidParameterException.of(key, v, "a number");
-		}
+		return v == null ? null : SettingText.FIJI.number(key, v, -Double.MAX_VALUE, Double.MAX_VALUE);
 	}
 
-	/** The keys given, in order. */
 	public List<String> keys() {
 		return List.copyOf(values.keySet());
 	}

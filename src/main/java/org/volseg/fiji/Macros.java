@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import org.volseg.VolSegException;
-import org.volseg.io.AtomicFiles;
-import org.volseg.engine.Engine;
+import org.volseg.util.AtomicFiles;
+import org.volseg.runtime.EngineRuntimes;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.model.ModelInstaller;
 import org.volseg.pipeline.SegmentationSettings;
@@ -54,8 +54,9 @@ public final class Macros {
 	 * @param model an installed model's name or folder name, or a package path (folder, rdf.yaml, .zip)
 	 * @param output the label file to write ({@code .nii.gz} or {@code .nii}), or {@code ""} for none
 	 * @param options {@code key=value} pairs: {@code roi=96,96,96 overlap=0.5 blend=gaussian device=cpu
-	 *        batch=2 threads=0 series=3 min_component_size=100 threshold=0.5 pad=constant}, the flags
-	 *        {@code no_resample no_reorient no_normalize}; and {@code show} (display the label image
+	 *        batch=2 threads=0 series=3 min_component_size=100 threshold=0.5 pad=constant
+	 *        tta=flips tta_axes=x,y,z volume_index=0} ({@code series} a SeriesNumber or SeriesInstanceUID), the
+	 *        flags {@code no_resample no_reorient no_normalize trust_model}; and {@code show} (display the label image
 	 *        and the overlay; on by default for the current image, off for files), {@code display=filled|outlines|none},
 	 *        {@code opacity=40} (percent), {@code results=/path/table.csv} (save the results table)
 	 * @return the label file written, or the label image's title when {@code output} is empty; or
@@ -68,6 +69,10 @@ public final class Macros {
 			MacroOptions o = MacroOptions.parse(options, keys);
 			Path out = blank(output) ? null : LabelFiles.withNiftiExtension(Path.of(output.trim()));
 			SegmentationSettings settings = FijiSettings.fromOptions(o, out);
+			// Every option is checked here, before the model is loaded or the scan read.
+			boolean show = o.has("show") ? o.flag("show") : blank(input) || input.trim().equalsIgnoreCase("current");
+			OverlayStyle style = OverlayStyle.parse("display", o.get("display", "filled"));
+			double opacity = o.integer("opacity", 40, 0, 100) / 100.0;
 			boolean current = blank(input) || input.trim().equalsIgnoreCase("current");
 			ImagePlus scan;
 			if (current) {
@@ -80,7 +85,6 @@ public final class Macros {
 					throw org.volseg.InvalidParameterException.of("output", out, "a file other than the input " + in);
 				scan = FijiSegmentation.open(in, settings.seriesNumber());
 			}
-			boolean show = o.has("show") ? o.flag("show") : current;
 			Thread worker = Thread.currentThread();
 			IJ.resetEscape();
 			StatusProgress progress = StatusProgress.imageJ(scan.getTitle());
@@ -92,8 +96,7 @@ public final class Macros {
 			if (o.has("results"))
 				saveTable(outcome.results(), Path.of(o.get("results", "")));
 			if (show) {
-				OverlayStyle style = OverlayStyle.parse("display", o.get("display", "filled"));
-				FijiSegmentation.showOverlay(scan, outcome.labels(), style, o.integer("opacity", 40) / 100.0);
+				FijiSegmentation.showOverlay(scan, outcome.labels(), style, opacity);
 				if (!current)
 					display(scan);
 				display(outcome.labels());
@@ -261,7 +264,7 @@ public final class Macros {
 			Path folder = "user".equalsIgnoreCase(destination == null ? "" : destination.trim())
 					? ModelCatalog.userModelsFolder() : ModelCatalog.fijiModelsFolder();
 			return ModelInstaller.install(Path.of(path.trim()), folder, Boolean.parseBoolean(replace == null ? "" : replace.trim()),
-					Engine::verify).toString();
+					pkg -> EngineRuntimes.get().verify(pkg.source())).toString();
 		});
 	}
 

@@ -17,7 +17,8 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 import org.volseg.VolSegException;
 import org.volseg.pipeline.SegmentationSettings;
-import org.volseg.tiling.CancelledException;
+import org.volseg.pipeline.SettingText;
+import org.volseg.CancelledException;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -71,6 +72,10 @@ public class SegmentVolumeCommand extends DynamicCommand {
 	@Parameter(label = "Blend", choices = { "model", "gaussian", "constant" })
 	private String blend = "model";
 
+	@Parameter(label = "Test-time mirroring", choices = { "model", "none", "flips" },
+			description = "flips: each window also predicted mirrored along x, y and z (8 times the time), outputs averaged")
+	private String tta = "model";
+
 	@Parameter(label = "Device", choices = { "auto", "cpu", "gpu" })
 	private String device = "auto";
 
@@ -119,12 +124,15 @@ public class SegmentVolumeCommand extends DynamicCommand {
 		IJ.resetEscape();
 		BooleanSupplier cancelled = () -> IJ.escapePressed() || worker.isInterrupted() || isCanceled();
 		try {
+			// Every option is checked before the scan is read or the model loaded.
+			SegmentationSettings settings = FijiSettings.of(roi, overlap, blend, tta, device, batch,
+					output_file == null || output_file.getPath().isBlank() ? null : output_file.toPath());
+			OverlayStyle style = OverlayStyle.parse("display", display);
+			double alpha = SettingText.FIJI.integer("opacity", Integer.toString(opacity), 0, 100) / 100.0;
 			scan = input_file != null && !input_file.getPath().isBlank() ? FijiSegmentation.open(input_file.toPath(), null)
 					: image != null ? image : WindowManager.getCurrentImage();
 			if (scan == null)
 				throw new VolSegException("no image to segment: open a scan (File > Open, Plugins > VolSeg > Open NIfTI...) or give input_file");
-			SegmentationSettings settings = FijiSettings.of(roi, overlap, blend, device, batch,
-					output_file == null || output_file.getPath().isBlank() ? null : output_file.toPath());
 			String chosen = model_path != null && !model_path.getPath().isBlank() ? model_path.getPath()
 					: OTHER_MODEL.equals(model) ? "" : model;
 			StatusProgress progress = new StatusProgress(scan.getTitle(), this::showStatus, log::warn);
@@ -134,7 +142,7 @@ public class SegmentVolumeCommand extends DynamicCommand {
 					settings.engineOptions().withTrustModel(trust_model), segmenter -> FijiSegmentation.segment(segmenter, input, settings, progress, cancelled));
 			labels = outcome.labels();
 			results = outcome.results();
-			overlay = FijiSegmentation.showOverlay(scan, labels, OverlayStyle.parse("display", display), opacity / 100.0);
+			overlay = FijiSegmentation.showOverlay(scan, labels, style, alpha);
 			progress.done(String.format(java.util.Locale.ROOT, "%d labels in %.1f s on %s", outcome.rows().size(),
 					outcome.result().secondsTotal(), outcome.result().device()));
 			if (!GraphicsEnvironment.isHeadless()) {

@@ -1,6 +1,6 @@
 package org.volseg.model;
 
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,7 +161,7 @@ public final class DescriptorWriter {
 			m.put("target_orientation", c.targetOrientation());
 		m.put("patch_size", new ArrayList<>(c.patchSize()));
 		m.put("overlap", c.overlap());
-		m.put("blend_mode", c.blendMode().yamlName());
+		m.put("blend_mode", c.blendMode().id());
 		m.put("sigma_scale", c.sigmaScale());
 		m.put("output_activation", c.outputActivation().yamlName());
 		m.put("normalization_region", c.normalizationRegion().yamlName());

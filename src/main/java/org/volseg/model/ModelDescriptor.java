@@ -3,6 +3,8 @@ package org.volseg.model;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.volseg.tiling.BlendMode;
+
 /**
  * A model package's {@code rdf.yaml}: the bioimage.io 0.5 subset VolSeg reads, plus the
  * {@code config.volseg} block. Immutable; build one with {@link #builder()} or read one with

@@ -1,6 +1,6 @@
 package org.volseg.model;
 
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

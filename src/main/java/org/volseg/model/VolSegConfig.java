@@ -3,6 +3,8 @@ package org.volseg.model;
 import java.util.List;
 import java.util.Optional;
 
+import org.volseg.tiling.BlendMode;
+
 /**
  * The {@code config.volseg} block: what medical segmentation needs and bioimage.io lacks.
  *

@@ -1,6 +1,6 @@
 package org.volseg.nets;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.volseg.io.AtomicFiles;
-import org.volseg.io.Json;
+import org.volseg.util.AtomicFiles;
+import org.volseg.util.Json;
 import org.volseg.weights.ElementType;
 
 /**

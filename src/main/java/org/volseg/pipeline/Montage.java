@@ -14,7 +14,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 import org.volseg.VolSegException;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.volume.Reorient;
 import org.volseg.volume.Volume;
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 import org.volseg.InvalidParameterException;
-import org.volseg.engine.Device;
-import org.volseg.engine.EngineOptions;
+import org.volseg.runtime.Device;
+import org.volseg.runtime.EngineOptions;
 import org.volseg.tiling.BlendMode;
 import org.volseg.tiling.Mirroring;
 import org.volseg.tiling.Padding;

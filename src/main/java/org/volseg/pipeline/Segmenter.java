@@ -14,8 +14,10 @@ import java.util.function.BooleanSupplier;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
-import org.volseg.engine.Engine;
-import org.volseg.engine.EngineOptions;
+import org.volseg.runtime.EngineOptions;
+import org.volseg.runtime.EngineRuntime;
+import org.volseg.runtime.EngineRuntimes;
+import org.volseg.runtime.LoadedNetwork;
 import org.volseg.io.LoadedVolume;
 import org.volseg.io.VolumeIO;
 import org.volseg.model.Axis;
@@ -28,10 +30,10 @@ import org.volseg.model.SegmentationClass;
 import org.volseg.model.TensorDescriptor;
 import org.volseg.model.VolSegConfig;
 import org.volseg.tiling.BlendMode;
-import org.volseg.tiling.CancelledException;
+import org.volseg.CancelledException;
 import org.volseg.tiling.InferenceStats;
 import org.volseg.tiling.Padding;
-import org.volseg.tiling.PatchPredictor;
+import org.volseg.runtime.PatchPredictor;
 import org.volseg.tiling.SlabFinalizer;
 import org.volseg.tiling.SlabFinalizers;
 import org.volseg.tiling.SlidingWindowInference;
@@ -101,9 +103,10 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	/**
-	 * Opens a model package (folder, its rdf.yaml, or a .zip) and loads its SavedModel. A MONAI
-	 * bundle (folder or zip) is accepted too: imported once into the bundle cache
-	 * ({@link org.volseg.bundle.BundleCache}) and loaded from there.
+	 * Opens a model package (folder, its rdf.yaml, or a .zip) and loads its SavedModel through the
+	 * engine ({@link EngineRuntimes#get()}: TensorFlow in its own class loader in Fiji, on the class
+	 * path otherwise). A MONAI bundle (folder or zip) is accepted too: imported once into the bundle
+	 * cache ({@link EngineRuntime#packageFor}) and loaded from there.
 	 *
 	 * @param options device and threads (see {@link SegmentationSettings#engineOptions()})
 	 * @throws org.volseg.model.ModelPackageException for a missing or invalid package
@@ -111,14 +114,19 @@ public final class Segmenter implements AutoCloseable {
 	 */
 	public static Segmenter load(Path modelPackage, EngineOptions options) {
 		// a MONAI bundle (folder or zip) is imported once into the bundle cache
-		Path packagePath = org.volseg.bundle.BundleCache.packageFor(modelPackage, line -> {
+		EngineRuntime runtime = EngineRuntimes.get();
+		Path packagePath = runtime.packageFor(modelPackage, line -> {
 		}, line -> {
 		});
+		ModelDescriptor descriptor;
+		String source;
 		try (ModelPackage pkg = ModelPackage.open(packagePath)) {
-			Engine engine = Engine.load(pkg, options);
-			return new Segmenter(pkg.descriptor(), engine, engine.info().device().label(), engine,
-					pkg.source().toString());
+			descriptor = pkg.descriptor();
+			source = pkg.source().toString();
 		}
+		LoadedNetwork network = runtime.load(packagePath, options.device().label(), options.intraOpThreads(),
+				options.interOpThreads(), options.trustModel());
+		return new Segmenter(descriptor, network, network.device(), network, source);
 	}
 
 	/**
@@ -277,8 +285,7 @@ public final class Segmenter implements AutoCloseable {
 		VolSegConfig c = descriptor.volseg();
 		int[] roi = s.roi() != null ? s.roi() : c.patchSizeArray();
 		checkRoi(roi, s.roi() != null);
-		BlendMode blend = s.blend() != null ? s.blend()
-				: c.blendMode() == org.volseg.model.BlendMode.CONSTANT ? BlendMode.CONSTANT : BlendMode.GAUSSIAN;
+		BlendMode blend = s.blend() != null ? s.blend() : c.blendMode();
 		return SlidingWindowSettings.builder(roi).overlap(s.overlap() != null ? s.overlap() : c.overlap()).blend(blend)
 				.sigmaScale(s.sigmaScale() != null ? s.sigmaScale() : c.sigmaScale()).batch(s.batch())
 				.padding(modelPadding(s)).mirroring(s.tta() != null ? s.tta()

@@ -1,5 +1,7 @@
 package org.volseg.tiling;
 
+import org.volseg.runtime.PatchPredictor;
+
 import java.util.Objects;
 
 /**

@@ -1,5 +1,9 @@
 package org.volseg.tiling;
 
+import org.volseg.CancelledException;
+
+import org.volseg.runtime.PatchPredictor;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -1,5 +1,7 @@
 package org.volseg.tiling;
 
+import org.volseg.runtime.PatchPredictor;
+
 import net.imglib2.Cursor;
 import net.imglib2.FinalInterval;
 import net.imglib2.RandomAccess;

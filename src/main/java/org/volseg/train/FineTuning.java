@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.volseg.VolSegException;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.model.ModelInstaller;
 import org.volseg.model.ModelPackage;
@@ -110,7 +110,7 @@ public final class FineTuning {
 	 * Fine-tunes on (scan, labels) pairs of volumes; each labels volume must be on its scan's grid.
 	 *
 	 * @throws VolSegException for unusable cases or a model without network, and if it cannot install
-	 * @throws org.volseg.tiling.CancelledException if cancelled (nothing is installed)
+	 * @throws org.volseg.CancelledException if cancelled (nothing is installed)
 	 */
 	public Result run(List<Volume> scans, List<Volume> labels, Path modelsFolder) throws IOException {
 		if (scans.isEmpty() || scans.size() != labels.size())

@@ -18,7 +18,7 @@ import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.engine.ModelPackageWriter;
 import org.volseg.io.VolumeIO;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;
 import org.volseg.model.NetworkSpec;
@@ -27,7 +27,7 @@ import org.volseg.model.SegmentationClass;
 import org.volseg.model.SnomedCode;
 import org.volseg.nets.Architecture;
 import org.volseg.nets.Architectures;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Layers;
 import org.volseg.nets.Network;
 import org.volseg.nets.NetworkGraph;
@@ -246,7 +246,7 @@ public final class Trainer {
 		ModelDescriptor.Builder b = ModelDescriptor.builder().name(o.modelName).description(description(network))
 				.inputChannels(network.inputChannels()).patchSize(o.patch[0], o.patch[1], o.patch[2]).fixedPatchSize(true)
 				.network(new NetworkSpec(network.architecture(), network.config()))
-				.blendMode(org.volseg.model.BlendMode.GAUSSIAN).overlap(0.25);
+				.blendMode(org.volseg.tiling.BlendMode.GAUSSIAN).overlap(0.25);
 		applyGrid(b, base);
 		for (int k = 0; k < classes; k++) {
 			int[] rgb = colour(k, names.get(k), base);
@@ -353,7 +353,7 @@ public final class Trainer {
 			int window = 0;
 			for (int s = 0; s < o.stepsPerEpoch; s++) {
 				if (o.cancel.getAsBoolean())
-					throw new org.volseg.tiling.CancelledException("training cancelled at epoch " + epoch + " step " + (s + 1)
+					throw new org.volseg.CancelledException("training cancelled at epoch " + epoch + " step " + (s + 1)
 							+ "; no model package was written");
 				sampler.nextBatch(images, labels, o.batch);
 				for (int b = 0; b < o.batch; b++) o.augmentation.apply(images, labels, b, o.patch, channels, augmentRandom);

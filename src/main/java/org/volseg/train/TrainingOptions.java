@@ -71,7 +71,7 @@ public final class TrainingOptions {
 	public int threads;
 	/** Validate every this many epochs (the last epoch is always validated). */
 	public int validateEvery = 1;
-	/** Polled before every step: true stops the training with a {@link org.volseg.tiling.CancelledException} (no package written). */
+	/** Polled before every step: true stops the training with a {@link org.volseg.CancelledException} (no package written). */
 	public java.util.function.BooleanSupplier cancel = () -> false;
 	/** Told (steps done, steps in all) after every step, on the training thread. */
 	public java.util.function.BiConsumer<Long, Long> progress = (done, all) -> { };

@@ -8,7 +8,7 @@ import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
 import org.volseg.tiling.BlendMode;
-import org.volseg.tiling.PatchPredictor;
+import org.volseg.runtime.PatchPredictor;
 import org.volseg.tiling.SlabFinalizers;
 import org.volseg.tiling.SlidingWindowInference;
 import org.volseg.tiling.SlidingWindowSettings;

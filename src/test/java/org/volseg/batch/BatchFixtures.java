@@ -12,7 +12,7 @@ import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.OutputActivation;
 import org.volseg.pipeline.Segmenter;
-import org.volseg.tiling.PatchPredictor;
+import org.volseg.runtime.PatchPredictor;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
 

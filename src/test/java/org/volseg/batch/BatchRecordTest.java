@@ -98,7 +98,7 @@ class BatchRecordTest {
 		String id = ModelIdentity.of(pkg);
 		assertTrue(id.startsWith("volseg-phantom-unetr sha256:") && id.length() == "volseg-phantom-unetr sha256:".length() + 16, id);
 		Path copy = dir.resolve("copy");
-		org.volseg.io.AtomicFiles.copyFolder(pkg, copy);
+		org.volseg.util.AtomicFiles.copyFolder(pkg, copy);
 		assertEquals(id, ModelIdentity.of(copy), "the same package elsewhere");
 		Path index = copy.resolve("saved_model/variables/variables.index");
 		byte[] b = Files.readAllBytes(index);

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.model.MonaiOptions;
 import org.volseg.nets.BundleFixtures;
 

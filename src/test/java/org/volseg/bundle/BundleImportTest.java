@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.volseg.engine.Engine;
-import org.volseg.engine.EngineOptions;
+import org.volseg.runtime.EngineOptions;
 import org.volseg.io.nifti.NiftiReader;
 import org.volseg.model.ModelPackage;
 import org.volseg.model.MonaiOptions;
@@ -102,7 +102,7 @@ class BundleImportTest {
 	void swinEndToEndWithMonai15OrderForcedGivesMonai15Labels() throws Exception {
 		// the same bundle with metadata monai_version 1.5.0: MONAI 1.5's patch merging order
 		Path copy = dir.resolve("swin15");
-		org.volseg.io.AtomicFiles.copyFolder(BundleFixtures.path("mini/swin_unetr_btcv_segmentation"), copy);
+		org.volseg.util.AtomicFiles.copyFolder(BundleFixtures.path("mini/swin_unetr_btcv_segmentation"), copy);
 		Path meta = copy.resolve("configs/metadata.json");
 		String text = java.nio.file.Files.readString(meta);
 		assertTrue(text.contains("\"monai_version\": \"1.4.0\""));

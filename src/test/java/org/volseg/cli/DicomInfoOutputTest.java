@@ -96,9 +96,9 @@ class DicomInfoOutputTest {
 
 	@Test
 	void numbersAndStringsAreValidJson() {
-		assertEquals("null", org.volseg.io.Json.number(Double.NaN));
-		assertEquals("3.0", org.volseg.io.Json.number(3.0));
-		assertEquals("0.5", org.volseg.io.Json.number(0.5));
-		assertEquals("\"a\\\\b\\n\\u0001\"", org.volseg.io.Json.quote("a\\b\n\u0001"));
+		assertEquals("null", org.volseg.util.Json.number(Double.NaN));
+		assertEquals("3.0", org.volseg.util.Json.number(3.0));
+		assertEquals("0.5", org.volseg.util.Json.number(0.5));
+		assertEquals("\"a\\\\b\\n\\u0001\"", org.volseg.util.Json.quote("a\\b\n\u0001"));
 	}
 }

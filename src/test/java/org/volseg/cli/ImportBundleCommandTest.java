@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.volseg.bundle.BundleCache;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.io.nifti.NiftiReader;
 import org.volseg.nets.BundleFixtures;
 import org.volseg.volume.Volume;

@@ -12,7 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 
 /**
  * {@code volseg info} and {@code convert-volume} on a folder holding a truncated file and a file

@@ -76,7 +76,7 @@ class ModelCommandTest {
 	@Test
 	void validateChecksTheSignature() throws Exception {
 		Path copy = tmp.resolve("copy");
-		org.volseg.io.AtomicFiles.copyFolder(pkg, copy);
+		org.volseg.util.AtomicFiles.copyFolder(pkg, copy);
 		Path rdf = copy.resolve("rdf.yaml");
 		Files.writeString(rdf, Files.readString(rdf).replace("[class0, class1]", "[class0, class1, class2]")
 				.replace("color: [40, 215, 128]\n", "color: [40, 215, 128]\n    - label: 2\n      name: class2\n"

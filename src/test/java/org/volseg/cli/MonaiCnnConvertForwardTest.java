@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.model.ModelPackage;
 import org.volseg.nets.BundleFixtures;
 import org.volseg.nets.ParityFixtures;

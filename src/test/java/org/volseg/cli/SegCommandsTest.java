@@ -113,7 +113,7 @@ class SegCommandsTest {
 	void batchWritesASegPerDicomSeriesAndFailsNiftiInputs() throws Exception {
 		Path in = dir.resolve("in");
 		Files.createDirectories(in);
-		org.volseg.io.AtomicFiles.copyFolder(series(), in.resolve("ct"));
+		org.volseg.util.AtomicFiles.copyFolder(series(), in.resolve("ct"));
 		Files.copy(Path.of("sample-volumes", "case002_image.nii.gz"), in.resolve("scan.nii.gz"));
 		Path out = dir.resolve("out");
 		CliRunner r = CliRunner.run("batch", "--model", model().toString(), "--input", in.toString(), "--output",

@@ -54,7 +54,7 @@ class TrainCommandTest {
 		assertTrue(best.metadata().get("config").contains("\"num_classes\":7"));
 		assertTrue(Files.isRegularFile(out.resolve("last.safetensors")));
 		String report = Files.readString(out.resolve("training-report.json"));
-		assertEquals(1L, org.volseg.io.Json.parseObject(report).get("best_epoch"), report);
+		assertEquals(1L, org.volseg.util.Json.parseObject(report).get("best_epoch"), report);
 
 		Path tuned = dir.resolve("tuned");
 		CliRunner f = CliRunner.run("train", "--init-model", out.resolve("model").toString(), "--images", data.toString(), "--labels",

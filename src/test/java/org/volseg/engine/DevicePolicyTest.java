@@ -1,5 +1,6 @@
 package org.volseg.engine;
 
+import org.volseg.runtime.Device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

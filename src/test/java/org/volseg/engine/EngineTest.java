@@ -1,5 +1,7 @@
 package org.volseg.engine;
 
+import org.volseg.runtime.EngineOptions;
+import org.volseg.runtime.Device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -7,8 +7,8 @@ import java.util.Locale;
 
 import javax.imageio.ImageIO;
 
-import org.volseg.engine.EngineOptions;
-import org.volseg.engine.Device;
+import org.volseg.runtime.EngineOptions;
+import org.volseg.runtime.Device;
 import org.volseg.model.SegmentationClass;
 import org.volseg.pipeline.SegmentationListener;
 import org.volseg.pipeline.SegmentationSettings;

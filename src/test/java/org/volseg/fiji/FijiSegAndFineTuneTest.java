@@ -20,7 +20,7 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.log.LogService;
 import org.scijava.module.ModuleService;
-import org.volseg.engine.EngineOptions;
+import org.volseg.runtime.EngineOptions;
 import org.volseg.io.VolumeIO;
 import org.volseg.io.dicom.DicomSegmentation;
 import org.volseg.io.dicom.SegReader;

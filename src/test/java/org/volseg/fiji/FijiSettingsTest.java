@@ -13,7 +13,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.volseg.InvalidParameterException;
-import org.volseg.engine.Device;
+import org.volseg.runtime.Device;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.tiling.BlendMode;
 
@@ -44,6 +44,23 @@ class FijiSettingsTest {
 		assertEquals(Path.of("out.nii.gz"), s.labelsOutput());
 		assertEquals("/my data/t.csv", o.get("results", null));
 		assertTrue(o.flag("show"));
+	}
+
+	@Test
+	void testTimeMirroringSeriesUidAndTrustComeFromMacroOptionsAndTheDialog() {
+		SegmentationSettings s = FijiSettings.fromOptions(MacroOptions.parse(
+				"tta=flips tta_axes=x,z series=1.2.840.113619.2.55 volume_index=2 trust_model", KEYS), null);
+		assertEquals(org.volseg.tiling.Mirroring.parse("flips", "x,z", "tta", "tta_axes"), s.tta());
+		assertEquals("1.2.840.113619.2.55", s.series());
+		assertNull(s.seriesNumber());
+		assertEquals(2, s.volumeIndex());
+		assertTrue(s.trustModel());
+		assertNull(FijiSettings.fromOptions(MacroOptions.parse("", KEYS), null).tta());
+		assertEquals(org.volseg.tiling.Mirroring.ALL_AXES, FijiSettings.of("", "", "model", "flips", "auto", 1, null).tta());
+		assertEquals(org.volseg.tiling.Mirroring.NONE, FijiSettings.of("", "", "model", "none", "auto", 1, null).tta());
+		assertNull(FijiSettings.of("", "", "model", "model", "auto", 1, null).tta());
+		assertMessage(() -> FijiSettings.fromOptions(MacroOptions.parse("tta=mirror", KEYS), null), "tta", "none or flips");
+		assertMessage(() -> FijiSettings.fromOptions(MacroOptions.parse("tta_axes=x", KEYS), null), "tta_axes", "flips");
 	}
 
 	@Test

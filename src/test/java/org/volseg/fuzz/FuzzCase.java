@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.volseg.VolSegException;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 
 /**
  * Runs one fuzz case against a {@link ParserTarget} and checks the property: the parser returns or

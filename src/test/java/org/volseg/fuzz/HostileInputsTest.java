@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.volseg.VolSegException;
 import org.volseg.VolumeFormatException;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.io.dicom.DicomFolderReader;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.io.nifti.NiftiReader;

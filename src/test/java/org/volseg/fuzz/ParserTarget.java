@@ -13,7 +13,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import org.volseg.VolSegException;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.io.dicom.DicomFolderReader;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.io.nifti.NiftiReader;

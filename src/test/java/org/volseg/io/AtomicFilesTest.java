@@ -1,5 +1,7 @@
 package org.volseg.io;
 
+import org.volseg.util.AtomicFiles;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

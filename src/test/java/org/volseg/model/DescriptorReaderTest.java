@@ -15,6 +15,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.tiling.BlendMode;
 
 class DescriptorReaderTest {
 

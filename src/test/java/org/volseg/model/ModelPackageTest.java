@@ -1,6 +1,6 @@
 package org.volseg.model;
 
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -16,7 +16,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 
 /** Access to the MONAI bundle files in src/test/resources/bundles (see its README). */
 public final class BundleFixtures {

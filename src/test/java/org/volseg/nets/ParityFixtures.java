@@ -1,6 +1,6 @@
 package org.volseg.nets;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URISyntaxException;

@@ -2,7 +2,7 @@ package org.volseg.pipeline;
 
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.OutputActivation;
-import org.volseg.tiling.PatchPredictor;
+import org.volseg.runtime.PatchPredictor;
 
 /** Plain-Java predictors and descriptors for pipeline tests. */
 final class FakeModels {

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.volseg.InvalidParameterException;
-import org.volseg.engine.Device;
-import org.volseg.model.BlendMode;
+import org.volseg.runtime.Device;
+import org.volseg.tiling.BlendMode;
 import org.volseg.tiling.Padding;
 import org.volseg.tiling.SlidingWindowSettings;
 

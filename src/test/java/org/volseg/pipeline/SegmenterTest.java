@@ -21,7 +21,7 @@ import org.volseg.VolSegException;
 import org.volseg.VolumeFormatException;
 import org.volseg.io.nifti.NiftiReader;
 import org.volseg.io.nifti.NiftiWriter;
-import org.volseg.tiling.CancelledException;
+import org.volseg.CancelledException;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Orientation;
 import org.volseg.volume.Volume;
@@ -148,7 +148,7 @@ class SegmenterTest {
 		java.util.function.Function<java.util.function.Function<Segmenter, SegmentationResult>, Long> liveHeapDuringInference = run -> {
 			long[] live = { -1 };
 			FakeModels.Threshold threshold = new FakeModels.Threshold(1, 0.5f);
-			org.volseg.tiling.PatchPredictor measuring = new org.volseg.tiling.PatchPredictor() {
+			org.volseg.runtime.PatchPredictor measuring = new org.volseg.runtime.PatchPredictor() {
 				@Override
 				public int inputChannels() {
 					return 1;

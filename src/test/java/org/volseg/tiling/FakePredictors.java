@@ -1,5 +1,7 @@
 package org.volseg.tiling;
 
+import org.volseg.runtime.PatchPredictor;
+
 /** Plain-Java {@link PatchPredictor}s with outputs known in advance. */
 final class FakePredictors {
 

@@ -1,5 +1,7 @@
 package org.volseg.tiling;
 
+import org.volseg.runtime.PatchPredictor;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.volseg.tiling.TilingTestSupport.get;
 import static org.volseg.tiling.TilingTestSupport.randomVolume;

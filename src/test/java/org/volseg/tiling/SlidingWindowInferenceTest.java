@@ -1,5 +1,9 @@
 package org.volseg.tiling;
 
+import org.volseg.CancelledException;
+
+import org.volseg.runtime.PatchPredictor;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

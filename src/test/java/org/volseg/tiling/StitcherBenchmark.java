@@ -1,5 +1,7 @@
 package org.volseg.tiling;
 
+import org.volseg.runtime.PatchPredictor;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

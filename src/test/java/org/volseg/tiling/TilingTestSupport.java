@@ -1,5 +1,7 @@
 package org.volseg.tiling;
 
+import org.volseg.runtime.PatchPredictor;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 
 /**
  * Reference summaries of checkpoints as {@code torch.load} (PyTorch 1.13) gives them, stored in

@@ -345,7 +345,7 @@ public final class SegWriter {
 			Path parent = target.toAbsolutePath().getParent();
 			if (parent != null)
 				Files.createDirectories(parent);
-			org.volseg.io.AtomicFiles.write(target, out -> out.write(bytes));
+			org.volseg.util.AtomicFiles.write(target, out -> out.write(bytes));
 		} catch (IOException e) {
 			throw new VolSegException(target + ": cannot write the DICOM SEG (" + e.getMessage()
 					+ "); check the folder exists and is writable", e);

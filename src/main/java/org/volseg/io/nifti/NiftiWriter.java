@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
-import org.volseg.io.AtomicFiles;
+import org.volseg.util.AtomicFiles;
 import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Volume;
 import org.volseg.volume.VolumeStatistics;

@@ -10,7 +10,7 @@ import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.volseg.InvalidParameterException;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Init;
 import org.volseg.nets.Layers;
 

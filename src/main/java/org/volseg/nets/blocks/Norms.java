@@ -8,7 +8,7 @@ import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Init;
 import org.volseg.nets.Kwargs;
 import org.volseg.nets.Layers;

@@ -5,7 +5,7 @@ import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Layers;
 
 /**

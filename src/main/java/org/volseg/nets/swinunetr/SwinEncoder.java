@@ -8,7 +8,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.core.Split;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.FloatTensor;
 import org.volseg.nets.Init;
 import org.volseg.nets.Layers;

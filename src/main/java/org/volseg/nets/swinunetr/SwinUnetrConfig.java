@@ -3,7 +3,7 @@ package org.volseg.nets.swinunetr;
 import java.util.List;
 import java.util.Map;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Kwargs;
 import org.volseg.nets.blocks.Norms;
 

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Kwargs;
 import org.volseg.nets.blocks.ConvolutionUnits;
 import org.volseg.nets.blocks.MonaiActivation;

@@ -2,7 +2,7 @@ package org.volseg.nets.unetr;
 
 import java.util.Map;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Kwargs;
 import org.volseg.nets.blocks.Norms;
 

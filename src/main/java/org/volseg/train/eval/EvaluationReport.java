@@ -1,6 +1,6 @@
 package org.volseg.train.eval;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import java.util.List;
 import java.util.Locale;
 

@@ -16,7 +16,7 @@ import java.util.zip.GZIPInputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.io.LoadedVolume;
 import org.volseg.io.VolumeIO;
 import org.volseg.io.nifti.NiftiSource;

@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.volseg.InvalidParameterException;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Architectures;
 import org.volseg.nets.Network;
 

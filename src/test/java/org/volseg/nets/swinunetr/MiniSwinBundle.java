@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.FloatTensor;
 import org.volseg.nets.SafeTensors;
 import org.volseg.nets.StateDict;

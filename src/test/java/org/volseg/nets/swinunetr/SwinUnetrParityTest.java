@@ -4,7 +4,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Architectures;
 import org.volseg.nets.FloatTensor;
 import org.volseg.nets.Layers;

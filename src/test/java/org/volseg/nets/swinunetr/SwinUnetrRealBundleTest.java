@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
-import org.volseg.io.Json;
+import org.volseg.util.Json;
 import org.volseg.nets.Architectures;
 import org.volseg.nets.Network;
 import org.volseg.nets.ParameterShapes;

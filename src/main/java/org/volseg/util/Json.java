@@ -1,4 +1,4 @@
-package org.volseg.io;
+package org.volseg.util;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.volseg.tiling;
+package org.volseg.runtime;
 
 /**
  * A network seen from the sliding window: a batch of equally sized patches in, one output per

@@ -1,4 +1,4 @@
-package org.volseg.io;
+package org.volseg.util;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.volseg.engine;
+package org.volseg.runtime;
 
 import org.volseg.InvalidParameterException;
 

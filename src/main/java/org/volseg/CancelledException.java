@@ -1,6 +1,5 @@
-package org.volseg.tiling;
+package org.volseg;
 
-import org.volseg.VolSegException;
 
 /**
  * The user cancelled a long operation (a sliding-window inference). Consumers may have received
