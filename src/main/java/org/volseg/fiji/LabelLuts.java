@@ -36,8 +36,8 @@ public final class LabelLuts {
 
 	/** The palette colour of a label that has no model colour: saturated, bright, label-dependent. */
 	static int fallbackRgb(int label) {
-		double hue = (label * 0.618033988749895) % 1.0;
-		return java.awt.Color.HSBtoRGB((float) hue, 0.75f, 0.95f) & 0xffffff;
+		int[] rgb = org.volseg.model.SegmentationClass.paletteColour(label);
+		return (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
 	}
 
 	private static void set(byte[] r, byte[] g, byte[] b, int i, int rgb) {

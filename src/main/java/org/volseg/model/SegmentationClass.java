@@ -22,4 +22,18 @@ public record SegmentationClass(int label, String name, int red, int green, int 
 	public int rgb() {
 		return (red << 16) | (green << 8) | blue;
 	}
+
+	/**
+	 * The display colour of a label that has none of its own: black for the background (0), else
+	 * hues spaced by the golden angle around the colour wheel (saturation 0.8, brightness 0.95), so that
+	 * neighbouring labels differ. One palette for model packages, training and Fiji's overlays.
+	 *
+	 * @return {@code {red, green, blue}}, each 0..255
+	 */
+	public static int[] paletteColour(int label) {
+		if (label == 0)
+			return new int[] { 0, 0, 0 };
+		java.awt.Color c = java.awt.Color.getHSBColor((float) ((label * 0.618033988749895) % 1.0), 0.8f, 0.95f);
+		return new int[] { c.getRed(), c.getGreen(), c.getBlue() };
+	}
 }

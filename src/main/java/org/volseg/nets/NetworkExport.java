@@ -103,8 +103,6 @@ public final class NetworkExport {
 
 	/** Distinct display colours: black background, then hues around the colour wheel. */
 	public static int[] colour(int c) {
-		if (c == 0) return new int[] { 0, 0, 0 };
-		java.awt.Color col = java.awt.Color.getHSBColor((float) ((c * 0.618033988749895) % 1.0), 0.8f, 0.95f);
-		return new int[] { col.getRed(), col.getGreen(), col.getBlue() };
+		return org.volseg.model.SegmentationClass.paletteColour(c);
 	}
 }

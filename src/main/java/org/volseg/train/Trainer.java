@@ -283,9 +283,7 @@ public final class Trainer {
 			case "left_kidney": return new int[] { 255, 200, 90 };
 			case "spine": return new int[] { 241, 214, 145 };
 			default:
-				if (k == 0) return new int[] { 0, 0, 0 };
-				java.awt.Color c = java.awt.Color.getHSBColor((float) ((k * 0.618033988749895) % 1.0), 0.8f, 0.95f);
-				return new int[] { c.getRed(), c.getGreen(), c.getBlue() };
+				return SegmentationClass.paletteColour(k);
 		}
 	}
 
