@@ -13,7 +13,6 @@ import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.math.Mean;
-import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
@@ -309,26 +308,10 @@ public final class Layers {
 	 * a 96^3 window (884,736 voxels per channel) keeps float32 accuracy.
 	 */
 	public Operand<TFloat32> instanceNorm3d(String prefix, Operand<TFloat32> x, boolean affine, double eps) {
-		long[] xs = staticShape(x);
-		long c = xs[4];
-		Operand<TFloat32> y;
-		if (xs[1] < 0 || xs[2] < 0 || xs[3] < 0) {
-			y = normalize(x, new int[] { 1, 2, 3 }, eps);
-		} else {
-			// The statistics axis by axis, then one fused (oneDNN) batch-norm pass in inference mode with
-			// them: [B, d0, d1, d2, C] -> [1, d0*d1*d2, 1, B*C], statistics [B*C] (per sample and channel).
-			// (The batch norm's own training-mode statistics sum all voxels of a channel in float32 and
-			// lose ~1e-3 of the value at 96^3.) With batch 1 both transposes only move a size-1 axis.
-			int[] spatial = { 1, 2, 3 };
-			Operand<TFloat32> mean = meanOverAxes(x, spatial);
-			Operand<TFloat32> var = meanOverAxes(tf.math.squaredDifference(x, mean), spatial);
-			long voxels = xs[1] * xs[2] * xs[3];
-			Operand<TFloat32> t = reshape(transpose(x, 1, 2, 3, 0, 4), 1, voxels, 1, -1);
-			Operand<TFloat32> normed = tf.nn.fusedBatchNorm(t, tf.onesLike(reshape(mean, -1)), tf.zerosLike(reshape(mean, -1)),
-					reshape(mean, -1), reshape(var, -1), FusedBatchNorm.epsilon((float) eps), FusedBatchNorm.isTraining(false),
-					FusedBatchNorm.dataFormat("NHWC")).y();
-			y = transpose(reshape(normed, xs[1], xs[2], xs[3], -1, c), 3, 0, 1, 2, 4);
-		}
+		long c = staticShape(x)[4];
+		// Not FusedBatchNorm: in training mode its statistics are one float32 sum over all voxels of a
+		// channel (~1e-3 of the value off at 96^3), in inference mode no gradient reaches the statistics.
+		Operand<TFloat32> y = normalize(x, new int[] { 1, 2, 3 }, eps);
 		if (!affine) return y;
 		Operand<TFloat32> w = parameter(prefix + ".weight", new long[] { c }, Init.ones());
 		Operand<TFloat32> b = parameter(prefix + ".bias", new long[] { c }, Init.zeros());
