@@ -84,20 +84,12 @@ class BundleImportTest {
 		endToEnd("mini/spleen_ct_segmentation", "e2e/spleen_ct_segmentation_prs", "expected_label.nii.gz");
 	}
 
-	@org.junit.jupiter.api.Disabled("open: VolSeg's labels agree with MONAI's on 99.58% (MONAI 1.4 order) and 99.53% (1.5 order) "
-			+ "of voxels, short of 99.9%; the network input matches MONAI's preprocessed tensor to 1.1e-7, but the max class "
-			+ "probability on the scan's grid differs by up to 0.107 (mean 0.002) from reference.safetensors: the SwinUNETR "
-			+ "output at a 96^3 window (30x26x40 zero-padded) differs, while the 32x32x64 forward parity holds; see the issue 13 report")
 	@Test
 	void swinEndToEndGivesMonai14LabelsAsItsMetadataSays() throws Exception {
 		// the mini bundle's metadata says monai_version 1.4.0: MONAI <= 1.4's patch merging order
 		endToEnd("mini/swin_unetr_btcv_segmentation", "e2e/swin_unetr_btcv_segmentation_lpi", "expected_label_monai14.nii.gz");
 	}
 
-	@org.junit.jupiter.api.Disabled("open: VolSeg's labels agree with MONAI's on 99.58% (MONAI 1.4 order) and 99.53% (1.5 order) "
-			+ "of voxels, short of 99.9%; the network input matches MONAI's preprocessed tensor to 1.1e-7, but the max class "
-			+ "probability on the scan's grid differs by up to 0.107 (mean 0.002) from reference.safetensors: the SwinUNETR "
-			+ "output at a 96^3 window (30x26x40 zero-padded) differs, while the 32x32x64 forward parity holds; see the issue 13 report")
 	@Test
 	void swinEndToEndWithMonai15OrderForcedGivesMonai15Labels() throws Exception {
 		// the same bundle with metadata monai_version 1.5.0: MONAI 1.5's patch merging order
