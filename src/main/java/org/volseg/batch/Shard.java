@@ -45,7 +45,8 @@ public record Shard(int index, int count) {
 	private static InvalidParameterException invalid(Object value) {
 		return InvalidParameterException.of("--shard", value, "K/N with 1 <= K <= N, for example 2/8 (a SLURM array "
 				+ "--array=1-N gives ${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT}; for --array=0-(N-1) use "
-				+ "$((SLURM_ARRAY_TASK_ID + 1))/${SLURM_ARRAY_TASK_COUNT})");
+				+ "$((SLURM_ARRAY_TASK_ID + 1))/${SLURM_ARRAY_TASK_COUNT}; a task resubmitted alone, --array=K, has "
+				+ "SLURM_ARRAY_TASK_COUNT=1: give N itself, as docs/slurm/volseg-array.sh does with VOLSEG_SHARDS)");
 	}
 
 	/** True if the input at this 0-based position of the sorted list belongs to this shard. */
