@@ -123,10 +123,7 @@ public class BatchSegmentFolderCommand extends DynamicCommand {
 	}
 
 	private void showStatus(String text, double fraction) {
-		if (status != null)
-			status.showStatus((int) Math.round(fraction * 1000), 1000, text);
-		else
-			IJ.showStatus(text);
+		StatusProgress.show(status, text, fraction);
 	}
 
 	/** What the run did, or null after an error. */

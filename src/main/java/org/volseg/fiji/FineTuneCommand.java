@@ -102,10 +102,7 @@ public class FineTuneCommand extends ContextCommand {
 	}
 
 	private void showStatus(String text, double fraction) {
-		if (status != null)
-			status.showStatus((int) Math.round(fraction * 1000), 1000, text);
-		else
-			IJ.showStatus(text);
+		StatusProgress.show(status, text, fraction);
 		IJ.showProgress(fraction);
 	}
 

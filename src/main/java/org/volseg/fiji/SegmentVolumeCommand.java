@@ -168,10 +168,7 @@ public class SegmentVolumeCommand extends DynamicCommand {
 	}
 
 	private void showStatus(String text, double fraction) {
-		if (status != null) {
-			status.showStatus((int) Math.round(fraction * 1000), 1000, text);
-		} else
-			IJ.showStatus(text);
+		StatusProgress.show(status, text, fraction);
 	}
 
 	/** The scan segmented (the given image, or the file opened). */

@@ -23,6 +23,20 @@ public final class StatusProgress implements SegmentationListener {
 	private final String prefix;
 
 	/**
+	 * Shows a status line with a progress fraction: in SciJava's status bar when a {@code StatusService}
+	 * is there (Fiji), else in ImageJ's status bar (plain ImageJ 1, macros).
+	 *
+	 * @param status the command's status service, or null
+	 * @param fraction done so far, 0 to 1
+	 */
+	static void show(org.scijava.app.StatusService status, String text, double fraction) {
+		if (status != null)
+			status.showStatus((int) Math.round(fraction * 1000), 1000, text);
+		else
+			ij.IJ.showStatus(text);
+	}
+
+	/**
 	 * @param prefix text before every message, for example the scan's name
 	 */
 	public StatusProgress(String prefix, Sink sink, Consumer<String> warnings) {
