@@ -55,8 +55,10 @@ import org.volseg.volume.Volume;
  *
  * <p>One call runs: read the source (a NIfTI file, a DICOM folder or file with a series choice, or
  * an in-memory {@link Volume}); {@link Preprocessor preprocess} it (reorient, resample, intensity
- * steps of the model, each switchable); the MONAI-compatible {@link SlidingWindowInference} with the
- * engine (streaming stitcher, pipelined, cancellable between batches); finalise each voxel (labels:
+ * steps of the model, each switchable); plan the sliding window once ({@link TilePlanner}: window
+ * order and the stitcher's memory), check the heap against that plan, and run the MONAI-compatible
+ * {@link SlidingWindowInference} along the same plan with the engine (streaming stitcher, pipelined,
+ * cancellable between batches); finalise each voxel (labels:
  * argmax of the blended outputs for softmax and no-activation models, and for sigmoid models the
  * most probable class whose sigmoid reaches the threshold, else 0; channel {@code c} becomes
  * {@code classes[c].label}); map the outputs back onto the input's grid; remove small components
