@@ -3,14 +3,19 @@ package org.volseg.fiji;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import org.volseg.InvalidParameterException;
+import org.volseg.VolSegException;
 import org.volseg.batch.BatchCancellation;
 import org.volseg.batch.BatchInput;
 import org.volseg.batch.BatchListener;
 import org.volseg.batch.BatchReport;
 import org.volseg.batch.BatchRunner;
 import org.volseg.batch.BatchSettings;
+import org.volseg.batch.Shard;
 import org.volseg.batch.SummaryRow;
 import org.volseg.pipeline.SegmentationListener;
+import org.volseg.pipeline.SegmentationSettings;
+import org.volseg.pipeline.SettingText;
 import org.volseg.tiling.SlidingWindowProgress;
 
 import ij.measure.ResultsTable;
@@ -46,6 +51,34 @@ public final class FijiBatch {
 			BatchRunner runner = new BatchRunner(segmenter, settings);
 			return runner.run(new Progress(sink, log, stop, cancellation), cancellation);
 		});
+	}
+
+	/**
+	 * The batch's settings from what the command and the macro are given.
+	 *
+	 * @param input a folder, or a {@code .csv} list of inputs; null when none was given
+	 * @param output the output folder; null when none was given
+	 * @param shard {@code K/N} (this process's share), or blank for all inputs
+	 * @throws VolSegException when the input or the output is missing, or for a bad shard (naming {@code shard})
+	 */
+	public static BatchSettings settings(Path input, Path output, SegmentationSettings segmentation, boolean overwrite,
+			String shard) {
+		if (input == null || output == null)
+			throw new VolSegException("give an input folder (or .csv list) and an output folder");
+		return BatchSettings.builder(input, output).segmentation(segmentation).overwrite(overwrite).shard(shard(shard))
+				.build();
+	}
+
+	/** {@code K/N}, or blank for all; errors name {@code shard} (the library's name it {@code --shard}). */
+	static Shard shard(String text) {
+		if (text == null || text.isBlank())
+			return Shard.ALL;
+		try {
+			return Shard.parse(text.trim());
+		} catch (InvalidParameterException e) {
+			throw InvalidParameterException.of(SettingText.FIJI.name("shard"), text, "K/N with 1 <= K <= N, for example 2/8"
+					+ " (the K-th of N shares of the inputs)");
+		}
 	}
 
 	/** The report as a table: one row per input (and DICOM series) with status, error, seconds, output. */
