@@ -59,14 +59,33 @@ public final class FijiBatch {
 	 * @param input a folder, or a {@code .csv} list of inputs; null when none was given
 	 * @param output the output folder; null when none was given
 	 * @param shard {@code K/N} (this process's share), or blank for all inputs
-	 * @throws VolSegException when the input or the output is missing, or for a bad shard (naming {@code shard})
+	 * @throws VolSegException when the input or the output is missing; an {@link InvalidParameterException}
+	 *         naming {@code input}, {@code output} or {@code shard} when one is unusable (see {@link BatchSettings.Builder#build})
 	 */
 	public static BatchSettings settings(Path input, Path output, SegmentationSettings segmentation, boolean overwrite,
 			String shard) {
 		if (input == null || output == null)
 			throw new VolSegException("give an input folder (or .csv list) and an output folder");
-		return BatchSettings.builder(input, output).segmentation(segmentation).overwrite(overwrite).shard(shard(shard))
-				.build();
+		Shard share = shard(shard);
+		try {
+			return BatchSettings.builder(input, output).segmentation(segmentation).overwrite(overwrite).shard(share).build();
+		} catch (InvalidParameterException e) {
+			throw inFijiTerms(e);
+		}
+	}
+
+	/**
+	 * The library's batch settings name a bad value as the command line does ({@code --input: expected
+	 * ...}); Fiji's dialog and the macro call it {@code input}. Other messages are returned as they are.
+	 */
+	static InvalidParameterException inFijiTerms(InvalidParameterException e) {
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("--([a-z][a-z0-9-]*): ").matcher(e.getMessage());
+		if (!m.lookingAt())
+			return e;
+		InvalidParameterException renamed = new InvalidParameterException(SettingText.FIJI.name(m.group(1).replace('-', '_'))
+				+ ": " + e.getMessage().substring(m.end()));
+		renamed.initCause(e);
+		return renamed;
 	}
 
 	/** {@code K/N}, or blank for all; errors name {@code shard} (the library's name it {@code --shard}). */

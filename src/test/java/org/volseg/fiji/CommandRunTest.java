@@ -106,8 +106,8 @@ class CommandRunTest {
 	}
 
 	@Test
-	void anErrorInCancellableWorkIsReportedWithTheFailureStatus() {
-		List<String> statuses = new ArrayList<>();
+	void anErrorInCancellableWorkIsReportedWithTheFailureStatus() throws InterruptedException {
+		List<String> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
 		Object subscriber = new Object() {
 			@org.scijava.event.EventHandler
 			public void onStatus(org.scijava.app.event.StatusEvent e) {
@@ -123,6 +123,8 @@ class CommandRunTest {
 					});
 			assertEquals("give an input folder (or .csv list) and an output folder", error);
 			assertEquals(List.of("ERROR VolSeg: give an input folder (or .csv list) and an output folder"), logged);
+			for (int i = 0; i < 250 && statuses.isEmpty(); i++)
+				Thread.sleep(20); // StatusService publishes its events on another thread
 			assertEquals(List.of("VolSeg batch: failed"), statuses);
 		} finally {
 			withEvents.dispose();
