@@ -3,14 +3,19 @@ package org.volseg.fiji;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import org.volseg.InvalidParameterException;
+import org.volseg.VolSegException;
 import org.volseg.batch.BatchCancellation;
 import org.volseg.batch.BatchInput;
 import org.volseg.batch.BatchListener;
 import org.volseg.batch.BatchReport;
 import org.volseg.batch.BatchRunner;
 import org.volseg.batch.BatchSettings;
+import org.volseg.batch.Shard;
 import org.volseg.batch.SummaryRow;
 import org.volseg.pipeline.SegmentationListener;
+import org.volseg.pipeline.SegmentationSettings;
+import org.volseg.pipeline.SettingText;
 import org.volseg.tiling.SlidingWindowProgress;
 
 import ij.measure.ResultsTable;
@@ -46,6 +51,53 @@ public final class FijiBatch {
 			BatchRunner runner = new BatchRunner(segmenter, settings);
 			return runner.run(new Progress(sink, log, stop, cancellation), cancellation);
 		});
+	}
+
+	/**
+	 * The batch's settings from what the command and the macro are given.
+	 *
+	 * @param input a folder, or a {@code .csv} list of inputs; null when none was given
+	 * @param output the output folder; null when none was given
+	 * @param shard {@code K/N} (this process's share), or blank for all inputs
+	 * @throws VolSegException when the input or the output is missing; an {@link InvalidParameterException}
+	 *         naming {@code input}, {@code output} or {@code shard} when one is unusable (see {@link BatchSettings.Builder#build})
+	 */
+	public static BatchSettings settings(Path input, Path output, SegmentationSettings segmentation, boolean overwrite,
+			String shard) {
+		if (input == null || output == null)
+			throw new VolSegException("give an input folder (or .csv list) and an output folder");
+		Shard share = shard(shard);
+		try {
+			return BatchSettings.builder(input, output).segmentation(segmentation).overwrite(overwrite).shard(share).build();
+		} catch (InvalidParameterException e) {
+			throw inFijiTerms(e);
+		}
+	}
+
+	/**
+	 * The library's batch settings name a bad value as the command line does ({@code --input: expected
+	 * ...}); Fiji's dialog and the macro call it {@code input}. Other messages are returned as they are.
+	 */
+	static InvalidParameterException inFijiTerms(InvalidParameterException e) {
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("--([a-z][a-z0-9-]*): ").matcher(e.getMessage());
+		if (!m.lookingAt())
+			return e;
+		InvalidParameterException renamed = new InvalidParameterException(SettingText.FIJI.name(m.group(1).replace('-', '_'))
+				+ ": " + e.getMessage().substring(m.end()));
+		renamed.initCause(e);
+		return renamed;
+	}
+
+	/** {@code K/N}, or blank for all; errors name {@code shard} (the library's name it {@code --shard}). */
+	static Shard shard(String text) {
+		if (text == null || text.isBlank())
+			return Shard.ALL;
+		try {
+			return Shard.parse(text.trim());
+		} catch (InvalidParameterException e) {
+			throw InvalidParameterException.of(SettingText.FIJI.name("shard"), text, "K/N with 1 <= K <= N, for example 2/8"
+					+ " (the K-th of N shares of the inputs)");
+		}
 	}
 
 	/** The report as a table: one row per input (and DICOM series) with status, error, seconds, output. */

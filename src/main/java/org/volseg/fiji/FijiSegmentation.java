@@ -1,5 +1,6 @@
 package org.volseg.fiji;
 
+import java.awt.GraphicsEnvironment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.volseg.io.LoadedVolume;
 import org.volseg.io.VolumeIO;
 import org.volseg.model.SegmentationClass;
 import org.volseg.pipeline.SegmentationListener;
+import org.volseg.runtime.EngineOptions;
 import org.volseg.pipeline.SegmentationResult;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;
@@ -38,9 +40,28 @@ public final class FijiSegmentation {
 	 */
 	public record Outcome(ImagePlus labels, ResultsTable results, List<LabelStatistics.Row> rows,
 			SegmentationResult result) {
+
+		/** One line for the status bar: {@code "2 labels in 3.4 s on CPU"}. */
+		public String summary() {
+			return String.format(java.util.Locale.ROOT, "%d labels in %.1f s on %s", rows.size(), result.secondsTotal(),
+					result.device());
+		}
 	}
 
 	private FijiSegmentation() {
+	}
+
+	/**
+	 * Segments an image with a package, loaded now or kept from an earlier run ({@link LoadedModels}):
+	 * {@link #segment(Segmenter, ImagePlus, SegmentationSettings, SegmentationListener, BooleanSupplier)}
+	 * holding the loaded model.
+	 *
+	 * @param model the package (folder, rdf.yaml or .zip)
+	 * @param options how to load it (device, threads, trust)
+	 */
+	public static Outcome segment(Path model, EngineOptions options, ImagePlus scan, SegmentationSettings settings,
+			SegmentationListener listener, BooleanSupplier cancel) {
+		return LoadedModels.with(model, options, segmenter -> segment(segmenter, scan, settings, listener, cancel));
 	}
 
 	/**
@@ -86,6 +107,33 @@ public final class FijiSegmentation {
 		Overlay overlay = LabelOverlays.build(labels, style, opacity, names, scan.isHyperStack());
 		scan.setOverlay(overlay);
 		return overlay;
+	}
+
+	/**
+	 * Shows a segmentation's windows when there is a screen (else does nothing): the scan (its overlay
+	 * redrawn), the label image and, unless null, the results table as {@link LabelResults#TITLE}.
+	 */
+	public static void showWindows(ImagePlus scan, ImagePlus labels, ResultsTable results) {
+		if (GraphicsEnvironment.isHeadless())
+			return;
+		if (scan.getWindow() == null)
+			scan.show();
+		else
+			scan.updateAndDraw();
+		labels.show();
+		if (results != null)
+			results.show(LabelResults.TITLE);
+	}
+
+	/**
+	 * The scan to segment: the file opened (main series), else the image given, else the current image.
+	 *
+	 * @param file a NIfTI file or DICOM folder/file, or null
+	 * @throws org.volseg.VolSegException when there is none, saying how to open one
+	 */
+	public static ImagePlus scanToSegment(Path file, ImagePlus given) {
+		return file != null ? open(file, null) : CommandInputs.imageOrCurrent(given,
+				"no image to segment: open a scan (File > Open, Plugins > VolSeg > Open NIfTI...) or give input_file");
 	}
 
 	/**

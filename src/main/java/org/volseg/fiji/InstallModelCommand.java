@@ -9,7 +9,6 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
-import org.volseg.VolSegException;
 import org.volseg.runtime.EngineRuntimes;
 import org.volseg.model.ModelInstaller;
 
@@ -48,7 +47,7 @@ public class InstallModelCommand extends ContextCommand {
 
 	@Override
 	public void run() {
-		try {
+		error = CommandRun.guarded(log, () -> {
 			Path folder = USER.equals(destination) || "user".equalsIgnoreCase(destination) ? ModelCatalog.userModelsFolder()
 					: ModelCatalog.fijiModelsFolder();
 			// a MONAI bundle is imported first (once, into the bundle cache), with progress in the status bar
@@ -57,10 +56,7 @@ public class InstallModelCommand extends ContextCommand {
 			installed = ModelInstaller.install(source, folder, replace, pkg -> EngineRuntimes.get().verify(pkg.source(), trust_model));
 			IJ.showStatus("VolSeg: installed " + installed);
 			log.info("VolSeg: model installed in " + installed);
-		} catch (VolSegException e) {
-			error = e.getMessage();
-			CommandErrors.report(log, e);
-		}
+		});
 	}
 
 	/** The installed package folder, or null. */

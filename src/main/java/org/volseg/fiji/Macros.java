@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -71,32 +70,29 @@ public final class Macros {
 			SegmentationSettings settings = FijiSettings.fromOptions(o, out);
 			// Every option is checked here, before the model is loaded or the scan read.
 			boolean show = o.has("show") ? o.flag("show") : blank(input) || input.trim().equalsIgnoreCase("current");
-			OverlayStyle style = OverlayStyle.parse("display", o.get("display", "filled"));
-			double opacity = o.integer("opacity", 40, 0, 100) / 100.0;
+			OverlaySettings drawn = OverlaySettings.parse(o.get("display", "filled"), o.get("opacity", "40"));
+			Path pkg = ModelCatalog.standard().resolve("model", model);
 			boolean current = blank(input) || input.trim().equalsIgnoreCase("current");
 			ImagePlus scan;
 			if (current) {
-				scan = WindowManager.getCurrentImage();
-				if (scan == null)
-					throw new VolSegException("input: no image is open; give a NIfTI file or DICOM folder, or open a scan first");
+				scan = CommandInputs.imageOrCurrent(null,
+						"input: no image is open; give a NIfTI file or DICOM folder, or open a scan first");
 			} else {
 				Path in = Path.of(input.trim());
 				if (out != null && sameFile(in, out))
 					throw org.volseg.InvalidParameterException.of("output", out, "a file other than the input " + in);
 				scan = FijiSegmentation.open(in, settings.seriesNumber());
 			}
-			Thread worker = Thread.currentThread();
 			IJ.resetEscape();
 			StatusProgress progress = StatusProgress.imageJ(scan.getTitle());
-			ImagePlus target = scan;
-			FijiSegmentation.Outcome outcome = LoadedModels.with(ModelCatalog.standard().resolve("model", model),
-					settings.engineOptions(), segmenter -> FijiSegmentation.segment(segmenter, target, settings, progress,
-							() -> IJ.escapePressed() || worker.isInterrupted()));
-			progress.done(String.format(Locale.ROOT, "%d labels in %.1f s", outcome.rows().size(), outcome.result().secondsTotal()));
+			progress.loading(pkg);
+			FijiSegmentation.Outcome outcome = FijiSegmentation.segment(pkg, settings.engineOptions(), scan, settings, progress,
+					CommandRun.stopRequested(() -> false));
+			progress.done(outcome.summary());
 			if (o.has("results"))
 				saveTable(outcome.results(), Path.of(o.get("results", "")));
 			if (show) {
-				FijiSegmentation.showOverlay(scan, outcome.labels(), style, opacity);
+				drawn.showOn(scan, outcome.labels());
 				if (!current)
 					display(scan);
 				display(outcome.labels());
@@ -124,20 +120,15 @@ public final class Macros {
 			keys.add("overwrite");
 			keys.add("shard");
 			MacroOptions o = MacroOptions.parse(options, keys);
-			if (blank(input) || blank(outputFolder))
-				throw new VolSegException("batchSegment: give an input folder (or .csv list) and an output folder");
-			org.volseg.batch.BatchSettings settings = org.volseg.batch.BatchSettings
-					.builder(Path.of(input.trim()), Path.of(outputFolder.trim()))
-					.segmentation(FijiSettings.fromOptions(o, null)).overwrite(o.flag("overwrite"))
-					.shard(o.has("shard") ? org.volseg.batch.Shard.parse(o.get("shard", "")) : org.volseg.batch.Shard.ALL)
-					.build();
-			Thread worker = Thread.currentThread();
+			org.volseg.batch.BatchSettings settings = FijiBatch.settings(blank(input) ? null : Path.of(input.trim()),
+					blank(outputFolder) ? null : Path.of(outputFolder.trim()), FijiSettings.fromOptions(o, null),
+					o.flag("overwrite"), o.get("shard", ""));
 			IJ.resetEscape();
 			org.volseg.batch.BatchReport report = FijiBatch.run(ModelCatalog.standard().resolve("model", model), settings,
 					(text, fraction) -> {
 						IJ.showStatus(text);
 						IJ.showProgress(fraction);
-					}, IJ::log, () -> IJ.escapePressed() || worker.isInterrupted(), new org.volseg.batch.BatchCancellation());
+					}, IJ::log, CommandRun.stopRequested(() -> false)::getAsBoolean, new org.volseg.batch.BatchCancellation());
 			return FijiBatch.summary(report);
 		});
 	}
@@ -174,9 +165,7 @@ public final class Macros {
 	/** Saves the current image as a NIfTI label map with its scan's geometry; returns the file written. */
 	public static String saveLabels(String path) {
 		return guarded(() -> {
-			ImagePlus image = WindowManager.getCurrentImage();
-			if (image == null)
-				throw new VolSegException("saveLabels: no image is open; segment a scan first");
+			ImagePlus image = CommandInputs.imageOrCurrent(null, "saveLabels: no image is open; segment a scan first");
 			return LabelFiles.save(image, Path.of(path.trim())).toString();
 		});
 	}
@@ -188,9 +177,7 @@ public final class Macros {
 	 */
 	public static String saveSeg(String path, String dicomFolder) {
 		return guarded(() -> {
-			ImagePlus image = WindowManager.getCurrentImage();
-			if (image == null)
-				throw new VolSegException("saveSeg: no image is open; segment a scan first");
+			ImagePlus image = CommandInputs.imageOrCurrent(null, "saveSeg: no image is open; segment a scan first");
 			return FijiSeg.save(image, blank(dicomFolder) ? null : Path.of(dicomFolder.trim()), Path.of(path.trim())).toString();
 		});
 	}
@@ -201,13 +188,11 @@ public final class Macros {
 	 */
 	public static String openSeg(String path) {
 		return guarded(() -> {
-			ImagePlus scan = WindowManager.getCurrentImage();
-			if (scan == null)
-				throw new VolSegException("openSeg: no scan is open; open its DICOM series first (openDicom)");
+			ImagePlus scan = CommandInputs.imageOrCurrent(null, "openSeg: no scan is open; open its DICOM series first (openDicom)");
 			FijiSeg.Opened o = FijiSeg.open(Path.of(path.trim()), scan);
 			for (String w : o.warnings())
 				ij.IJ.log("VolSeg: " + w);
-			FijiSegmentation.showOverlay(scan, o.labels(), OverlayStyle.FILLED, 0.4);
+			OverlaySettings.DEFAULT.showOn(scan, o.labels());
 			display(o.labels());
 			return o.labels().getTitle();
 		});
@@ -219,26 +204,16 @@ public final class Macros {
 	 * @param model an installed model's name or a package path ({@code ""}: the model of the first label image)
 	 * @param scans titles of open scans, comma-separated (or an images folder, with {@code labels} a labels folder)
 	 * @param labels titles of their corrected label images, same order (or a labels folder)
-	 * @param options {@code steps=50 learning_rate=1e-4 name=NEW-NAME}
+	 * @param options {@code steps=50 learning_rate=1e-4 name=[NEW NAME]}, each optional; unknown keys are refused
 	 */
 	public static String fineTune(String model, String scans, String labels, String options) {
 		return guarded(() -> {
-			java.util.Map<String, String> o = new java.util.HashMap<>();
-			for (String kv : (options == null ? "" : options.trim()).split("\\s+"))
-				if (kv.contains("="))
-					o.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-			boolean folders = !blank(scans) && java.nio.file.Files.isDirectory(Path.of(scans.trim()));
-			try {
-				return FineTuneCommand.FijiFineTune.run(model, folders ? "" : scans, folders ? "" : labels,
-						folders ? Path.of(scans.trim()) : null, folders ? Path.of(labels.trim()) : null,
-						Integer.parseInt(o.getOrDefault("steps", "50")), Double.parseDouble(o.getOrDefault("learning_rate", "1e-4")),
-						o.getOrDefault("name", ""), ij.IJ::escapePressed,
-						(done, all) -> ij.IJ.showStatus("VolSeg: fine-tuning step " + done + "/" + all), s -> { }).name();
-			} catch (java.io.IOException e) {
-				throw new VolSegException("fineTune: cannot write its files: " + e.getMessage(), e);
-			} catch (NumberFormatException e) {
-				throw org.volseg.InvalidParameterException.of("options", options, "steps=N learning_rate=X name=NAME");
-			}
+			FijiFineTune.Settings settings = FijiFineTune.Settings.fromOptions(options);
+			IJ.resetEscape();
+			boolean folders = !blank(scans) && Files.isDirectory(Path.of(scans.trim()));
+			return FijiFineTune.run(model, folders ? "" : scans, folders ? "" : labels, folders ? Path.of(scans.trim()) : null,
+					folders && !blank(labels) ? Path.of(labels.trim()) : null, settings, CommandRun.stopRequested(() -> false),
+					(done, all) -> IJ.showStatus(FijiFineTune.stepText(done, all)), s -> { }).name();
 		});
 	}
 

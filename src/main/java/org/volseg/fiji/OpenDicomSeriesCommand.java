@@ -62,7 +62,7 @@ public class OpenDicomSeriesCommand extends ContextCommand {
 				image.show();
 		} catch (VolSegException e) {
 			error = e.getMessage();
-			CommandErrors.report(log, e);
+			CommandRun.report(log, e);
 		}
 	}
 

@@ -9,7 +9,6 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
-import org.volseg.VolSegException;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -34,14 +33,11 @@ public class OpenNiftiCommand extends ContextCommand {
 
 	@Override
 	public void run() {
-		try {
+		error = CommandRun.guarded(log, () -> {
 			image = FijiSegmentation.open(file.toPath(), null);
 			if (!GraphicsEnvironment.isHeadless())
 				image.show();
-		} catch (VolSegException e) {
-			error = e.getMessage();
-			CommandErrors.report(log, e);
-		}
+		});
 	}
 
 	/** The opened image, or null after an error. */

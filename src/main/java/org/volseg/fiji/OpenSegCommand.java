@@ -1,6 +1,5 @@
 package org.volseg.fiji;
 
-import java.awt.GraphicsEnvironment;
 import java.io.File;
 
 import org.scijava.command.Command;
@@ -8,10 +7,8 @@ import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.volseg.VolSegException;
 
 import ij.ImagePlus;
-import ij.WindowManager;
 
 /**
  * {@code Plugins > VolSeg > Open DICOM SEG...}: reads a DICOM SEG onto the open scan (its DICOM
@@ -42,22 +39,16 @@ public class OpenSegCommand extends ContextCommand {
 
 	@Override
 	public void run() {
-		try {
-			ImagePlus image = scan != null ? scan : WindowManager.getCurrentImage();
-			if (image == null)
-				throw new VolSegException("no scan is open: open the DICOM series first (Plugins > VolSeg > Open DICOM Series...)");
+		error = CommandRun.guarded(log, () -> {
+			OverlaySettings drawn = OverlaySettings.parse(display, Integer.toString(opacity));
+			ImagePlus image = CommandInputs.imageOrCurrent(scan,
+					"no scan is open: open the DICOM series first (Plugins > VolSeg > Open DICOM Series...)");
 			opened = FijiSeg.open(file.toPath(), image);
 			for (String w : opened.warnings())
 				log.warn("VolSeg: " + w);
-			FijiSegmentation.showOverlay(image, opened.labels(), OverlayStyle.parse("display", display), opacity / 100.0);
-			if (!GraphicsEnvironment.isHeadless()) {
-				opened.labels().show();
-				opened.results().show(LabelResults.TITLE);
-			}
-		} catch (VolSegException e) {
-			error = e.getMessage();
-			CommandErrors.report(log, e);
-		}
+			drawn.showOn(image, opened.labels());
+			FijiSegmentation.showWindows(image, opened.labels(), opened.results());
+		});
 	}
 
 	/** The label image made, or null. */

@@ -53,6 +53,12 @@ public final class StatusProgress implements SegmentationListener {
 		}, w -> ij.IJ.log("VolSeg warning: " + w));
 	}
 
+	/** Shows that the model is being loaded (before the first stage; loading may take seconds). */
+	public void loading(java.nio.file.Path model) {
+		Object name = model == null ? "" : model.getFileName() == null ? model : model.getFileName();
+		sink.show(prefix + ": loading model " + name, 0);
+	}
+
 	@Override
 	public void stage(Stage stage) {
 		double f = switch (stage) {

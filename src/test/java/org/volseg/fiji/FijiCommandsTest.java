@@ -17,11 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
-import org.scijava.app.StatusService;
 import org.scijava.command.CommandInfo;
-import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
-import org.scijava.log.LogService;
 import org.scijava.module.ModuleService;
 import org.volseg.io.LoadedVolume;
 import org.volseg.io.VolumeIO;
@@ -56,11 +53,7 @@ class FijiCommandsTest {
 
 	@BeforeAll
 	static void setUp() throws Exception {
-		System.setProperty("java.awt.headless", "true");
-		System.setProperty("scijava.app.directory", tmp.resolve("Fiji.app").toString());
-		System.setProperty(ModelCatalog.USER_MODELS_PROPERTY, tmp.resolve("user-models").toString());
-		context = new Context(CommandService.class, ModuleService.class, StatusService.class, LogService.class,
-				org.scijava.event.EventService.class);
+		context = FijiTestData.commandContext(tmp);
 		commands = context.service(CommandService.class);
 		phantom = FijiTestData.phantom();
 		expected = FijiTestData.expectedLabels(phantom.image());
@@ -73,10 +66,7 @@ class FijiCommandsTest {
 
 	@AfterAll
 	static void tearDown() {
-		LoadedModels.release();
-		context.dispose();
-		System.clearProperty("scijava.app.directory");
-		System.clearProperty(ModelCatalog.USER_MODELS_PROPERTY);
+		FijiTestData.close(context);
 	}
 
 	@Test
@@ -327,16 +317,9 @@ class FijiCommandsTest {
 
 	// ---
 
-	/**
-	 * Runs a command with all pre- and postprocessing and waits for it. Through the ModuleService with
-	 * the CommandService's CommandInfo, because CommandService.run returns null for a DynamicCommand
-	 * (which is its own module, not a CommandModule).
-	 */
+	/** Runs a command and waits for it; see {@link FijiTestData#run}. */
 	static Object run(Class<? extends org.scijava.command.Command> type, Object... inputs) throws Exception {
-		CommandInfo info = commands.getCommand(type);
-		assertNotNull(info, type + " is not a registered command");
-		org.scijava.module.Module module = context.service(ModuleService.class).run(info, true, inputs).get();
-		return module instanceof CommandModule cm ? cm.getCommand() : module;
+		return FijiTestData.run(context, type, inputs);
 	}
 
 	static void assertResults(ResultsTable table, List<LabelStatistics.Row> rows, Map<Integer, String> names) {

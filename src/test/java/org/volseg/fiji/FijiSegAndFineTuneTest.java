@@ -14,12 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
-import org.scijava.app.StatusService;
-import org.scijava.command.CommandInfo;
-import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
-import org.scijava.log.LogService;
-import org.scijava.module.ModuleService;
 import org.volseg.runtime.EngineOptions;
 import org.volseg.io.VolumeIO;
 import org.volseg.io.dicom.DicomSegmentation;
@@ -56,27 +50,17 @@ class FijiSegAndFineTuneTest {
 
 	@BeforeAll
 	static void setUp() {
-		System.setProperty("java.awt.headless", "true");
-		System.setProperty("scijava.app.directory", tmp.resolve("Fiji.app").toString());
-		System.setProperty(ModelCatalog.USER_MODELS_PROPERTY, tmp.resolve("user-models").toString());
-		context = new Context(CommandService.class, ModuleService.class, StatusService.class, LogService.class,
-				org.scijava.event.EventService.class);
+		context = FijiTestData.commandContext(tmp);
 		ModelInstaller.install(DEMO, tmp.resolve("user-models"), false);
 	}
 
 	@AfterAll
 	static void tearDown() {
-		LoadedModels.release();
-		context.dispose();
-		System.clearProperty("scijava.app.directory");
-		System.clearProperty(ModelCatalog.USER_MODELS_PROPERTY);
+		FijiTestData.close(context);
 	}
 
 	static Object run(Class<? extends org.scijava.command.Command> type, Object... inputs) throws Exception {
-		CommandInfo info = context.service(CommandService.class).getCommand(type);
-		assertNotNull(info, type + " is not a registered command");
-		org.scijava.module.Module module = context.service(ModuleService.class).run(info, true, inputs).get();
-		return module instanceof CommandModule cm ? cm.getCommand() : module;
+		return FijiTestData.run(context, type, inputs);
 	}
 
 	@Test
