@@ -10,7 +10,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.volseg.model.MonaiOptions;
-import org.volseg.model.NormalizationRegion;
 import org.volseg.model.OutputActivation;
 import org.volseg.model.Preprocessing;
 
@@ -78,8 +77,6 @@ public final class BundleTranslator {
 		String orientation = null;
 		double[] spacing = null;
 		List<Preprocessing> steps = new ArrayList<>();
-		NormalizationRegion region = NormalizationRegion.VOLUME;
-		boolean statisticsAfterNonzero = false;
 		List<Object> pre = transforms(config, "preprocessing");
 		for (int i = 0; i < pre.size(); i++) {
 			String id = "preprocessing#transforms#" + i;
@@ -117,16 +114,12 @@ public final class BundleTranslator {
 				}
 				case "ScaleIntensityRanged": {
 					double aMin = num(t, "a_min", id), aMax = num(t, "a_max", id);
-					Double bMin = t.get("b_min") == null ? null : num(t, "b_min", id);
-					Double bMax = t.get("b_max") == null ? null : num(t, "b_max", id);
-					if (bMin == null || bMax == null || aMax == aMin) {
-						problems.add(id + ": ScaleIntensityRanged without b_min/b_max or with a_min = a_max");
+					if (t.get("b_min") == null || t.get("b_max") == null) {
+						problems.add(id + ": ScaleIntensityRanged without b_min/b_max");
 						break;
 					}
-					double gain = (bMax - bMin) / (aMax - aMin);
-					steps.add(new Preprocessing.ScaleLinear(List.of(gain), List.of(bMin - aMin * gain), null));
-					if (Boolean.TRUE.equals(t.get("clip")))
-						steps.add(new Preprocessing.Clip(Math.min(bMin, bMax), Math.max(bMin, bMax)));
+					steps.add(new Preprocessing.ScaleIntensityRange(aMin, aMax, num(t, "b_min", id), num(t, "b_max", id),
+							Boolean.TRUE.equals(t.get("clip"))));
 					break;
 				}
 				case "NormalizeIntensityd": {
@@ -134,36 +127,28 @@ public final class BundleTranslator {
 						problems.add(id + ": NormalizeIntensityd with subtrahend/divisor");
 						break;
 					}
-					boolean nonzero = Boolean.TRUE.equals(t.get("nonzero"));
-					boolean channelWise = Boolean.TRUE.equals(t.get("channel_wise"));
-					if (nonzero)
-						region = NormalizationRegion.FOREGROUND;
-					// MONAI divides by the population std (no epsilon); VolSeg's step needs a positive one
-					steps.add(new Preprocessing.ZeroMeanUnitVariance(Preprocessing.Mode.PER_SAMPLE,
-							channelWise ? List.of("x", "y", "z") : List.of("c", "x", "y", "z"), List.of(), List.of(), 1e-12));
+					steps.add(new Preprocessing.NormalizeIntensity(Boolean.TRUE.equals(t.get("nonzero")),
+							Boolean.TRUE.equals(t.get("channel_wise"))));
 					break;
 				}
 				case "ScaleIntensityd": {
-					if (t.get("factor") != null || t.get("minv") == null || t.get("maxv") == null) {
-						problems.add(id + ": ScaleIntensityd without minv/maxv (factor scaling)");
+					if (t.get("factor") != null && t.get("minv") == null && t.get("maxv") == null) {
+						problems.add(id + ": ScaleIntensityd with factor (VolSeg scales to minv..maxv)");
 						break;
 					}
-					if (region == NormalizationRegion.FOREGROUND)
-						statisticsAfterNonzero = true;
-					double minv = num(t, "minv", id), maxv = num(t, "maxv", id);
-					boolean channelWise = Boolean.TRUE.equals(t.get("channel_wise"));
-					steps.add(new Preprocessing.ScaleRange(Preprocessing.Mode.PER_SAMPLE,
-							channelWise ? List.of("x", "y", "z") : List.of("c", "x", "y", "z"), 0, 100, 1e-12));
-					steps.add(new Preprocessing.ScaleLinear(List.of(maxv - minv), List.of(minv), null));
+					if (t.containsKey("minv") != t.containsKey("maxv") || (t.containsKey("minv") && (t.get("minv") == null
+							|| t.get("maxv") == null))) {
+						problems.add(id + ": ScaleIntensityd minv " + t.get("minv") + ", maxv " + t.get("maxv") + " (VolSeg scales to two given numbers)");
+						break;
+					}
+					double minv = t.containsKey("minv") ? num(t, "minv", id) : 0, maxv = t.containsKey("maxv") ? num(t, "maxv", id) : 1;
+					steps.add(new Preprocessing.ScaleIntensity(minv, maxv, Boolean.TRUE.equals(t.get("channel_wise"))));
 					break;
 				}
 				default:
 					problems.add(id + ": " + name + " (a preprocessing transform VolSeg does not run)");
 			}
 		}
-		if (statisticsAfterNonzero)
-			problems.add("preprocessing: ScaleIntensityd after NormalizeIntensityd(nonzero=true): VolSeg takes every "
-					+ "statistic of a model over the same voxels (here the non-zero ones), MONAI's ScaleIntensityd uses all");
 
 		// inferer
 		Map<String, Object> inf = transform(config, "inferer");
@@ -264,7 +249,7 @@ public final class BundleTranslator {
 		String description = metadata.get("description") instanceof String s ? s : "";
 		MonaiOptions monai = new MonaiOptions(monaiVersion, invert, threshold, regions, padding);
 		return new BundlePlan(name, description, architecture, kwargs, inputNames, classNames, orientation, spacing, steps,
-				region, roi, swBatch, overlap, gaussian, sigmaScale, activation, monai, problems, notes);
+				roi, swBatch, overlap, gaussian, sigmaScale, activation, monai, problems, notes);
 	}
 
 	/**

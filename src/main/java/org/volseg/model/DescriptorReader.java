@@ -184,6 +184,17 @@ public final class DescriptorReader {
 			return null;
 		}
 
+		/** An optional true/false kwarg ({@code false} when absent), or {@code null} after reporting a bad value. */
+		Boolean flag(Map<?, ?> kw, String key, String kwargsPath) {
+			Object v = kw.get(key);
+			if (v == null)
+				return Boolean.FALSE;
+			if (v instanceof Boolean b)
+				return b;
+			p.expected(kwargsPath + "." + key, "true or false", v);
+			return null;
+		}
+
 		Double optionalNumber(Map<?, ?> m, String key, String path, double dflt) {
 			Object v = m.get(key);
 			return v == null ? Double.valueOf(dflt) : number(v, path, "a number");
@@ -519,9 +530,36 @@ public final class DescriptorReader {
 					return mode == null || axes == null || eps == null || mean == null || std == null ? null
 							: new Preprocessing.ZeroMeanUnitVariance(mode, axes, mean, std, eps);
 				}
+				case "monai_normalize_intensity": {
+					Boolean nonzero = flag(kw, "nonzero", kp);
+					Boolean channelWise = flag(kw, "channel_wise", kp);
+					return nonzero == null || channelWise == null ? null
+							: new Preprocessing.NormalizeIntensity(nonzero, channelWise);
+				}
+				case "monai_scale_intensity": {
+					Double minv = optionalNumber(kw, "minv", kp + ".minv", 0);
+					Double maxv = optionalNumber(kw, "maxv", kp + ".maxv", 1);
+					Boolean channelWise = flag(kw, "channel_wise", kp);
+					return minv == null || maxv == null || channelWise == null ? null
+							: new Preprocessing.ScaleIntensity(minv, maxv, channelWise);
+				}
+				case "monai_scale_intensity_range": {
+					Double[] r = new Double[4];
+					String[] keys = { "a_min", "a_max", "b_min", "b_max" };
+					for (int k = 0; k < 4; k++) {
+						if (kw.get(keys[k]) == null)
+							p.add(kp + "." + keys[k], "missing (required)");
+						else
+							r[k] = number(kw.get(keys[k]), kp + "." + keys[k], "a number");
+					}
+					Boolean clip = flag(kw, "clip", kp);
+					return r[0] == null || r[1] == null || r[2] == null || r[3] == null || clip == null ? null
+							: new Preprocessing.ScaleIntensityRange(r[0], r[1], r[2], r[3], clip);
+				}
 				default:
 					p.expected(path + ".id", "one of clip, scale_linear, scale_range, zero_mean_unit_variance, "
-							+ "fixed_zero_mean_unit_variance", id);
+							+ "fixed_zero_mean_unit_variance, monai_normalize_intensity, monai_scale_intensity, "
+							+ "monai_scale_intensity_range", id);
 					return null;
 			}
 		}

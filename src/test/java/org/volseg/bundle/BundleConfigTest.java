@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.volseg.util.Json;
 import org.volseg.model.MonaiOptions;
+import org.volseg.model.Preprocessing;
 import org.volseg.nets.BundleFixtures;
 
 class BundleConfigTest {
@@ -93,11 +94,8 @@ class BundleConfigTest {
 			assertEquals(org.volseg.model.OutputActivation.SOFTMAX, p.activation());
 			assertEquals(4, p.swBatchSize());
 			assertEquals(0.5, p.overlap());
-			// ScaleIntensityRanged a -57..164 -> 0..1, clip
-			assertEquals(2, p.preprocessing().size());
-			var lin = (org.volseg.model.Preprocessing.ScaleLinear) p.preprocessing().get(0);
-			assertEquals(1 / 221.0, lin.gain().get(0), 1e-15);
-			assertEquals(57 / 221.0, lin.offset().get(0), 1e-15);
+			// ScaleIntensityRanged a -57..164 -> 0..1, clip: one step with MONAI's arguments
+			assertEquals(List.of(new Preprocessing.ScaleIntensityRange(-57, 164, 0, 1, true)), p.preprocessing());
 		}
 		try (BundleSource s = BundleSource.open(BundleFixtures.path("real/brats_mri_segmentation"))) {
 			BundlePlan p = BundleTranslator.translate(s.inferenceConfig(), s.metadata(), s.folderName());
@@ -105,7 +103,8 @@ class BundleConfigTest {
 			assertNull(p.orientation());
 			assertNull(p.spacingMm());
 			assertEquals(List.of("T1c", "T1", "T2", "FLAIR"), p.inputChannelNames());
-			assertEquals(org.volseg.model.NormalizationRegion.FOREGROUND, p.normalizationRegion());
+			// NormalizeIntensityd(nonzero=true, channel_wise=true): the step carries its own region
+			assertEquals(List.of(new Preprocessing.NormalizeIntensity(true, true)), p.preprocessing());
 			assertEquals(org.volseg.model.OutputActivation.SIGMOID, p.activation());
 			assertEquals(0.5, p.monai().threshold());
 			assertEquals(3, p.monai().regionLabels().size());
@@ -120,8 +119,10 @@ class BundleConfigTest {
 			assertEquals(0.25, p.overlap());
 			assertEquals(MonaiOptions.Invert.LABELS, p.monai().invert());
 			assertEquals(105, p.classNames().size());
-			assertEquals(1, p.problems().size(), p.problems().toString());
-			assertTrue(p.problems().get(0).contains("ScaleIntensityd after NormalizeIntensityd(nonzero=true)"));
+			// NormalizeIntensityd(nonzero) then ScaleIntensityd(-1, 1) over all voxels: two steps, two regions
+			assertEquals(List.of(), p.problems());
+			assertEquals(List.of(new Preprocessing.NormalizeIntensity(true, false), new Preprocessing.ScaleIntensity(-1, 1, false)),
+					p.preprocessing());
 		}
 		try (BundleSource s = BundleSource.open(BundleFixtures.path("real/swin_unetr_btcv_segmentation"))) {
 			BundlePlan p = BundleTranslator.translate(s.inferenceConfig(), s.metadata(), s.folderName());
