@@ -17,7 +17,7 @@ import org.volseg.model.Preprocessing;
  * Turns a bundle's {@code inference} config and {@code metadata.json} into a {@link BundlePlan}.
  * Reads {@code network_def}, {@code preprocessing} (a {@code Compose} of {@code LoadImaged},
  * {@code EnsureChannelFirstd}, {@code EnsureTyped}, {@code Orientationd}, {@code Spacingd},
- * {@code ScaleIntensityRanged}, {@code NormalizeIntensityd}, {@code ScaleIntensityd}),
+ * {@code ScaleIntensityRanged}, {@code NormalizeIntensityd}, {@code ScaleIntensityd}, {@code CropForegroundd}),
  * {@code inferer} ({@code SlidingWindowInferer}) and {@code postprocessing} ({@code Activationsd},
  * {@code Invertd}, {@code AsDiscreted}, BraTS's region {@code Lambdad}, {@code SaveImaged}).
  * Every other transform or argument that changes the result becomes one line of
@@ -80,6 +80,12 @@ public final class BundleTranslator {
 		List<Object> pre = transforms(config, "preprocessing");
 		for (int i = 0; i < pre.size(); i++) {
 			String id = "preprocessing#transforms#" + i;
+			// a select_fn is Python (a lambda): listed, never evaluated
+			if (config.raw(id) instanceof Map<?, ?> rm && "CropForegroundd".equals(simpleName(String.valueOf(rm.get("_target_"))))
+					&& rm.get("select_fn") != null) {
+				problems.add(id + ": CropForegroundd select_fn " + rm.get("select_fn") + " (VolSeg selects x > 0, MONAI's default)");
+				continue;
+			}
 			Map<String, Object> t = transform(config, id);
 			String name = targetName(t);
 			switch (name) {
@@ -143,6 +149,16 @@ public final class BundleTranslator {
 					}
 					double minv = t.containsKey("minv") ? num(t, "minv", id) : 0, maxv = t.containsKey("maxv") ? num(t, "maxv", id) : 1;
 					steps.add(new Preprocessing.ScaleIntensity(minv, maxv, Boolean.TRUE.equals(t.get("channel_wise"))));
+					break;
+				}
+				case "CropForegroundd": {
+					Preprocessing.CropForeground crop = cropForeground(t, id, monaiVersion, problems, notes);
+					if (crop != null) {
+						if (steps.stream().anyMatch(x -> x instanceof Preprocessing.CropForeground))
+							problems.add(id + ": a second CropForegroundd (VolSeg crops once)");
+						else
+							steps.add(crop);
+					}
 					break;
 				}
 				default:
@@ -250,6 +266,68 @@ public final class BundleTranslator {
 		MonaiOptions monai = new MonaiOptions(monaiVersion, invert, threshold, regions, padding);
 		return new BundlePlan(name, description, architecture, kwargs, inputNames, classNames, orientation, spacing, steps,
 				roi, swBatch, overlap, gaussian, sigmaScale, activation, monai, problems, notes);
+	}
+
+	/**
+	 * {@code CropForegroundd} with the default {@code select_fn} ({@code x > 0}) on the image itself;
+	 * {@code null} after adding a problem for what VolSeg does not do (another select_fn, channel
+	 * indices, a source key other than the image, a padding mode other than constant 0).
+	 * {@code allow_smaller} absent takes the default of the bundle's MONAI: true up to 1.4, false from
+	 * 1.5 (and when the version is unknown).
+	 */
+	static Preprocessing.CropForeground cropForeground(Map<String, Object> t, String id, String monaiVersion,
+			List<String> problems, List<String> notes) {
+		List<String> bad = new ArrayList<>();
+		Object keys = t.get("keys");
+		List<?> keyList = keys instanceof List<?> l ? l : java.util.Collections.singletonList(keys);
+		Object source = t.get("source_key");
+		if (source == null || !keyList.contains(source))
+			bad.add("source_key " + source + " (VolSeg crops to the image's own foreground)");
+		if (t.get("select_fn") != null)
+			bad.add("select_fn " + t.get("select_fn") + " (VolSeg selects x > 0, MONAI's default)");
+		if (t.get("channel_indices") != null)
+			bad.add("channel_indices " + t.get("channel_indices"));
+		Object mode = first(t.get("mode"));
+		if (mode != null && !mode.equals("constant"))
+			bad.add("mode " + mode + " (VolSeg pads with constant 0)");
+		if (t.get("value") != null && ((Number) t.get("value")).doubleValue() != 0)
+			bad.add("value " + t.get("value") + " (VolSeg pads with 0)");
+		List<Integer> margin = perAxis(t.get("margin"), 0), k = perAxis(t.get("k_divisible"), 1);
+		if (margin == null || margin.stream().anyMatch(m -> m < 0))
+			bad.add("margin " + t.get("margin") + " (one or three voxel counts >= 0)");
+		if (k == null)
+			bad.add("k_divisible " + t.get("k_divisible") + " (one or three integers)");
+		if (!bad.isEmpty()) {
+			for (String b : bad)
+				problems.add(id + ": CropForegroundd " + b);
+			return null;
+		}
+		boolean allowSmaller;
+		if (t.get("allow_smaller") != null)
+			allowSmaller = Boolean.TRUE.equals(t.get("allow_smaller"));
+		else {
+			allowSmaller = monaiVersion != null && patchMergingOrder(monaiVersion).equals("monai14");
+			notes.add(id + ": CropForegroundd allow_smaller " + allowSmaller + " (MONAI "
+					+ (monaiVersion == null ? "version unknown, taken as >= 1.5" : monaiVersion) + " default)");
+		}
+		return new Preprocessing.CropForeground(margin, k, allowSmaller);
+	}
+
+	/** An integer or a list of 3 (MONAI also takes 1 for all axes), or {@code null} if neither. */
+	private static List<Integer> perAxis(Object v, int dflt) {
+		if (v == null)
+			return List.of(dflt, dflt, dflt);
+		List<?> l = v instanceof List<?> list ? (list.size() == 1 ? List.of(list.get(0), list.get(0), list.get(0)) : list)
+				: List.of(v, v, v);
+		if (l.size() != 3)
+			return null;
+		List<Integer> out = new ArrayList<>();
+		for (Object o : l) {
+			if (!(o instanceof Long || o instanceof Integer))
+				return null;
+			out.add(((Number) o).intValue());
+		}
+		return out;
 	}
 
 	/**

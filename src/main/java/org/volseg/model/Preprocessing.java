@@ -211,4 +211,39 @@ public sealed interface Preprocessing {
 			return m;
 		}
 	}
+
+	/**
+	 * {@code monai_crop_foreground}: MONAI's {@code CropForeground} with its default {@code select_fn}
+	 * ({@code x > 0} in any channel) on the model grid, at its place among the steps (later steps
+	 * see the cropped volume). The box is the foreground's bounding box widened by {@code margin}
+	 * voxels per axis (x, y, z), clamped to the volume when {@code allowSmaller}, then grown
+	 * (centred, MONAI's rounding) to a multiple of {@code kDivisible} per axis (values below 1: no
+	 * rounding); parts of the box outside the volume are zeros. The network runs on the box and its
+	 * outputs are put back on the full grid with zeros outside (as MONAI's {@code Invertd} pads them).
+	 * With no foreground at all the box is empty and nothing is segmented (every voxel background),
+	 * as MONAI's empty crop padded back gives.
+	 */
+	record CropForeground(List<Integer> margin, List<Integer> kDivisible, boolean allowSmaller) implements Preprocessing {
+		public CropForeground {
+			margin = List.copyOf(margin);
+			kDivisible = List.copyOf(kDivisible);
+			if (margin.size() != 3 || kDivisible.size() != 3 || margin.stream().anyMatch(m -> m < 0))
+				throw new IllegalArgumentException("margin (3 values >= 0) and k_divisible (3 values) expected, got "
+						+ margin + " and " + kDivisible);
+		}
+
+		@Override
+		public String id() {
+			return "monai_crop_foreground";
+		}
+
+		@Override
+		public Map<String, Object> kwargs() {
+			Map<String, Object> m = new LinkedHashMap<>();
+			m.put("margin", margin);
+			m.put("k_divisible", kDivisible);
+			m.put("allow_smaller", allowSmaller);
+			return m;
+		}
+	}
 }

@@ -138,6 +138,8 @@ public final class IntensityPreprocessing {
 				}, false);
 				done.add(String.format(Locale.ROOT, "monai_scale_intensity_range [%g, %g] -> [%g, %g]%s", r.aMin(),
 						r.aMax(), r.bMin(), r.bMax(), r.clip() ? " clipped" : ""));
+			} else if (step instanceof Preprocessing.CropForeground) {
+				throw new IllegalArgumentException("monai_crop_foreground changes the grid; Preprocessor runs it (ForegroundCrop)");
 			}
 		}
 		return done;

@@ -83,6 +83,34 @@ class BundleConfigTest {
 	}
 
 	@Test
+	void cropForegroundBecomesAStepAtItsPlaceAndWhatItCannotDoIsListed() throws Exception {
+		String pre = "{\"network_def\": {\"_target_\": \"UNet\"}, \"image_key\": \"image\","
+				+ "\"preprocessing\": {\"_target_\": \"Compose\", \"transforms\": ["
+				+ "{\"_target_\": \"ScaleIntensityRanged\", \"keys\": \"@image_key\", \"a_min\": -57, \"a_max\": 164, \"b_min\": 0, \"b_max\": 1, \"clip\": true},"
+				+ "{\"_target_\": \"CropForegroundd\", \"keys\": [\"@image_key\"], \"source_key\": \"@image_key\", %s}]},"
+				+ "\"inferer\": {\"_target_\": \"SlidingWindowInferer\", \"roi_size\": [96, 96, 96]},"
+				+ "\"postprocessing\": {\"_target_\": \"Compose\", \"transforms\": [{\"_target_\": \"AsDiscreted\", \"keys\": \"pred\", \"argmax\": true}]}}";
+		BundlePlan p = BundleTranslator.translate(config(String.format(pre, "\"margin\": 10, \"k_divisible\": [16, 16, 8]")),
+				Map.of("monai_version", "1.3.0"), "b");
+		assertEquals(List.of(), p.problems());
+		assertEquals(List.of(new Preprocessing.ScaleIntensityRange(-57, 164, 0, 1, true),
+				new Preprocessing.CropForeground(List.of(10, 10, 10), List.of(16, 16, 8), true)), p.preprocessing());
+		assertTrue(p.notes().stream().anyMatch(n -> n.contains("allow_smaller true (MONAI 1.3.0 default)")), p.notes().toString());
+		// MONAI 1.5 changed the default of allow_smaller to false
+		BundlePlan p15 = BundleTranslator.translate(config(String.format(pre, "\"margin\": [1, 2, 3]")),
+				Map.of("monai_version", "1.5.0"), "b");
+		assertEquals(new Preprocessing.CropForeground(List.of(1, 2, 3), List.of(1, 1, 1), false), p15.preprocessing().get(1));
+		BundlePlan bad = BundleTranslator.translate(config(String.format(pre.replace("\"source_key\": \"@image_key\"",
+				"\"source_key\": \"label\""), "\"mode\": \"edge\", \"margin\": -1")), Map.of(), "b");
+		assertEquals(List.of("preprocessing#transforms#1: CropForegroundd source_key label (VolSeg crops to the image's own foreground)",
+				"preprocessing#transforms#1: CropForegroundd mode edge (VolSeg pads with constant 0)",
+				"preprocessing#transforms#1: CropForegroundd margin -1 (one or three voxel counts >= 0)"), bad.problems());
+		BundlePlan lambda = BundleTranslator.translate(config(String.format(pre, "\"select_fn\": \"$lambda x: x > 1\"")), Map.of(), "b");
+		assertEquals(List.of("preprocessing#transforms#1: CropForegroundd select_fn $lambda x: x > 1 (VolSeg selects x > 0, "
+				+ "MONAI's default)"), lambda.problems());
+	}
+
+	@Test
 	void theFourRealBundlesTranslate() {
 		try (BundleSource s = BundleSource.open(BundleFixtures.path("real/spleen_ct_segmentation"))) {
 			BundlePlan p = BundleTranslator.translate(s.inferenceConfig(), s.metadata(), s.folderName());

@@ -150,7 +150,7 @@ class DescriptorReaderTest {
 				"inputs[0].axes[2].size: expected a positive integer, got -3",
 				"inputs[0].preprocessing[1].id: expected one of clip, scale_linear, scale_range, "
 						+ "zero_mean_unit_variance, fixed_zero_mean_unit_variance, monai_normalize_intensity, "
-						+ "monai_scale_intensity, monai_scale_intensity_range, got \"binarize\"",
+						+ "monai_scale_intensity, monai_scale_intensity_range, monai_crop_foreground, got \"binarize\"",
 				"config.volseg.overlap: expected a number in [0, 1), got 1.5",
 				"config.volseg.output_activation: expected one of softmax, sigmoid, none, got \"relu\"",
 				"config.volseg.classes[1].color[1]: expected an integer in 0..255, got 300"), e.problems());
