@@ -88,6 +88,7 @@ public final class BundleTranslator {
 			}
 			Map<String, Object> t = transform(config, id);
 			String name = targetName(t);
+			unknownArguments(t, id, name, problems);
 			switch (name) {
 				case "LoadImaged":
 					if (t.get("reader") != null)
@@ -266,6 +267,35 @@ public final class BundleTranslator {
 		MonaiOptions monai = new MonaiOptions(monaiVersion, invert, threshold, regions, padding);
 		return new BundlePlan(name, description, architecture, kwargs, inputNames, classNames, orientation, spacing, steps,
 				roi, swBatch, overlap, gaussian, sigmaScale, activation, monai, problems, notes);
+	}
+
+	/** Arguments of a transform that change nothing VolSeg computes (keys, meta data, dtype float32). */
+	private static final Set<String> COMMON_ARGUMENTS = Set.of("_target_", "_requires_", "_disabled_", "_desc_", "_mode_", "keys",
+			"allow_missing_keys", "meta_keys", "meta_key_postfix", "lazy", "dtype");
+
+	/** Arguments, beyond {@link #COMMON_ARGUMENTS}, that VolSeg reads for each intensity and crop transform. */
+	private static final Map<String, Set<String>> KNOWN_ARGUMENTS = Map.of(
+			"ScaleIntensityRanged", Set.of("a_min", "a_max", "b_min", "b_max", "clip"),
+			"NormalizeIntensityd", Set.of("nonzero", "channel_wise", "subtrahend", "divisor"),
+			"ScaleIntensityd", Set.of("minv", "maxv", "factor", "channel_wise"),
+			"CropForegroundd", Set.of("source_key", "select_fn", "channel_indices", "margin", "allow_smaller", "k_divisible",
+					"mode", "value", "start_coord_key", "end_coord_key"));
+
+	/**
+	 * Lists arguments of the intensity and crop transforms that VolSeg would otherwise ignore silently
+	 * (a {@code dtype} other than float32 included).
+	 */
+	private static void unknownArguments(Map<String, Object> t, String id, String name, List<String> problems) {
+		Set<String> known = KNOWN_ARGUMENTS.get(name);
+		if (known == null)
+			return;
+		for (Map.Entry<String, Object> e : t.entrySet()) {
+			String k = e.getKey();
+			if (k.equals("dtype") && e.getValue() != null && !String.valueOf(e.getValue()).matches("(numpy\\.|np\\.|torch\\.)?float32"))
+				problems.add(id + ": " + name + " dtype " + e.getValue() + " (VolSeg computes in float32)");
+			else if (!COMMON_ARGUMENTS.contains(k) && !known.contains(k))
+				problems.add(id + ": " + name + " " + k + " " + e.getValue() + " (an argument VolSeg does not apply)");
+		}
 	}
 
 	/**

@@ -105,6 +105,10 @@ class BundleConfigTest {
 		assertEquals(List.of("preprocessing#transforms#1: CropForegroundd source_key label (VolSeg crops to the image's own foreground)",
 				"preprocessing#transforms#1: CropForegroundd mode edge (VolSeg pads with constant 0)",
 				"preprocessing#transforms#1: CropForegroundd margin -1 (one or three voxel counts >= 0)"), bad.problems());
+		BundlePlan extra = BundleTranslator.translate(config(String.format(pre, "\"dtype\": \"$numpy.float16\", \"return_coords\": true")),
+				Map.of(), "b");
+		assertEquals(List.of("preprocessing#transforms#1: CropForegroundd dtype float16 (VolSeg computes in float32)",
+				"preprocessing#transforms#1: CropForegroundd return_coords true (an argument VolSeg does not apply)"), extra.problems());
 		BundlePlan lambda = BundleTranslator.translate(config(String.format(pre, "\"select_fn\": \"$lambda x: x > 1\"")), Map.of(), "b");
 		assertEquals(List.of("preprocessing#transforms#1: CropForegroundd select_fn $lambda x: x > 1 (VolSeg selects x > 0, "
 				+ "MONAI's default)"), lambda.problems());
