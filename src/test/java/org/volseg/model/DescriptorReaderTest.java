@@ -111,6 +111,15 @@ class DescriptorReaderTest {
 				"id: monai_scale_intensity_range\n        kwargs:\n          a_max: 3\n          b_min: 0\n          b_max: 1\n        old_kwargs:");
 		ModelPackageException e2 = assertThrows(ModelPackageException.class, () -> DescriptorReader.parse(noMin, "rdf.yaml"));
 		assertEquals(List.of("inputs[0].preprocessing[1].kwargs.a_min: missing (required)"), e2.problems());
+		// the crop step: one integer or three per axis, MONAI's defaults, at most one
+		String crop = example().replace("id: zero_mean_unit_variance\n        kwargs:",
+				"id: monai_crop_foreground\n        kwargs:\n          margin: 5\n          k_divisible: [16, 16, 8]\n        old_kwargs:");
+		assertEquals(new Preprocessing.CropForeground(List.of(5, 5, 5), List.of(16, 16, 8), true),
+				DescriptorReader.parse(crop, "rdf.yaml").input().preprocessing().get(1));
+		String twoCrops = crop.replace("      - id: monai_crop_foreground",
+				"      - id: monai_crop_foreground\n      - id: monai_crop_foreground");
+		ModelPackageException e3 = assertThrows(ModelPackageException.class, () -> DescriptorReader.parse(twoCrops, "rdf.yaml"));
+		assertEquals(List.of("inputs[0].preprocessing: more than one monai_crop_foreground step (VolSeg crops once)"), e3.problems());
 	}
 
 	@Test
