@@ -60,6 +60,33 @@ class Deconv(nn.Module):
     def forward(self, x):
         return self.deconv(x)
 
+class SubpixelUp(nn.Module):
+    """Sub-pixel upsampling by 2 (Shi et al. 2016; Aitken et al. 2017): conv 3x3x3 C -> 8C with bias
+    (child 'conv_block'), 3D pixel shuffle (output offset (r0, r1, r2) of channel c comes from
+    channel 8c + 4 r0 + 2 r1 + r2; written here with strided assignment, not reshape/permute),
+    then one zero voxel padded before each spatial axis and a 2x2x2 average with stride 1."""
+    def __init__(self, ch):
+        super().__init__()
+        self.conv_block = nn.Conv3d(ch, 8 * ch, 3, padding=1, bias=True)
+    def forward(self, x):
+        y = self.conv_block(x)
+        b, c8, d0, d1, d2 = y.shape
+        c = c8 // 8
+        out = y.new_zeros((b, c, 2 * d0, 2 * d1, 2 * d2))
+        for r0 in range(2):
+            for r1 in range(2):
+                for r2 in range(2):
+                    out[:, :, r0::2, r1::2, r2::2] = y[:, [8 * k + 4 * r0 + 2 * r1 + r2 for k in range(c)]]
+        return F.avg_pool3d(F.pad(out, (1, 0, 1, 0, 1, 0)), kernel_size=2, stride=1)
+
+class PixelShuffleUp(nn.Module):
+    """MONAI's UpSample(mode="pixelshuffle") holds the SubpixelUpsample as child 'pixelshuffle'."""
+    def __init__(self, ch):
+        super().__init__()
+        self.pixelshuffle = SubpixelUp(ch)
+    def forward(self, x):
+        return self.pixelshuffle(x)
+
 class Trilinear(nn.Module):
     def forward(self, x):
         return F.interpolate(x, scale_factor=2, mode="trilinear", align_corners=False)
@@ -81,7 +108,8 @@ class SegResNetRef(nn.Module):
         for i in range(levels):
             ch = f * 2 ** (levels - i)
             self.up_layers.append(nn.Sequential(*[ResBlock(ch // 2, norm, act) for _ in range(blocks_up[i])]))
-            up = Deconv(ch // 2) if upsample_mode == "deconv" else Trilinear()
+            up = (Deconv(ch // 2) if upsample_mode == "deconv" else PixelShuffleUp(ch // 2)
+                  if upsample_mode == "pixelshuffle" else Trilinear())
             self.up_samples.append(nn.Sequential(ConvOnly(ch, ch // 2, 1), up))
         self.conv_final = nn.Sequential(norm_module(norm, f), act_module(act), ConvOnly(f, out_channels, 1, bias=True))
     def forward(self, x):
@@ -209,6 +237,9 @@ CASES = {
     "unet_small_group_leaky_res1": ("UNet", dict(in_channels=2, out_channels=2, channels=[4, 8, 16, 16],
         strides=[2, 2, 1], num_res_units=1), dict(norm=["group", {"num_groups": 2}],
         act=["LeakyReLU", {"negative_slope": 0.1}]), [1, 2, 8, 12, 16]),
+    "segresnet_small_pixelshuffle": ("SegResNet", dict(init_filters=8, in_channels=1, out_channels=2,
+        blocks_down=[1, 1, 2], blocks_up=[1, 1], upsample_mode="pixelshuffle"),
+        dict(norm=["GROUP", {"num_groups": 2}], act="RELU"), [1, 1, 8, 12, 16]),
 }
 
 def main(out):

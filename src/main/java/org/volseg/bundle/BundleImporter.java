@@ -147,7 +147,7 @@ public final class BundleImporter {
 						+ origin + ")")
 				.patchSize(roi[0], roi[1], roi[2]).overlap(plan.overlap())
 				.blendMode(plan.gaussian() ? BlendMode.GAUSSIAN : BlendMode.CONSTANT).sigmaScale(plan.sigmaScale())
-				.outputActivation(plan.activation()).normalizationRegion(plan.normalizationRegion())
+				.outputActivation(plan.activation())
 				.network(new NetworkSpec(network.architecture(), network.config())).monai(plan.monai());
 		if (plan.inputChannelNames().size() == network.inputChannels())
 			b.inputChannelNames(plan.inputChannelNames());

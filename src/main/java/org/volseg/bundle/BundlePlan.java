@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.volseg.model.MonaiOptions;
-import org.volseg.model.NormalizationRegion;
 import org.volseg.model.OutputActivation;
 import org.volseg.model.Preprocessing;
 
@@ -22,8 +21,8 @@ import org.volseg.model.Preprocessing;
  * @param classNames one per output channel ({@code metadata.json} outputs.pred.channel_def)
  * @param orientation Orientationd's axcodes, or {@code null}
  * @param spacingMm Spacingd's pixdim (x, y, z), or {@code null}
- * @param preprocessing the intensity steps, in order
- * @param normalizationRegion {@code FOREGROUND} for NormalizeIntensityd(nonzero)
+ * @param preprocessing the intensity steps, in order, one per MONAI intensity transform (each with its own
+ *        statistics region)
  * @param roi SlidingWindowInferer roi_size (x, y, z)
  * @param swBatchSize windows per network call
  * @param overlap window overlap
@@ -37,7 +36,7 @@ import org.volseg.model.Preprocessing;
  */
 public record BundlePlan(String name, String description, String architecture, Map<String, Object> kwargs,
 		List<String> inputChannelNames, List<String> classNames, String orientation, double[] spacingMm,
-		List<Preprocessing> preprocessing, NormalizationRegion normalizationRegion, int[] roi, int swBatchSize,
+		List<Preprocessing> preprocessing, int[] roi, int swBatchSize,
 		double overlap, boolean gaussian, double sigmaScale, OutputActivation activation, MonaiOptions monai,
 		List<String> problems, List<String> notes) {
 

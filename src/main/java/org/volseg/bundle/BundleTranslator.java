@@ -10,7 +10,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.volseg.model.MonaiOptions;
-import org.volseg.model.NormalizationRegion;
 import org.volseg.model.OutputActivation;
 import org.volseg.model.Preprocessing;
 
@@ -18,7 +17,7 @@ import org.volseg.model.Preprocessing;
  * Turns a bundle's {@code inference} config and {@code metadata.json} into a {@link BundlePlan}.
  * Reads {@code network_def}, {@code preprocessing} (a {@code Compose} of {@code LoadImaged},
  * {@code EnsureChannelFirstd}, {@code EnsureTyped}, {@code Orientationd}, {@code Spacingd},
- * {@code ScaleIntensityRanged}, {@code NormalizeIntensityd}, {@code ScaleIntensityd}),
+ * {@code ScaleIntensityRanged}, {@code NormalizeIntensityd}, {@code ScaleIntensityd}, {@code CropForegroundd}),
  * {@code inferer} ({@code SlidingWindowInferer}) and {@code postprocessing} ({@code Activationsd},
  * {@code Invertd}, {@code AsDiscreted}, BraTS's region {@code Lambdad}, {@code SaveImaged}).
  * Every other transform or argument that changes the result becomes one line of
@@ -78,13 +77,18 @@ public final class BundleTranslator {
 		String orientation = null;
 		double[] spacing = null;
 		List<Preprocessing> steps = new ArrayList<>();
-		NormalizationRegion region = NormalizationRegion.VOLUME;
-		boolean statisticsAfterNonzero = false;
 		List<Object> pre = transforms(config, "preprocessing");
 		for (int i = 0; i < pre.size(); i++) {
 			String id = "preprocessing#transforms#" + i;
+			// a select_fn is Python (a lambda): listed, never evaluated
+			if (config.raw(id) instanceof Map<?, ?> rm && "CropForegroundd".equals(simpleName(String.valueOf(rm.get("_target_"))))
+					&& rm.get("select_fn") != null) {
+				problems.add(id + ": CropForegroundd select_fn " + rm.get("select_fn") + " (VolSeg selects x > 0, MONAI's default)");
+				continue;
+			}
 			Map<String, Object> t = transform(config, id);
 			String name = targetName(t);
+			unknownArguments(t, id, name, problems);
 			switch (name) {
 				case "LoadImaged":
 					if (t.get("reader") != null)
@@ -117,16 +121,12 @@ public final class BundleTranslator {
 				}
 				case "ScaleIntensityRanged": {
 					double aMin = num(t, "a_min", id), aMax = num(t, "a_max", id);
-					Double bMin = t.get("b_min") == null ? null : num(t, "b_min", id);
-					Double bMax = t.get("b_max") == null ? null : num(t, "b_max", id);
-					if (bMin == null || bMax == null || aMax == aMin) {
-						problems.add(id + ": ScaleIntensityRanged without b_min/b_max or with a_min = a_max");
+					if (t.get("b_min") == null || t.get("b_max") == null) {
+						problems.add(id + ": ScaleIntensityRanged without b_min/b_max");
 						break;
 					}
-					double gain = (bMax - bMin) / (aMax - aMin);
-					steps.add(new Preprocessing.ScaleLinear(List.of(gain), List.of(bMin - aMin * gain), null));
-					if (Boolean.TRUE.equals(t.get("clip")))
-						steps.add(new Preprocessing.Clip(Math.min(bMin, bMax), Math.max(bMin, bMax)));
+					steps.add(new Preprocessing.ScaleIntensityRange(aMin, aMax, num(t, "b_min", id), num(t, "b_max", id),
+							Boolean.TRUE.equals(t.get("clip"))));
 					break;
 				}
 				case "NormalizeIntensityd": {
@@ -134,36 +134,38 @@ public final class BundleTranslator {
 						problems.add(id + ": NormalizeIntensityd with subtrahend/divisor");
 						break;
 					}
-					boolean nonzero = Boolean.TRUE.equals(t.get("nonzero"));
-					boolean channelWise = Boolean.TRUE.equals(t.get("channel_wise"));
-					if (nonzero)
-						region = NormalizationRegion.FOREGROUND;
-					// MONAI divides by the population std (no epsilon); VolSeg's step needs a positive one
-					steps.add(new Preprocessing.ZeroMeanUnitVariance(Preprocessing.Mode.PER_SAMPLE,
-							channelWise ? List.of("x", "y", "z") : List.of("c", "x", "y", "z"), List.of(), List.of(), 1e-12));
+					steps.add(new Preprocessing.NormalizeIntensity(Boolean.TRUE.equals(t.get("nonzero")),
+							Boolean.TRUE.equals(t.get("channel_wise"))));
 					break;
 				}
 				case "ScaleIntensityd": {
-					if (t.get("factor") != null || t.get("minv") == null || t.get("maxv") == null) {
-						problems.add(id + ": ScaleIntensityd without minv/maxv (factor scaling)");
+					if (t.get("factor") != null && t.get("minv") == null && t.get("maxv") == null) {
+						problems.add(id + ": ScaleIntensityd with factor (VolSeg scales to minv..maxv)");
 						break;
 					}
-					if (region == NormalizationRegion.FOREGROUND)
-						statisticsAfterNonzero = true;
-					double minv = num(t, "minv", id), maxv = num(t, "maxv", id);
-					boolean channelWise = Boolean.TRUE.equals(t.get("channel_wise"));
-					steps.add(new Preprocessing.ScaleRange(Preprocessing.Mode.PER_SAMPLE,
-							channelWise ? List.of("x", "y", "z") : List.of("c", "x", "y", "z"), 0, 100, 1e-12));
-					steps.add(new Preprocessing.ScaleLinear(List.of(maxv - minv), List.of(minv), null));
+					if (t.containsKey("minv") != t.containsKey("maxv") || (t.containsKey("minv") && (t.get("minv") == null
+							|| t.get("maxv") == null))) {
+						problems.add(id + ": ScaleIntensityd minv " + t.get("minv") + ", maxv " + t.get("maxv") + " (VolSeg scales to two given numbers)");
+						break;
+					}
+					double minv = t.containsKey("minv") ? num(t, "minv", id) : 0, maxv = t.containsKey("maxv") ? num(t, "maxv", id) : 1;
+					steps.add(new Preprocessing.ScaleIntensity(minv, maxv, Boolean.TRUE.equals(t.get("channel_wise"))));
+					break;
+				}
+				case "CropForegroundd": {
+					Preprocessing.CropForeground crop = cropForeground(t, id, monaiVersion, problems, notes);
+					if (crop != null) {
+						if (steps.stream().anyMatch(x -> x instanceof Preprocessing.CropForeground))
+							problems.add(id + ": a second CropForegroundd (VolSeg crops once)");
+						else
+							steps.add(crop);
+					}
 					break;
 				}
 				default:
 					problems.add(id + ": " + name + " (a preprocessing transform VolSeg does not run)");
 			}
 		}
-		if (statisticsAfterNonzero)
-			problems.add("preprocessing: ScaleIntensityd after NormalizeIntensityd(nonzero=true): VolSeg takes every "
-					+ "statistic of a model over the same voxels (here the non-zero ones), MONAI's ScaleIntensityd uses all");
 
 		// inferer
 		Map<String, Object> inf = transform(config, "inferer");
@@ -264,7 +266,98 @@ public final class BundleTranslator {
 		String description = metadata.get("description") instanceof String s ? s : "";
 		MonaiOptions monai = new MonaiOptions(monaiVersion, invert, threshold, regions, padding);
 		return new BundlePlan(name, description, architecture, kwargs, inputNames, classNames, orientation, spacing, steps,
-				region, roi, swBatch, overlap, gaussian, sigmaScale, activation, monai, problems, notes);
+				roi, swBatch, overlap, gaussian, sigmaScale, activation, monai, problems, notes);
+	}
+
+	/** Arguments of a transform that change nothing VolSeg computes (keys, meta data, dtype float32). */
+	private static final Set<String> COMMON_ARGUMENTS = Set.of("_target_", "_requires_", "_disabled_", "_desc_", "_mode_", "keys",
+			"allow_missing_keys", "meta_keys", "meta_key_postfix", "lazy", "dtype");
+
+	/** Arguments, beyond {@link #COMMON_ARGUMENTS}, that VolSeg reads for each intensity and crop transform. */
+	private static final Map<String, Set<String>> KNOWN_ARGUMENTS = Map.of(
+			"ScaleIntensityRanged", Set.of("a_min", "a_max", "b_min", "b_max", "clip"),
+			"NormalizeIntensityd", Set.of("nonzero", "channel_wise", "subtrahend", "divisor"),
+			"ScaleIntensityd", Set.of("minv", "maxv", "factor", "channel_wise"),
+			"CropForegroundd", Set.of("source_key", "select_fn", "channel_indices", "margin", "allow_smaller", "k_divisible",
+					"mode", "value", "start_coord_key", "end_coord_key"));
+
+	/**
+	 * Lists arguments of the intensity and crop transforms that VolSeg would otherwise ignore silently
+	 * (a {@code dtype} other than float32 included).
+	 */
+	private static void unknownArguments(Map<String, Object> t, String id, String name, List<String> problems) {
+		Set<String> known = KNOWN_ARGUMENTS.get(name);
+		if (known == null)
+			return;
+		for (Map.Entry<String, Object> e : t.entrySet()) {
+			String k = e.getKey();
+			if (k.equals("dtype") && e.getValue() != null && !String.valueOf(e.getValue()).matches("(numpy\\.|np\\.|torch\\.)?float32"))
+				problems.add(id + ": " + name + " dtype " + e.getValue() + " (VolSeg computes in float32)");
+			else if (!COMMON_ARGUMENTS.contains(k) && !known.contains(k))
+				problems.add(id + ": " + name + " " + k + " " + e.getValue() + " (an argument VolSeg does not apply)");
+		}
+	}
+
+	/**
+	 * {@code CropForegroundd} with the default {@code select_fn} ({@code x > 0}) on the image itself;
+	 * {@code null} after adding a problem for what VolSeg does not do (another select_fn, channel
+	 * indices, a source key other than the image, a padding mode other than constant 0).
+	 * {@code allow_smaller} absent takes the default of the bundle's MONAI: true up to 1.4, false from
+	 * 1.5 (and when the version is unknown).
+	 */
+	static Preprocessing.CropForeground cropForeground(Map<String, Object> t, String id, String monaiVersion,
+			List<String> problems, List<String> notes) {
+		List<String> bad = new ArrayList<>();
+		Object keys = t.get("keys");
+		List<?> keyList = keys instanceof List<?> l ? l : java.util.Collections.singletonList(keys);
+		Object source = t.get("source_key");
+		if (source == null || !keyList.contains(source))
+			bad.add("source_key " + source + " (VolSeg crops to the image's own foreground)");
+		if (t.get("select_fn") != null)
+			bad.add("select_fn " + t.get("select_fn") + " (VolSeg selects x > 0, MONAI's default)");
+		if (t.get("channel_indices") != null)
+			bad.add("channel_indices " + t.get("channel_indices"));
+		Object mode = first(t.get("mode"));
+		if (mode != null && !mode.equals("constant"))
+			bad.add("mode " + mode + " (VolSeg pads with constant 0)");
+		if (t.get("value") != null && ((Number) t.get("value")).doubleValue() != 0)
+			bad.add("value " + t.get("value") + " (VolSeg pads with 0)");
+		List<Integer> margin = perAxis(t.get("margin"), 0), k = perAxis(t.get("k_divisible"), 1);
+		if (margin == null || margin.stream().anyMatch(m -> m < 0))
+			bad.add("margin " + t.get("margin") + " (one or three voxel counts >= 0)");
+		if (k == null)
+			bad.add("k_divisible " + t.get("k_divisible") + " (one or three integers)");
+		if (!bad.isEmpty()) {
+			for (String b : bad)
+				problems.add(id + ": CropForegroundd " + b);
+			return null;
+		}
+		boolean allowSmaller;
+		if (t.get("allow_smaller") != null)
+			allowSmaller = Boolean.TRUE.equals(t.get("allow_smaller"));
+		else {
+			allowSmaller = monaiVersion != null && patchMergingOrder(monaiVersion).equals("monai14");
+			notes.add(id + ": CropForegroundd allow_smaller " + allowSmaller + " (MONAI "
+					+ (monaiVersion == null ? "version unknown, taken as >= 1.5" : monaiVersion) + " default)");
+		}
+		return new Preprocessing.CropForeground(margin, k, allowSmaller);
+	}
+
+	/** An integer or a list of 3 (MONAI also takes 1 for all axes), or {@code null} if neither. */
+	private static List<Integer> perAxis(Object v, int dflt) {
+		if (v == null)
+			return List.of(dflt, dflt, dflt);
+		List<?> l = v instanceof List<?> list ? (list.size() == 1 ? List.of(list.get(0), list.get(0), list.get(0)) : list)
+				: List.of(v, v, v);
+		if (l.size() != 3)
+			return null;
+		List<Integer> out = new ArrayList<>();
+		for (Object o : l) {
+			if (!(o instanceof Long || o instanceof Integer))
+				return null;
+			out.add(((Number) o).intValue());
+		}
+		return out;
 	}
 
 	/**

@@ -184,6 +184,33 @@ public final class DescriptorReader {
 			return null;
 		}
 
+		/** Absent: three times {@code dflt}; an integer: three times it; else exactly three integers. */
+		List<Integer> perAxisInts(Object v, int dflt, String path) {
+			if (v == null)
+				return List.of(dflt, dflt, dflt);
+			List<?> l = v instanceof List<?> list ? list : List.of(v, v, v);
+			List<Integer> out = new ArrayList<>();
+			for (Object o : l) {
+				if (!(o instanceof Integer || o instanceof Long) || l.size() != 3) {
+					p.expected(path, "an integer or three integers (x, y, z)", v);
+					return null;
+				}
+				out.add(((Number) o).intValue());
+			}
+			return out;
+		}
+
+		/** An optional true/false kwarg ({@code false} when absent), or {@code null} after reporting a bad value. */
+		Boolean flag(Map<?, ?> kw, String key, String kwargsPath) {
+			Object v = kw.get(key);
+			if (v == null)
+				return Boolean.FALSE;
+			if (v instanceof Boolean b)
+				return b;
+			p.expected(kwargsPath + "." + key, "true or false", v);
+			return null;
+		}
+
 		Double optionalNumber(Map<?, ?> m, String key, String path, double dflt) {
 			Object v = m.get(key);
 			return v == null ? Double.valueOf(dflt) : number(v, path, "a number");
@@ -519,9 +546,47 @@ public final class DescriptorReader {
 					return mode == null || axes == null || eps == null || mean == null || std == null ? null
 							: new Preprocessing.ZeroMeanUnitVariance(mode, axes, mean, std, eps);
 				}
+				case "monai_normalize_intensity": {
+					Boolean nonzero = flag(kw, "nonzero", kp);
+					Boolean channelWise = flag(kw, "channel_wise", kp);
+					return nonzero == null || channelWise == null ? null
+							: new Preprocessing.NormalizeIntensity(nonzero, channelWise);
+				}
+				case "monai_scale_intensity": {
+					Double minv = optionalNumber(kw, "minv", kp + ".minv", 0);
+					Double maxv = optionalNumber(kw, "maxv", kp + ".maxv", 1);
+					Boolean channelWise = flag(kw, "channel_wise", kp);
+					return minv == null || maxv == null || channelWise == null ? null
+							: new Preprocessing.ScaleIntensity(minv, maxv, channelWise);
+				}
+				case "monai_scale_intensity_range": {
+					Double[] r = new Double[4];
+					String[] keys = { "a_min", "a_max", "b_min", "b_max" };
+					for (int k = 0; k < 4; k++) {
+						if (kw.get(keys[k]) == null)
+							p.add(kp + "." + keys[k], "missing (required)");
+						else
+							r[k] = number(kw.get(keys[k]), kp + "." + keys[k], "a number");
+					}
+					Boolean clip = flag(kw, "clip", kp);
+					return r[0] == null || r[1] == null || r[2] == null || r[3] == null || clip == null ? null
+							: new Preprocessing.ScaleIntensityRange(r[0], r[1], r[2], r[3], clip);
+				}
+				case "monai_crop_foreground": {
+					List<Integer> margin = perAxisInts(kw.get("margin"), 0, kp + ".margin");
+					List<Integer> k = perAxisInts(kw.get("k_divisible"), 1, kp + ".k_divisible");
+					Boolean allowSmaller = kw.get("allow_smaller") == null ? Boolean.TRUE : flag(kw, "allow_smaller", kp);
+					if (margin != null && margin.stream().anyMatch(x -> x < 0)) {
+						p.expected(kp + ".margin", "voxel counts >= 0", kw.get("margin"));
+						margin = null;
+					}
+					return margin == null || k == null || allowSmaller == null ? null
+							: new Preprocessing.CropForeground(margin, k, allowSmaller);
+				}
 				default:
 					p.expected(path + ".id", "one of clip, scale_linear, scale_range, zero_mean_unit_variance, "
-							+ "fixed_zero_mean_unit_variance", id);
+							+ "fixed_zero_mean_unit_variance, monai_normalize_intensity, monai_scale_intensity, "
+							+ "monai_scale_intensity_range, monai_crop_foreground", id);
 					return null;
 			}
 		}

@@ -96,6 +96,8 @@ public final class DescriptorValidator {
 
 	private static void checkPreprocessing(TensorDescriptor t, String path, Problems p) {
 		int channels = t.channels();
+		if (t.preprocessing().stream().filter(s -> s instanceof Preprocessing.CropForeground).count() > 1)
+			p.add(path + ".preprocessing", "more than one monai_crop_foreground step (VolSeg crops once)");
 		for (int i = 0; i < t.preprocessing().size(); i++) {
 			Preprocessing step = t.preprocessing().get(i);
 			String sp = path + ".preprocessing[" + i + "].kwargs";

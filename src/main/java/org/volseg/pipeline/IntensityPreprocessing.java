@@ -36,6 +36,11 @@ import net.imglib2.view.Views;
  * {@link NormalizationRegion#FOREGROUND} (nnU-Net's "nonzero" normalisation) statistics are taken
  * over the voxels whose value is not 0, only those voxels are changed by the statistical steps,
  * and background voxels stay 0, as nnU-Net does. Sums are in double precision. Stateless.</p>
+ *
+ * <p>MONAI's steps ({@code monai_normalize_intensity}, {@code monai_scale_intensity},
+ * {@code monai_scale_intensity_range}, see {@link Preprocessing}) follow MONAI's definitions and take
+ * their statistics region from their own arguments ({@code nonzero}, {@code channel_wise}), never
+ * from the model's normalization region.</p>
  */
 final class IntensityPreprocessing {
 
@@ -102,9 +107,58 @@ final class IntensityPreprocessing {
 					done.add(String.format(Locale.ROOT, "zero_mean_unit_variance mean %g std %g%s", mean, std,
 							foreground ? " (foreground)" : ""));
 				}
+			} else if (step instanceof Preprocessing.NormalizeIntensity n) {
+				for (RandomAccessibleInterval<FloatType> part : parts(volume, n.channelWise())) {
+					double[] m = meanStd(part, n.nonzero());
+					if (Double.isNaN(m[0]))
+						continue; // MONAI returns the image unchanged when no voxel qualifies
+					double mean = m[0], div = m[1] == 0 ? 1 : m[1];
+					forEach(part, v -> (float) ((v - mean) / div), n.nonzero());
+					done.add(String.format(Locale.ROOT, "monai_normalize_intensity mean %g std %g%s", mean, m[1],
+							n.nonzero() ? " (non-zero voxels)" : ""));
+				}
+			} else if (step instanceof Preprocessing.ScaleIntensity r) {
+				for (RandomAccessibleInterval<FloatType> part : parts(volume, r.channelWise())) {
+					double[] mm = minMax(part);
+					double lo = mm[0], hi = mm[1], minv = r.minv(), range = r.maxv() - r.minv();
+					if (lo == hi)
+						forEach(part, v -> (float) (v * minv), false);
+					else
+						forEach(part, v -> (float) ((v - lo) / (hi - lo) * range + minv), false);
+					done.add(String.format(Locale.ROOT, "monai_scale_intensity [%g, %g] -> [%g, %g]", lo, hi, r.minv(),
+							r.maxv()));
+				}
+			} else if (step instanceof Preprocessing.ScaleIntensityRange r) {
+				double aMin = r.aMin(), bMin = r.bMin(), bMax = r.bMax();
+				double factor = r.aMax() == r.aMin() ? 1 : (r.bMax() - r.bMin()) / (r.aMax() - r.aMin());
+				boolean clip = r.clip() && r.aMax() != r.aMin();
+				forEach(volume.voxels(), v -> {
+					double out = (v - aMin) * factor + bMin;
+					return (float) (clip ? Math.min(Math.max(out, bMin), bMax) : out);
+				}, false);
+				done.add(String.format(Locale.ROOT, "monai_scale_intensity_range [%g, %g] -> [%g, %g]%s", r.aMin(),
+						r.aMax(), r.bMin(), r.bMax(), r.clip() ? " clipped" : ""));
+			} else if (step instanceof Preprocessing.CropForeground) {
+				throw new IllegalArgumentException("monai_crop_foreground changes the grid; Preprocessor runs it (ForegroundCrop)");
 			}
 		}
 		return done;
+	}
+
+	/** The channels one by one ({@code channelWise}), or the whole image. */
+	private static List<RandomAccessibleInterval<FloatType>> parts(Volume volume, boolean channelWise) {
+		return parts(volume, channelWise ? List.of() : List.of("c"));
+	}
+
+	/** Smallest and largest value. */
+	static double[] minMax(RandomAccessibleInterval<FloatType> image) {
+		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+		for (FloatType t : Views.flatIterable(image)) {
+			float v = t.get();
+			lo = Math.min(lo, v);
+			hi = Math.max(hi, v);
+		}
+		return new double[] { lo, hi };
 	}
 
 	/** The channels one by one, or the whole image when the axes name the channel axis. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import org.volseg.model.ModelDescriptor;
+import org.volseg.model.Preprocessing;
 import org.volseg.model.VolSegConfig;
 import org.volseg.volume.Orientation;
 import org.volseg.volume.Reorient;
@@ -22,7 +23,8 @@ import net.imglib2.img.Img;
  * lossless axis permutation and flips ({@link Reorient});</li>
  * <li>resampling to the model's spacing ({@code config.volseg.target_spacing_mm}), trilinear
  * ({@link Resample#toSpacing}); skipped when every spacing already agrees within 0.01%;</li>
- * <li>the model's intensity steps ({@code inputs[0].preprocessing}, see {@link IntensityPreprocessing}).</li>
+ * <li>the model's intensity steps ({@code inputs[0].preprocessing}, see {@link IntensityPreprocessing}),
+ * with a MONAI foreground crop among them where the model lists one ({@link ForegroundCrop}).</li>
  * </ol>
  * Each step can be switched off in {@link SegmentationSettings}; a model that does not declare a
  * step skips it. The input volume's voxels are never modified: intensity steps work on a copy.
@@ -39,10 +41,19 @@ public final class Preprocessor {
 	/**
 	 * A scan on the model's grid.
 	 *
-	 * @param volume voxels (x, y, z[, channel]) the network sees; a contiguous image (not a view)
+	 * @param volume voxels (x, y, z[, channel]) the network sees; a contiguous image (not a view):
+	 *        with a {@code monai_crop_foreground} step the foreground box (the full model grid when
+	 *        the box is empty)
 	 * @param steps what was done, one line per step
+	 * @param crop the foreground box of a {@code monai_crop_foreground} step (outputs on it go back
+	 *        to the full model grid with {@link ForegroundCrop#padBack}), or {@code null} without one
 	 */
-	public record Prepared(Volume volume, List<String> steps) {
+	public record Prepared(Volume volume, List<String> steps, ForegroundCrop crop) {
+
+		/** A scan prepared without a foreground crop. */
+		public Prepared(Volume volume, List<String> steps) {
+			this(volume, steps, null);
+		}
 	}
 
 	/** Runs the steps the settings and the descriptor ask for. */
@@ -74,9 +85,23 @@ public final class Preprocessor {
 			v = IntensityPreprocessing.copyOf(v);
 			owned = true;
 		}
-		if (normalise)
-			steps.addAll(IntensityPreprocessing.apply(v, descriptor.input().preprocessing(), config.normalizationRegion()));
-		return new Prepared(v, List.copyOf(steps));
+		ForegroundCrop crop = null;
+		if (normalise) {
+			// a foreground crop splits the steps: those after it see the cropped volume, as in MONAI
+			List<Preprocessing> all = descriptor.input().preprocessing();
+			Preprocessing.CropForeground cropStep = ForegroundCrop.cropStep(all);
+			int at = cropStep == null ? all.size() : all.indexOf(cropStep);
+			steps.addAll(IntensityPreprocessing.apply(v, all.subList(0, at), config.normalizationRegion()));
+			if (cropStep != null) {
+				crop = ForegroundCrop.of(v, cropStep);
+				steps.add(crop.describe());
+				if (!crop.empty()) {
+					v = crop.crop(v);
+					steps.addAll(IntensityPreprocessing.apply(v, all.subList(at + 1, all.size()), config.normalizationRegion()));
+				}
+			}
+		}
+		return new Prepared(v, List.copyOf(steps), crop);
 	}
 
 	static boolean sameSpacing(double[] a, double[] b) {

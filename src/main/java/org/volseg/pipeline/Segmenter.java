@@ -48,6 +48,9 @@ import org.volseg.volume.LabelStatistics;
 import org.volseg.volume.Resample;
 import org.volseg.volume.Volume;
 
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
 /**
  * The one entry point that segments a scan with a model package: Fiji, macros, batch jobs and the
  * command line all call {@link #segment}. Load the model once with {@link #load} and segment as
@@ -199,6 +202,10 @@ public final class Segmenter implements AutoCloseable {
 		listener.stage(SegmentationListener.Stage.PREPROCESSING);
 		Preprocessor.Prepared prepared = Preprocessor.prepare(input, descriptor, settings);
 		Volume model = prepared.volume();
+		// a MONAI foreground crop: the network runs on the box, outputs go back onto the full model grid
+		ForegroundCrop crop = prepared.crop();
+		long[] modelDims = crop == null ? Arrays.copyOf(model.dimensions(), 3) : crop.fullDimensions();
+		Geometry modelGeometry = crop == null ? model.geometry() : crop.fullGeometry();
 		long[] inputDims = Arrays.copyOf(input.dimensions(), 3);
 		Geometry inputGeometry = input.geometry();
 		List<OutputSink> sinks = settings.sinks();
@@ -222,8 +229,7 @@ public final class Segmenter implements AutoCloseable {
 		// the class scores carried onto the scan's grid (see config.volseg.monai)
 		MonaiOptions monai = descriptor.volseg().monai();
 		boolean labelsFromScores = monai != null && monai.invert() == MonaiOptions.Invert.PROBABILITIES
-				&& !(Arrays.equals(inputDims, Arrays.copyOf(model.dimensions(), 3))
-						&& model.geometry().equalsWithin(inputGeometry, 1e-9));
+				&& !(Arrays.equals(inputDims, modelDims) && modelGeometry.equalsWithin(inputGeometry, 1e-9));
 		VolumeAssembler probabilities = sinks.stream().noneMatch(OutputSink::needsProbabilities) && !labelsFromScores ? null
 				: VolumeAssembler.floats(probabilityFinalizer(), classes, model.dimensions(), model.geometry());
 		List<VolumeAssembler> outputs = new ArrayList<>();
@@ -232,29 +238,39 @@ public final class Segmenter implements AutoCloseable {
 			outputs.add(logits);
 		if (probabilities != null)
 			outputs.add(probabilities);
-		// planned once: the memory check, the sliding window and its stitcher all use this plan
-		TilePlan plan = TilePlanner.plan(model.dimensions(), window, classes, outputs);
-		MemoryCheck.requireHeap(MemoryCheck.neededBytes(plan, model.channels(), classes, outputs, labels.bytesPerVoxel()),
-				what);
-		SlidingWindowListener progress = listener::windows;
-		InferenceStats stats = new SlidingWindowInference(window, progress, cancel).run(model, plan, predictor, outputs);
+		boolean nothing = crop != null && crop.empty();
+		InferenceStats stats = new InferenceStats(0, 0, 0, 0);
+		if (nothing)
+			listener.warning("no voxel of " + what + " is > 0 where the model's crop_foreground looks: nothing segmented, "
+					+ "every voxel background (as MONAI's CropForegroundd and Invertd give)");
+		else {
+			// planned once: the memory check, the sliding window and its stitcher all use this plan
+			TilePlan plan = TilePlanner.plan(model.dimensions(), window, classes, outputs);
+			MemoryCheck.requireHeap(MemoryCheck.neededBytes(plan, model.channels(), classes, outputs, labels.bytesPerVoxel()),
+					what);
+			SlidingWindowListener progress = listener::windows;
+			stats = new SlidingWindowInference(window, progress, cancel).run(model, plan, predictor, outputs);
+		}
 		seconds.put("inference", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
 
 		t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.POSTPROCESSING);
 		Volume scoresOnInput = probabilities == null ? null
-				: toInputGrid(probabilities.volume(), inputDims, inputGeometry, Resample.Interpolation.LINEAR);
+				: toInputGrid(onModelGrid(crop, nothing ? null : probabilities.volume(), classes), inputDims, inputGeometry,
+						Resample.Interpolation.LINEAR);
 		Volume labelMap = labelsFromScores
 				? ScoreLabels.labels(scoresOnInput, labelOf, descriptor.volseg().outputActivation(), settings.threshold(),
 						monai.regionLabels())
-				: toInputGrid(labels.volume(), inputDims, inputGeometry, Resample.Interpolation.NEAREST);
+				: toInputGrid(labelsOnModelGrid(crop, nothing ? null : labels.volume(), labelOf), inputDims, inputGeometry,
+						Resample.Interpolation.NEAREST);
 		SmallComponentRemoval.Summary removed = settings.minComponentSize() > 1
 				? SmallComponentRemoval.removeSmallComponents(labelMap.voxels(), settings.minComponentSize(),
 						SmallComponentRemoval.Connectivity.FULL_26)
 				: new SmallComponentRemoval.Summary(Map.of(), Map.of());
 		Volume logitMap = logits == null ? null
-				: toInputGrid(logits.volume(), inputDims, inputGeometry, Resample.Interpolation.LINEAR);
+				: toInputGrid(onModelGrid(crop, nothing ? null : logits.volume(), classes), inputDims, inputGeometry,
+						Resample.Interpolation.LINEAR);
 		Volume probabilityMap = sinks.stream().noneMatch(OutputSink::needsProbabilities) ? null : scoresOnInput;
 		List<LabelRow> rows = rows(labelMap);
 		seconds.put("postprocess", (System.nanoTime() - t) * 1e-9);
@@ -281,8 +297,8 @@ public final class Segmenter implements AutoCloseable {
 		seconds.put("write", (System.nanoTime() - t) * 1e-9);
 		double total = (System.nanoTime() - start) * 1e-9;
 		return new SegmentationResult(labelMap, source, device, stats.windows(), stats.batches(),
-				Arrays.copyOf(model.dimensions(), 3), model.geometry().spacing(),
-				org.volseg.volume.Orientation.of(model.geometry()).code(), prepared.steps(), removed, written,
+				modelDims, modelGeometry.spacing(),
+				org.volseg.volume.Orientation.of(modelGeometry).code(), prepared.steps(), removed, written,
 				Collections.unmodifiableMap(seconds), total, stats.predictorNanos() * 1e-9, rows);
 	}
 
@@ -374,6 +390,46 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	/** The output on the input's grid: itself if the grids agree, else resampled onto it. */
+	/**
+	 * Class scores or logits on the full model grid: as they are without a crop, else put back from
+	 * the crop's box with zeros outside; {@code onBox} null (nothing was run) gives all zeros.
+	 */
+	private static Volume onModelGrid(ForegroundCrop crop, Volume onBox, int classes) {
+		if (crop == null)
+			return onBox;
+		if (onBox == null) {
+			long[] d = crop.fullDimensions();
+			return Volume.allocate(crop.fullGeometry(), d[0], d[1], d[2], classes);
+		}
+		return crop.padBack(onBox);
+	}
+
+	/**
+	 * The label map on the full model grid; outside a crop's box the label all-zero scores give
+	 * (channel 0's label after a softmax or raw argmax, 0 after a sigmoid threshold).
+	 */
+	private Volume labelsOnModelGrid(ForegroundCrop crop, Volume onBox, int[] labelOf) {
+		if (crop == null)
+			return onBox;
+		Volume full = onBox == null ? Volume.allocate(crop.fullGeometry(), crop.fullDimensions()) : crop.padBack(onBox);
+		float outside = descriptor.volseg().outputActivation() == OutputActivation.SIGMOID ? 0 : labelOf[0];
+		if (outside != 0) {
+			long[] s = crop.start(), n = crop.size();
+			net.imglib2.Cursor<FloatType> c = Views.flatIterable(full.voxels()).localizingCursor();
+			while (c.hasNext()) {
+				FloatType v = c.next();
+				boolean inside = !crop.empty();
+				for (int d = 0; d < 3 && inside; d++) {
+					long p = c.getLongPosition(d);
+					inside = p >= s[d] && p < s[d] + n[d];
+				}
+				if (!inside)
+					v.set(outside);
+			}
+		}
+		return full;
+	}
+
 	static Volume toInputGrid(Volume onModelGrid, long[] inDims, Geometry inGeometry, Resample.Interpolation interpolation) {
 		long[] outDims = Arrays.copyOf(onModelGrid.dimensions(), 3);
 		if (Arrays.equals(inDims, outDims) && onModelGrid.geometry().equalsWithin(inGeometry, 1e-9))

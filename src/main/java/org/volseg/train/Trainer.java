@@ -199,8 +199,13 @@ public final class Trainer {
 				throw new TrainingDataException(p.labels() + ": its geometry differs from " + p.image() + " (" + labels.geometry()
 						+ " vs " + image.geometry() + "); label maps must be on the image's voxel grid");
 			}
-			Volume prepared = Preprocessor.prepare(image, grid, SegmentationSettings.defaults()).volume();
-			TrainingCase tc = TrainingCase.of(p.name(), prepared, labelsOnGrid(labels, grid), classes);
+			Preprocessor.Prepared prep = Preprocessor.prepare(image, grid, SegmentationSettings.defaults());
+			Volume prepared = prep.volume();
+			Volume labelGrid = labelsOnGrid(labels, grid);
+			// a MONAI foreground crop cuts the label map to the same box as the image
+			if (prep.crop() != null && !prep.crop().empty())
+				labelGrid = prep.crop().crop(labelGrid);
+			TrainingCase tc = TrainingCase.of(p.name(), prepared, labelGrid, classes);
 			cases.add(tc);
 			log.printf(Locale.ROOT, "  loaded %s: %s on the model grid%n", p.name(), java.util.Arrays.toString(tc.dims()));
 		}

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.volseg.util.Json;
 import org.volseg.model.MonaiOptions;
+import org.volseg.model.Preprocessing;
 import org.volseg.nets.BundleFixtures;
 
 class BundleConfigTest {
@@ -82,6 +83,38 @@ class BundleConfigTest {
 	}
 
 	@Test
+	void cropForegroundBecomesAStepAtItsPlaceAndWhatItCannotDoIsListed() throws Exception {
+		String pre = "{\"network_def\": {\"_target_\": \"UNet\"}, \"image_key\": \"image\","
+				+ "\"preprocessing\": {\"_target_\": \"Compose\", \"transforms\": ["
+				+ "{\"_target_\": \"ScaleIntensityRanged\", \"keys\": \"@image_key\", \"a_min\": -57, \"a_max\": 164, \"b_min\": 0, \"b_max\": 1, \"clip\": true},"
+				+ "{\"_target_\": \"CropForegroundd\", \"keys\": [\"@image_key\"], \"source_key\": \"@image_key\", %s}]},"
+				+ "\"inferer\": {\"_target_\": \"SlidingWindowInferer\", \"roi_size\": [96, 96, 96]},"
+				+ "\"postprocessing\": {\"_target_\": \"Compose\", \"transforms\": [{\"_target_\": \"AsDiscreted\", \"keys\": \"pred\", \"argmax\": true}]}}";
+		BundlePlan p = BundleTranslator.translate(config(String.format(pre, "\"margin\": 10, \"k_divisible\": [16, 16, 8]")),
+				Map.of("monai_version", "1.3.0"), "b");
+		assertEquals(List.of(), p.problems());
+		assertEquals(List.of(new Preprocessing.ScaleIntensityRange(-57, 164, 0, 1, true),
+				new Preprocessing.CropForeground(List.of(10, 10, 10), List.of(16, 16, 8), true)), p.preprocessing());
+		assertTrue(p.notes().stream().anyMatch(n -> n.contains("allow_smaller true (MONAI 1.3.0 default)")), p.notes().toString());
+		// MONAI 1.5 changed the default of allow_smaller to false
+		BundlePlan p15 = BundleTranslator.translate(config(String.format(pre, "\"margin\": [1, 2, 3]")),
+				Map.of("monai_version", "1.5.0"), "b");
+		assertEquals(new Preprocessing.CropForeground(List.of(1, 2, 3), List.of(1, 1, 1), false), p15.preprocessing().get(1));
+		BundlePlan bad = BundleTranslator.translate(config(String.format(pre.replace("\"source_key\": \"@image_key\"",
+				"\"source_key\": \"label\""), "\"mode\": \"edge\", \"margin\": -1")), Map.of(), "b");
+		assertEquals(List.of("preprocessing#transforms#1: CropForegroundd source_key label (VolSeg crops to the image's own foreground)",
+				"preprocessing#transforms#1: CropForegroundd mode edge (VolSeg pads with constant 0)",
+				"preprocessing#transforms#1: CropForegroundd margin -1 (one or three voxel counts >= 0)"), bad.problems());
+		BundlePlan extra = BundleTranslator.translate(config(String.format(pre, "\"dtype\": \"$numpy.float16\", \"return_coords\": true")),
+				Map.of(), "b");
+		assertEquals(List.of("preprocessing#transforms#1: CropForegroundd dtype float16 (VolSeg computes in float32)",
+				"preprocessing#transforms#1: CropForegroundd return_coords true (an argument VolSeg does not apply)"), extra.problems());
+		BundlePlan lambda = BundleTranslator.translate(config(String.format(pre, "\"select_fn\": \"$lambda x: x > 1\"")), Map.of(), "b");
+		assertEquals(List.of("preprocessing#transforms#1: CropForegroundd select_fn $lambda x: x > 1 (VolSeg selects x > 0, "
+				+ "MONAI's default)"), lambda.problems());
+	}
+
+	@Test
 	void theFourRealBundlesTranslate() {
 		try (BundleSource s = BundleSource.open(BundleFixtures.path("real/spleen_ct_segmentation"))) {
 			BundlePlan p = BundleTranslator.translate(s.inferenceConfig(), s.metadata(), s.folderName());
@@ -93,11 +126,8 @@ class BundleConfigTest {
 			assertEquals(org.volseg.model.OutputActivation.SOFTMAX, p.activation());
 			assertEquals(4, p.swBatchSize());
 			assertEquals(0.5, p.overlap());
-			// ScaleIntensityRanged a -57..164 -> 0..1, clip
-			assertEquals(2, p.preprocessing().size());
-			var lin = (org.volseg.model.Preprocessing.ScaleLinear) p.preprocessing().get(0);
-			assertEquals(1 / 221.0, lin.gain().get(0), 1e-15);
-			assertEquals(57 / 221.0, lin.offset().get(0), 1e-15);
+			// ScaleIntensityRanged a -57..164 -> 0..1, clip: one step with MONAI's arguments
+			assertEquals(List.of(new Preprocessing.ScaleIntensityRange(-57, 164, 0, 1, true)), p.preprocessing());
 		}
 		try (BundleSource s = BundleSource.open(BundleFixtures.path("real/brats_mri_segmentation"))) {
 			BundlePlan p = BundleTranslator.translate(s.inferenceConfig(), s.metadata(), s.folderName());
@@ -105,7 +135,8 @@ class BundleConfigTest {
 			assertNull(p.orientation());
 			assertNull(p.spacingMm());
 			assertEquals(List.of("T1c", "T1", "T2", "FLAIR"), p.inputChannelNames());
-			assertEquals(org.volseg.model.NormalizationRegion.FOREGROUND, p.normalizationRegion());
+			// NormalizeIntensityd(nonzero=true, channel_wise=true): the step carries its own region
+			assertEquals(List.of(new Preprocessing.NormalizeIntensity(true, true)), p.preprocessing());
 			assertEquals(org.volseg.model.OutputActivation.SIGMOID, p.activation());
 			assertEquals(0.5, p.monai().threshold());
 			assertEquals(3, p.monai().regionLabels().size());
@@ -120,8 +151,10 @@ class BundleConfigTest {
 			assertEquals(0.25, p.overlap());
 			assertEquals(MonaiOptions.Invert.LABELS, p.monai().invert());
 			assertEquals(105, p.classNames().size());
-			assertEquals(1, p.problems().size(), p.problems().toString());
-			assertTrue(p.problems().get(0).contains("ScaleIntensityd after NormalizeIntensityd(nonzero=true)"));
+			// NormalizeIntensityd(nonzero) then ScaleIntensityd(-1, 1) over all voxels: two steps, two regions
+			assertEquals(List.of(), p.problems());
+			assertEquals(List.of(new Preprocessing.NormalizeIntensity(true, false), new Preprocessing.ScaleIntensity(-1, 1, false)),
+					p.preprocessing());
 		}
 		try (BundleSource s = BundleSource.open(BundleFixtures.path("real/swin_unetr_btcv_segmentation"))) {
 			BundlePlan p = BundleTranslator.translate(s.inferenceConfig(), s.metadata(), s.folderName());

@@ -91,6 +91,38 @@ class DescriptorReaderTest {
 	}
 
 	@Test
+	void monaiIntensityStepsRoundTripWithTheirOwnArgumentsAndBadValuesAreNamed() throws IOException {
+		ModelDescriptor d = ModelDescriptor.builder().name("wholebody").inputChannels(1)
+				.preprocessing(new Preprocessing.NormalizeIntensity(true, false))
+				.preprocessing(new Preprocessing.ScaleIntensity(-1, 1, false))
+				.preprocessing(new Preprocessing.ScaleIntensityRange(-57, 164, 0, 1, true)).patchSize(96, 96, 96)
+				.outputActivation(OutputActivation.SOFTMAX).addClass(0, "background", 0, 0, 0).build();
+		String yaml = DescriptorWriter.toYaml(d);
+		assertTrue(yaml.contains("id: monai_normalize_intensity") && yaml.contains("nonzero: true")
+				&& yaml.contains("a_min: -57.0"), yaml);
+		assertEquals(d, DescriptorReader.parse(yaml, "written"));
+		// an older package (no MONAI steps, normalization_region as before) reads unchanged
+		assertEquals(NormalizationRegion.VOLUME, DescriptorReader.parse(example(), "example").volseg().normalizationRegion());
+		String bad = example().replace("id: zero_mean_unit_variance\n        kwargs:",
+				"id: monai_normalize_intensity\n        kwargs:\n          nonzero: maybe\n          channel_wise: false\n        old_kwargs:");
+		ModelPackageException e = assertThrows(ModelPackageException.class, () -> DescriptorReader.parse(bad, "rdf.yaml"));
+		assertEquals(List.of("inputs[0].preprocessing[1].kwargs.nonzero: expected true or false, got \"maybe\""), e.problems());
+		String noMin = example().replace("id: zero_mean_unit_variance\n        kwargs:",
+				"id: monai_scale_intensity_range\n        kwargs:\n          a_max: 3\n          b_min: 0\n          b_max: 1\n        old_kwargs:");
+		ModelPackageException e2 = assertThrows(ModelPackageException.class, () -> DescriptorReader.parse(noMin, "rdf.yaml"));
+		assertEquals(List.of("inputs[0].preprocessing[1].kwargs.a_min: missing (required)"), e2.problems());
+		// the crop step: one integer or three per axis, MONAI's defaults, at most one
+		String crop = example().replace("id: zero_mean_unit_variance\n        kwargs:",
+				"id: monai_crop_foreground\n        kwargs:\n          margin: 5\n          k_divisible: [16, 16, 8]\n        old_kwargs:");
+		assertEquals(new Preprocessing.CropForeground(List.of(5, 5, 5), List.of(16, 16, 8), true),
+				DescriptorReader.parse(crop, "rdf.yaml").input().preprocessing().get(1));
+		String twoCrops = crop.replace("      - id: monai_crop_foreground",
+				"      - id: monai_crop_foreground\n      - id: monai_crop_foreground");
+		ModelPackageException e3 = assertThrows(ModelPackageException.class, () -> DescriptorReader.parse(twoCrops, "rdf.yaml"));
+		assertEquals(List.of("inputs[0].preprocessing: more than one monai_crop_foreground step (VolSeg crops once)"), e3.problems());
+	}
+
+	@Test
 	void testTimeMirroringIsAModelDefaultThatRoundTrips() throws IOException {
 		ModelDescriptor plain = DescriptorReader.parse(example(), "example");
 		assertEquals(List.of(), plain.volseg().ttaAxes());
@@ -126,7 +158,8 @@ class DescriptorReaderTest {
 				"license: missing (required)",
 				"inputs[0].axes[2].size: expected a positive integer, got -3",
 				"inputs[0].preprocessing[1].id: expected one of clip, scale_linear, scale_range, "
-						+ "zero_mean_unit_variance, fixed_zero_mean_unit_variance, got \"binarize\"",
+						+ "zero_mean_unit_variance, fixed_zero_mean_unit_variance, monai_normalize_intensity, "
+						+ "monai_scale_intensity, monai_scale_intensity_range, monai_crop_foreground, got \"binarize\"",
 				"config.volseg.overlap: expected a number in [0, 1), got 1.5",
 				"config.volseg.output_activation: expected one of softmax, sigmoid, none, got \"relu\"",
 				"config.volseg.classes[1].color[1]: expected an integer in 0..255, got 300"), e.problems());

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SegResNet and the UNet variants the spleen bundle does not cover (instance norm without residual
+ * SegResNet (trilinear, deconv and pixel-shuffle upsampling) and the UNet variants the spleen bundle does not cover (instance norm without residual
  * units, group norm with LeakyReLU, a stride-1 level), each built from the recorded keyword
  * arguments with the weights of a torch.save checkpoint, reproduce the output of VolSeg's own
  * PyTorch transcription of MONAI's networks (src/test/resources/transcribed/README.md: not MONAI's
@@ -21,7 +21,7 @@ class TranscribedReferenceTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "segresnet_small_nontrainable", "segresnet_small_deconv", "unet_small_instance_nores",
-			"unet_small_group_leaky_res1" })
+			"unet_small_group_leaky_res1", "segresnet_small_pixelshuffle" })
 	void reproducesTranscription(String name) throws Exception {
 		SafeTensors file = SafeTensors.read(path(name + ".safetensors"));
 		Network net = Architectures.byName(file.metadata().get("architecture").toLowerCase(Locale.ROOT))

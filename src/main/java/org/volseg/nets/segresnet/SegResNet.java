@@ -18,7 +18,7 @@ import org.volseg.nets.Network;
  * or instance; eps 1e-5), {@code norm_name} "" and {@code num_groups} 8 (MONAI's deprecated way to
  * ask for group norm), {@code use_conv_final} true, {@code blocks_down} [1, 2, 2, 4],
  * {@code blocks_up} [1, 1, 1] (one fewer), {@code upsample_mode} {@code "nontrainable"} (trilinear,
- * align_corners false) or {@code "deconv"}; {@code "pixelshuffle"} is refused. Stateless.
+ * align_corners false), {@code "deconv"} or {@code "pixelshuffle"} (MONAI's SubpixelUpsample). Stateless.
  */
 public final class SegResNet implements Architecture {
 

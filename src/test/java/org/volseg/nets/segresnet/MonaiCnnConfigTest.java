@@ -49,7 +49,7 @@ class MonaiCnnConfigTest {
 
 	@Test
 	void segResNetRefusals() {
-		refused("pixelshuffle", () -> segresnet("{\"upsample_mode\": \"pixelshuffle\"}"));
+		refused("\"pixelshuffle\"", () -> segresnet("{\"upsample_mode\": \"subpixel\"}"));
 		refused("blocks_up", () -> segresnet("{\"blocks_up\": [1, 1]}"));
 		refused("norm_name", () -> segresnet("{\"norm_name\": \"batch\"}"));
 		refused("act", () -> segresnet("{\"act\": \"prelu\"}"));
