@@ -151,8 +151,9 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			int k = c.patchKernelSize()[s];
 			int stride = c.patchStride()[s];
 			int pad = c.patchPadding()[s];
-			Operand<TFloat32> patches = l.conv3d(embed + ".patch_embeddings", x, dim, new int[] { k, k, k },
-					new int[] { stride, stride, stride }, new int[] { pad, pad, pad }, true);
+			Operand<TFloat32> patches = s == 0 && stride > 1 ? blockedConv3d(embed + ".patch_embeddings", x, dim, k, stride, pad)
+					: l.conv3d(embed + ".patch_embeddings", x, dim, new int[] { k, k, k }, new int[] { stride, stride, stride },
+							new int[] { pad, pad, pad }, true);
 			Operand<TInt32> grid = ShapeOps.dims(tf, patches, 0, 4);
 			Operand<TFloat32> tokens = l.layerNorm(embed + ".norm", tokens(patches, dim), EPS);
 			for (int b = 0; b < c.depths()[s]; b++) {
@@ -160,6 +161,25 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			}
 			tokens = l.layerNorm("segformer_encoder.norm" + (s + 1), tokens, EPS);
 			return volume(tokens, grid, dim);
+		}
+
+		/**
+		 * {@link Layers#conv3d} with bias (same keys, shapes and initialisation) computed by
+		 * {@link BlockedConv3d}: for the first patch embedding, whose few input channels (the MRI
+		 * modalities) make TensorFlow's Conv3D slow.
+		 */
+		private Operand<TFloat32> blockedConv3d(String prefix, Operand<TFloat32> x, int out, int k, int stride, int pad) {
+			long in = Layers.channels(x);
+			Init init = Init.fanIn(in * k * k * k);
+			Operand<TFloat32> w = l.parameter(prefix + ".weight", new long[] { out, in, k, k, k }, init, 2, 3, 4, 1, 0);
+			Operand<TFloat32> b = l.parameter(prefix + ".bias", new long[] { out }, init);
+			long[] xs = Layers.staticShape(x);
+			double voxels = 1;
+			for (int a = 1; a <= 3; a++) {
+				voxels *= xs[a] < 0 ? Double.NaN : Math.floorDiv(xs[a] + 2L * pad - k, stride) + 1;
+			}
+			l.countMultiplyAdds(voxels * out * in * k * k * k);
+			return BlockedConv3d.apply(tf, x, w, b, k, stride, pad);
 		}
 
 		private Operand<TFloat32> block(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
