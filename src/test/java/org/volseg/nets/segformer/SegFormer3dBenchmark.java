@@ -33,6 +33,7 @@ public final class SegFormer3dBenchmark {
 		Network net = arch.configure(arch.presets().get(SegFormer3d.PRESET_BRATS));
 		SegFormer3dConfig config = ((SegFormer3dNetwork) net).configuration();
 		double flops = SegFormer3dFlops.forward(config, new long[] { size, size, size });
+		double executed = SegFormer3dFlops.executed(config, new long[] { size, size, size });
 		FloatTensor input = FloatTensor.zeros(1, size, size, size, config.inChannels());
 		Random random = new Random(1);
 		float[] d = input.data();
@@ -63,6 +64,8 @@ public final class SegFormer3dBenchmark {
 			System.out.printf("matmul after: %.1f GFLOP/s wall, %.1f GFLOP per CPU-second%n", after[0], after[1]);
 			System.out.printf("SegFormer3D per CPU-second: %.0f%% of the matmul's (best of before/after, %.1f)%n",
 					100 * flops / 1e9 / cpuPerRun / matmulPerCpu, matmulPerCpu);
+			System.out.printf("multiply-adds the graph executes: %.1f GFLOP, %.1f GFLOP per CPU-second = %.0f%% of the matmul's%n",
+					executed / 1e9, executed / 1e9 / cpuPerRun, 100 * executed / 1e9 / cpuPerRun / matmulPerCpu);
 			System.out.printf("load average: %s%n", loadAverage());
 			if (Boolean.getBoolean("profile")) {
 				OpProfile.print(g, input, Integer.getInteger("profile.top", 30));
