@@ -54,7 +54,7 @@ final class BlockedConv3d {
 		Operand<TInt32> length = tf.math.mul(m, tf.constant(s));
 		// zeros after the data up to s m (none if s m <= n + p: then the slice crops)
 		Operand<TInt32> after = tf.math.maximum(tf.math.sub(length, tf.math.add(n, tf.constant(p))), tf.constant(0));
-		Operand<TInt32> spatialPads = tf.stack(List.of(tf.fill(tf.constant(new int[] { 3 }), tf.constant(p)), after), 
+		Operand<TInt32> spatialPads = tf.stack(List.of(tf.fill(tf.constant(new int[] { 3 }), tf.constant(p)), after),
 				org.tensorflow.op.core.Stack.axis(1L));
 		Operand<TInt32> pads = tf.concat(List.of(tf.constant(new int[][] { { 0, 0 } }), spatialPads,
 				tf.constant(new int[][] { { 0, 0 } })), tf.constant(0));
