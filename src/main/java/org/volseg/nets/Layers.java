@@ -325,8 +325,20 @@ public final class Layers {
 	 * is the last axis.
 	 */
 	public Operand<TFloat32> batchNorm(String prefix, Operand<TFloat32> x, double eps) {
-		long c = channels(x);
-		long[] s = { c };
+		List<Operand<TFloat32>> scaleShift = batchNormScaleShift(prefix, channels(x), eps);
+		return tf.math.add(tf.math.mul(x, scaleShift.get(0)), scaleShift.get(1));
+	}
+
+	/**
+	 * The parameters of {@link #batchNorm} (same keys, shapes and initialisation) reduced to the
+	 * per-channel affine map it applies, {@code y = x * scale + shift} with
+	 * {@code scale = weight / sqrt(running_var + eps)} and {@code shift = bias - running_mean * scale}:
+	 * for networks that fold the BatchNorm into a preceding linear operation.
+	 *
+	 * @return {@code [scale, shift]}, each {@code [channels]}
+	 */
+	public List<Operand<TFloat32>> batchNormScaleShift(String prefix, long channels, double eps) {
+		long[] s = { channels };
 		Operand<TFloat32> w = parameter(prefix + ".weight", s, Init.ones());
 		Operand<TFloat32> b = parameter(prefix + ".bias", s, Init.zeros());
 		Operand<TFloat32> mean = parameter(prefix + ".running_mean", s, Init.zeros());
@@ -334,7 +346,7 @@ public final class Layers {
 		params.acceptIfPresent(prefix + ".num_batches_tracked");
 		Operand<TFloat32> scale = tf.math.mul(w, tf.math.rsqrt(tf.math.add(var, tf.constant((float) eps))));
 		Operand<TFloat32> shift = tf.math.sub(b, tf.math.mul(mean, scale));
-		return tf.math.add(tf.math.mul(x, scale), shift);
+		return List.of(scale, shift);
 	}
 
 	/**

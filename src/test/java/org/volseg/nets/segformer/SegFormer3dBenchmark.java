@@ -26,11 +26,14 @@ public final class SegFormer3dBenchmark {
 	public static void main(String[] args) {
 		int size = args.length > 0 ? Integer.parseInt(args[0]) : 128;
 		int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-		System.out.printf("matmul peak (4096 x 4096 x 4096, float32): %.1f GFLOP/s%n", matmulPeak());
+		double[] peak = matmulPeak();
+		System.out.printf("matmul peak (4096 x 4096 x 4096, float32): %.1f GFLOP/s wall, %.1f GFLOP per CPU-second%n",
+				peak[0], peak[1]);
 		SegFormer3d arch = new SegFormer3d();
 		Network net = arch.configure(arch.presets().get(SegFormer3d.PRESET_BRATS));
 		SegFormer3dConfig config = ((SegFormer3dNetwork) net).configuration();
 		double flops = SegFormer3dFlops.forward(config, new long[] { size, size, size });
+		double executed = SegFormer3dFlops.executed(config, new long[] { size, size, size });
 		FloatTensor input = FloatTensor.zeros(1, size, size, size, config.inChannels());
 		Random random = new Random(1);
 		float[] d = input.data();
@@ -56,6 +59,27 @@ public final class SegFormer3dBenchmark {
 					+ "%.1f GFLOP per forward, %.1f GFLOP/s%n", size, median, seconds[0], seconds[runs - 1], runs,
 					flops / 1e9, flops / 1e9 / median);
 			System.out.printf("CPU time %.2f CPU-s per forward: %.1f GFLOP per CPU-second%n", cpuPerRun, flops / 1e9 / cpuPerRun);
+			double[] after = matmulPeak();
+			double matmulPerCpu = Math.max(peak[1], after[1]);
+			System.out.printf("matmul after: %.1f GFLOP/s wall, %.1f GFLOP per CPU-second%n", after[0], after[1]);
+			System.out.printf("SegFormer3D per CPU-second: %.0f%% of the matmul's (best of before/after, %.1f)%n",
+					100 * flops / 1e9 / cpuPerRun / matmulPerCpu, matmulPerCpu);
+			System.out.printf("multiply-adds the graph executes: %.1f GFLOP, %.1f GFLOP per CPU-second = %.0f%% of the matmul's%n",
+					executed / 1e9, executed / 1e9 / cpuPerRun, 100 * executed / 1e9 / cpuPerRun / matmulPerCpu);
+			System.out.printf("load average: %s%n", loadAverage());
+			if (Boolean.getBoolean("profile")) {
+				OpProfile.print(g, input, Integer.getInteger("profile.top", 30));
+			}
+		}
+	}
+
+	/** The 1, 5 and 15 minute load averages (Linux), or "unknown". */
+	static String loadAverage() {
+		try {
+			String[] f = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg"))).split(" ");
+			return f[0] + " " + f[1] + " " + f[2];
+		} catch (java.io.IOException | RuntimeException ex) {
+			return "unknown";
 		}
 	}
 
@@ -70,8 +94,8 @@ public final class SegFormer3dBenchmark {
 		}
 	}
 
-	/** Best wall-clock GFLOP/s of a 4096^3 float32 matmul; also prints GFLOP per CPU-second. */
-	private static double matmulPeak() {
+	/** Best wall-clock GFLOP/s of a 4096^3 float32 matmul, and its GFLOP per CPU-second (4 runs). */
+	private static double[] matmulPeak() {
 		int n = 4096;
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
@@ -89,8 +113,7 @@ public final class SegFormer3dBenchmark {
 					best = Math.max(best, 2.0 * n * n * n / sec / 1e9);
 				}
 			}
-			System.out.printf("matmul: %.1f GFLOP per CPU-second%n", 4 * 2.0 * n * n * n / 1e9 / ((cpuNanos() - cpu0) / 1e9));
-			return best;
+			return new double[] { best, 4 * 2.0 * n * n * n / 1e9 / ((cpuNanos() - cpu0) / 1e9) };
 		}
 	}
 }

@@ -4,14 +4,29 @@ package org.volseg.nets.segformer;
  * Floating-point operations of one SegFormer3D forward pass, counted as 2 per multiply-add of the
  * convolutions, linear layers, depthwise convolutions and attention matmuls (normalisations,
  * activations, softmax and resizing, which are memory-bound, are not counted). For reporting
- * achieved GFLOP/s in benchmarks.
+ * achieved GFLOP/s in benchmarks: {@link #forward} counts the reference network's operations (the
+ * work a forward pass stands for), {@link #executed} the multiply-adds VolSeg's graph actually does
+ * (fewer in the decoder, more in the first patch embedding; see {@link SegFormer3dNetwork}).
  */
 final class SegFormer3dFlops {
 
 	private SegFormer3dFlops() {}
 
-	/** FLOPs for one input volume (batch 1) of the given spatial size. */
+	/** FLOPs of the reference network for one input volume (batch 1) of the given spatial size. */
 	static double forward(SegFormer3dConfig c, long[] inputSize) {
+		return count(c, inputSize, false);
+	}
+
+	/**
+	 * FLOPs VolSeg's graph executes for the same: {@code linear_fuse} applied per stage at the stage's
+	 * resolution ({@code n_s d^2} multiply-adds per stage instead of {@code n_1 4 d^2}), the first
+	 * patch embedding as {@link BlockedConv3d} ({@code (q s)^3 / k^3} times the convolution's).
+	 */
+	static double executed(SegFormer3dConfig c, long[] inputSize) {
+		return count(c, inputSize, true);
+	}
+
+	private static double count(SegFormer3dConfig c, long[] inputSize, boolean executed) {
 		long[][] sizes = SegFormer3dNetwork.stageSizes(c, inputSize);
 		double macs = 0;
 		long inChannels = c.inChannels();
@@ -19,7 +34,14 @@ final class SegFormer3dFlops {
 			long n = sizes[s][0] * sizes[s][1] * sizes[s][2];
 			long dim = c.embedDims()[s];
 			long k = c.patchKernelSize()[s];
-			macs += (double) n * dim * inChannels * k * k * k;
+			double embed = (double) n * dim * inChannels * k * k * k;
+			long stride = c.patchStride()[s];
+			if (executed && s == 0 && stride > 1) {
+				long q = (k + stride - 1) / stride;
+				long blocks = (sizes[s][0] + q - 1) * (sizes[s][1] + q - 1) * (sizes[s][2] + q - 1);
+				embed = (double) blocks * stride * stride * stride * inChannels * q * q * q * dim;
+			}
+			macs += embed;
 			inChannels = dim;
 			long sr = c.srRatios()[s];
 			long m = sr > 1 ? (sizes[s][0] / sr) * (sizes[s][1] / sr) * (sizes[s][2] / sr) : n;
@@ -41,7 +63,14 @@ final class SegFormer3dFlops {
 		for (int s = 0; s < 4; s++) {
 			macs += (double) sizes[s][0] * sizes[s][1] * sizes[s][2] * c.embedDims()[s] * d;
 		}
-		macs += (double) n1 * 4 * d * d + (double) n1 * d * c.numClasses();
+		if (executed) {
+			for (int s = 0; s < 4; s++) {
+				macs += (double) sizes[s][0] * sizes[s][1] * sizes[s][2] * d * d;
+			}
+		} else {
+			macs += (double) n1 * 4 * d * d;
+		}
+		macs += (double) n1 * d * c.numClasses();
 		return 2 * macs;
 	}
 }
