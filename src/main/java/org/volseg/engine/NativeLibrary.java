@@ -42,9 +42,17 @@ public final class NativeLibrary {
 			return v;
 		synchronized (NativeLibrary.class) {
 			if (version == null)
-				version = loadOnce(!NativeDevices.isCudaBuild() && System.getProperty(EXTENSION_PROPERTY) == null);
+				version = loadOnce(skipsCudaSearch(NativeDevices.isCudaBuild(), System.getProperty(EXTENSION_PROPERTY)));
 			return version;
 		}
+	}
+
+	/**
+	 * Whether to load with the empty platform extension: only for the CPU build and when the user did
+	 * not set {@value #EXTENSION_PROPERTY} (null).
+	 */
+	static boolean skipsCudaSearch(boolean cudaBuild, String extensionProperty) {
+		return !cudaBuild && extensionProperty == null;
 	}
 
 	private static String loadOnce(boolean cpuOnly) {

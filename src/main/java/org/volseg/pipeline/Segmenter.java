@@ -231,7 +231,8 @@ public final class Segmenter implements AutoCloseable {
 			outputs.add(new StitchOutput(probabilityFinalizer(), probabilities));
 		MemoryCheck.requireHeap(MemoryCheck.neededBytes(model, window, classes, outputs, labels.bytesPerVoxel()), what);
 		SlidingWindowListener progress = listener::windows;
-		InferenceStats stats = new SlidingWindowInference(window, progress, cancel).run(model, predictor, outputs);
+		TimedPredictor timed = new TimedPredictor(predictor);
+		InferenceStats stats = new SlidingWindowInference(window, progress, cancel).run(model, timed, outputs);
 		seconds.put("inference", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
 
@@ -277,7 +278,8 @@ public final class Segmenter implements AutoCloseable {
 		return new SegmentationResult(labelMap, source, device, stats.windows(), stats.batches(),
 				Arrays.copyOf(model.dimensions(), 3), model.geometry().spacing(),
 				org.volseg.volume.Orientation.of(model.geometry()).code(), prepared.steps(), removed, written,
-				Collections.unmodifiableMap(seconds), total, stats.predictorNanos() * 1e-9, rows);
+				Collections.unmodifiableMap(seconds), total, stats.predictorNanos() * 1e-9, rows, timed.firstSeconds(),
+				timed.meanSecondsAfterFirst());
 	}
 
 	/** The sliding-window settings: the user's, else the model's defaults; the window must fit the model. */
