@@ -35,12 +35,7 @@ final class TimedPredictor implements PatchPredictor {
 
 	@Override
 	public float[] predict(float[] patches, int batch, int[] patchSize) {
-		long t0 = System.nanoTime();
-		try {
-			return predictor.predict(patches, batch, patchSize);
-		} finally {
-			record(System.nanoTime() - t0);
-		}
+		return predict(patches, batch, patchSize, null);
 	}
 
 	@Override
