@@ -91,7 +91,8 @@ public final class BenchStartupCommand implements Callable<Integer> {
 		out.flush();
 		if (cold > 0) {
 			List<String> command = childCommand();
-			out.println("cold: fresh JVMs, " + String.join(" ", command.subList(0, command.size() - 5)) + " ...");
+			out.println("cold: fresh JVMs, " + String.join(" ", command.subList(0, command.indexOf("-cp")))
+					+ " -cp (this class path) " + VolSegCli.class.getName() + " bench startup --child ...");
 			List<List<StartupProbe.Phase>> runs = new ArrayList<>();
 			for (int i = 0; i < cold; i++) {
 				runs.add(runChild(command));

@@ -87,6 +87,23 @@ class StartupReportingTest {
 	}
 
 	@Test
+	void coldRunsStartThisJavaWithTheExtraOptionsAndTheChildFlag() {
+		BenchStartupCommand c = new BenchStartupCommand();
+		c.model = dir.resolve("m");
+		c.device = "cpu";
+		c.threads = 1;
+		c.javaOptions = List.of("-Xshare:off");
+		List<String> command = c.childCommand();
+		assertTrue(Path.of(command.get(0)).getFileName().toString().startsWith("java"), command.get(0));
+		int cp = command.indexOf("-cp");
+		assertTrue(cp > 0 && command.subList(1, cp).contains("-Xshare:off"), command.toString());
+		assertEquals(System.getProperty("java.class.path"), command.get(cp + 1));
+		assertEquals(List.of(VolSegCli.class.getName(), "bench", "startup", "--child", "--model", c.model.toString(),
+				"--device", "cpu", "--threads", "1"), command.subList(cp + 2, command.size()));
+		assertTrue(command.stream().noneMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit")), command.toString());
+	}
+
+	@Test
 	void phaseLinesRoundTripAndMediansSumThePhases() {
 		StartupProbe.Phase p = new StartupProbe.Phase(StartupProbe.LOAD, 1.25, 0.5);
 		assertEquals("phase model-load 1.2500 0.5000", p.line());
