@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", hidden = true, mixinStandardHelpOptions = true,
 		description = "Benchmarks for developers: io (NIfTI write/read), engine (patches through TensorFlow, "
-				+ "resident memory), pipeline (a whole segmentation: overhead, voxels/s, peak memory). "
+				+ "resident memory), pipeline (a whole segmentation: overhead, voxels/s, peak memory), "
+				+ "startup (a model's load and first patch, cold and warm). "
 				+ "Results and how to compare them with the reference tools: docs/benchmarks.md.")
 final class BenchCommand implements Callable<Integer> {
 
@@ -28,6 +29,7 @@ final class BenchCommand implements Callable<Integer> {
 		add(bench, "io", new BenchIoCommand());
 		add(bench, "engine", new BenchEngineCommand());
 		add(bench, "pipeline", new BenchPipelineCommand());
+		add(bench, "startup", new BenchStartupCommand());
 	}
 
 	/** The annotations hide each benchmark's former top-level name; under {@code bench} it is listed. */

@@ -121,6 +121,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 				out.printf(Locale.ROOT, "stages (s):%s%n", stages);
 				out.printf(Locale.ROOT, "end-to-end %.2f s, inside the engine %.2f s, overhead (end-to-end / engine) %.4f%n",
 						r.secondsTotal(), r.secondsEngine(), r.overhead());
+				out.print(SegmentCommand.startupLine(load, r.secondsFirstBatch(), r.secondsPerBatchAfterFirst()));
 				out.printf(Locale.ROOT, "voxels/s %.0f (end to end), %.0f (engine time only)%n", r.voxelsPerSecond(),
 						r.labels().spatialVoxelCount() / r.secondsEngine());
 				out.printf(Locale.ROOT, "peak resident memory VmHWM %.0f MiB (%.2f GiB); Java max heap %.0f MiB%n",

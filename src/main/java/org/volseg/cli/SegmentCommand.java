@@ -111,7 +111,7 @@ public final class SegmentCommand implements Callable<Integer> {
 				String text = summary(r, loadSeconds);
 				if (summaryFile != null)
 					SegmentationSummaries.write(summaryFile,
-							summaryFile.toString().endsWith(".json") ? SegmentationSummaries.json(r) : text);
+							summaryFile.toString().endsWith(".json") ? SegmentationSummaries.json(r, loadSeconds) : text);
 				out.print(text);
 				if (summaryFile != null)
 					out.printf(Locale.ROOT, "wrote:       %s (summary)%n", summaryFile);
@@ -137,6 +137,22 @@ public final class SegmentCommand implements Callable<Integer> {
 				.montageOutput(montage).segOutput(seg).series(series).volumeIndex(volumeIndex).build();
 	}
 
+	/**
+	 * The summary's line on where the start-up went: the model load, the first engine batch (with a
+	 * model just loaded it includes TensorFlow's one-time optimisation of the graph) and the steady
+	 * seconds per batch after it, so that the first batch's extra cost can be read off.
+	 */
+	static String startupLine(double loadSeconds, double firstBatch, double perBatchAfter) {
+		StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "start-up:    model load %.2f s", loadSeconds));
+		if (!Double.isNaN(firstBatch)) {
+			b.append(String.format(Locale.ROOT, ", first batch %.2f s (TensorFlow's warm-up included)", firstBatch));
+			b.append(Double.isNaN(perBatchAfter) ? ", the only batch"
+					: String.format(Locale.ROOT, ", then %.2f s per batch (warm-up cost about %.2f s)", perBatchAfter,
+							Math.max(0, firstBatch - perBatchAfter)));
+		}
+		return b.append('\n').toString();
+	}
+
 	/** The end-of-run summary: device, windows, timings, voxels/s, outputs, labels with voxel counts and mL. */
 	static String summary(SegmentationResult r, double loadSeconds) {
 		StringBuilder b = new StringBuilder();
@@ -151,6 +167,7 @@ public final class SegmentCommand implements Callable<Integer> {
 		b.append(String.format(Locale.ROOT, "windows:     %d in %d batches%n", r.windows(), r.batches()));
 		b.append(String.format(Locale.ROOT, "seconds:     %.2f total, %.2f inside the engine (overhead x%.3f); model load %.2f%n",
 				r.secondsTotal(), r.secondsEngine(), r.overhead(), loadSeconds));
+		b.append(startupLine(loadSeconds, r.secondsFirstBatch(), r.secondsPerBatchAfterFirst()));
 		StringBuilder stages = new StringBuilder();
 		for (Map.Entry<String, Double> e : r.seconds().entrySet())
 			stages.append(stages.length() == 0 ? "" : ", ").append(e.getKey())

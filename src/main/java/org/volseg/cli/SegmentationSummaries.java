@@ -16,7 +16,9 @@ import org.volseg.pipeline.SegmentationResult;
 /**
  * The end-of-run summary of {@code volseg segment} as a file: the printed text, or JSON with the
  * keys {@code source}, {@code dims}, {@code device}, {@code windows}, {@code batches},
- * {@code seconds_total}, {@code seconds_engine}, {@code voxels_per_second}, {@code outputs} (kind to
+ * {@code seconds_total}, {@code seconds_engine}, {@code seconds_model_load}, {@code seconds_first_batch} (the first
+ * engine call, TensorFlow's warm-up included), {@code seconds_per_batch_after_first} (the steady cost; null with one
+ * batch), {@code voxels_per_second}, {@code outputs} (kind to
  * path) and {@code labels} (objects with {@code label}, {@code name}, {@code voxels},
  * {@code volume_ml}).
  */
@@ -24,7 +26,7 @@ final class SegmentationSummaries {
 
 	private SegmentationSummaries() {}
 
-	static String json(SegmentationResult r) {
+	static String json(SegmentationResult r, double loadSeconds) {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("source", r.source() == null ? null : r.source().toString());
 		m.put("dims", r.labels().dimensions());
@@ -33,6 +35,9 @@ final class SegmentationSummaries {
 		m.put("batches", r.batches());
 		m.put("seconds_total", r.secondsTotal());
 		m.put("seconds_engine", r.secondsEngine());
+		m.put("seconds_model_load", loadSeconds);
+		m.put("seconds_first_batch", orNull(r.secondsFirstBatch()));
+		m.put("seconds_per_batch_after_first", orNull(r.secondsPerBatchAfterFirst()));
 		m.put("voxels_per_second", r.voxelsPerSecond());
 		Map<String, Object> outputs = new LinkedHashMap<>();
 		r.written().forEach((kind, path) -> outputs.put(kind, path.toString()));
@@ -48,6 +53,10 @@ final class SegmentationSummaries {
 		}
 		m.put("labels", labels);
 		return Json.write(m) + "\n";
+	}
+
+	private static Double orNull(double v) {
+		return Double.isNaN(v) ? null : v;
 	}
 
 	/** Writes atomically; a failure names the file. */

@@ -130,6 +130,7 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 
 	/** As {@link #load(ModelPackage, EngineOptions)} with a given device availability (for tests). */
 	static Engine load(ModelPackage pkg, EngineOptions options, DeviceAvailability available) {
+		NativeLibrary.load(); // before any other TensorFlow class: skips javacpp's search for CUDA on the CPU build
 		ModelDescriptor d = pkg.descriptor();
 		String source = pkg.source().toString();
 		// before TensorFlow sees the graph: loading it already runs its restore operations

@@ -28,11 +28,25 @@ import org.volseg.volume.Volume;
  * @param secondsTotal wall-clock seconds of the whole call (reading to writing)
  * @param secondsEngine seconds spent inside the engine's predict calls
  * @param rows one row per label present (background 0 excluded), increasing label order
+ * @param secondsFirstBatch seconds of the first engine call (part of {@code secondsEngine}): with a
+ *        model just loaded it includes TensorFlow's one-time optimisation of the graph; NaN if
+ *        unknown
+ * @param secondsPerBatchAfterFirst mean seconds of the engine calls after the first (the steady
+ *        cost of a batch); NaN with fewer than two batches or if unknown
  */
 public record SegmentationResult(Volume labels, Path source, String device, int windows, int batches, long[] modelGrid,
 		double[] modelSpacingMm, String modelOrientation, List<String> preprocessing, SmallComponentRemoval.Summary removed,
 		Map<String, Path> written, Map<String, Double> seconds, double secondsTotal, double secondsEngine,
-		List<LabelRow> rows) {
+		List<LabelRow> rows, double secondsFirstBatch, double secondsPerBatchAfterFirst) {
+
+	/** A result without the first batch's time apart (both unknown). */
+	public SegmentationResult(Volume labels, Path source, String device, int windows, int batches, long[] modelGrid,
+			double[] modelSpacingMm, String modelOrientation, List<String> preprocessing,
+			SmallComponentRemoval.Summary removed, Map<String, Path> written, Map<String, Double> seconds,
+			double secondsTotal, double secondsEngine, List<LabelRow> rows) {
+		this(labels, source, device, windows, batches, modelGrid, modelSpacingMm, modelOrientation, preprocessing, removed,
+				written, seconds, secondsTotal, secondsEngine, rows, Double.NaN, Double.NaN);
+	}
 
 	/** Spatial voxels of the input scan segmented per second of {@link #secondsTotal}. */
 	public double voxelsPerSecond() {

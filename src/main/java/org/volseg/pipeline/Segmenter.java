@@ -240,6 +240,7 @@ public final class Segmenter implements AutoCloseable {
 			outputs.add(probabilities);
 		boolean nothing = crop != null && crop.empty();
 		InferenceStats stats = new InferenceStats(0, 0, 0, 0);
+		TimedPredictor timed = new TimedPredictor(predictor);
 		if (nothing)
 			listener.warning("no voxel of " + what + " is > 0 where the model's crop_foreground looks: nothing segmented, "
 					+ "every voxel background (as MONAI's CropForegroundd and Invertd give)");
@@ -249,7 +250,7 @@ public final class Segmenter implements AutoCloseable {
 			MemoryCheck.requireHeap(MemoryCheck.neededBytes(plan, model.channels(), classes, outputs, labels.bytesPerVoxel()),
 					what);
 			SlidingWindowListener progress = listener::windows;
-			stats = new SlidingWindowInference(window, progress, cancel).run(model, plan, predictor, outputs);
+			stats = new SlidingWindowInference(window, progress, cancel).run(model, plan, timed, outputs);
 		}
 		seconds.put("inference", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
@@ -299,7 +300,8 @@ public final class Segmenter implements AutoCloseable {
 		return new SegmentationResult(labelMap, source, device, stats.windows(), stats.batches(),
 				modelDims, modelGeometry.spacing(),
 				org.volseg.volume.Orientation.of(modelGeometry).code(), prepared.steps(), removed, written,
-				Collections.unmodifiableMap(seconds), total, stats.predictorNanos() * 1e-9, rows);
+				Collections.unmodifiableMap(seconds), total, stats.predictorNanos() * 1e-9, rows, timed.firstSeconds(),
+				timed.meanSecondsAfterFirst());
 	}
 
 	/** The sliding-window settings: the user's, else the model's defaults; the window must fit the model. */

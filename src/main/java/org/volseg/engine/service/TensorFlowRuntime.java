@@ -1,12 +1,12 @@
 package org.volseg.engine.service;
 
 import org.volseg.engine.Engine;
+import org.volseg.engine.NativeLibrary;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
-import org.tensorflow.TensorFlow;
 import org.volseg.bundle.BundleCache;
 import org.volseg.bundle.BundleSource;
 import org.volseg.model.ModelPackage;
@@ -54,7 +54,7 @@ public final class TensorFlowRuntime implements EngineRuntime {
 
 	@Override
 	public String tensorflowVersion() {
-		return TensorFlow.version();
+		return NativeLibrary.load();
 	}
 
 	/** An {@link Engine} as a {@link LoadedNetwork}; every call goes straight to the engine. */
