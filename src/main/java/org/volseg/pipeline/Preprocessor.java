@@ -11,6 +11,7 @@ import org.volseg.model.VolSegConfig;
 import org.volseg.volume.Orientation;
 import org.volseg.volume.Reorient;
 import org.volseg.volume.Resample;
+import org.volseg.volume.StoredVoxels;
 import org.volseg.volume.Volume;
 
 import net.imglib2.img.Img;
@@ -39,7 +40,8 @@ public final class Preprocessor {
 	/**
 	 * A scan on the model's grid.
 	 *
-	 * @param volume voxels (x, y, z[, channel]) the network sees; a contiguous image (not a view)
+	 * @param volume voxels (x, y, z[, channel]) the network sees; a contiguous image (not a view), or
+	 *        the input's own {@link StoredVoxels} when no step changed it (read-only, never written)
 	 * @param steps what was done, one line per step
 	 */
 	public record Prepared(Volume volume, List<String> steps) {
@@ -70,7 +72,7 @@ public final class Preprocessor {
 				steps.add("spacing already " + fmt(have) + " mm");
 		}
 		boolean normalise = settings.normalize() && !descriptor.input().preprocessing().isEmpty();
-		if (!owned && (normalise || !(v.voxels() instanceof Img))) {
+		if (!owned && (normalise || !(v.voxels() instanceof Img || v.voxels() instanceof StoredVoxels))) {
 			v = IntensityPreprocessing.copyOf(v);
 			owned = true;
 		}
