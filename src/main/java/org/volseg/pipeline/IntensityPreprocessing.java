@@ -37,7 +37,7 @@ import net.imglib2.view.Views;
  * over the voxels whose value is not 0, only those voxels are changed by the statistical steps,
  * and background voxels stay 0, as nnU-Net does. Sums are in double precision. Stateless.</p>
  */
-public final class IntensityPreprocessing {
+final class IntensityPreprocessing {
 
 	private IntensityPreprocessing() {
 	}

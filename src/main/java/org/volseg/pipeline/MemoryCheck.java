@@ -4,17 +4,16 @@ import java.util.List;
 import java.util.Locale;
 
 import org.volseg.VolSegException;
-import org.volseg.tiling.SlidingWindowSettings;
 import org.volseg.tiling.StitchOutput;
-import org.volseg.tiling.Stitcher;
 import org.volseg.tiling.TilePlan;
-import org.volseg.volume.Volume;
+import org.volseg.tiling.TilePlanner;
+import org.volseg.tiling.VolumeAssembler;
 
 /**
  * Refuses, before the inference starts, a segmentation whose Java arrays cannot fit in the heap,
  * with a message that says how much is needed and what to do, instead of an
- * {@link OutOfMemoryError} minutes later. Counts what the stitcher holds (sums and pending slabs,
- * {@link Stitcher#heldBytes}), the label map, the optional whole-volume logits and
+ * {@link OutOfMemoryError} minutes later. Counts what the stitcher holds (the sums of the rows live
+ * at its peak, {@link TilePlan#heldBytes()} of the plan the inference will run), the label map, the optional whole-volume logits and
  * probabilities, and a few batches of window inputs and outputs in flight; TensorFlow's own memory
  * is outside the Java heap and not counted. Stateless.
  */
@@ -26,22 +25,24 @@ final class MemoryCheck {
 	/**
 	 * Bytes of Java heap the inference and its outputs need for this volume on the model grid.
 	 *
+	 * @param plan the plan the inference will run ({@link TilePlanner}): the stitcher holds its
+	 *        {@link TilePlan#heldBytes()}
+	 * @param inputChannels channels of the volume on the model grid
 	 * @param outputs what the stitcher produces: the first is the label map, the others are held
 	 *        whole as floats (logits, probabilities)
-	 * @param labelBytes bytes per voxel of the label map (1, 2 or 4, see {@link PlaneAssembler})
+	 * @param labelBytes bytes per voxel of the label map (1, 2 or 4, see {@link VolumeAssembler#bytesPerVoxel()})
 	 */
-	static long neededBytes(Volume model, SlidingWindowSettings window, int classes, List<StitchOutput> outputs,
+	static long neededBytes(TilePlan plan, long inputChannels, int classes, List<? extends StitchOutput> outputs,
 			int labelBytes) {
-		int[] outputChannels = Stitcher.outputChannels(classes, outputs);
-		TilePlan plan = Stitcher.plan(model.dimensions(), window, classes, outputs);
 		int[] roi = plan.roi();
-		long voxels = model.spatialVoxelCount();
-		long windowVoxels = (long) roi[0] * roi[1] * roi[2] * window.batch();
-		long inFlight = 4L * windowVoxels * (3 * model.channels() + 3L * classes);
+		long[] size = plan.imageSize();
+		long voxels = size[0] * size[1] * size[2];
+		long windowVoxels = (long) roi[0] * roi[1] * roi[2] * plan.batchSize();
+		long inFlight = 4L * windowVoxels * (3L * inputChannels + 3L * classes);
 		long wholeOutputs = 0;
-		for (int i = 1; i < outputChannels.length; i++)
-			wholeOutputs += 4L * voxels * outputChannels[i];
-		return Stitcher.heldBytes(plan, classes, outputs) + (long) labelBytes * voxels + wholeOutputs + inFlight;
+		for (int i = 1; i < outputs.size(); i++)
+			wholeOutputs += 4L * voxels * outputs.get(i).finalizer().channels(classes);
+		return plan.heldBytes() + (long) labelBytes * voxels + wholeOutputs + inFlight;
 	}
 
 	/**

@@ -34,7 +34,7 @@ import net.imglib2.type.numeric.real.FloatType;
  * (minimum below -500), else between its 0.5th and 99.5th percentiles. Labels are blended at
  * {@link #DEFAULT_OPACITY}; a label without a colour gets one from a fixed palette.</p>
  */
-public final class Montage {
+final class Montage {
 
 	/** Label opacity over the scan. */
 	public static final double DEFAULT_OPACITY = 0.45;

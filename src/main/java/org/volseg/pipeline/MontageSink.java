@@ -11,7 +11,7 @@ import org.volseg.model.SegmentationClass;
  * The montage PNG ({@link Montage#standard()}): axial slices of the scan with the labels in the
  * model's class colours. It uses the scan already in memory, which the segmenter keeps for it.
  */
-public final class MontageSink implements OutputSink {
+final class MontageSink implements OutputSink {
 
 	private final Path target;
 	private final Montage montage;

@@ -9,7 +9,7 @@ import org.volseg.io.nifti.NiftiWriter;
  * The NIfTI outputs: the label map (uint8, uint16 above 255), logits or probabilities (float32,
  * one channel per class), with the input's affine and dimensions.
  */
-public final class NiftiSink implements OutputSink {
+final class NiftiSink implements OutputSink {
 
 	private enum What { LABELS, LOGITS, PROBABILITIES }
 

@@ -34,14 +34,14 @@ import org.volseg.CancelledException;
 import org.volseg.tiling.InferenceStats;
 import org.volseg.tiling.Padding;
 import org.volseg.runtime.PatchPredictor;
-import org.volseg.tiling.SlabFinalizer;
-import org.volseg.tiling.SlabFinalizers;
+import org.volseg.tiling.Finalizer;
 import org.volseg.tiling.SlidingWindowInference;
 import org.volseg.tiling.SlidingWindowListener;
 import org.volseg.tiling.Mirroring;
 import org.volseg.tiling.SlidingWindowSettings;
 import org.volseg.tiling.SmallComponentRemoval;
-import org.volseg.tiling.StitchOutput;
+import org.volseg.tiling.TilePlan;
+import org.volseg.tiling.TilePlanner;
 import org.volseg.tiling.VolumeAssembler;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.LabelStatistics;
@@ -55,8 +55,10 @@ import org.volseg.volume.Volume;
  *
  * <p>One call runs: read the source (a NIfTI file, a DICOM folder or file with a series choice, or
  * an in-memory {@link Volume}); {@link Preprocessor preprocess} it (reorient, resample, intensity
- * steps of the model, each switchable); the MONAI-compatible {@link SlidingWindowInference} with the
- * engine (streaming stitcher, pipelined, cancellable between batches); finalise each voxel (labels:
+ * steps of the model, each switchable); plan the sliding window once ({@link TilePlanner}: window
+ * order and the stitcher's memory), check the heap against that plan, and run the MONAI-compatible
+ * {@link SlidingWindowInference} along the same plan with the engine (streaming stitcher, pipelined,
+ * cancellable between batches); finalise each voxel (labels:
  * argmax of the blended outputs for softmax and no-activation models, and for sigmoid models the
  * most probable class whose sigmoid reaches the threshold, else 0; channel {@code c} becomes
  * {@code classes[c].label}); map the outputs back onto the input's grid; remove small components
@@ -212,9 +214,10 @@ public final class Segmenter implements AutoCloseable {
 		listener.stage(SegmentationListener.Stage.INFERENCE);
 		int classes = predictor.outputChannels();
 		int[] labelOf = labelOf();
-		PlaneAssembler labels = new PlaneAssembler(model.dimensions(), model.geometry(), Arrays.stream(labelOf).max().orElse(0));
+		VolumeAssembler labels = VolumeAssembler.labels(labelFinalizer(labelOf, settings.threshold()), classes,
+				model.dimensions(), model.geometry(), Arrays.stream(labelOf).max().orElse(0));
 		VolumeAssembler logits = sinks.stream().noneMatch(OutputSink::needsLogits) ? null
-				: new VolumeAssembler(model.dimensions(), classes, model.geometry());
+				: VolumeAssembler.floats(Finalizer.raw(), classes, model.dimensions(), model.geometry());
 		// a MONAI bundle that inverts probabilities (Invertd before AsDiscreted) gets its labels from
 		// the class scores carried onto the scan's grid (see config.volseg.monai)
 		MonaiOptions monai = descriptor.volseg().monai();
@@ -222,16 +225,19 @@ public final class Segmenter implements AutoCloseable {
 				&& !(Arrays.equals(inputDims, Arrays.copyOf(model.dimensions(), 3))
 						&& model.geometry().equalsWithin(inputGeometry, 1e-9));
 		VolumeAssembler probabilities = sinks.stream().noneMatch(OutputSink::needsProbabilities) && !labelsFromScores ? null
-				: new VolumeAssembler(model.dimensions(), classes, model.geometry());
-		List<StitchOutput> outputs = new ArrayList<>();
-		outputs.add(new StitchOutput(labelFinalizer(labelOf, settings.threshold()), labels));
+				: VolumeAssembler.floats(probabilityFinalizer(), classes, model.dimensions(), model.geometry());
+		List<VolumeAssembler> outputs = new ArrayList<>();
+		outputs.add(labels);
 		if (logits != null)
-			outputs.add(new StitchOutput(SlabFinalizers.raw(), logits));
+			outputs.add(logits);
 		if (probabilities != null)
-			outputs.add(new StitchOutput(probabilityFinalizer(), probabilities));
-		MemoryCheck.requireHeap(MemoryCheck.neededBytes(model, window, classes, outputs, labels.bytesPerVoxel()), what);
+			outputs.add(probabilities);
+		// planned once: the memory check, the sliding window and its stitcher all use this plan
+		TilePlan plan = TilePlanner.plan(model.dimensions(), window, classes, outputs);
+		MemoryCheck.requireHeap(MemoryCheck.neededBytes(plan, model.channels(), classes, outputs, labels.bytesPerVoxel()),
+				what);
 		SlidingWindowListener progress = listener::windows;
-		InferenceStats stats = new SlidingWindowInference(window, progress, cancel).run(model, predictor, outputs);
+		InferenceStats stats = new SlidingWindowInference(window, progress, cancel).run(model, plan, predictor, outputs);
 		seconds.put("inference", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
 
@@ -350,20 +356,21 @@ public final class Segmenter implements AutoCloseable {
 		return labelOf;
 	}
 
-	private SlabFinalizer labelFinalizer(int[] labelOf, float threshold) {
+	private Finalizer labelFinalizer(int[] labelOf, float threshold) {
 		MonaiOptions monai = descriptor.volseg().monai();
 		if (descriptor.volseg().outputActivation() == OutputActivation.SIGMOID && monai != null
 				&& !monai.regionLabels().isEmpty())
-			return ClassFinalizers.regionLabels(monai.regionLabels(), threshold);
+			return Finalizer.regionLabels(monai.regionLabels().stream().mapToInt(MonaiOptions.RegionLabel::channel).toArray(),
+					monai.regionLabels().stream().mapToInt(MonaiOptions.RegionLabel::label).toArray(), threshold);
 		return descriptor.volseg().outputActivation() == OutputActivation.SIGMOID
-				? ClassFinalizers.sigmoidLabels(labelOf, threshold)
-				: SlabFinalizers.argmax(labelOf);
+				? Finalizer.sigmoidLabels(labelOf, threshold)
+				: Finalizer.argmax(labelOf);
 	}
 
-	private SlabFinalizer probabilityFinalizer() {
+	private Finalizer probabilityFinalizer() {
 		OutputActivation a = descriptor.volseg().outputActivation();
-		return a == OutputActivation.SOFTMAX ? SlabFinalizers.softmax()
-				: a == OutputActivation.SIGMOID ? SlabFinalizers.sigmoid() : SlabFinalizers.raw();
+		return a == OutputActivation.SOFTMAX ? Finalizer.softmax()
+				: a == OutputActivation.SIGMOID ? Finalizer.sigmoid() : Finalizer.raw();
 	}
 
 	/** The output on the input's grid: itself if the grids agree, else resampled onto it. */

@@ -29,7 +29,7 @@ import java.util.Arrays;
  * <p>Layout of {@link #toArray()}: {@code [x, y, z]} row-major (z fastest), the spatial order of a
  * {@link PatchPredictor} patch.</p>
  */
-public final class ImportanceMap {
+final class ImportanceMap {
 
 	/** MONAI's floor for the weights. */
 	public static final float MIN_WEIGHT = 1e-3f;

@@ -25,7 +25,7 @@ import org.volseg.volume.Volume;
  * predictor layout. Array and cell images take PrimitiveBlocks' fast path; other views fall back to
  * its slower generic copy. Not thread-safe: one extractor per thread.</p>
  */
-public final class PatchExtractor {
+final class PatchExtractor {
 
 	private final TilePlan plan;
 	private final int channels;

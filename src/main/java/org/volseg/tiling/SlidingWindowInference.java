@@ -17,8 +17,8 @@ import org.volseg.volume.Volume;
 
 /**
  * Runs a {@link PatchPredictor} over a whole volume, window by window, and stitches the outputs:
- * {@link TilePlan} + {@link PatchExtractor} + predictor + {@link Stitcher}, MONAI-compatible (see
- * {@link SlidingWindowSettings}).
+ * along a {@link TilePlan} made beforehand by {@link TilePlanner}, {@link PatchExtractor} +
+ * predictor + {@link Stitcher}, MONAI-compatible (see {@link SlidingWindowSettings}).
  *
  * <p>Pipelining: a preparer thread copies the next batch of patches while the predictor runs the
  * current one, and a stitcher thread blends the previous batch's outputs meanwhile. Each hand-over
@@ -28,11 +28,11 @@ import org.volseg.volume.Volume;
  * the wait is short or none). The arrays are recycled (a used batch goes back to its producer):
  * a run of hundreds of windows allocates them once instead of leaving a window output of garbage
  * per batch (49.5 MB for 14 classes at 96^3), which let the Java heap grow. The predictor is
- * called on the thread that calls {@code run}, one batch at a time; consumers and the listener are called on the stitcher
+ * called on the thread that calls {@code run}, one batch at a time; outputs and the listener are called on the stitcher
  * thread, never concurrently, in order.</p>
  *
  * <p>Cancellation: the cancel request is checked before every batch; when it is set, the
- * inference stops its threads and throws {@link CancelledException}. Consumers may have received
+ * inference stops its threads and throws {@link CancelledException}. Outputs may have received
  * part of the output by then. {@code run} returns or throws only after its threads have stopped.
  * An instance holds only settings and may run several inferences, one after the other or
  * concurrently.</p>
@@ -69,27 +69,18 @@ public final class SlidingWindowInference {
 	}
 
 	/**
-	 * Runs the predictor over the volume and assembles one finalised output in memory.
-	 *
-	 * @return a new volume with the input's geometry: (x, y, z) if the finaliser writes one channel
-	 *         (labels), else (x, y, z, channel)
-	 */
-	public Volume run(Volume input, PatchPredictor predictor, SlabFinalizer finalizer) {
-		VolumeAssembler assembler = new VolumeAssembler(input.dimensions(), finalizer.channels(predictor.outputChannels()),
-				input.geometry());
-		run(input, predictor, List.of(new StitchOutput(finalizer, assembler)));
-		return assembler.volume();
-	}
-
-	/**
-	 * Runs the predictor over the volume; each output's consumer receives its slabs in z order.
+	 * Runs the predictor over the volume along the given plan; each output receives every finished
+	 * row once ({@link StitchOutput#acceptRow}).
 	 *
 	 * @param input voxels (x, y, z[, channel]) with {@code predictor.inputChannels()} channels; read only
+	 * @param plan the windows and their order: {@link TilePlanner#plan} of this volume, these settings
+	 *        and these outputs (the same plan the caller checked the memory with); never planned again here
+	 * @throws IllegalArgumentException if the plan is not one of this volume with these settings
 	 * @throws VolSegException if the predictor does not fit the volume or the settings, or returns
 	 *         an output of the wrong size
 	 * @throws CancelledException if cancellation was requested
 	 */
-	public InferenceStats run(Volume input, PatchPredictor predictor, List<StitchOutput> outputs) {
+	public InferenceStats run(Volume input, TilePlan plan, PatchPredictor predictor, List<? extends StitchOutput> outputs) {
 		long start = System.nanoTime();
 		if (input.channels() != predictor.inputChannels())
 			throw new VolSegException("the model expects " + predictor.inputChannels()
@@ -97,7 +88,7 @@ public final class SlidingWindowInference {
 		int classes = predictor.outputChannels();
 		if (classes < 1)
 			throw new VolSegException("the model declares " + classes + " output channels");
-		TilePlan plan = Stitcher.plan(input.dimensions(), settings, classes, outputs);
+		requireFits(plan, input);
 		int[] roi = plan.roi();
 		long voxels = (long) roi[0] * roi[1] * roi[2];
 		long inLength = voxels * input.channels() * plan.batchSize();
@@ -111,6 +102,15 @@ public final class SlidingWindowInference {
 		PatchPredictor network = settings.mirroring().enabled() ? new MirroringPredictor(predictor, settings.mirroring())
 				: predictor;
 		return new Run(plan, extractor, stitcher, network, (int) voxels * classes, start).execute();
+	}
+
+	/** The plan must be one of this volume with these settings' window, overlap and batch. */
+	private void requireFits(TilePlan plan, Volume input) {
+		long[] dims = java.util.Arrays.copyOf(input.dimensions(), 3);
+		if (!java.util.Arrays.equals(plan.imageSize(), dims) || !java.util.Arrays.equals(plan.roi(), settings.roi())
+				|| !java.util.Arrays.equals(plan.overlap(), settings.overlap()) || plan.batchSize() != settings.batch())
+			throw new IllegalArgumentException(plan + " is not a plan of a volume " + java.util.Arrays.toString(dims)
+					+ " with " + settings);
 	}
 
 	/** The state of one inference: its queues, threads and first failure. */

@@ -26,15 +26,15 @@ import org.volseg.InvalidParameterException;
  * z-row, y-row by y-row, x fastest: window index {@code i = ix + nx * (iy + ny * iz)} (z slowest),
  * except that, by default, the last z start joins the z-row before it when it is closer to it
  * than the scan interval (it was moved back to be flush with the end): that pair of z-rows is swept
- * together, {@code i = ix + nx * (iz' + 2 * iy)} within it. This lets a {@link Stitcher} that
- * finalises rows early (compact outputs such as labels) release them while the y sweep passes,
+ * together, {@code i = ix + nx * (iz' + 2 * iy)} within it. This lets the {@link Stitcher}, which
+ * finalises rows as soon as they are complete, release them while the y sweep passes,
  * instead of holding the two heavily overlapping last z-rows whole; a stitcher that keeps rows until
- * their whole plane is complete is better served without the pairing
- * ({@link #of(long[], SlidingWindowSettings, boolean)}). The roles of z and y can be swapped
+ * their whole plane is complete would be better served without the pairing
+ * ({@link Order#Z_SLOWEST}). The roles of z and y can be swapped
  * ({@link Order#Y_SLOWEST_LAST_PAIRED}: y-row by y-row, z-rows within, x fastest, the last two y-rows paired
  * in the same way): a stitcher that hands rows on as they finish then holds a band of
  * {@code x * z} rows instead of {@code x * y}, less for scans with fewer planes than rows
- * ({@link Stitcher#plan} chooses). MONAI enumerates the same positions
+ * ({@link TilePlanner} chooses). MONAI enumerates the same positions
  * with the first array axis slowest; the order only changes which windows share a batch and the
  * order of floating-point sums, not the result.
  * Batches are consecutive runs of {@code batch} windows in this order; the last may be shorter.</p>
@@ -49,6 +49,10 @@ public final class TilePlan {
 	private final long[][] starts;
 	private final int windowCount;
 	private final int batch;
+	private final double[] overlap;
+	/** {@link #heldBytes()}, or {@link #UNKNOWN}. */
+	private final long heldBytes;
+	private static final long UNKNOWN = -1;
 	/** The order of the windows. */
 	public enum Order {
 		/** z-rows one after the other, y-rows within, x fastest. */
@@ -65,8 +69,10 @@ public final class TilePlan {
 	/** The last two rows of the slow axis are swept together. */
 	private final boolean lastRowsPaired;
 
-	private TilePlan(long[] imageSize, int[] roi, double[] overlap, int batch, Order order) {
+	private TilePlan(long[] imageSize, int[] roi, double[] overlap, int batch, Order order, long heldBytes) {
 		this.imageSize = imageSize.clone();
+		this.overlap = overlap.clone();
+		this.heldBytes = heldBytes;
 		this.roi = roi.clone();
 		this.batch = batch;
 		paddedSize = new long[3];
@@ -94,22 +100,15 @@ public final class TilePlan {
 	}
 
 	/**
+	 * The plan of a sliding window over a volume in the default order ({@link Order#Z_SLOWEST_LAST_PAIRED}),
+	 * without a memory figure: for tests and tools that place windows. A segmentation gets its plan
+	 * from {@link TilePlanner}, which also chooses the order and knows {@link #heldBytes()}.
+	 *
 	 * @param imageSize (x, y, z) of the volume, each at least 1
 	 * @param settings window size, overlap and batch size are used
 	 */
-	public static TilePlan of(long[] imageSize, SlidingWindowSettings settings) {
-		return of(imageSize, settings, true);
-	}
-
-	/**
-	 * @param imageSize (x, y, z) of the volume, each at least 1
-	 * @param settings window size, overlap and batch size are used
-	 * @param sweepLastZRowsTogether whether the last z start joins the z-row before it when it is
-	 *        closer than the scan interval (see the class comment); use
-	 *        {@link Stitcher#releasesRowsEarly(int, int...)} of the outputs
-	 */
-	public static TilePlan of(long[] imageSize, SlidingWindowSettings settings, boolean sweepLastZRowsTogether) {
-		return of(imageSize, settings, sweepLastZRowsTogether ? Order.Z_SLOWEST_LAST_PAIRED : Order.Z_SLOWEST);
+	static TilePlan of(long[] imageSize, SlidingWindowSettings settings) {
+		return of(imageSize, settings, Order.Z_SLOWEST_LAST_PAIRED);
 	}
 
 	/**
@@ -117,12 +116,31 @@ public final class TilePlan {
 	 * @param settings window size, overlap and batch size are used
 	 * @param order the order of the windows (see the class comment)
 	 */
-	public static TilePlan of(long[] imageSize, SlidingWindowSettings settings, Order order) {
+	static TilePlan of(long[] imageSize, SlidingWindowSettings settings, Order order) {
 		if (imageSize == null || imageSize.length < 3 || Arrays.stream(imageSize).limit(3).anyMatch(s -> s < 1))
 			throw new IllegalArgumentException("image size must be (x, y, z), each at least 1, got "
 					+ Arrays.toString(imageSize));
 		return new TilePlan(Arrays.copyOf(imageSize, 3), settings.roi(), settings.overlap(), settings.batch(),
-				java.util.Objects.requireNonNull(order, "order"));
+				java.util.Objects.requireNonNull(order, "order"), UNKNOWN);
+	}
+
+	/** This plan with the stitcher's peak memory for the outputs it was planned for ({@link TilePlanner}). */
+	TilePlan withHeldBytes(long bytes) {
+		return new TilePlan(imageSize, roi, overlap, batch, order, bytes);
+	}
+
+	/**
+	 * Peak bytes the stitcher holds while it adds this plan's windows in this order, for the outputs
+	 * the plan was made for: the sums (and summed weights, unless every output
+	 * {@link Finalizer#ignoresScale() ignores scale}) of the padded rows that some windows have
+	 * written and others are still to write. Exact: a dry run of the stitcher's bookkeeping.
+	 *
+	 * @throws IllegalStateException for a plan not made by {@link TilePlanner}
+	 */
+	public long heldBytes() {
+		if (heldBytes == UNKNOWN)
+			throw new IllegalStateException("a plan made without its outputs has no memory figure: plan with TilePlanner");
+		return heldBytes;
 	}
 
 	/** The order of the windows. */
@@ -168,6 +186,11 @@ public final class TilePlan {
 	/** Voxels of padding before the volume's first voxel, per axis; a copy. */
 	public long[] padBefore() {
 		return padBefore.clone();
+	}
+
+	/** Overlap of neighbouring windows (x, y, z), as in the settings; a copy. */
+	public double[] overlap() {
+		return overlap.clone();
 	}
 
 	/** Window size (x, y, z); a copy. */
@@ -230,10 +253,32 @@ public final class TilePlan {
 		return (int) Math.min((long) (b + 1) * batch, windowCount);
 	}
 
+	/** Per padded plane and row, {@code [z][y]}: how many windows of the plan write it. */
+	int[][] windowsPerRow() {
+		int[] cy = coverage(starts[1], roi[1], (int) paddedSize[1]);
+		int[] cz = coverage(starts[2], roi[2], (int) paddedSize[2]);
+		int nx = starts[0].length;
+		int[][] counts = new int[cz.length][cy.length];
+		for (int z = 0; z < cz.length; z++)
+			for (int y = 0; y < cy.length; y++)
+				counts[z][y] = cz[z] * cy[y] * nx;
+		return counts;
+	}
+
+	/** Per position along an axis: how many of the windows starting at {@code starts} contain it. */
+	private static int[] coverage(long[] starts, int roi, int length) {
+		int[] c = new int[length];
+		for (long s : starts)
+			for (int i = (int) s; i < s + roi; i++)
+				c[i]++;
+		return c;
+	}
+
 	@Override
 	public String toString() {
 		return "TilePlan(image " + Arrays.toString(imageSize) + ", padded " + Arrays.toString(paddedSize) + ", roi "
 				+ Arrays.toString(roi) + ", interval " + Arrays.toString(scanInterval) + ", windows "
-				+ Arrays.toString(windowGrid()) + " = " + windowCount + ", batches " + batchCount() + ", " + order + ")";
+				+ Arrays.toString(windowGrid()) + " = " + windowCount + ", batches " + batchCount() + ", " + order
+				+ (heldBytes == UNKNOWN ? "" : String.format(java.util.Locale.ROOT, ", holds %.2f GB", heldBytes / 1e9)) + ")";
 	}
 }

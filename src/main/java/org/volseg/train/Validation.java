@@ -9,8 +9,11 @@ import net.imglib2.view.Views;
 
 import org.volseg.tiling.BlendMode;
 import org.volseg.runtime.PatchPredictor;
-import org.volseg.tiling.SlabFinalizers;
+import org.volseg.tiling.Finalizer;
 import org.volseg.tiling.SlidingWindowInference;
+import org.volseg.tiling.TilePlan;
+import org.volseg.tiling.TilePlanner;
+import org.volseg.tiling.VolumeAssembler;
 import org.volseg.tiling.SlidingWindowSettings;
 import org.volseg.volume.Volume;
 
@@ -75,7 +78,12 @@ public final class Validation {
 				return graph.predict(patches, n);
 			}
 		};
-		Volume labels = new SlidingWindowInference(settings).run(input, predictor, SlabFinalizers.argmax());
+		VolumeAssembler assembler = VolumeAssembler.floats(Finalizer.argmax(), predictor.outputChannels(),
+				input.dimensions(), input.geometry());
+		List<VolumeAssembler> outputs = List.of(assembler);
+		TilePlan plan = TilePlanner.plan(input.dimensions(), settings, predictor.outputChannels(), outputs);
+		new SlidingWindowInference(settings).run(input, plan, predictor, outputs);
+		Volume labels = assembler.volume();
 		byte[] out = new byte[tc.voxelCount()];
 		int i = 0;
 		Cursor<FloatType> c = Views.flatIterable(labels.voxels()).cursor();

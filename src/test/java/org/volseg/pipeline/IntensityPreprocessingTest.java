@@ -128,4 +128,53 @@ class IntensityPreprocessingTest {
 		assertValues(new float[] { 1, 2, 3, 4 }, off.volume());
 		assertSame(v.voxels(), off.volume().voxels(), "nothing to do: no copy");
 	}
+
+	/** 18 voxels along x, one channel per array (the numpy reference data of the removed model.IntensityPreprocessor test). */
+	private static Volume row18(float[]... channels) {
+		Volume v = channels.length == 1 ? Volume.allocate(Geometry.identity(), 18, 1, 1)
+				: Volume.allocate(Geometry.identity(), 18, 1, 1, channels.length);
+		RandomAccess<FloatType> r = v.voxels().randomAccess();
+		for (int c = 0; c < channels.length; c++)
+			for (int x = 0; x < 18; x++) {
+				r.setPosition(x, 0);
+				if (channels.length > 1)
+					r.setPosition(c, 3);
+				r.get().set(channels[c][x]);
+			}
+		return v;
+	}
+
+	private static final float[] A = { 0, 0, 3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 0, 8, 9, 7, 9 };
+	private static final float[] B = { 2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 9, 0, 4, 5, 2, 3 };
+
+	/** numpy 2.4: (a - a.mean()) / (a.std() + 1e-6). */
+	@Test
+	void zeroMeanUnitVarianceMatchesNumpy() {
+		Volume v = row18(A);
+		IntensityPreprocessing.apply(v, List.of(new Preprocessing.ZeroMeanUnitVariance(Mode.PER_SAMPLE,
+				List.of("x", "y", "z"), List.of(), List.of(), 1e-6)), NormalizationRegion.VOLUME);
+		assertValues(new float[] { -1.3618187f, -1.3618187f, -0.406777f, -1.0434715f, -0.08842975f, -1.0434715f,
+				0.22991748f, 1.5033064f, -0.7251242f, 0.5482647f, 0.22991748f, -0.406777f, 0.22991748f, -1.3618187f,
+				1.1849592f, 1.5033064f, 0.866612f, 1.5033064f }, v);
+	}
+
+	/** With the channel among the axes the statistics are joint: numpy concatenate([a, b]) has mean 4.3333335, std 3.0092452. */
+	@Test
+	void jointStatisticsOverAllChannelsMatchNumpy() {
+		Volume v = row18(A, B);
+		IntensityPreprocessing.apply(v, List.of(new Preprocessing.ZeroMeanUnitVariance(Mode.PER_DATASET,
+				List.of("channel", "x", "y", "z"), List.of(), List.of(), 1e-6)), NormalizationRegion.VOLUME);
+		float[] got = values(v);
+		assertEquals((0 - 4.3333335) / (3.0092452 + 1e-6), got[0], 1e-5);
+		assertEquals((9 - 4.3333335) / (3.0092452 + 1e-6), got[18 + 12], 1e-5);
+	}
+
+	/** numpy: np.percentile(a, [10, 90]) = [0, 9]; (a - 0) / (9 - 0 + 1e-6). */
+	@Test
+	void scaleRangeMatchesNumpyPercentiles() {
+		Volume v = row18(A);
+		IntensityPreprocessing.apply(v, List.of(new Preprocessing.ScaleRange(Mode.PER_SAMPLE, List.of("x", "y", "z"), 10, 90,
+				1e-6)), NormalizationRegion.VOLUME);
+		assertValues(new float[] { 0f, 0f, 0.3333333f, 0.1111111f, 0.4444444f, 0.1111111f, 0.5555555f, 0.9999999f }, v);
+	}
 }

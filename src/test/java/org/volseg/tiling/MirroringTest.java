@@ -43,9 +43,9 @@ class MirroringTest {
 		SlidingWindowSettings plain = settings().build();
 
 		Img<FloatType> byHand = averageOfFlippedRuns(input, network, plain, Mirroring.ALL_AXES);
-		Volume tta = new SlidingWindowInference(settings().mirroring(Mirroring.ALL_AXES).build()).run(input, network,
-				SlabFinalizers.raw());
-		Volume none = new SlidingWindowInference(plain).run(input, network, SlabFinalizers.raw());
+		Volume tta = TilingTestSupport.run(new SlidingWindowInference(settings().mirroring(Mirroring.ALL_AXES).build()), input, network,
+				Finalizer.raw());
+		Volume none = TilingTestSupport.run(new SlidingWindowInference(plain), input, network, Finalizer.raw());
 
 		assertTrue(maxDifference(tta.voxels(), byHand) < 1e-5, "tta vs by hand: " + maxDifference(tta.voxels(), byHand));
 		// the network is not mirror-symmetric, so the augmentation must change the result
@@ -57,8 +57,8 @@ class MirroringTest {
 		Volume input = randomVolume(12, SYMMETRIC_DIMS);
 		PatchPredictor network = FakePredictors.windowDependent();
 		Img<FloatType> averaged = averageOfFlippedRuns(input, network, settings().build(), Mirroring.ALL_AXES);
-		Volume labels = new SlidingWindowInference(settings().mirroring(Mirroring.ALL_AXES).build()).run(input, network,
-				SlabFinalizers.argmax());
+		Volume labels = TilingTestSupport.run(new SlidingWindowInference(settings().mirroring(Mirroring.ALL_AXES).build()), input, network,
+				Finalizer.argmax());
 		long[] pos = new long[4];
 		var averagedAccess = averaged.randomAccess();
 		var labelAccess = labels.voxels().randomAccess();
@@ -94,8 +94,8 @@ class MirroringTest {
 		Mirroring xz = Mirroring.parse("flips", "z, x", "--tta", "--tta-axes");
 		assertEquals(4, xz.runs());
 		Img<FloatType> byHand = averageOfFlippedRuns(input, network, settings().build(), xz);
-		Volume tta = new SlidingWindowInference(settings().mirroring(xz).build()).run(input, network,
-				SlabFinalizers.raw());
+		Volume tta = TilingTestSupport.run(new SlidingWindowInference(settings().mirroring(xz).build()), input, network,
+				Finalizer.raw());
 		assertTrue(maxDifference(tta.voxels(), byHand) < 1e-5);
 		Img<FloatType> allAxes = averageOfFlippedRuns(input, network, settings().build(), Mirroring.ALL_AXES);
 		assertTrue(maxDifference(tta.voxels(), allAxes) > 1e-3, "x,z must differ from x,y,z");
@@ -158,8 +158,8 @@ class MirroringTest {
 				continue;
 			Img<FloatType> flippedInput = ArrayImgs.floats(dims);
 			LoopBuilder.setImages(flipped(input.voxels(), flip), flippedInput).forEachPixel((a, b) -> b.set(a));
-			Volume out = new SlidingWindowInference(plain).run(new Volume(flippedInput, input.geometry()), network,
-					SlabFinalizers.raw());
+			Volume out = TilingTestSupport.run(new SlidingWindowInference(plain), new Volume(flippedInput, input.geometry()), network,
+					Finalizer.raw());
 			LoopBuilder.setImages(flipped(out.voxels(), flip), sum).forEachPixel((a, b) -> b.set(b.get() + a.get()));
 		}
 		float runs = axes.runs();

@@ -169,7 +169,7 @@ class MonaiReferenceTest {
 						float[][][][] expected = monai(image, roi, batch, p, overlap, blend, 0.2, modes[m], 1.5f);
 						SlidingWindowSettings s = SlidingWindowSettings.builder(roi).overlap(overlap).batch(batch)
 								.blend(BlendMode.parse("mode", blend)).sigmaScale(0.2).padding(paddings[m]).build();
-						Volume actual = new SlidingWindowInference(s).run(v, p, SlabFinalizers.raw());
+						Volume actual = TilingTestSupport.run(new SlidingWindowInference(s), v, p, Finalizer.raw());
 						double max = 0;
 						for (int c = 0; c < 3; c++)
 							for (int x = 0; x < shape[0]; x++)

@@ -7,7 +7,6 @@ import org.volseg.runtime.PatchPredictor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import net.imglib2.Cursor;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
@@ -60,7 +58,7 @@ class SlidingWindowInferenceTest {
 				for (SlidingWindowSettings s : allSettings(roi)) {
 					Volume in = randomVolume(shape[0] * 31 + roi[0], shape);
 					for (float add : new float[] { 0, 1 }) {
-						Volume out = new SlidingWindowInference(s).run(in, FakePredictors.shift(1, add), SlabFinalizers.raw());
+						Volume out = TilingTestSupport.run(new SlidingWindowInference(s), in, FakePredictors.shift(1, add), Finalizer.raw());
 						// one channel: a 3D output
 						assertArrayEquals(shape, out.dimensions());
 						assertSame(in.geometry(), out.geometry());
@@ -80,7 +78,7 @@ class SlidingWindowInferenceTest {
 	void identityWithSeveralChannels() {
 		Volume in = randomVolume(7, 10, 9, 12, 2);
 		SlidingWindowSettings s = SlidingWindowSettings.builder(6, 4, 5).overlap(0.5).blend(BlendMode.GAUSSIAN).batch(2).build();
-		Volume out = new SlidingWindowInference(s).run(in, FakePredictors.identity(2), SlabFinalizers.raw());
+		Volume out = TilingTestSupport.run(new SlidingWindowInference(s), in, FakePredictors.identity(2), Finalizer.raw());
 		assertTrue(maxDifference(in.voxels(), out.voxels()) < 1e-5);
 	}
 
@@ -91,12 +89,12 @@ class SlidingWindowInferenceTest {
 		Volume in = randomVolume(3, 9, 7, 8);
 		PatchPredictor p = FakePredictors.constantPerClass(logits);
 		SlidingWindowInference inference = new SlidingWindowInference(s);
-		Volume raw = inference.run(in, p, SlabFinalizers.raw());
-		Volume soft = inference.run(in, p, SlabFinalizers.softmax());
-		Volume sig = inference.run(in, p, SlabFinalizers.sigmoid());
-		Volume labels = inference.run(in, p, SlabFinalizers.argmax());
-		Volume mask = inference.run(in, p, SlabFinalizers.threshold(0.5f));
-		Volume sigMask = inference.run(in, p, SlabFinalizers.sigmoidThreshold(0.7f));
+		Volume raw = TilingTestSupport.run(inference, in, p, Finalizer.raw());
+		Volume soft = TilingTestSupport.run(inference, in, p, Finalizer.softmax());
+		Volume sig = TilingTestSupport.run(inference, in, p, Finalizer.sigmoid());
+		Volume labels = TilingTestSupport.run(inference, in, p, Finalizer.argmax());
+		Volume mask = TilingTestSupport.run(inference, in, p, Finalizer.threshold(0.5f));
+		Volume sigMask = TilingTestSupport.run(inference, in, p, Finalizer.sigmoidThreshold(0.7f));
 		double sum = 0;
 		for (float l : logits)
 			sum += Math.exp(l);
@@ -123,14 +121,14 @@ class SlidingWindowInferenceTest {
 	@Test
 	void streamingEqualsWholeVolumeAccumulation() {
 		PatchPredictor p = FakePredictors.windowDependent();
-		SlabFinalizer[] finalizers = { SlabFinalizers.raw(), SlabFinalizers.softmax(), SlabFinalizers.argmax() };
+		Finalizer[] finalizers = { Finalizer.raw(), Finalizer.softmax(), Finalizer.argmax() };
 		int runs = 0;
 		for (long[] shape : SHAPES)
 			for (int[] roi : ROIS)
 				for (SlidingWindowSettings s : allSettings(roi)) {
 					Volume in = randomVolume(runs, shape);
-					SlabFinalizer f = finalizers[runs++ % finalizers.length];
-					Volume streamed = new SlidingWindowInference(s).run(in, p, f);
+					Finalizer f = finalizers[runs++ % finalizers.length];
+					Volume streamed = TilingTestSupport.run(new SlidingWindowInference(s), in, p, f);
 					double diff = maxDifference(reference(in, p, s, f), streamed.voxels());
 					assertTrue(diff <= (f.channels(3) == 1 ? 0 : 1e-5), () -> s + " " + f + ": differs by " + diff);
 				}
@@ -148,23 +146,23 @@ class SlidingWindowInferenceTest {
 		Volume in = randomVolume(7, 29, 23, 41);
 		FakePredictors.Reusing p = new FakePredictors.Reusing(FakePredictors.windowDependent());
 		AtomicInteger stitched = new AtomicInteger();
-		Volume streamed = new SlidingWindowInference(s, progress -> {
+		Volume streamed = TilingTestSupport.run(new SlidingWindowInference(s, progress -> {
 			if (stitched.incrementAndGet() % 3 == 0) // the stitcher falls behind now and then: queues fill up
 				java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
-		}, () -> false).run(in, p, SlabFinalizers.raw());
-		assertEquals(0, maxDifference(reference(in, FakePredictors.windowDependent(), s, SlabFinalizers.raw()),
+		}, () -> false), in, p, Finalizer.raw());
+		assertEquals(0, maxDifference(reference(in, FakePredictors.windowDependent(), s, Finalizer.raw()),
 				streamed.voxels()), 1e-6);
 		assertTrue(p.calls.get() > 20, "batches: " + p.calls.get());
 		assertTrue(p.reused.get() >= p.calls.get() - 4, p.reused.get() + " of " + p.calls.get() + " calls reused an array");
 	}
 
 	/**
-	 * A {@link RowConsumer} of labels gets every row once, as rows (no slabs), with the values a slab
-	 * consumer gets; next to a whole-volume output (logits) the stitcher keeps rows for slabs and it
-	 * gets slabs instead.
+	 * Every output gets every row of the volume once, with the values of the whole-volume
+	 * accumulation, whether alone or beside a whole-volume output (logits); the planner puts y-rows
+	 * outermost when the volume has fewer planes than rows.
 	 */
 	@Test
-	void rowConsumersGetEachFinishedRowOnce() {
+	void outputsGetEachFinishedRowOnce() {
 		java.util.Set<TilePlan.Order> orders = java.util.EnumSet.noneOf(TilePlan.Order.class);
 		for (int[] n : new int[][] { { 19, 13, 23 }, { 19, 23, 13 } })
 			for (double overlap : new double[] { 0, 0.5, 0.75 }) {
@@ -173,36 +171,86 @@ class SlidingWindowInferenceTest {
 				Volume in = randomVolume(11, nx, ny, nz);
 				float[] labels = new float[nx * ny * nz];
 				int[] deliveries = new int[ny * nz];
-				List<Long> slabs = new ArrayList<>();
-				RowConsumer rows = new RowConsumer() {
-					@Override
-					public void acceptRow(long y, long z, float[] values) {
-						deliveries[(int) (z * ny + y)]++;
-						System.arraycopy(values, 0, labels, (int) ((z * ny + y) * nx), nx);
-					}
-
-					@Override
-					public void accept(RandomAccessibleInterval<FloatType> slab) {
-						slabs.add(slab.min(2));
-					}
-				};
-				List<StitchOutput> labelsOnly = List.of(new StitchOutput(SlabFinalizers.argmax(), rows));
-				orders.add(Stitcher.plan(in.dimensions(), s, 3, labelsOnly).order());
-				new SlidingWindowInference(s).run(in, FakePredictors.windowDependent(), labelsOnly);
-				assertTrue(slabs.isEmpty(), "slabs " + slabs);
+				StitchOutput rows = TilingTestSupport.output(Finalizer.argmax(), (y, z, values) -> {
+					deliveries[(int) (z * ny + y)]++;
+					System.arraycopy(values, 0, labels, (int) ((z * ny + y) * nx), nx);
+				});
+				List<StitchOutput> labelsOnly = List.of(rows);
+				orders.add(TilePlanner.plan(in.dimensions(), s, 3, labelsOnly).order());
+				TilingTestSupport.run(new SlidingWindowInference(s), in, FakePredictors.windowDependent(), labelsOnly);
 				for (int d : deliveries)
 					assertEquals(1, d);
-				assertEquals(0, maxDifference(reference(in, FakePredictors.windowDependent(), s, SlabFinalizers.argmax()),
-						ArrayImgs.floats(labels, nx, ny, nz)), 0);
+				Img<FloatType> expected = reference(in, FakePredictors.windowDependent(), s, Finalizer.argmax());
+				assertEquals(0, maxDifference(expected, ArrayImgs.floats(labels, nx, ny, nz)), 0);
 
-				new SlidingWindowInference(s).run(in, FakePredictors.windowDependent(), List.of(
-						new StitchOutput(SlabFinalizers.argmax(), rows), new StitchOutput(SlabFinalizers.raw(), slab -> {})));
-				assertFalse(slabs.isEmpty());
+				java.util.Arrays.fill(labels, -1);
+				VolumeAssembler logits = VolumeAssembler.floats(Finalizer.raw(), 3, in.dimensions(), in.geometry());
+				TilingTestSupport.run(new SlidingWindowInference(s), in, FakePredictors.windowDependent(), List.of(rows, logits));
 				for (int d : deliveries)
-					assertEquals(1, d, "no rows once the stitcher keeps rows for whole planes");
+					assertEquals(2, d, "rows once more, beside the logits");
+				assertEquals(0, maxDifference(expected, ArrayImgs.floats(labels, nx, ny, nz)), 0);
+				assertTrue(maxDifference(reference(in, FakePredictors.windowDependent(), s, Finalizer.raw()),
+						logits.volume().voxels()) < 1e-5);
 			}
 		// fewer planes than rows: y-rows outermost holds less
 		assertEquals(java.util.EnumSet.of(TilePlan.Order.Z_SLOWEST_LAST_PAIRED, TilePlan.Order.Y_SLOWEST_LAST_PAIRED), orders);
+	}
+
+	/**
+	 * The inference follows the plan it is given and plans nothing itself: the predictor sees the
+	 * windows in the given plan's order, whichever order that is (the planner would choose
+	 * y-rows outermost for this volume), and a plan of another volume or other settings is refused.
+	 */
+	@Test
+	void runsTheGivenPlanAndNeverPlansAgain() {
+		int nx = 12, ny = 20, nz = 11;
+		net.imglib2.img.Img<FloatType> index = ArrayImgs.floats(nx, ny, nz);
+		long[] pos = new long[3];
+		for (Cursor<FloatType> c = index.localizingCursor(); c.hasNext();) {
+			c.fwd();
+			c.localize(pos);
+			c.get().set(pos[0] + nx * (pos[1] + ny * pos[2])); // the voxel's own index, exact in float
+		}
+		Volume in = new Volume(index, org.volseg.volume.Geometry.identity());
+		SlidingWindowSettings s = SlidingWindowSettings.builder(6, 6, 6).overlap(0.5).batch(3).build();
+		PatchPredictor identity = FakePredictors.identity(1);
+		List<StitchOutput> outputs = List.of(TilingTestSupport.output(Finalizer.argmax(), (y, z, row) -> {
+		}));
+		assertEquals(TilePlan.Order.Y_SLOWEST_LAST_PAIRED, TilePlanner.plan(in.dimensions(), s, 1, outputs).order());
+		for (TilePlan.Order order : TilePlan.Order.values()) {
+			TilePlan plan = TilePlan.of(in.dimensions(), s, order);
+			List<Long> firstVoxels = new CopyOnWriteArrayList<>();
+			PatchPredictor recording = new PatchPredictor() {
+				@Override
+				public int inputChannels() {
+					return 1;
+				}
+
+				@Override
+				public int outputChannels() {
+					return 1;
+				}
+
+				@Override
+				public float[] predict(float[] patches, int batch, int[] size) {
+					for (int b = 0; b < batch; b++)
+						firstVoxels.add((long) patches[b * size[0] * size[1] * size[2]]);
+					return identity.predict(patches, batch, size);
+				}
+			};
+			new SlidingWindowInference(s).run(in, plan, recording, outputs);
+			List<Long> expected = new ArrayList<>();
+			for (int w = 0; w < plan.windowCount(); w++) {
+				long[] start = plan.windowStart(w);
+				expected.add(start[0] + nx * (start[1] + ny * start[2]));
+			}
+			assertEquals(expected, firstVoxels, order::toString);
+		}
+		assertThrows(IllegalArgumentException.class, () -> new SlidingWindowInference(s).run(in,
+				TilePlan.of(new long[] { nx, ny, nz + 1 }, s), identity, outputs));
+		assertThrows(IllegalArgumentException.class, () -> new SlidingWindowInference(s).run(in,
+				TilePlan.of(in.dimensions(), SlidingWindowSettings.builder(6, 6, 6).overlap(0.25).batch(3).build()),
+				identity, outputs));
 	}
 
 	/** The window-relative position seen at each voxel shows where MONAI puts windows and padding. */
@@ -211,7 +259,7 @@ class SlidingWindowInferenceTest {
 		// x: 5 < 8, padded 1 before (and 2 after); y: 4 < 8, padded 2 and 2; z: 9, windows at 0 and 1
 		Volume in = randomVolume(1, 5, 4, 9);
 		SlidingWindowSettings s = SlidingWindowSettings.builder(8, 8, 8).overlap(0).build();
-		Volume out = new SlidingWindowInference(s).run(in, FakePredictors.positionInWindow(), SlabFinalizers.raw());
+		Volume out = TilingTestSupport.run(new SlidingWindowInference(s), in, FakePredictors.positionInWindow(), Finalizer.raw());
 		for (int x = 0; x < 5; x++)
 			for (int y = 0; y < 4; y++)
 				for (int z = 0; z < 9; z++) {
@@ -228,7 +276,7 @@ class SlidingWindowInferenceTest {
 		// z 9 with window 8 at 0 and 1: voxel z sits at z in window 0 and z - 1 in window 1
 		Volume in = randomVolume(1, 8, 8, 9);
 		SlidingWindowSettings s = SlidingWindowSettings.builder(8, 8, 8).overlap(0).blend(BlendMode.GAUSSIAN).build();
-		Volume out = new SlidingWindowInference(s).run(in, FakePredictors.positionInWindow(), SlabFinalizers.raw());
+		Volume out = TilingTestSupport.run(new SlidingWindowInference(s), in, FakePredictors.positionInWindow(), Finalizer.raw());
 		ImportanceMap m = ImportanceMap.of(s);
 		int z = 3;
 		double w0 = m.weight(2, 5, z), w1 = m.weight(2, 5, z - 1);
@@ -274,8 +322,8 @@ class SlidingWindowInferenceTest {
 			reports.add(p);
 			stitched.get((int) ((p.windowsDone() - 1) / s.batch())).countDown();
 		};
-		InferenceStats stats = new SlidingWindowInference(s, listener, () -> false).run(in, waiting,
-				List.of(new StitchOutput(SlabFinalizers.raw(), slab -> {
+		InferenceStats stats = TilingTestSupport.run(new SlidingWindowInference(s, listener, () -> false), in, waiting,
+				List.of(TilingTestSupport.output(Finalizer.raw(), (y, z, row) -> {
 				})));
 		assertEquals(plan.batchCount() - 1, overlapped.size());
 		assertFalse(overlapped.contains(false));
@@ -314,16 +362,16 @@ class SlidingWindowInferenceTest {
 				return identity.predict(patches, batch, size);
 			}
 		};
-		List<Long> planes = new CopyOnWriteArrayList<>();
+		List<Long> rows = new CopyOnWriteArrayList<>();
 		SlidingWindowInference inference = new SlidingWindowInference(s, SlidingWindowListener.none(),
 				() -> calls.get() >= 3);
-		CancelledException e = assertThrows(CancelledException.class, () -> inference.run(in, counting,
-				List.of(new StitchOutput(SlabFinalizers.raw(), slab -> planes.add(slab.dimension(2))))));
+		CancelledException e = assertThrows(CancelledException.class, () -> TilingTestSupport.run(inference, in, counting,
+				List.of(TilingTestSupport.output(Finalizer.raw(), (y, z, row) -> rows.add(z)))));
 		assertTrue(e.getMessage().contains("cancelled after 6 of"), e.getMessage());
 		assertEquals(3, calls.get());
-		int received = planes.size();
-		assertTrue(planes.stream().mapToLong(Long::longValue).sum() < 40);
-		assertEquals(received, planes.size()); // the threads have stopped: nothing arrives after run ends
+		int received = rows.size();
+		assertTrue(received < 16 * 40, received + " rows");
+		assertEquals(received, rows.size()); // the threads have stopped: nothing arrives after run ends
 		assertTrue(e instanceof VolSegException);
 	}
 
@@ -349,62 +397,34 @@ class SlidingWindowInferenceTest {
 			}
 		};
 		VolSegException e = assertThrows(VolSegException.class,
-				() -> new SlidingWindowInference(s).run(in, wrongSize, SlabFinalizers.raw()));
+				() -> TilingTestSupport.run(new SlidingWindowInference(s), in, wrongSize, Finalizer.raw()));
 		assertTrue(e.getMessage().contains("returned 512 values for 1 patch(es) of 8x8x8, expected 1024"), e.getMessage());
 
 		IllegalStateException broken = new IllegalStateException("disk full");
 		IllegalStateException thrown = assertThrows(IllegalStateException.class,
-				() -> new SlidingWindowInference(s).run(in, identity, List.of(new StitchOutput(SlabFinalizers.raw(), slab -> {
-					throw broken;
-				}))));
+				() -> TilingTestSupport.run(new SlidingWindowInference(s), in, identity,
+						List.of(TilingTestSupport.output(Finalizer.raw(), (y, z, row) -> {
+							throw broken;
+						}))));
 		assertSame(broken, thrown);
 
 		VolSegException channels = assertThrows(VolSegException.class,
-				() -> new SlidingWindowInference(s).run(randomVolume(1, 12, 12, 30, 2), identity, SlabFinalizers.raw()));
+				() -> TilingTestSupport.run(new SlidingWindowInference(s), randomVolume(1, 12, 12, 30, 2), identity, Finalizer.raw()));
 		assertEquals("the model expects 1 input channel(s) but the volume has 2", channels.getMessage());
 	}
 
+	/** Labels (compact bytes) and probabilities assembled in one run equal the whole-volume accumulation. */
 	@Test
-	void slabsCanBeCopiedIntoAnExistingImage() {
+	void labelsAndProbabilitiesAssembledInOneRun() {
 		Volume in = randomVolume(8, 9, 10, 23);
 		SlidingWindowSettings s = SlidingWindowSettings.builder(6, 6, 7).overlap(0.5).blend(BlendMode.GAUSSIAN).build();
-		Img<FloatType> labels = ArrayImgs.floats(9, 10, 23);
-		Img<FloatType> probabilities = ArrayImgs.floats(9, 10, 23, 3);
-		long[] planes = { 0 };
-		new SlidingWindowInference(s).run(in, FakePredictors.windowDependent(),
-				List.of(new StitchOutput(SlabFinalizers.argmax(), SlabConsumers.all(SlabConsumers.copyInto(labels),
-						slab -> planes[0] += slab.dimension(2))),
-						new StitchOutput(SlabFinalizers.softmax(), SlabConsumers.copyInto(probabilities))));
-		assertEquals(23, planes[0]);
-		assertEquals(0, maxDifference(reference(in, FakePredictors.windowDependent(), s, SlabFinalizers.argmax()), labels));
-		assertTrue(maxDifference(reference(in, FakePredictors.windowDependent(), s, SlabFinalizers.softmax()),
-				probabilities) < 1e-6);
-		assertThrows(IllegalArgumentException.class, () -> new SlidingWindowInference(s).run(in,
-				FakePredictors.windowDependent(),
-				List.of(new StitchOutput(SlabFinalizers.raw(), SlabConsumers.copyInto(ArrayImgs.floats(9, 10, 5, 3))))));
-	}
-
-	@Test
-	void slabsArriveInOrderAndCoverTheVolumeOnce() {
-		Volume in = randomVolume(5, 9, 10, 50);
-		SlidingWindowSettings s = SlidingWindowSettings.builder(6, 6, 7).overlap(0.25).batch(3).build();
-		List<long[]> zRanges = new ArrayList<>();
-		List<RandomAccessibleInterval<FloatType>> labelSlabs = new ArrayList<>();
-		new SlidingWindowInference(s).run(in, FakePredictors.windowDependent(),
-				List.of(new StitchOutput(SlabFinalizers.raw(), slab -> zRanges.add(new long[] { slab.min(2), slab.max(2) })),
-						new StitchOutput(SlabFinalizers.argmax(), labelSlabs::add)));
-		long next = 0;
-		for (long[] r : zRanges) {
-			assertEquals(next, r[0]);
-			next = r[1] + 1;
-		}
-		assertEquals(50, next);
-		assertTrue(zRanges.size() > 1);
-		for (RandomAccessibleInterval<FloatType> slab : labelSlabs) {
-			assertEquals(3, slab.numDimensions());
-			assertEquals(9, slab.dimension(0));
-			assertEquals(10, slab.dimension(1));
-		}
-		assertNotEquals(0, labelSlabs.size());
+		VolumeAssembler labels = VolumeAssembler.labels(Finalizer.argmax(), 3, in.dimensions(), in.geometry(), 2);
+		VolumeAssembler probabilities = VolumeAssembler.floats(Finalizer.softmax(), 3, in.dimensions(), in.geometry());
+		TilingTestSupport.run(new SlidingWindowInference(s), in, FakePredictors.windowDependent(), List.of(labels, probabilities));
+		assertEquals(1, labels.bytesPerVoxel());
+		assertEquals(0, maxDifference(reference(in, FakePredictors.windowDependent(), s, Finalizer.argmax()),
+				labels.volume().voxels()));
+		assertTrue(maxDifference(reference(in, FakePredictors.windowDependent(), s, Finalizer.softmax()),
+				probabilities.volume().voxels()) < 1e-6);
 	}
 }

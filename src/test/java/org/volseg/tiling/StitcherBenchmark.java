@@ -9,18 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.real.FloatType;
-import net.imglib2.view.Views;
-
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
 
 /**
  * Micro-benchmark of the streaming stitcher (not a test): a 512x512x400 volume, 14 classes, 96^3
  * windows, overlap 0.5, gaussian blend; every window gets the same precomputed output (a trivial
- * fake predictor), and the argmax labels and the raw logits (or, with {@code labels}, the labels only,
- * taken row by row as the segmenter takes them) are finalised and dropped. Then the
+ * fake predictor), and the argmax labels and the raw logits (or, with {@code labels}, the labels only)
+ * are finalised row by row, as the segmenter takes them, and dropped. Then the
  * whole {@link SlidingWindowInference} (extraction, pipelining, stitching) with a predictor that
  * returns a ready-made array. Prints windows/s and peak heap.
  *
@@ -44,23 +40,13 @@ public final class StitcherBenchmark {
 		for (int i = 0; i < window.length; i++)
 			window[i] = (float) r.nextGaussian();
 		long[] labelSum = { 0 };
-		RowConsumer labels = new RowConsumer() { // as the segmenter's label map: rows when it can, else slabs
-			@Override
-			public void acceptRow(long y, long z, float[] values) {
-				for (int x = 0; x < size[0]; x++)
-					labelSum[0] += (long) values[x];
-			}
-
-			@Override
-			public void accept(RandomAccessibleInterval<FloatType> slab) {
-				labelSum[0] += checksum(slab);
-			}
-		};
-		SlabConsumer logits = slab -> labelSum[0] += slab.dimension(2);
-		List<StitchOutput> outputs = logitsToo
-				? List.of(new StitchOutput(SlabFinalizers.argmax(), labels), new StitchOutput(SlabFinalizers.raw(), logits))
-				: List.of(new StitchOutput(SlabFinalizers.argmax(), labels));
-		TilePlan plan = Stitcher.plan(size, s, CLASSES, outputs);
+		StitchOutput labels = TilingTestSupport.output(Finalizer.argmax(), (y, z, values) -> { // as the segmenter's label map
+			for (int x = 0; x < size[0]; x++)
+				labelSum[0] += (long) values[x];
+		});
+		StitchOutput logits = TilingTestSupport.output(Finalizer.raw(), (y, z, values) -> labelSum[0]++);
+		List<StitchOutput> outputs = logitsToo ? List.of(labels, logits) : List.of(labels);
+		TilePlan plan = TilePlanner.plan(size, s, CLASSES, outputs);
 		System.out.println(plan);
 		System.out.println(logitsToo ? "outputs: labels + raw logits" : "outputs: labels");
 		if (!what.equals("inference")) {
@@ -101,7 +87,7 @@ public final class StitcherBenchmark {
 			resetPeaks();
 			long cpu0 = processCpuNanos();
 			long t0 = System.nanoTime();
-			InferenceStats stats = new SlidingWindowInference(s).run(input, trivial, outputs);
+			InferenceStats stats = new SlidingWindowInference(s).run(input, plan, trivial, outputs);
 			double sec = (System.nanoTime() - t0) * 1e-9;
 			report("whole inference (extraction + trivial predictor + stitcher, pipelined)", stats.windows(), sec, size);
 			System.out.printf(Locale.ROOT, "  process CPU time %.1f s%n", (processCpuNanos() - cpu0) * 1e-9);
@@ -111,13 +97,6 @@ public final class StitcherBenchmark {
 
 	private static long processCpuNanos() {
 		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-	}
-
-	private static long checksum(RandomAccessibleInterval<FloatType> slab) {
-		long sum = 0;
-		for (FloatType t : Views.flatIterable(slab))
-			sum += (long) t.get();
-		return sum;
 	}
 
 	private static void resetPeaks() {

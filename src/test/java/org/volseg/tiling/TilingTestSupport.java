@@ -32,13 +32,51 @@ final class TilingTestSupport {
 	}
 
 	/** The reference path: windows one by one, no threads, whole-volume accumulation. */
-	static Img<FloatType> reference(Volume input, PatchPredictor predictor, SlidingWindowSettings s, SlabFinalizer f) {
+	static Img<FloatType> reference(Volume input, PatchPredictor predictor, SlidingWindowSettings s, Finalizer f) {
 		TilePlan plan = TilePlan.of(input.dimensions(), s);
 		PatchExtractor e = new PatchExtractor(input, plan, s.padding());
 		WholeVolumeStitcher st = new WholeVolumeStitcher(plan, predictor.outputChannels(), ImportanceMap.of(s));
 		for (int w = 0; w < plan.windowCount(); w++)
 			st.add(w, predictor.predict(e.extractBatch(w, w + 1), 1, plan.roi()), 0);
 		return st.result(f);
+	}
+
+	/**
+	 * Plans as a segmentation does ({@link TilePlanner}) and runs the inference into one whole
+	 * volume: (x, y, z) for a one-channel finaliser, else (x, y, z, channel).
+	 */
+	static Volume run(SlidingWindowInference inference, Volume input, PatchPredictor predictor, Finalizer finalizer) {
+		VolumeAssembler assembler = VolumeAssembler.floats(finalizer, predictor.outputChannels(), input.dimensions(),
+				input.geometry());
+		run(inference, input, predictor, java.util.List.of(assembler));
+		return assembler.volume();
+	}
+
+	/** Plans as a segmentation does ({@link TilePlanner}) and runs the inference with these outputs. */
+	static InferenceStats run(SlidingWindowInference inference, Volume input, PatchPredictor predictor,
+			java.util.List<? extends StitchOutput> outputs) {
+		TilePlan plan = TilePlanner.plan(input.dimensions(), inference.settings(), predictor.outputChannels(), outputs);
+		return inference.run(input, plan, predictor, outputs);
+	}
+
+	/** An output that finalises rows with {@code finalizer} and hands each to {@code rows}. */
+	static StitchOutput output(Finalizer finalizer, RowSink rows) {
+		return new StitchOutput() {
+			@Override
+			public Finalizer finalizer() {
+				return finalizer;
+			}
+
+			@Override
+			public void acceptRow(long y, long z, float[] values) {
+				rows.accept(y, z, values);
+			}
+		};
+	}
+
+	/** What a test output does with a finished row. */
+	interface RowSink {
+		void accept(long y, long z, float[] values);
 	}
 
 	/** Largest |a - b| over the voxels, after checking that the shapes agree. */

@@ -6,12 +6,12 @@ package org.volseg.nets.segformer;
  * activations, softmax and resizing, which are memory-bound, are not counted). For reporting
  * achieved GFLOP/s in benchmarks.
  */
-public final class SegFormer3dFlops {
+final class SegFormer3dFlops {
 
 	private SegFormer3dFlops() {}
 
 	/** FLOPs for one input volume (batch 1) of the given spatial size. */
-	public static double forward(SegFormer3dConfig c, long[] inputSize) {
+	static double forward(SegFormer3dConfig c, long[] inputSize) {
 		long[][] sizes = SegFormer3dNetwork.stageSizes(c, inputSize);
 		double macs = 0;
 		long inChannels = c.inChannels();

@@ -15,11 +15,11 @@ import org.volseg.volume.Volume;
 
 /**
  * The plain way to blend window outputs: one accumulator for the whole padded multi-class volume,
- * normalised and cropped at the end. Simple on purpose; the reference the streaming
- * {@link Stitcher} is tested against, and usable for small volumes. Windows may be added in any
+ * normalised and cropped at the end. Simple on purpose: the tests' reference (oracle) for the
+ * streaming {@link Stitcher}. Windows may be added in any
  * order. Memory: {@code (classes + 1)} floats per padded voxel. Not thread-safe.
  */
-public final class WholeVolumeStitcher {
+final class WholeVolumeStitcher {
 
 	private final TilePlan plan;
 	private final int classes;
@@ -32,7 +32,7 @@ public final class WholeVolumeStitcher {
 	 * @param classes channels of every window output
 	 * @param importance weights of a window's voxels
 	 */
-	public WholeVolumeStitcher(TilePlan plan, int classes, ImportanceMap importance) {
+	WholeVolumeStitcher(TilePlan plan, int classes, ImportanceMap importance) {
 		this.plan = plan;
 		this.classes = classes;
 		this.importance = importance;
@@ -45,7 +45,7 @@ public final class WholeVolumeStitcher {
 	 * Adds one window's output ({@link PatchPredictor} layout, {@code [x, y, z, class]} row-major
 	 * from {@code offset}).
 	 */
-	public void add(int window, float[] output, int offset) {
+	void add(int window, float[] output, int offset) {
 		int[] roi = plan.roi();
 		long[] start = plan.windowStart(window);
 		RandomAccess<FloatType> s = sums.randomAccess();
@@ -70,7 +70,7 @@ public final class WholeVolumeStitcher {
 	 * @return a new image (x, y, z) if the finaliser writes one channel, else (x, y, z, channel),
 	 *         sized as the plan's image
 	 */
-	public Img<FloatType> result(SlabFinalizer finalizer) {
+	Img<FloatType> result(Finalizer finalizer) {
 		long[] size = plan.imageSize();
 		long[] pad = plan.padBefore();
 		int ch = finalizer.channels(classes);
