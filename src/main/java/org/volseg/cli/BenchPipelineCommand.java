@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.runtime.Device;
+import org.volseg.io.nifti.NiftiDatatype;
 import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;
@@ -93,7 +94,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 			Path in = input;
 			if (in == null) {
 				in = dir.resolve("bench-input.nii");
-				NiftiWriter.writeFloat32(syntheticCt(size, sp), in);
+				NiftiWriter.write(syntheticCt(size, sp), in, NiftiWriter.Options.of(NiftiDatatype.INT16));
 				System.gc();
 				out.printf(Locale.ROOT, "wrote %s: %d x %d x %d voxels, %.3g x %.3g x %.3g mm%n", in, size[0], size[1],
 						size[2], sp[0], sp[1], sp[2]);
@@ -180,7 +181,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 					double value = r > 1 ? -1000 : 40 + 60 * Math.sin(x * 0.07) * Math.cos(y * 0.05 + z * 0.03);
 					if (r < 0.05)
 						value = 700;
-					p[y * nx + x] = (float) value;
+					p[y * nx + x] = (float) Math.rint(value);
 				}
 		});
 		return v;

@@ -52,8 +52,11 @@ final class ProgressPrinter implements SegmentationListener {
 		if (mode == Mode.NONE)
 			return;
 		double eta = p.etaSeconds();
-		String text = String.format(Locale.ROOT, "%d/%d windows, %.0f s elapsed, ETA %s", p.windowsDone(), p.windowsTotal(),
-				p.elapsedNanos() * 1e-9, Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0f s", eta));
+		double rate = p.windowsPerSecond();
+		String text = String.format(Locale.ROOT, "%d/%d windows, %s elapsed, %sETA %s", p.windowsDone(), p.windowsTotal(),
+				duration(p.elapsedNanos() * 1e-9),
+				Double.isNaN(rate) || p.windowsDone() == p.windowsTotal() ? "" : String.format(Locale.ROOT, "%.3g windows/s, ", rate),
+				Double.isNaN(eta) ? "?" : duration(eta));
 		if (mode == Mode.BAR) {
 			int filled = (int) Math.round(p.fraction() * WIDTH);
 			err.print("\r[" + "#".repeat(filled) + " ".repeat(WIDTH - filled) + "] "
@@ -71,6 +74,14 @@ final class ProgressPrinter implements SegmentationListener {
 			}
 		}
 		err.flush();
+	}
+
+	/** Seconds below an hour ({@code "754 s"}), hours and minutes above ({@code "2 h 05 min"}). */
+	static String duration(double seconds) {
+		if (seconds < 3599.5)
+			return String.format(Locale.ROOT, "%.0f s", seconds);
+		long minutes = Math.round(seconds / 60);
+		return String.format(Locale.ROOT, "%d h %02d min", minutes / 60, minutes % 60);
 	}
 
 	/** Ends a bar line in progress. */

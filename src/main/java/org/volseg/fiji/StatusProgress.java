@@ -74,7 +74,7 @@ public final class StatusProgress implements SegmentationListener {
 	@Override
 	public void windows(SlidingWindowProgress p) {
 		double f = 0.05 + 0.9 * p.fraction();
-		String eta = p.windowsDone() > 0 && p.windowsDone() < p.windowsTotal()
+		String eta = p.windowsDone() > 0 && p.windowsDone() < p.windowsTotal() && !Double.isNaN(p.etaSeconds())
 				? String.format(Locale.ROOT, ", %.0f s left", p.etaSeconds())
 				: "";
 		sink.show(prefix + ": window " + p.windowsDone() + "/" + p.windowsTotal() + eta + " (Esc cancels)", f);

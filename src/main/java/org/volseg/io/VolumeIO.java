@@ -66,11 +66,25 @@ public final class VolumeIO {
 	 * @throws VolumeFormatException if the path does not exist or no source recognises it
 	 */
 	public LoadedVolume open(Path path, boolean statistics) {
+		return sourceFor(path).read(path, statistics);
+	}
+
+	/**
+	 * Opens a path for a caller that never writes the voxels ({@link VolumeSource#readReadOnly}):
+	 * 8- and 16-bit integer voxels may stay as stored, behind a read-only float view.
+	 *
+	 * @throws VolumeFormatException if the path does not exist or no source recognises it
+	 */
+	public LoadedVolume openReadOnly(Path path) {
+		return sourceFor(path).readReadOnly(path);
+	}
+
+	private VolumeSource sourceFor(Path path) {
 		if (!Files.exists(path))
 			throw new VolumeFormatException(path, "does not exist.");
 		for (VolumeSource s : sources)
 			if (s.accepts(path))
-				return s.read(path, statistics);
+				return s;
 		StringBuilder names = new StringBuilder();
 		for (VolumeSource s : sources)
 			names.append(names.length() > 0 ? ", " : "").append(s.name());

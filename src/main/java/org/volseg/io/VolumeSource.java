@@ -25,4 +25,14 @@ public interface VolumeSource {
 	 * @throws org.volseg.VolumeFormatException if the data cannot be read
 	 */
 	LoadedVolume read(Path path, boolean statistics);
+
+	/**
+	 * Opens the path for a caller that never writes the voxels (the segmenter's input): integer
+	 * voxels may stay in their stored type behind a read-only float view
+	 * ({@link org.volseg.volume.StoredVoxels}), half the memory of floats for int16 CT. No statistics.
+	 * The default reads as {@link #read(Path, boolean) read(path, false)}.
+	 */
+	default LoadedVolume readReadOnly(Path path) {
+		return read(path, false);
+	}
 }

@@ -12,6 +12,7 @@ import org.volseg.model.VolSegConfig;
 import org.volseg.volume.Orientation;
 import org.volseg.volume.Reorient;
 import org.volseg.volume.Resample;
+import org.volseg.volume.StoredVoxels;
 import org.volseg.volume.Volume;
 
 import net.imglib2.img.Img;
@@ -41,9 +42,10 @@ public final class Preprocessor {
 	/**
 	 * A scan on the model's grid.
 	 *
-	 * @param volume voxels (x, y, z[, channel]) the network sees; a contiguous image (not a view):
-	 *        with a {@code monai_crop_foreground} step the foreground box (the full model grid when
-	 *        the box is empty)
+	 * @param volume voxels (x, y, z[, channel]) the network sees; a contiguous image (not a view),
+	 *        or the input's own {@link StoredVoxels} when no step changed it (read-only, never
+	 *        written); with a {@code monai_crop_foreground} step the foreground box (the full model
+	 *        grid when the box is empty)
 	 * @param steps what was done, one line per step
 	 * @param crop the foreground box of a {@code monai_crop_foreground} step (outputs on it go back
 	 *        to the full model grid with {@link ForegroundCrop#padBack}), or {@code null} without one
@@ -81,7 +83,7 @@ public final class Preprocessor {
 				steps.add("spacing already " + fmt(have) + " mm");
 		}
 		boolean normalise = settings.normalize() && !descriptor.input().preprocessing().isEmpty();
-		if (!owned && (normalise || !(v.voxels() instanceof Img))) {
+		if (!owned && (normalise || !(v.voxels() instanceof Img || v.voxels() instanceof StoredVoxels))) {
 			v = IntensityPreprocessing.copyOf(v);
 			owned = true;
 		}

@@ -173,7 +173,7 @@ public final class Segmenter implements AutoCloseable {
 
 	/** Reads the input, reporting the reader's warnings; only the volume is kept (see {@code run}). */
 	private static Volume read(Path input, SegmentationSettings settings, SegmentationListener listener) {
-		LoadedVolume loaded = VolumeIO.forSeries(settings.series()).open(input, false);
+		LoadedVolume loaded = VolumeIO.forSeries(settings.series()).openReadOnly(input);
 		Object warnings = loaded.details().get("warnings");
 		if (warnings instanceof String w && !w.isEmpty())
 			listener.warning(w);

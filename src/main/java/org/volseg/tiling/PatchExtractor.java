@@ -1,14 +1,18 @@
 package org.volseg.tiling;
 
+import java.util.OptionalDouble;
+
 import org.volseg.runtime.PatchPredictor;
 
 import net.imglib2.FinalInterval;
 import net.imglib2.RandomAccessible;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.blocks.PrimitiveBlocks;
+import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
+import org.volseg.volume.StoredVoxels;
 import org.volseg.volume.Volume;
 
 /**
@@ -57,13 +61,39 @@ final class PatchExtractor {
 	 */
 	static RandomAccessible<FloatType> orderedView(Volume volume, TilePlan plan, Padding padding) {
 		RandomAccessibleInterval<FloatType> voxels = volume.voxels();
-		RandomAccessible<FloatType> extended = extend(voxels, padding);
+		RandomAccessible<FloatType> extended = voxels instanceof StoredVoxels<?> stored ? extendStored(stored, padding)
+				: extend(voxels, padding);
 		long[] shift = new long[voxels.numDimensions()];
 		System.arraycopy(plan.padBefore(), 0, shift, 0, 3);
 		RandomAccessible<FloatType> padded = Views.translate(extended, shift);
 		return voxels.numDimensions() == 4
 				? Views.permute(Views.permute(padded, 0, 3), 1, 2) // (c, z, y, x)
 				: Views.permute(padded, 0, 2); // (z, y, x)
+	}
+
+	/**
+	 * Extends integers kept as stored before they become floats, so that the block copy stays on its
+	 * fast path (ImgLib2 copies fast only when no converter comes before an extension). A constant
+	 * the stored type cannot hold exactly is padded after the conversion (correct, but slower).
+	 */
+	private static <T extends RealType<T>> RandomAccessible<FloatType> extendStored(StoredVoxels<T> voxels, Padding padding) {
+		RandomAccessibleInterval<T> stored = voxels.stored();
+		switch (padding.kind()) {
+		case CONSTANT: {
+			OptionalDouble value = voxels.storedValueOf(padding.value());
+			if (value.isEmpty())
+				return extend(voxels, padding);
+			T outside = stored.getType().createVariable();
+			outside.setReal(value.getAsDouble());
+			return voxels.asFloats(Views.extendValue(stored, outside));
+		}
+		case EDGE:
+			return voxels.asFloats(Views.extendBorder(stored));
+		case REFLECT:
+			return voxels.asFloats(Views.extendMirrorSingle(widenSingletons(stored)));
+		default:
+			throw new AssertionError(padding);
+		}
 	}
 
 	private static RandomAccessible<FloatType> extend(RandomAccessibleInterval<FloatType> voxels, Padding padding) {
@@ -84,7 +114,7 @@ final class PatchExtractor {
 	 * undefined (ImgLib2's block copier divides by it): such axes are widened to two equal voxels
 	 * first, which mirrors to the same values. Other axes are left alone.
 	 */
-	private static RandomAccessibleInterval<FloatType> widenSingletons(RandomAccessibleInterval<FloatType> voxels) {
+	private static <T> RandomAccessibleInterval<T> widenSingletons(RandomAccessibleInterval<T> voxels) {
 		long[] max = voxels.maxAsLongArray();
 		boolean any = false;
 		for (int d = 0; d < max.length; d++)

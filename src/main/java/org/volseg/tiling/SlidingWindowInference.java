@@ -199,6 +199,9 @@ public final class SlidingWindowInference {
 			}
 		}
 
+		/** Time from the start until the first batch was stitched (stitching thread only). */
+		private long firstBatchNanos;
+
 		private void stitchAll() {
 			try {
 				for (int b = 0; b < plan.batchCount(); b++) {
@@ -211,7 +214,10 @@ public final class SlidingWindowInference {
 					freeOutputs.offer(out);
 					if (b == plan.batchCount() - 1)
 						stitcher.finish();
-					listener.progress(new SlidingWindowProgress(to, plan.windowCount(), System.nanoTime() - startNanos));
+					long elapsed = System.nanoTime() - startNanos;
+					if (b == 0)
+						firstBatchNanos = elapsed;
+					listener.progress(new SlidingWindowProgress(to, plan.windowCount(), elapsed, plan.batchEnd(0), firstBatchNanos));
 				}
 			} catch (Throwable t) {
 				fail(t);

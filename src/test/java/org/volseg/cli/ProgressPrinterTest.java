@@ -31,7 +31,7 @@ class ProgressPrinterTest {
 		assertFalse(out.contains("\r"));
 		long lines = out.lines().filter(l -> l.contains("windows,")).count();
 		assertEquals(11, lines, out);
-		assertTrue(out.contains("volseg: 1/100 windows, 1 s elapsed, ETA 99 s"), out);
+		assertTrue(out.contains("volseg: 1/100 windows, 1 s elapsed, 1.00 windows/s, ETA 99 s"), out);
 		assertTrue(out.contains("volseg: 100/100 windows, 100 s elapsed, ETA 0 s"), out);
 		assertTrue(out.contains("volseg: writing..."), out);
 	}
@@ -42,6 +42,22 @@ class ProgressPrinterTest {
 		assertEquals(100, out.chars().filter(c -> c == '\r').count());
 		assertTrue(out.contains("[##############################] 100% 100/100 windows"), out);
 		assertTrue(out.matches("(?s).*100/100 windows, 100 s elapsed, ETA 0 s\\s*\nvolseg: writing\\.\\.\\.\n"), out);
+	}
+
+	@Test
+	void etaLeavesOutTheSlowFirstBatchAndLongTimesReadAsHours() {
+		StringWriter text = new StringWriter();
+		ProgressPrinter p = new ProgressPrinter(new PrintWriter(text), ProgressPrinter.Mode.BAR);
+		long second = 1_000_000_000L;
+		// the first window took 100 s (kernel preparation), every later one 2 s
+		p.windows(new SlidingWindowProgress(1, 3001, 100 * second, 1, 100 * second));
+		p.windows(new SlidingWindowProgress(2, 3001, 102 * second, 1, 100 * second));
+		String out = text.toString();
+		assertTrue(out.contains(" 1/3001 windows, 100 s elapsed, ETA ?"), out);
+		// 2999 windows left at 0.5 windows/s = 5998 s, not the 150,000 s the first window suggests
+		assertTrue(out.contains(" 2/3001 windows, 102 s elapsed, 0.500 windows/s, ETA 1 h 40 min"), out);
+		assertEquals("3599 s", ProgressPrinter.duration(3599.4));
+		assertEquals("2 h 05 min", ProgressPrinter.duration(7500));
 	}
 
 	@Test

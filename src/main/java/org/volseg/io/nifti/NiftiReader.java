@@ -18,6 +18,7 @@ import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
 import org.volseg.volume.VolumeStatistics;
 
+import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 
@@ -56,6 +57,17 @@ public final class NiftiReader {
 	 *        float64 while decoding (costs a little time, no memory)
 	 */
 	public static NiftiVolume read(Path file, boolean statistics) {
+		return read(file, statistics, false);
+	}
+
+	/**
+	 * @param statistics as {@link #read(Path, boolean)}
+	 * @param storedIntegers if true and {@code statistics} is false, voxels stored as 8- or 16-bit
+	 *        integers stay in that type and the volume's voxels are a read-only float view of them
+	 *        ({@link StoredVoxels}: the same values, half or a quarter of the memory); other types are
+	 *        read as floats as usual
+	 */
+	public static NiftiVolume read(Path file, boolean statistics, boolean storedIntegers) {
 		try {
 			boolean gzip = isGzip(file);
 			try (InputStream in = open(file, gzip)) {
@@ -67,19 +79,26 @@ public final class NiftiReader {
 							+ header.voxOffset() + ") needs " + (header.voxOffset() + dataBytes) + ".");
 				skip(in, header.voxOffset() - header.headerSize(), file);
 				long[] dims = header.volumeDimensions();
-				checkAllocatable(dims, file);
+				boolean compact = storedIntegers && !statistics && StoredIntegerPlanes.holds(header.datatype());
+				checkAllocatable(dims, compact ? header.datatype().bytes() : Float.BYTES, file);
 				NiftiAffines.Choice choice = NiftiAffines.choose(header);
 				String degenerate = Geometry.problem(choice.affineRas());
 				if (degenerate != null)
 					throw new VolumeFormatException(file, "its voxel sizes and orientation (sform srow_x/y/z, qform, pixdim "
 							+ java.util.Arrays.toString(header.pixdim()) + ") give no usable geometry: " + degenerate
 							+ ". Fix the header (e.g. with nibabel or fslorient) so that pixdim[1..3] are positive voxel sizes in mm.");
-				Img<FloatType> img = Volume.allocateFloats(dims);
+				RandomAccessibleInterval<FloatType> voxels;
 				VolumeStatistics.Accumulator stats = statistics ? new VolumeStatistics.Accumulator() : null;
-				readVoxels(in, header, img, stats, file);
+				if (compact)
+					voxels = StoredIntegerPlanes.read(in, header, dims, file);
+				else {
+					Img<FloatType> img = Volume.allocateFloats(dims);
+					readVoxels(in, header, img, stats, file);
+					voxels = img;
+				}
 				if (gzip)
 					in.read(); // reaches the end of the gzip member, so its CRC and length are checked
-				Volume volume = new Volume(img, Geometry.ofRas(choice.affineRas()));
+				Volume volume = new Volume(voxels, Geometry.ofRas(choice.affineRas()));
 				return new NiftiVolume(volume, header, choice.source(), stats == null ? null : stats.result());
 			}
 		} catch (NoSuchFileException e) {
@@ -191,7 +210,7 @@ public final class NiftiReader {
 	 * Refuses images that cannot be allocated: an xy plane beyond one Java array, or more float
 	 * voxels than the JVM has free memory for (with {@code -Xmx} the limit).
 	 */
-	static void checkAllocatable(long[] dims, Path file) {
+	static void checkAllocatable(long[] dims, int bytesPerVoxel, Path file) {
 		long plane = dims[0] * dims[1];
 		if (plane > Integer.MAX_VALUE - 8)
 			throw new VolumeFormatException(file, "one xy plane of " + dims[0] + "x" + dims[1]
@@ -199,7 +218,7 @@ public final class NiftiReader {
 		long voxels = 1;
 		for (long d : dims)
 			voxels = HeapBudget.times(voxels, d);
-		HeapBudget.require(file, HeapBudget.times(voxels, Float.BYTES), voxels + " float voxels");
+		HeapBudget.require(file, HeapBudget.times(voxels, bytesPerVoxel), voxels + (bytesPerVoxel == Float.BYTES ? " float voxels" : " voxels of " + bytesPerVoxel + " bytes"));
 	}
 
 

@@ -48,7 +48,16 @@ public final class NiftiSource implements VolumeSource {
 
 	@Override
 	public LoadedVolume read(Path path, boolean statistics) {
-		NiftiVolume v = NiftiReader.read(path, statistics);
+		return describe(path, NiftiReader.read(path, statistics));
+	}
+
+	/** Keeps 8- and 16-bit integer voxels as stored ({@link NiftiReader#read(Path, boolean, boolean)}). */
+	@Override
+	public LoadedVolume readReadOnly(Path path) {
+		return describe(path, NiftiReader.read(path, false, true));
+	}
+
+	private static LoadedVolume describe(Path path, NiftiVolume v) {
 		NiftiHeader h = v.header();
 		boolean gzip;
 		try {
