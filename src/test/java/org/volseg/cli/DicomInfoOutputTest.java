@@ -13,6 +13,7 @@ import org.volseg.io.dicom.DicomFolderReader;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.io.dicom.DicomSeriesVolume;
 import org.volseg.io.dicom.DicomSeriesWriter;
+import org.volseg.io.dicom.DicomFormat;
 import org.volseg.io.dicom.StoredValueStatistics;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
@@ -84,7 +85,7 @@ class DicomInfoOutputTest {
 	@Test
 	@SuppressWarnings("unchecked")
 	void fileJsonGivesStoredValueStatistics() throws Exception {
-		String json = DicomInfoOutput.fileJson(StoredValueStatistics.of(resource("rtdose.dcm")));
+		String json = DicomInfoOutput.fileJson(StoredValueStatistics.of(DicomFormat.parser(), resource("rtdose.dcm")));
 		Map<String, Object> j = (Map<String, Object>) MiniJson.parse(json);
 		assertEquals(List.of(10.0, 10.0, 15.0), j.get("dims"));
 		assertEquals(795000.0, j.get("min"));
