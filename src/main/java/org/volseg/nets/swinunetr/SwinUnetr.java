@@ -16,7 +16,7 @@ import org.volseg.nets.Network;
  * (required), {@code feature_size} (24, a multiple of 12), {@code depths} ([2, 2, 2, 2]),
  * {@code num_heads} ([3, 6, 12, 24]), {@code window_size} (7), {@code patch_size} (2, the only
  * size SwinUNETR's decoder runs with), {@code qkv_bias} (true), {@code mlp_ratio} (4.0),
- * {@code norm_name} ("instance"; see {@link org.volseg.nets.blocks.Norms}), {@code normalize}
+ * {@code norm_name} ("instance"; see {@link org.volseg.nets.blocks.MonaiNorm}), {@code normalize}
  * (true), {@code patch_norm} (false), {@code norm_layer} (torch.nn.LayerNorm only),
  * {@code downsample} ("merging" | "mergingv2"), {@code use_v2} (false), {@code spatial_dims} (3
  * only), {@code drop_rate}, {@code attn_drop_rate}, {@code dropout_path_rate} (0; checked to be
