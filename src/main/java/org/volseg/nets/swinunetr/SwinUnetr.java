@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.nets.Architecture;
-import org.volseg.nets.Kwargs;
-import org.volseg.nets.Network;
+import org.volseg.nets.MonaiArchitecture;
 
 /**
  * SwinUNETR (Hatamizadeh et al. 2022) as MONAI's {@code monai.networks.nets.SwinUNETR} builds it,
@@ -30,7 +29,7 @@ import org.volseg.nets.Network;
  * argument) chooses the sub-grid order of {@code downsample="merging"}, which MONAI changed in
  * 1.5.0 (see {@link #patchMergingOrderForMonaiVersion}); recorded in model packages.</p>
  */
-public final class SwinUnetr implements Architecture {
+public final class SwinUnetr extends MonaiArchitecture {
 
 	/** Registry name. */
 	public static final String NAME = "swinunetr";
@@ -38,19 +37,9 @@ public final class SwinUnetr implements Architecture {
 	/** VolSeg's keyword argument choosing the patch merging order: {@code "monai14"} or {@code "monai15"}. */
 	public static final String PATCH_MERGING_ORDER = "patch_merging_order";
 
-	@Override
-	public String name() {
-		return NAME;
-	}
-
-	@Override
-	public String reference() {
-		return "MONAI monai.networks.nets.SwinUNETR";
-	}
-
-	@Override
-	public Network configure(Map<String, Object> kwargs) {
-		return new SwinUnetrNetwork(SwinUnetrConfig.parse(new Kwargs(NAME, kwargs)));
+	/** For the service loader. */
+	public SwinUnetr() {
+		super(NAME, "SwinUNETR", k -> new SwinUnetrNetwork(SwinUnetrConfig.parse(k)));
 	}
 
 	@Override
