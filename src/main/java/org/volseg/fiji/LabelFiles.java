@@ -14,7 +14,7 @@ import ij.ImagePlus;
  * {@link ImagePlusVolumes#AFFINE_PROPERTY}, or its calibration), as uint8 when every label is at
  * most 255 else uint16, atomically (temporary file, then move). Stateless.
  */
-public final class LabelFiles {
+final class LabelFiles {
 
 	private LabelFiles() {
 	}
