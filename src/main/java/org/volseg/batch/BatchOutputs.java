@@ -23,7 +23,7 @@ import org.volseg.pipeline.SegmentationSettings;
  * @param logits the blended raw outputs, or null
  * @param probabilities the class probabilities, or null
  */
-public record BatchOutputs(Path labels, Path logits, Path probabilities) {
+record BatchOutputs(Path labels, Path logits, Path probabilities) {
 
 	private static final String LABELS = "_labels";
 

@@ -6,5 +6,5 @@ package org.volseg.batch;
  * @param voxels voxel count
  * @param millilitres voxels times the input's voxel volume, in mL (1 mL = 1000 mm^3)
  */
-public record LabelVolume(long voxels, double millilitres) {
+record LabelVolume(long voxels, double millilitres) {
 }

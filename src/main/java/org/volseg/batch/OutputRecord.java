@@ -13,7 +13,7 @@ import org.volseg.pipeline.SegmentationSettings;
  * (the model's default applies). Device, threads and batch size do not change the labels and are
  * left out. Stateless.
  */
-public final class OutputRecord {
+final class OutputRecord {
 
 	private OutputRecord() {
 	}

@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <p>Immutable after construction; not thread-safe while resolving (keeps a cycle guard).</p>
  */
-public final class BundleConfig {
+final class BundleConfig {
 
 	private final Map<String, Object> root;
 	private final String source;

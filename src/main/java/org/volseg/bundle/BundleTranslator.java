@@ -24,7 +24,7 @@ import org.volseg.model.Preprocessing;
  * {@link BundlePlan#problems()}; nothing is refused here, the caller decides (see
  * {@link BundleImporter}). Stateless.
  */
-public final class BundleTranslator {
+final class BundleTranslator {
 
 	/** MONAI class names (last dotted part) -> VolSeg architecture names. */
 	private static final Map<String, String> ARCHITECTURES = Map.of("SwinUNETR", "swinunetr", "SegResNet", "segresnet",

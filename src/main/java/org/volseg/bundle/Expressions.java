@@ -18,7 +18,7 @@ import java.util.List;
  * with a {@link BundleException} naming the config id; callers only evaluate ids they need.
  * Stateless.
  */
-public final class Expressions {
+final class Expressions {
 
 	/** What {@code torch.device(...)} evaluates to. */
 	public static final String DEVICE = "device";

@@ -1,7 +1,6 @@
 package org.volseg.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -130,20 +129,8 @@ public final class ConvertCommand implements Callable<Integer> {
 
 	private Map<String, Object> configuration(Architecture architecture, SafeTensors file) {
 		if (config != null) {
-			Map<String, Object> preset = architecture.presets().get(config);
-			if (preset != null) return preset;
-			Path path = Path.of(config);
-			if (!Files.isRegularFile(path)) {
-				throw InvalidParameterException.of("--config", config, "a JSON file or a preset of " + architecture.name()
-						+ " (" + String.join(", ", architecture.presets().keySet()) + ")");
-			}
-			try {
-				return Json.parseObject(Files.readString(path, StandardCharsets.UTF_8));
-			} catch (IOException ex) {
-				throw new VolSegException(path + ": cannot read: " + ex.getMessage(), ex);
-			} catch (Json.SyntaxException ex) {
-				throw new VolSegException(path + ": not a JSON object of keyword arguments: " + ex.getMessage(), ex);
-			}
+			return ConfigArgument.resolve(config, architecture.presets(), new ConfigArgument.Wording(false, "a JSON file or a preset of "
+					+ architecture.name() + " (" + String.join(", ", architecture.presets().keySet()) + ")", config));
 		}
 		String where = file == null ? null : file.metadata().get("config");
 		if (where == null) {

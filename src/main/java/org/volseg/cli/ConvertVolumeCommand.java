@@ -1,7 +1,5 @@
 package org.volseg.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -97,14 +95,7 @@ public final class ConvertVolumeCommand implements Callable<Integer> {
 	}
 
 	private void refuseOverwritingInput() {
-		boolean same;
-		try {
-			same = Files.exists(output) ? Files.isSameFile(input, output)
-					: input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize());
-		} catch (IOException e) {
-			same = false;
-		}
-		if (same)
+		if (org.volseg.util.SameFile.as(input, output))
 			throw InvalidParameterException.of("OUT", output, "a file other than the input " + input);
 	}
 }

@@ -25,7 +25,7 @@ import net.imglib2.view.Views;
  * returns the text without printing it. Numbers in JSON: integral values without a decimal point,
  * non-finite values as null.
  */
-public final class DicomInfoOutput {
+final class DicomInfoOutput {
 
 	private DicomInfoOutput() {
 	}

@@ -60,7 +60,7 @@ public final class ForwardCommand implements Callable<Integer> {
 	@Override
 	public Integer call() {
 		EngineOptions options = EngineOptions.defaults().withDevice(Device.parse(device, "--device")).withTrustModel(trustModel);
-		if (Files.exists(output) && Files.exists(input) && sameFile(input, output)) {
+		if (Files.exists(input) && org.volseg.util.SameFile.as(input, output)) {
 			throw InvalidParameterException.of("--output", output, "another file than --input (inputs are never overwritten)");
 		}
 		StateDict file = StateDict.readTensors(input);
@@ -91,13 +91,5 @@ public final class ForwardCommand implements Callable<Integer> {
 		SafeTensors.write(output, Map.of("output", y), metadata);
 		spec.commandLine().getOut().println("wrote " + output + " output " + Arrays.toString(y.shape()));
 		return 0;
-	}
-
-	private static boolean sameFile(Path a, Path b) {
-		try {
-			return Files.isSameFile(a, b);
-		} catch (java.io.IOException ex) {
-			return false;
-		}
 	}
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.volseg.io.VolumeIO;
 import org.volseg.io.dicom.DicomFolderReader;
 import org.volseg.io.dicom.DicomSeries;
+import org.volseg.io.dicom.DicomFormat;
 import org.volseg.io.dicom.DicomVolumeSource;
 import org.volseg.io.nifti.NiftiSource;
 
@@ -43,7 +44,7 @@ public final class InfoCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() {
-		boolean dicom = !new NiftiSource().accepts(path) && new DicomVolumeSource().accepts(path);
+		boolean dicom = !new NiftiSource().accepts(path) && new DicomVolumeSource(DicomFormat.parser(), null).accepts(path);
 		StringBuilder text = new StringBuilder();
 		if (dicom && (series == null || !json)) {
 			DicomFolderReader reader = new DicomFolderReader();

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * the sliding window, the device, the preprocessing switches, postprocessing and progress. Each
  * command adds its own input and output options.
  */
-public final class SegmentationOptions {
+final class SegmentationOptions {
 
 	@Option(names = "--model", required = true, paramLabel = "DIR", description = "Model package: folder, rdf.yaml or .zip.")
 	Path model;

@@ -3,7 +3,6 @@ package org.volseg.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,10 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.volseg.InvalidParameterException;
-import org.volseg.VolSegException;
 import org.volseg.model.Preprocessing;
 import org.volseg.nets.Architectures;
-import org.volseg.util.Json;
 import org.volseg.train.Augmentation;
 import org.volseg.train.Trainer;
 import org.volseg.train.TrainingOptions;
@@ -225,22 +222,7 @@ public final class TrainCommand implements Callable<Integer> {
 	}
 
 	private Map<String, Object> configuration() {
-		String c = config.trim();
-		try {
-			if (c.startsWith("{")) return Json.parseObject(c);
-			if (arch != null) {
-				Map<String, Object> preset = Architectures.byName(arch).presets().get(c);
-				if (preset != null) return new java.util.LinkedHashMap<>(preset);
-			}
-			Path path = Path.of(c);
-			if (!Files.isRegularFile(path)) {
-				throw InvalidParameterException.of("--config", config, "a JSON file, a preset name or inline JSON {...}");
-			}
-			return Json.parseObject(Files.readString(path, StandardCharsets.UTF_8));
-		} catch (IOException ex) {
-			throw new VolSegException(config + ": cannot read: " + ex.getMessage(), ex);
-		} catch (Json.SyntaxException ex) {
-			throw new VolSegException("--config " + config + ": not a JSON object of keyword arguments: " + ex.getMessage(), ex);
-		}
+		return ConfigArgument.resolve(config, arch == null ? Map.of() : Architectures.byName(arch).presets(),
+				new ConfigArgument.Wording(true, "a JSON file, a preset name or inline JSON {...}", "--config " + config));
 	}
 }

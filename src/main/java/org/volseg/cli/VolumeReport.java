@@ -17,7 +17,7 @@ import org.volseg.volume.VolumeStatistics;
  * {@code max}, {@code sum}, {@code sum_sq}, {@code source}; sources that know more (DICOM) add keys
  * with {@link #put} after these. Not thread-safe.
  */
-public final class VolumeReport {
+final class VolumeReport {
 
 	/** The keys every report has, in order. */
 	public static final java.util.List<String> KEYS = java.util.List.of("dims", "spacing_mm", "orientation", "affine_lps",

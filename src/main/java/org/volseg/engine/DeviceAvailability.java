@@ -11,7 +11,7 @@ import java.util.List;
  *        without a CUDA build, without a GPU, or without a usable CUDA 12 / cuDNN 9 installation
  * @param problem why GPUs could not be listed, or {@code null}
  */
-public record DeviceAvailability(boolean cudaBuild, List<String> gpus, String problem) {
+record DeviceAvailability(boolean cudaBuild, List<String> gpus, String problem) {
 
 	public DeviceAvailability {
 		gpus = List.copyOf(gpus);

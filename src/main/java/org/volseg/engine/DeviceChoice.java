@@ -9,7 +9,7 @@ import org.volseg.runtime.Device;
  * @param reason one line for logs and results, for example
  *        {@code "auto: no GPU listed by TensorFlow's CUDA build; using the CPU"}
  */
-public record DeviceChoice(Device device, String reason) {
+record DeviceChoice(Device device, String reason) {
 
 	public DeviceChoice {
 		if (device == Device.AUTO)

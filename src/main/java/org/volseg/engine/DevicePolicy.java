@@ -15,7 +15,7 @@ import java.util.Optional;
  * </ul>
  * Stateless.
  */
-public final class DevicePolicy {
+final class DevicePolicy {
 
 	private DevicePolicy() {
 	}

@@ -35,7 +35,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
  * {@code Pack}; a restore from a constant path, or inside a function, is refused (TF2 Keras exports
  * restore inside functions: such models need {@code --trust-model}). Stateless and thread-safe.</p>
  */
-public final class ModelOpCheck {
+final class ModelOpCheck {
 
 	/** Operations that compute on tensors only (no files, no network, no Python, no processes). */
 	public static final Set<String> ALLOWED = Set.of(

@@ -17,7 +17,7 @@ import org.tensorflow.internal.c_api.global.tensorflow;
  * Probes the TensorFlow native library for GPUs: whether the CUDA build is on the class path, and
  * which GPU devices it lists. Probed once per JVM (listing devices initialises CUDA). Thread-safe.
  */
-public final class NativeDevices {
+final class NativeDevices {
 
 	private static final Logger LOG = Logger.getLogger(NativeDevices.class.getName());
 	private static volatile DeviceAvailability cached;

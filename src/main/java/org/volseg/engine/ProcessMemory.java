@@ -9,7 +9,7 @@ import java.util.List;
  * The process's resident memory (Java heap, native TensorFlow buffers and everything else), read
  * from {@code /proc/self/status} ({@code VmRSS}). Linux only. Stateless.
  */
-public final class ProcessMemory {
+final class ProcessMemory {
 
 	private static final Path STATUS = Path.of("/proc/self/status");
 

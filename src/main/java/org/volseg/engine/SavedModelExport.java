@@ -18,7 +18,7 @@ import org.tensorflow.Signature;
  * <p>Usually called through {@link ModelPackageWriter}, which also writes {@code rdf.yaml} and
  * makes the whole package appear atomically. Stateless; the caller keeps owning the session.</p>
  */
-public final class SavedModelExport {
+final class SavedModelExport {
 
 	/** The signature the engine runs. */
 	public static final String SIGNATURE_KEY = Signature.DEFAULT_KEY;

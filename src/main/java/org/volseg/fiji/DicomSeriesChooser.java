@@ -16,7 +16,7 @@ import ij.ImagePlus;
  * ImageJ image (32-bit, values rescaled, for CT in Hounsfield units; calibrated in mm; geometry
  * kept). Stateless.
  */
-public final class DicomSeriesChooser {
+final class DicomSeriesChooser {
 
 	private DicomSeriesChooser() {
 	}

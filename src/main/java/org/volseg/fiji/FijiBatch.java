@@ -26,7 +26,7 @@ import ij.measure.ResultsTable;
  * per file and overall on one status line and bar, and turn a stop request (ImageJ's Esc, polled on
  * every progress report) into "stop after the current file". No windows. Stateless.
  */
-public final class FijiBatch {
+final class FijiBatch {
 
 	/** What a stop request checks, polled on every progress report. */
 	public interface StopRequest {

@@ -28,7 +28,7 @@ import ij.measure.ResultsTable;
  * properties ({@code volseg.source}, {@code volseg.series_uid}; the label image made from a scan
  * carries them as {@link #SCAN_SOURCE} and {@link #SCAN_SERIES}), or a folder given explicitly.
  */
-public final class FijiSeg {
+final class FijiSeg {
 
 	/** The DICOM folder (or file) of the scan a label image was made from. */
 	public static final String SCAN_SOURCE = "volseg.scan_source";

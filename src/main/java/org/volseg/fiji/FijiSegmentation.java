@@ -27,7 +27,7 @@ import ij.measure.ResultsTable;
  * with per-label intensity statistics, the overlay on the scan). No dialogs, no windows: callers
  * decide what to show. Stateless.
  */
-public final class FijiSegmentation {
+final class FijiSegmentation {
 
 	/**
 	 * A segmentation as ImageJ objects.

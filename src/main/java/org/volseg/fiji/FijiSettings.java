@@ -16,7 +16,7 @@ import org.volseg.pipeline.SettingText;
  * ({@code constant}, {@code edge}, {@code reflect}) and the flags {@code no_resample},
  * {@code no_reorient}, {@code no_normalize}. Stateless.
  */
-public final class FijiSettings {
+final class FijiSettings {
 
 	/** The macro options {@link #fromOptions} understands (besides the display options). */
 	public static final Set<String> SEGMENTATION_KEYS = Set.of("roi", "overlap", "blend", "sigma_scale", "device", "batch",

@@ -34,7 +34,7 @@ import net.imglib2.view.Views;
  * calibration was changed since) gets an axis-aligned geometry from its calibration: spacing from
  * the pixel width, height and depth (taken as mm), origin from ImageJ's x/y/z origin (in pixels).</p>
  */
-public final class ImagePlusVolumes {
+final class ImagePlusVolumes {
 
 	/** Image property holding the voxel-to-LPS affine, 16 numbers row-major separated by spaces. */
 	public static final String AFFINE_PROPERTY = "volseg.affine_lps";

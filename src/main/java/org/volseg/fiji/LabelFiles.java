@@ -1,7 +1,5 @@
 package org.volseg.fiji;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.volseg.InvalidParameterException;
@@ -16,7 +14,7 @@ import ij.ImagePlus;
  * {@link ImagePlusVolumes#AFFINE_PROPERTY}, or its calibration), as uint8 when every label is at
  * most 255 else uint16, atomically (temporary file, then move). Stateless.
  */
-public final class LabelFiles {
+final class LabelFiles {
 
 	private LabelFiles() {
 	}
@@ -42,18 +40,10 @@ public final class LabelFiles {
 			throw new VolSegException("image '" + labels.getTitle() + "' has " + labels.getNChannels()
 					+ " channels: a label image has one (Image > Duplicate... one channel)");
 		String source = labels.getProp("volseg.source");
-		if (source != null && sameFile(Path.of(source), out))
+		if (source != null && org.volseg.util.SameFile.as(Path.of(source), out))
 			throw InvalidParameterException.of("file", out, "a file other than the scan the image was opened from");
 		Volume volume = ImagePlusVolumes.toVolume(labels);
 		NiftiWriter.writeLabels(volume, out);
 		return out;
-	}
-
-	private static boolean sameFile(Path a, Path b) {
-		try {
-			return Files.exists(b) ? Files.isSameFile(a, b) : a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
-		} catch (IOException e) {
-			return false;
-		}
 	}
 }

@@ -27,7 +27,7 @@ import net.imglib2.view.Views;
  * line per class) and in its Info text; the geometry as {@link ImagePlusVolumes#AFFINE_PROPERTY}, so
  * that {@code Save Labels as NIfTI...} writes it back on the scan. Stateless.
  */
-public final class LabelImages {
+final class LabelImages {
 
 	/** Image property with the classes, one {@code label<TAB>name<TAB>#rrggbb} line each. */
 	public static final String CLASSES_PROPERTY = "volseg.classes";

@@ -12,7 +12,7 @@ import ij.process.LUT;
  * colour of its own from a fixed palette (hues spaced by the golden angle), so that neighbouring
  * label values look different. Stateless.
  */
-public final class LabelLuts {
+final class LabelLuts {
 
 	private LabelLuts() {
 	}

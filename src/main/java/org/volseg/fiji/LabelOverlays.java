@@ -31,7 +31,7 @@ import ij.process.LUT;
  * hyperstack target so it shows on every channel). The label image must have the scan's width,
  * height and slice count. Stateless.
  */
-public final class LabelOverlays {
+final class LabelOverlays {
 
 	private LabelOverlays() {
 	}

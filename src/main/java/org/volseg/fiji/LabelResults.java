@@ -14,7 +14,7 @@ import ij.measure.ResultsTable;
  * {@value #VOLUME_ML}, {@value #MEAN} and {@value #SD} (population standard deviation) of the
  * scan's intensity inside the label. Values are {@link LabelStatistics}'. Stateless.
  */
-public final class LabelResults {
+final class LabelResults {
 
 	public static final String LABEL = "Label", NAME = "Name", VOXELS = "Voxels", VOLUME_ML = "Volume (mL)",
 			MEAN = "Mean", SD = "SD";

@@ -17,7 +17,7 @@ import org.volseg.pipeline.Segmenter;
  * of {@link #with}, so segmentations in one JVM run one after the other and a model is never
  * closed while in use.
  */
-public final class LoadedModels {
+final class LoadedModels {
 
 	private record Key(Path path, long modified, EngineOptions options) {
 	}

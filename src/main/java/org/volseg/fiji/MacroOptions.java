@@ -17,7 +17,7 @@ import org.volseg.pipeline.SettingText;
  * options. Keys are matched exactly (snake_case); unknown keys are refused, so that a typo does not
  * silently fall back to a default. Immutable.
  */
-public final class MacroOptions {
+final class MacroOptions {
 
 	private final Map<String, String> values;
 

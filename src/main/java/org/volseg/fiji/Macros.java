@@ -79,7 +79,7 @@ public final class Macros {
 						"input: no image is open; give a NIfTI file or DICOM folder, or open a scan first");
 			} else {
 				Path in = Path.of(input.trim());
-				if (out != null && sameFile(in, out))
+				if (out != null && org.volseg.util.SameFile.as(in, out))
 					throw org.volseg.InvalidParameterException.of("output", out, "a file other than the input " + in);
 				scan = FijiSegmentation.open(in, settings.seriesNumber());
 			}
@@ -297,13 +297,5 @@ public final class Macros {
 
 	private static boolean blank(String s) {
 		return s == null || s.isBlank();
-	}
-
-	private static boolean sameFile(Path a, Path b) {
-		try {
-			return Files.exists(b) ? Files.isSameFile(a, b) : a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
-		} catch (IOException e) {
-			return false;
-		}
 	}
 }

@@ -20,7 +20,7 @@ import org.volseg.model.ModelPackage;
  * user typed (an installed model's name or folder name, or a path) to a package path.
  * Immutable; every call reads the folders anew.
  */
-public final class ModelCatalog {
+final class ModelCatalog {
 
 	/** System property overriding the user's models folder. */
 	public static final String USER_MODELS_PROPERTY = "volseg.models.dir";

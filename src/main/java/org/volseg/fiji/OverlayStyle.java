@@ -5,7 +5,7 @@ import java.util.Locale;
 import org.volseg.InvalidParameterException;
 
 /** How labels are drawn on the scan: filled with transparency, as outlines, or not at all. */
-public enum OverlayStyle {
+enum OverlayStyle {
 	/** Each label's area filled with its colour, at the chosen opacity; background transparent. */
 	FILLED,
 	/** Each label's boundary on each slice, in its colour. */

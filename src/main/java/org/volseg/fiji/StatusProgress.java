@@ -11,7 +11,7 @@ import org.volseg.tiling.SlidingWindowProgress;
  * callbacks so that the same text goes to Fiji's StatusService or ImageJ 1's status bar
  * ({@link #imageJ()}). Warnings go to a third callback (the log).
  */
-public final class StatusProgress implements SegmentationListener {
+final class StatusProgress implements SegmentationListener {
 
 	/** Receives status text and a progress fraction (0..1; 1 clears the bar). */
 	public interface Sink {

@@ -29,7 +29,7 @@ public final class Kwargs {
 	}
 
 	private InvalidParameterException bad(String key, Object value, String expectation) {
-		return InvalidParameterException.of(architecture + " config." + key, value, expectation);
+		return InvalidParameterException.of(setting(key), value, expectation);
 	}
 
 	/** True if the key was given. */
@@ -157,6 +157,11 @@ public final class Kwargs {
 		for (int i : result) list.add(i);
 		resolved.put(key, list);
 		return result;
+	}
+
+	/** How errors name the argument {@code key}: {@code "<architecture> config.<key>"}. */
+	public String setting(String key) {
+		return architecture + " config." + key;
 	}
 
 	/** Refuses the value of {@code key} with an explanation. */

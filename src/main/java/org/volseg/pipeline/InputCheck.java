@@ -9,6 +9,7 @@ import org.volseg.InvalidParameterException;
 import org.volseg.VolumeFormatException;
 import org.volseg.io.dicom.DicomFolderReader;
 import org.volseg.io.dicom.DicomSeries;
+import org.volseg.io.dicom.DicomFormat;
 import org.volseg.io.dicom.DicomVolumeSource;
 import org.volseg.io.nifti.NiftiHeader;
 import org.volseg.io.nifti.NiftiReader;
@@ -43,7 +44,7 @@ public final class InputCheck {
 		if (new NiftiSource().accepts(input)) {
 			NiftiHeader h = NiftiReader.readHeader(input);
 			dims = h.volumeDimensions();
-		} else if (new DicomVolumeSource().accepts(input)) {
+		} else if (new DicomVolumeSource(DicomFormat.parser(), null).accepts(input)) {
 			List<DicomSeries> all = new DicomFolderReader().scan(input);
 			DicomSeries chosen = DicomVolumeSource.chooseSeries(input, all, settings.series());
 			if (chosen.problem() != null)

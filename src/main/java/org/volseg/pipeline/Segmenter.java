@@ -1,7 +1,5 @@
 package org.volseg.pipeline;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -457,14 +455,7 @@ public final class Segmenter implements AutoCloseable {
 	private static void refuseOverwritingInput(Path input, SegmentationSettings s) {
 		for (OutputSink sink : s.sinks()) {
 			Path out = sink.target();
-			boolean same;
-			try {
-				same = Files.exists(out) ? Files.isSameFile(input, out)
-						: input.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
-			} catch (IOException e) {
-				same = false;
-			}
-			if (same)
+			if (org.volseg.util.SameFile.as(input, out))
 				throw InvalidParameterException.of("output", out, "a file other than the input " + input);
 		}
 	}

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * </ol>
  * EXT is {@code .nii.gz} or {@code .nii}. Pairs are sorted by case name. Stateless.
  */
-public final class CasePairs {
+final class CasePairs {
 
 	/** An image file and its label file. */
 	public record Pair(String name, Path image, Path labels) {

@@ -28,7 +28,7 @@ import org.tensorflow.types.TInt32;
  * <p>Thread-safe; registering twice is a no-op (TensorFlow refuses a second registration for an op
  * type, so the first one stays).</p>
  */
-public final class Conv3dGradients {
+final class Conv3dGradients {
 
 	private static boolean registered;
 

@@ -9,7 +9,7 @@ package org.volseg.train;
  * @param totalSteps the last step of the schedule (later steps keep the final rate)
  * @param minFraction final rate as a fraction of the peak
  */
-public record LearningRateSchedule(double peak, long warmupSteps, long totalSteps, double minFraction) {
+record LearningRateSchedule(double peak, long warmupSteps, long totalSteps, double minFraction) {
 
 	public LearningRateSchedule {
 		if (!(peak > 0) || warmupSteps < 0 || totalSteps < 1 || !(minFraction >= 0 && minFraction <= 1)) {

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * <p>Output layout (TensorFlow, channels-last, row-major): image {@code [x, y, z, channel]}, labels
  * {@code [x, y, z]}, one patch after another in a batch. Deterministic for a seed; not thread-safe.</p>
  */
-public final class PatchSampler {
+final class PatchSampler {
 
 	private final List<TrainingCase> cases;
 	private final int[] patch;

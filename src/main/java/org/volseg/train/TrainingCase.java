@@ -24,7 +24,7 @@ import org.volseg.volume.Volume;
  * @param labels class index per voxel, 0..classes-1
  * @param geometry voxel-to-world map of the model grid
  */
-public record TrainingCase(String name, int[] dims, int channels, float[] image, byte[] labels, Geometry geometry) {
+record TrainingCase(String name, int[] dims, int channels, float[] image, byte[] labels, Geometry geometry) {
 
 	/**
 	 * Flattens a preprocessed image and its label map (same grid).

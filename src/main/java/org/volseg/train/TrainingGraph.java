@@ -45,7 +45,7 @@ import org.volseg.nets.StateDict;
  *
  * <p>Not thread-safe.</p>
  */
-public final class TrainingGraph implements AutoCloseable {
+final class TrainingGraph implements AutoCloseable {
 
 	static final float BETA1 = 0.9f;
 	static final float BETA2 = 0.999f;

@@ -23,7 +23,7 @@ import org.volseg.volume.Volume;
  * blending, argmax), then the Dice coefficient of each class against the labels on that grid.
  * Stateless.
  */
-public final class Validation {
+final class Validation {
 
 	/** Overlap of neighbouring windows during validation. */
 	public static final double OVERLAP = 0.25;

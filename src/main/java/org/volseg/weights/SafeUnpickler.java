@@ -30,7 +30,7 @@ import java.util.Map;
  * allocated, so a hostile pickle costs at most memory proportional to its size. An unknown
  * opcode is refused with its value and offset. Not thread-safe; one instance per stream.</p>
  */
-public final class SafeUnpickler {
+final class SafeUnpickler {
 
 	/** A Python tuple: immutable, compared by value (so it can be a dict key). */
 	public record Tuple(List<Object> items) {

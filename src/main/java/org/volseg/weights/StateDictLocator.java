@@ -18,7 +18,7 @@ import java.util.Map;
  * In the chosen dictionary, entries that are not tensors are ignored (and named in a note); a
  * {@code module.} prefix on every key ({@code DataParallel}) is removed (with a note).
  */
-public final class StateDictLocator {
+final class StateDictLocator {
 
 	/** Keys under which training checkpoints hold the state dict, tried in this order. */
 	public static final List<String> CANDIDATE_KEYS = List.of("model", "state_dict", "network", "net", "model_state_dict");

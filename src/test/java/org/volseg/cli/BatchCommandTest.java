@@ -15,6 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.engine.TestNetworks;
 import org.volseg.io.dicom.DicomSeriesWriter;
 import org.volseg.io.nifti.NiftiReader;

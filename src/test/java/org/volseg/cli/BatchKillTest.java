@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.engine.TestNetworks;
 import org.volseg.io.nifti.NiftiReader;
 import org.volseg.io.nifti.NiftiWriter;

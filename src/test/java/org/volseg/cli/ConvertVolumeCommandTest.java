@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.io.nifti.NiftiDatatype;
 import org.volseg.io.nifti.NiftiReader;
 import org.volseg.io.nifti.NiftiVolume;

@@ -9,10 +9,12 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.JsonParser;
 import org.volseg.io.dicom.DicomFolderReader;
 import org.volseg.io.dicom.DicomSeries;
 import org.volseg.io.dicom.DicomSeriesVolume;
 import org.volseg.io.dicom.DicomSeriesWriter;
+import org.volseg.io.dicom.DicomFormat;
 import org.volseg.io.dicom.StoredValueStatistics;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
@@ -52,7 +54,7 @@ class DicomInfoOutputTest {
 		new DicomSeriesWriter().seriesNumber(12).description("sag \"T1\"").modality("MR").write(v, tmp);
 		DicomFolderReader reader = new DicomFolderReader();
 		DicomSeriesVolume read = reader.readMain(tmp);
-		Map<String, Object> j = (Map<String, Object>) MiniJson.parse(DicomInfoOutput.seriesJson(read));
+		Map<String, Object> j = (Map<String, Object>) JsonParser.parse(DicomInfoOutput.seriesJson(read));
 		for (String key : List.of("dims", "spacing_mm", "orientation", "affine_lps", "affine_ras", "datatype", "min", "max",
 				"sum", "sum_sq", "source", "series_uid", "series_number", "description", "modality"))
 			assertTrue(j.containsKey(key), key + " missing in " + j.keySet());
@@ -77,15 +79,15 @@ class DicomInfoOutputTest {
 		assertEquals(tmp.toString(), j.get("source"));
 		assertEquals(read.series().seriesUid(), j.get("series_uid"));
 
-		List<Object> all = (List<Object>) MiniJson.parse(DicomInfoOutput.folderJson(reader, reader.scan(tmp)));
+		List<Object> all = (List<Object>) JsonParser.parse(DicomInfoOutput.folderJson(reader, reader.scan(tmp)));
 		assertEquals(1, all.size());
 	}
 
 	@Test
 	@SuppressWarnings("unchecked")
 	void fileJsonGivesStoredValueStatistics() throws Exception {
-		String json = DicomInfoOutput.fileJson(StoredValueStatistics.of(resource("rtdose.dcm")));
-		Map<String, Object> j = (Map<String, Object>) MiniJson.parse(json);
+		String json = DicomInfoOutput.fileJson(StoredValueStatistics.of(DicomFormat.parser(), resource("rtdose.dcm")));
+		Map<String, Object> j = (Map<String, Object>) JsonParser.parse(json);
 		assertEquals(List.of(10.0, 10.0, 15.0), j.get("dims"));
 		assertEquals(795000.0, j.get("min"));
 		assertEquals(1254000.0, j.get("max"));

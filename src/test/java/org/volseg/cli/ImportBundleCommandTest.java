@@ -9,6 +9,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.bundle.BundleCache;
 import org.volseg.util.AtomicFiles;
 import org.volseg.io.nifti.NiftiReader;

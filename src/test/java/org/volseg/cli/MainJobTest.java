@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.io.VolumeIO;
 import org.volseg.train.eval.ClassMetrics;
 import org.volseg.train.eval.EvaluationReport;

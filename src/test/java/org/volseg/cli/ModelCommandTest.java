@@ -3,15 +3,13 @@ package org.volseg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.engine.TestNetworks;
 
 class ModelCommandTest {
@@ -28,18 +26,10 @@ class ModelCommandTest {
 	}
 
 	int run(String... args) {
-		PrintStream oldOut = System.out, oldErr = System.err;
-		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-		try {
-			System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-			System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-			return VolSegCli.run(args);
-		} finally {
-			System.setOut(oldOut);
-			System.setErr(oldErr);
-			out = o.toString(StandardCharsets.UTF_8);
-			err = e.toString(StandardCharsets.UTF_8);
-		}
+		CliRunner r = CliRunner.run(args);
+		out = r.out;
+		err = r.err;
+		return r.exitCode;
 	}
 
 	@Test

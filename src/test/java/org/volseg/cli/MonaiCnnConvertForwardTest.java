@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.util.Json;
 import org.volseg.model.ModelPackage;
 import org.volseg.nets.BundleFixtures;

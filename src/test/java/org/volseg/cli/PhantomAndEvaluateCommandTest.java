@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.io.LoadedVolume;
 import org.volseg.io.VolumeIO;
 import org.volseg.io.nifti.NiftiWriter;
@@ -30,8 +28,8 @@ class PhantomAndEvaluateCommandTest {
 
 	@Test
 	void phantomWritesNumberedPairsThatReadBackAsGenerated() throws Exception {
-		Result r = run("phantom", "--seed", "40", "--count", "2", "--size", "64,64,32", "--out", dir.resolve("out").toString());
-		assertEquals(0, r.code, r.err);
+		CliRunner r = run("phantom", "--seed", "40", "--count", "2", "--size", "64,64,32", "--out", dir.resolve("out").toString());
+		assertEquals(0, r.exitCode, r.err);
 		for (int i = 0; i < 2; i++) {
 			Path image = dir.resolve("out/case00" + i + "_image.nii.gz");
 			Path labels = dir.resolve("out/case00" + i + "_labels.nii.gz");
@@ -48,12 +46,12 @@ class PhantomAndEvaluateCommandTest {
 			assertEquals(4, files.count(), "no temporary files left behind");
 		}
 		// existing cases are not overwritten without --overwrite
-		Result again = run("phantom", "--seed", "1", "--size", "64,64,32", "--out", dir.resolve("out").toString());
-		assertEquals(1, again.code);
+		CliRunner again = run("phantom", "--seed", "1", "--size", "64,64,32", "--out", dir.resolve("out").toString());
+		assertEquals(1, again.exitCode);
 		assertTrue(again.err.contains("case000_image.nii.gz") && again.err.contains("--overwrite"), again.err);
-		Result replaced = run("phantom", "--seed", "41", "--size", "64,64,32", "--out", dir.resolve("out").toString(),
+		CliRunner replaced = run("phantom", "--seed", "41", "--size", "64,64,32", "--out", dir.resolve("out").toString(),
 				"--overwrite");
-		assertEquals(0, replaced.code, replaced.err);
+		assertEquals(0, replaced.exitCode, replaced.err);
 		assertArrayEquals(floats(AbdominalPhantomGenerator.ofSize(64, 64, 32).generate(41).labels()),
 				floats(VolumeIO.read(dir.resolve("out/case000_labels.nii.gz")).volume()));
 	}
@@ -73,12 +71,12 @@ class PhantomAndEvaluateCommandTest {
 		}
 		NiftiWriter.writeLabels(changed, pred);
 
-		Result table = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString());
-		assertEquals(0, table.code, table.err);
+		CliRunner table = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString());
+		assertEquals(0, table.exitCode, table.err);
 		assertTrue(table.out.contains("hd95_mm") && table.out.contains("reference_only"), table.out);
 
-		Result json = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--json");
-		assertEquals(0, json.code, json.err);
+		CliRunner json = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--json");
+		assertEquals(0, json.exitCode, json.err);
 		String j = json.out;
 		for (String key : new String[] { "\"dice\"", "\"hd95_mm\"", "\"volume_reference_ml\"", "\"volume_prediction_ml\"",
 				"\"volume_difference_ml\"", "\"mean\"" })
@@ -88,20 +86,20 @@ class PhantomAndEvaluateCommandTest {
 		assertTrue(j.contains("{\"label\": 3, \"presence\": \"reference_only\", "), j);
 		assertTrue(j.contains("\"dice\": 0.0, \"hd95_mm\": null"), "spleen missing: " + j);
 
-		Result chosen = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--json",
+		CliRunner chosen = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--json",
 				"--labels", "2,9", "--percentile", "100");
-		assertEquals(0, chosen.code, chosen.err);
+		assertEquals(0, chosen.exitCode, chosen.err);
 		assertTrue(chosen.out.contains("\"hausdorff_percentile\": 100.0,") && chosen.out.contains("{\"label\": 9, \"presence\": \"neither\"")
 				&& !chosen.out.contains("{\"label\": 3,"), chosen.out);
-		Result badLabels = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--labels", "0");
-		assertEquals(1, badLabels.code);
+		CliRunner badLabels = run("evaluate", "--reference", ref.toString(), "--prediction", pred.toString(), "--labels", "0");
+		assertEquals(1, badLabels.exitCode);
 		assertTrue(badLabels.err.contains("--labels"), badLabels.err);
 
 		Phantom other = AbdominalPhantomGenerator.ofSize(64, 64, 32).generate(6); // another slice spacing
 		Path moved = dir.resolve("other.nii.gz");
 		NiftiWriter.writeLabels(other.labels(), moved);
-		Result bad = run("evaluate", "--reference", ref.toString(), "--prediction", moved.toString());
-		assertEquals(1, bad.code);
+		CliRunner bad = run("evaluate", "--reference", ref.toString(), "--prediction", moved.toString());
+		assertEquals(1, bad.exitCode);
 		assertTrue(bad.err.contains(ref.toString()) && bad.err.contains(moved.toString()), bad.err);
 	}
 
@@ -111,8 +109,8 @@ class PhantomAndEvaluateCommandTest {
 		Path labels = dir.resolve("labels.nii.gz"), image = dir.resolve("image.nii.gz");
 		NiftiWriter.writeLabels(p.labels(), labels);
 		NiftiWriter.writeFloat32(p.image(), image);
-		Result r = run("evaluate", "--reference", labels.toString(), "--prediction", image.toString());
-		assertEquals(1, r.code);
+		CliRunner r = run("evaluate", "--reference", labels.toString(), "--prediction", image.toString());
+		assertEquals(1, r.exitCode);
 		assertTrue(r.err.contains(image.toString()) && r.err.contains("not a label"), r.err);
 	}
 
@@ -124,10 +122,10 @@ class PhantomAndEvaluateCommandTest {
 			v.set(k++ % 80);
 		Path file = dir.resolve("mri_uint8.nii.gz");
 		NiftiWriter.writeLabels(scan, file);
-		Result r = run("evaluate", "--reference", file.toString(), "--prediction", file.toString());
-		assertEquals(0, r.code, r.err);
+		CliRunner r = run("evaluate", "--reference", file.toString(), "--prediction", file.toString());
+		assertEquals(0, r.exitCode, r.err);
 		assertTrue(r.err.contains("79 classes found") && r.err.contains("--labels"), r.err);
-		Result quiet = run("evaluate", "--reference", file.toString(), "--prediction", file.toString(), "--labels", "1,2");
+		CliRunner quiet = run("evaluate", "--reference", file.toString(), "--prediction", file.toString(), "--labels", "1,2");
 		assertEquals("", quiet.err);
 	}
 
@@ -141,8 +139,8 @@ class PhantomAndEvaluateCommandTest {
 
 	@Test
 	void phantomImagesCanAlsoBeWrittenAsDicomSeriesThatReadBackIdentically(@TempDir Path dir) throws Exception {
-		Result r = run("phantom", "--seed", "11", "--size", "40,36,32", "--out", dir.toString(), "--dicom");
-		assertEquals(0, r.code, r.err);
+		CliRunner r = run("phantom", "--seed", "11", "--size", "40,36,32", "--out", dir.toString(), "--dicom");
+		assertEquals(0, r.exitCode, r.err);
 		assertTrue(r.out.contains("32 DICOM files in case000_dicom"), r.out);
 		Volume nifti = VolumeIO.read(dir.resolve("case000_image.nii.gz")).volume();
 		Volume dicom = VolumeIO.read(dir.resolve("case000_dicom")).volume();
@@ -153,19 +151,7 @@ class PhantomAndEvaluateCommandTest {
 			assertEquals(a.next().get(), b.next().get(), 0f);
 	}
 
-	private record Result(int code, String out, String err) {}
-
-	private static Result run(String... args) {
-		PrintStream oldOut = System.out, oldErr = System.err;
-		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		try {
-			System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-			System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-			int code = VolSegCli.run(args);
-			return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-		} finally {
-			System.setOut(oldOut);
-			System.setErr(oldErr);
-		}
+	private static CliRunner run(String... args) {
+		return CliRunner.run(args);
 	}
 }

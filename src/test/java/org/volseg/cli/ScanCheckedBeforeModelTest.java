@@ -14,6 +14,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.VolSegException;
 import org.volseg.engine.TestNetworks;
 import org.volseg.io.nifti.NiftiReader;

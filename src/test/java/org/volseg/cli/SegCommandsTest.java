@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.engine.TestNetworks;
 import org.volseg.io.dicom.DicomSegmentation;
 import org.volseg.io.dicom.SegReader;

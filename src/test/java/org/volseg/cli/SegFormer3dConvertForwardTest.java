@@ -3,9 +3,6 @@ package org.volseg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.model.Axis;
 import org.volseg.model.AxisSize;
 import org.volseg.model.ModelPackage;
@@ -43,17 +41,9 @@ class SegFormer3dConvertForwardTest {
 	}
 
 	private static int run(String... args) {
-		PrintStream oldErr = System.err, oldOut = System.out;
-		ByteArrayOutputStream e = new ByteArrayOutputStream();
-		try {
-			System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-			System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-			return VolSegCli.run(args);
-		} finally {
-			System.setErr(oldErr);
-			System.setOut(oldOut);
-			err = e.toString(StandardCharsets.UTF_8);
-		}
+		CliRunner r = CliRunner.run(args);
+		err = r.err;
+		return r.exitCode;
 	}
 
 	@Test

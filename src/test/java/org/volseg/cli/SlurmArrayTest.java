@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.batch.BatchStatus;
 import org.volseg.batch.SummaryCsv;
 import org.volseg.batch.SummaryRow;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.nets.FloatTensor;
 import org.volseg.nets.ParityFixtures;
 import org.volseg.nets.SafeTensors;

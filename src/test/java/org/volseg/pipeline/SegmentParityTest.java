@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.testutil.CliRunner;
 import org.volseg.io.nifti.NiftiReader;
 import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.nets.FloatTensor;
@@ -46,7 +47,7 @@ class SegmentParityTest {
 		assertEquals(1, s[0]);
 
 		Path pkg = dir.resolve("unetr-small-conv");
-		Cli convert = Cli.run("convert", "--arch", "unetr", "--weights",
+		CliRunner convert = CliRunner.run("convert", "--arch", "unetr", "--weights",
 				resource("/parity/unetr_small_conv.safetensors").toString(), "--out", pkg.toString());
 		assertEquals(0, convert.exitCode, convert.toString());
 
@@ -59,7 +60,7 @@ class SegmentParityTest {
 		String roi = m.get("roi_size").replaceAll("[\\[\\] ]", "");
 		String pad = m.get("padding_mode").equals("replicate") ? "edge" : m.get("padding_mode");
 		Path logits = dir.resolve("logits.nii.gz"), labels = dir.resolve("labels.nii.gz");
-		Cli seg = Cli.run("segment", "--model", pkg.toString(), "--input", in.toString(), "--output", labels.toString(),
+		CliRunner seg = CliRunner.run("segment", "--model", pkg.toString(), "--input", in.toString(), "--output", labels.toString(),
 				"--save-logits", logits.toString(), "--roi", roi, "--overlap", m.get("overlap"), "--blend", m.get("mode"),
 				"--sigma-scale", m.get("sigma_scale"), "--pad", pad, "--pad-value", m.get("cval"), "--batch",
 				m.get("sw_batch_size"), "--no-resample", "--no-reorient", "--no-normalize", "--device", "cpu");

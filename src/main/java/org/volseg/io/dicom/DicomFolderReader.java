@@ -53,9 +53,17 @@ public final class DicomFolderReader {
 	private final int threads;
 	private volatile boolean tolerateIrregularSlices;
 
-	/** Own parser, warnings discarded (they are still in {@link DicomSeries#warnings()}), all cores. */
+	/**
+	 * {@link DicomFormat#parser() The default parser}, warnings discarded (they are still in
+	 * {@link DicomSeries#warnings()}), all cores.
+	 */
 	public DicomFolderReader() {
-		this(new OwnDicomSource(), w -> {
+		this(DicomFormat.parser());
+	}
+
+	/** {@code source} parses, warnings discarded (they are still in {@link DicomSeries#warnings()}), all cores. */
+	public DicomFolderReader(DicomSource source) {
+		this(source, w -> {
 		}, Runtime.getRuntime().availableProcessors());
 	}
 

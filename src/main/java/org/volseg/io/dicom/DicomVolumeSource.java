@@ -23,36 +23,21 @@ import org.volseg.volume.VolumeStatistics;
  * {@link LoadedVolume#details()} holds {@code series_number}, {@code series_uid},
  * {@code description}, {@code modality}, {@code slices}, {@code series_in_folder},
  * {@code warnings} (one string; skipped files included) and {@code skipped} (a list of
- * {@code {file, reason}} maps, the folder's unreadable DICOM files). Stateless and thread-safe.</p>
+ * {@code {file, reason}} maps, the folder's unreadable DICOM files). Immutable and thread-safe.</p>
  */
 public final class DicomVolumeSource implements VolumeSource {
 
+	private final DicomSource parser;
 	private final String series;
 
-	/** Reads the main series. */
-	public DicomVolumeSource() {
-		this((String) null, false);
-	}
-
-	/** @param seriesNumber the SeriesNumber to read, or null for the main series */
-	public DicomVolumeSource(Integer seriesNumber) {
-		this(seriesNumber == null ? null : seriesNumber.toString(), false);
-	}
-
 	/**
+	 * @param parser parses the files (thread-safe); {@link DicomFormat} gives VolSeg's own
 	 * @param series a SeriesNumber or a SeriesInstanceUID, or null for the main series (see
 	 *        {@link DicomFolderReader#selectSeries})
 	 */
-	private DicomVolumeSource(String series, boolean unused) {
+	public DicomVolumeSource(DicomSource parser, String series) {
+		this.parser = java.util.Objects.requireNonNull(parser, "parser");
 		this.series = series;
-	}
-
-	/**
-	 * Reads {@code series}: a SeriesNumber or a SeriesInstanceUID, or null for the main series (see
-	 * {@link DicomFolderReader#selectSeries}).
-	 */
-	public static DicomVolumeSource of(String series) {
-		return new DicomVolumeSource(series, false);
 	}
 
 	@Override
@@ -65,7 +50,7 @@ public final class DicomVolumeSource implements VolumeSource {
 	public boolean accepts(Path path) {
 		if (Files.isDirectory(path))
 			return true;
-		return Files.isRegularFile(path) && new OwnDicomSource().isDicom(path);
+		return Files.isRegularFile(path) && parser.isDicom(path);
 	}
 
 	/**
@@ -75,7 +60,7 @@ public final class DicomVolumeSource implements VolumeSource {
 	 */
 	@Override
 	public LoadedVolume read(Path path, boolean statistics) {
-		DicomFolderReader reader = new DicomFolderReader();
+		DicomFolderReader reader = new DicomFolderReader(parser);
 		List<DicomSeries> all = reader.scan(path);
 		DicomSeries chosen = chooseSeries(path, all, series);
 		DicomSeriesVolume read = reader.read(chosen);

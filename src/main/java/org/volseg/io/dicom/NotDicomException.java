@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import org.volseg.VolumeFormatException;
 
 /** A file is not DICOM at all (a folder scan skips such files quietly). */
-public final class NotDicomException extends VolumeFormatException {
+final class NotDicomException extends VolumeFormatException {
 
 	private static final long serialVersionUID = 1L;
 

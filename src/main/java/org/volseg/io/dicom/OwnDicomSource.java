@@ -3,7 +3,7 @@ package org.volseg.io.dicom;
 import java.nio.file.Path;
 
 /** VolSeg's own DICOM parser and pixel decoders ({@link DicomParser}, {@link PixelDecoder}). Stateless, thread-safe. */
-public final class OwnDicomSource implements DicomSource {
+final class OwnDicomSource implements DicomSource {
 
 	@Override
 	public DicomFile readHeader(Path file) {

@@ -18,7 +18,7 @@ import org.volseg.io.HeapBudget;
  * checks everything it can without decoding (format, transfer syntax, pixel data length), so
  * refusals come early. {@link #decodeFrame} is thread-safe.</p>
  */
-public final class PixelDecoder implements FrameDecoder {
+final class PixelDecoder implements FrameDecoder {
 
 	private final Path file;
 	private final PixelFormat format;

@@ -335,12 +335,8 @@ public final class SegWriter {
 
 	private static void writeFile(Path target, byte[] bytes, DicomSeries source) {
 		for (DicomSlice s : source.slices())
-			try {
-				if (Files.exists(target) && Files.isSameFile(target, s.file))
-					throw new VolSegException(target + ": is one of the source images; write the SEG to another file");
-			} catch (IOException e) {
-				// cannot compare: not the same file for our purposes
-			}
+			if (org.volseg.util.SameFile.as(s.file, target))
+				throw new VolSegException(target + ": is one of the source images; write the SEG to another file");
 		try {
 			Path parent = target.toAbsolutePath().getParent();
 			if (parent != null)

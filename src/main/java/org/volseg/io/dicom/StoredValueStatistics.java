@@ -25,17 +25,22 @@ public final class StoredValueStatistics {
 	}
 
 	/**
-	 * Reads and decodes every frame of a file.
+	 * Reads and decodes every frame of a file with {@code parser} ({@link DicomFormat#parser()} is
+	 * VolSeg's own).
 	 *
 	 * @throws org.volseg.VolumeFormatException if the file cannot be read or decoded
 	 */
-	public static StoredValueStatistics of(Path file) {
-		return of(new OwnDicomSource().readFile(file));
+	public static StoredValueStatistics of(DicomSource parser, Path file) {
+		DicomFile dicom = parser.readFile(file);
+		return of(dicom, parser.decoder(dicom));
 	}
 
-	/** Decodes every frame of a fully read file. */
+	/** Decodes every frame of a fully read file with VolSeg's own decoders. */
 	public static StoredValueStatistics of(DicomFile dicom) {
-		FrameDecoder decoder = PixelDecoder.of(dicom);
+		return of(dicom, PixelDecoder.of(dicom));
+	}
+
+	private static StoredValueStatistics of(DicomFile dicom, FrameDecoder decoder) {
 		PixelFormat f = decoder.format();
 		double[] values = new double[f.valuesPerFrame()];
 		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0, sumSq = 0;

@@ -7,7 +7,7 @@ import org.volseg.volume.Matrix3;
  * them, and the reverse: a qform (quaternion, offsets, voxel sizes, qfac) for a given affine. All
  * affines here are voxel-to-RAS (NIfTI's world), 4 rows of 4. Stateless.
  */
-public final class NiftiAffines {
+final class NiftiAffines {
 
 	/** Which header fields placed the voxels. */
 	public enum Source {

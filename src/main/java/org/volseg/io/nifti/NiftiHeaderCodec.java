@@ -12,7 +12,7 @@ import org.volseg.VolumeFormatException;
  * byte order, and checks everything that could make reading the voxels go wrong: the magic string,
  * the number and size of the dimensions, their product, the datatype and the data offset. Stateless.
  */
-public final class NiftiHeaderCodec {
+final class NiftiHeaderCodec {
 
 	/** Bytes of the NIfTI-1 header. */
 	public static final int SIZE_1 = 348;

@@ -1,6 +1,5 @@
 package org.volseg.nets.blocks;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,7 +14,8 @@ import org.volseg.nets.Layers;
 /**
  * An activation given as MONAI's layer factory takes it ({@code monai.networks.layers.Act}): a
  * name ({@code "PRELU"}, {@code "relu"}, case-insensitive) or a pair {@code [name, {arguments}]}
- * (Python's tuple form, for example {@code ["leakyrelu", {"negative_slope": 0.1}]}), or
+ * (Python's tuple form, for example {@code ["leakyrelu", {"negative_slope": 0.1}]}; see
+ * {@link MonaiLayerArgument}), or
  * {@code null} for none. Supported: {@code relu}, {@code leakyrelu} (negative_slope 0.01),
  * {@code prelu} (num_parameters 1, init 0.25; the only one with a parameter, {@code weight}),
  * {@code elu} / {@code celu} (alpha 1), {@code selu}, {@code relu6}, {@code gelu} (approximate
@@ -52,17 +52,11 @@ public final class MonaiActivation {
 	 */
 	public static MonaiActivation parse(Object value, String setting) {
 		if (value == null) return NONE;
-		Map<?, ?> args = Map.of();
-		String name;
-		if (value instanceof String) {
-			name = (String) value;
-		} else if (value instanceof List && ((List<?>) value).size() == 2 && ((List<?>) value).get(0) instanceof String
-				&& ((List<?>) value).get(1) instanceof Map) {
-			name = (String) ((List<?>) value).get(0);
-			args = (Map<?, ?>) ((List<?>) value).get(1);
-		} else {
+		MonaiLayerArgument form = MonaiLayerArgument.of(value);
+		if (form == null)
 			throw InvalidParameterException.of(setting, Json.writeCompact(value), "an activation name or [name, {arguments}]");
-		}
+		String name = form.name();
+		Map<?, ?> args = form.args();
 		name = name.toLowerCase(Locale.ROOT);
 		double alpha = name.equals("leakyrelu") ? 0.01 : 1.0;
 		int parameters = 1;

@@ -21,13 +21,13 @@ public final class UnetrBlocks {
 	public static final double LEAKY_SLOPE = 0.01;
 
 	private final Layers l;
-	private final Norms.Spec norm;
+	private final MonaiNorm norm;
 
 	/**
 	 * @param layers the layer toolkit of the graph being built
 	 * @param norm the blocks' {@code norm_name}
 	 */
-	public UnetrBlocks(Layers layers, Norms.Spec norm) {
+	public UnetrBlocks(Layers layers, MonaiNorm norm) {
 		this.l = layers;
 		this.norm = norm;
 	}
@@ -116,7 +116,7 @@ public final class UnetrBlocks {
 
 	/** The norm layer {@code prefix} of these blocks. */
 	public Operand<TFloat32> norm(String prefix, Operand<TFloat32> x) {
-		return Norms.apply(l, norm, prefix, x);
+		return norm.apply(l, prefix, x);
 	}
 
 	/** MONAI {@code get_conv_layer(conv_only=True, bias=False)}: padding {@code get_padding(kernel, stride)}. */

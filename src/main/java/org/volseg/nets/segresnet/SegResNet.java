@@ -4,9 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.volseg.nets.Architecture;
-import org.volseg.nets.Kwargs;
-import org.volseg.nets.Network;
+import org.volseg.nets.MonaiArchitecture;
 
 /**
  * SegResNet (Myronenko, "3D MRI brain tumor segmentation using autoencoder regularization", 2018;
@@ -20,7 +18,7 @@ import org.volseg.nets.Network;
  * {@code blocks_up} [1, 1, 1] (one fewer), {@code upsample_mode} {@code "nontrainable"} (trilinear,
  * align_corners false), {@code "deconv"} or {@code "pixelshuffle"} (MONAI's SubpixelUpsample). Stateless.
  */
-public final class SegResNet implements Architecture {
+public final class SegResNet extends MonaiArchitecture {
 
 	/** Registry name. */
 	public static final String NAME = "segresnet";
@@ -31,19 +29,9 @@ public final class SegResNet implements Architecture {
 	/** The brats_mri_segmentation bundle's network (4 MRI channels, 3 tumour regions). */
 	public static final String PRESET_BRATS = "brats-mri";
 
-	@Override
-	public String name() {
-		return NAME;
-	}
-
-	@Override
-	public String reference() {
-		return "MONAI monai.networks.nets.SegResNet";
-	}
-
-	@Override
-	public Network configure(Map<String, Object> kwargs) {
-		return new SegResNetNetwork(SegResNetConfig.parse(new Kwargs(NAME, kwargs)));
+	/** For the service loader. */
+	public SegResNet() {
+		super(NAME, "SegResNet", k -> new SegResNetNetwork(SegResNetConfig.parse(k)));
 	}
 
 	/**

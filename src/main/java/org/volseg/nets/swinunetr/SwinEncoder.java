@@ -13,7 +13,7 @@ import org.volseg.nets.FloatTensor;
 import org.volseg.nets.Init;
 import org.volseg.nets.Layers;
 import org.volseg.nets.WeightImportException;
-import org.volseg.nets.blocks.Norms;
+import org.volseg.nets.blocks.MonaiNorm;
 import org.volseg.nets.blocks.UnetrBlocks;
 
 /**
@@ -57,7 +57,7 @@ final class SwinEncoder {
 		for (int i = 0; i < SwinUnetrConfig.STAGES; i++) {
 			String stage = "swinViT.layers" + (i + 1);
 			if (c.useV2) {
-				x = new UnetrBlocks(l, Norms.instance()).unetrBasicBlock(stage + "c.0", x, c.stageChannels(i), 3, 1, true);
+				x = new UnetrBlocks(l, MonaiNorm.instance()).unetrBasicBlock(stage + "c.0", x, c.stageChannels(i), 3, 1, true);
 			}
 			x = stage(stage + ".0", x, c.depths[i], c.numHeads[i]);
 			hidden.add(projOut(x));

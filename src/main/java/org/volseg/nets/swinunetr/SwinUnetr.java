@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.nets.Architecture;
-import org.volseg.nets.Kwargs;
-import org.volseg.nets.Network;
+import org.volseg.nets.MonaiArchitecture;
 
 /**
  * SwinUNETR (Hatamizadeh et al. 2022) as MONAI's {@code monai.networks.nets.SwinUNETR} builds it,
@@ -16,7 +15,7 @@ import org.volseg.nets.Network;
  * (required), {@code feature_size} (24, a multiple of 12), {@code depths} ([2, 2, 2, 2]),
  * {@code num_heads} ([3, 6, 12, 24]), {@code window_size} (7), {@code patch_size} (2, the only
  * size SwinUNETR's decoder runs with), {@code qkv_bias} (true), {@code mlp_ratio} (4.0),
- * {@code norm_name} ("instance"; see {@link org.volseg.nets.blocks.Norms}), {@code normalize}
+ * {@code norm_name} ("instance"; see {@link org.volseg.nets.blocks.MonaiNorm}), {@code normalize}
  * (true), {@code patch_norm} (false), {@code norm_layer} (torch.nn.LayerNorm only),
  * {@code downsample} ("merging" | "mergingv2"), {@code use_v2} (false), {@code spatial_dims} (3
  * only), {@code drop_rate}, {@code attn_drop_rate}, {@code dropout_path_rate} (0; checked to be
@@ -30,7 +29,7 @@ import org.volseg.nets.Network;
  * argument) chooses the sub-grid order of {@code downsample="merging"}, which MONAI changed in
  * 1.5.0 (see {@link #patchMergingOrderForMonaiVersion}); recorded in model packages.</p>
  */
-public final class SwinUnetr implements Architecture {
+public final class SwinUnetr extends MonaiArchitecture {
 
 	/** Registry name. */
 	public static final String NAME = "swinunetr";
@@ -38,19 +37,9 @@ public final class SwinUnetr implements Architecture {
 	/** VolSeg's keyword argument choosing the patch merging order: {@code "monai14"} or {@code "monai15"}. */
 	public static final String PATCH_MERGING_ORDER = "patch_merging_order";
 
-	@Override
-	public String name() {
-		return NAME;
-	}
-
-	@Override
-	public String reference() {
-		return "MONAI monai.networks.nets.SwinUNETR";
-	}
-
-	@Override
-	public Network configure(Map<String, Object> kwargs) {
-		return new SwinUnetrNetwork(SwinUnetrConfig.parse(new Kwargs(NAME, kwargs)));
+	/** For the service loader. */
+	public SwinUnetr() {
+		super(NAME, "SwinUNETR", k -> new SwinUnetrNetwork(SwinUnetrConfig.parse(k)));
 	}
 
 	@Override

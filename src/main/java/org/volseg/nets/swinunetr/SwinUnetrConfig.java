@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.volseg.util.Json;
 import org.volseg.nets.Kwargs;
-import org.volseg.nets.blocks.Norms;
+import org.volseg.nets.blocks.MonaiNorm;
 
 /** SwinUNETR's validated keyword arguments (see {@link SwinUnetr}). Immutable. */
 final class SwinUnetrConfig {
@@ -23,7 +23,7 @@ final class SwinUnetrConfig {
 	final boolean qkvBias;
 	final double mlpRatio;
 	final int featureSize;
-	final Norms.Spec norm;
+	final MonaiNorm norm;
 	final boolean normalize;
 	final boolean patchNorm;
 	final boolean useV2;
@@ -68,7 +68,7 @@ final class SwinUnetrConfig {
 						+ "(feature_size * 2^stage; stage " + (i + 1) + " has " + stageChannels(i) + ")");
 			}
 		}
-		norm = Norms.parse(k, "norm_name", k.raw("norm_name", "instance"));
+		norm = MonaiNorm.parse(k.raw("norm_name", "instance"), k.setting("norm_name"));
 		for (String rate : List.of("drop_rate", "attn_drop_rate", "dropout_path_rate")) {
 			double r = k.number(rate, 0.0);
 			if (r < 0 || r > 1) throw k.invalid(rate, r, "a number in [0, 1] (inactive in inference)");

@@ -3,9 +3,7 @@ package org.volseg.nets.unet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.volseg.nets.Architecture;
-import org.volseg.nets.Kwargs;
-import org.volseg.nets.Network;
+import org.volseg.nets.MonaiArchitecture;
 
 /**
  * UNet with residual units (Kerfoot et al. 2018) as MONAI's {@code monai.networks.nets.UNet}
@@ -18,7 +16,7 @@ import org.volseg.nets.Network;
  * and {@link org.volseg.nets.blocks.MonaiNorm} for the accepted forms), {@code dropout} 0 (inactive
  * in inference), {@code bias} true, {@code adn_ordering} {@code "NDA"}. Stateless.
  */
-public final class Unet implements Architecture {
+public final class Unet extends MonaiArchitecture {
 
 	/** Registry name. */
 	public static final String NAME = "unet";
@@ -26,19 +24,9 @@ public final class Unet implements Architecture {
 	/** The spleen_ct_segmentation bundle's network (MONAI model zoo). */
 	public static final String PRESET_SPLEEN = "spleen-ct";
 
-	@Override
-	public String name() {
-		return NAME;
-	}
-
-	@Override
-	public String reference() {
-		return "MONAI monai.networks.nets.UNet";
-	}
-
-	@Override
-	public Network configure(Map<String, Object> kwargs) {
-		return new UnetNetwork(UnetConfig.parse(new Kwargs(NAME, kwargs)));
+	/** For the service loader. */
+	public Unet() {
+		super(NAME, "UNet", k -> new UnetNetwork(UnetConfig.parse(k)));
 	}
 
 	/**

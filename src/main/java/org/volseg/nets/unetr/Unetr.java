@@ -4,9 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.volseg.nets.Architecture;
-import org.volseg.nets.Kwargs;
-import org.volseg.nets.Network;
+import org.volseg.nets.MonaiArchitecture;
 
 /**
  * UNETR (Hatamizadeh et al., WACV 2022) as MONAI's {@code monai.networks.nets.UNETR} (MONAI 1.5)
@@ -18,30 +16,20 @@ import org.volseg.nets.Network;
  * (0, inactive in inference), {@code spatial_dims} (3 only), {@code qkv_bias} (false),
  * {@code save_attn} (ignored). Patch size 16, 12 transformer layers.
  */
-public final class Unetr implements Architecture {
+public final class Unetr extends MonaiArchitecture {
 
 	/** Registry name. */
 	public static final String NAME = "unetr";
 
-	@Override
-	public String name() {
-		return NAME;
-	}
-
-	@Override
-	public String reference() {
-		return "MONAI monai.networks.nets.UNETR";
-	}
-
-	@Override
-	public Network configure(Map<String, Object> kwargs) {
-		return new UnetrNetwork(UnetrConfig.parse(new Kwargs(NAME, kwargs)));
+	/** For the service loader. */
+	public Unetr() {
+		super(NAME, "UNETR", k -> new UnetrNetwork(UnetrConfig.parse(k)));
 	}
 
 	/** Also sets {@code img_size}: UNETR is built for one input size. */
 	@Override
 	public Map<String, Object> withDataShape(Map<String, Object> kwargs, int inputChannels, int classes, int[] patchSize) {
-		Map<String, Object> k = Architecture.super.withDataShape(kwargs, inputChannels, classes, patchSize);
+		Map<String, Object> k = super.withDataShape(kwargs, inputChannels, classes, patchSize);
 		k.put("img_size", List.of((long) patchSize[0], (long) patchSize[1], (long) patchSize[2]));
 		return k;
 	}

@@ -4,7 +4,7 @@ import java.util.Map;
 
 import org.volseg.util.Json;
 import org.volseg.nets.Kwargs;
-import org.volseg.nets.blocks.Norms;
+import org.volseg.nets.blocks.MonaiNorm;
 
 /** UNETR's validated keyword arguments (see {@link Unetr}). Immutable. */
 final class UnetrConfig {
@@ -20,7 +20,7 @@ final class UnetrConfig {
 	final int mlpDim;
 	final int numHeads;
 	final String projType;
-	final Norms.Spec norm;
+	final MonaiNorm norm;
 	final boolean convBlock;
 	final boolean resBlock;
 	final boolean qkvBias;
@@ -49,7 +49,7 @@ final class UnetrConfig {
 		}
 		projType = k.has("pos_embed") ? k.choice("pos_embed", "conv", "conv", "perceptron")
 				: k.choice("proj_type", "conv", "conv", "perceptron");
-		norm = Norms.parse(k, "norm_name", k.raw("norm_name", "instance"));
+		norm = MonaiNorm.parse(k.raw("norm_name", "instance"), k.setting("norm_name"));
 		convBlock = k.bool("conv_block", true);
 		resBlock = k.bool("res_block", true);
 		double dropout = k.number("dropout_rate", 0.0);

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * voxels of {@code sqrt(sum((s_d * (p_d - q_d))^2))}: it is not restricted to paths inside the
  * grid. Stateless and thread-safe.</p>
  */
-public final class EuclideanDistanceTransform {
+final class EuclideanDistanceTransform {
 
 	private EuclideanDistanceTransform() {}
 

@@ -3,7 +3,7 @@ package org.volseg.train.eval;
 import org.volseg.VolSegException;
 
 /** Two label images cannot be compared voxel by voxel: different grids, positions or channel counts. */
-public class IncompatibleVolumesException extends VolSegException {
+class IncompatibleVolumesException extends VolSegException {
 
 	private static final long serialVersionUID = 1L;
 

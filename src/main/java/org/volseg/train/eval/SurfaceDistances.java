@@ -18,7 +18,7 @@ import java.util.Arrays;
  * Both masks must be non-empty; callers decide what an empty mask means (see
  * {@link SegmentationEvaluator}). Grids are flat arrays in x-fastest order. Stateless, thread-safe.
  */
-public final class SurfaceDistances {
+final class SurfaceDistances {
 
 	private SurfaceDistances() {}
 

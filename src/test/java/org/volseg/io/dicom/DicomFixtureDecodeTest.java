@@ -41,11 +41,11 @@ class DicomFixtureDecodeTest {
 			String min, String max) {
 		Path path = resource(file);
 		if (expect.equals("error")) {
-			VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> StoredValueStatistics.of(path));
+			VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> StoredValueStatistics.of(DicomFormat.parser(), path));
 			assertTrue(e.getMessage().contains(file) && e.getMessage().contains("truncated"), e.getMessage());
 			return;
 		}
-		StoredValueStatistics s = StoredValueStatistics.of(path);
+		StoredValueStatistics s = StoredValueStatistics.of(DicomFormat.parser(), path);
 		assertEquals(uid, s.transferSyntaxUid());
 		PixelFormat f = s.format();
 		String[] dims = shape.split("x");
@@ -72,7 +72,7 @@ class DicomFixtureDecodeTest {
 	 */
 	@org.junit.jupiter.api.Test
 	void decodes12BitExtendedJpegLikeDcmtk() {
-		StoredValueStatistics s = StoredValueStatistics.of(resource("jpeg12_extended_2frames.dcm"));
+		StoredValueStatistics s = StoredValueStatistics.of(DicomFormat.parser(), resource("jpeg12_extended_2frames.dcm"));
 		assertEquals(2, s.format().frames());
 		assertEquals(9957902.0, s.sum(), 0);
 		assertEquals(19622378502.0, s.sumOfSquares(), 0);

@@ -35,10 +35,10 @@ class DicomParserTest {
 
 	@Test
 	void readsFilesWithoutPreambleAndWithoutMetaGroup() throws IOException {
-		StoredValueStatistics reference = StoredValueStatistics.of(DicomFixtureDecodeTest.resource("MR_small.dcm"));
+		StoredValueStatistics reference = StoredValueStatistics.of(DicomFormat.parser(), DicomFixtureDecodeTest.resource("MR_small.dcm"));
 		byte[] full = mrSmall();
 		Path noPreamble = write("nopreamble", Arrays.copyOfRange(full, 132, full.length));
-		StoredValueStatistics a = StoredValueStatistics.of(noPreamble);
+		StoredValueStatistics a = StoredValueStatistics.of(DicomFormat.parser(), noPreamble);
 		assertEquals(reference.sum(), a.sum());
 		assertEquals(reference.sumOfSquares(), a.sumOfSquares());
 		// drop the meta group too: the data set starts at the first group 0008 element
@@ -46,7 +46,7 @@ class DicomParserTest {
 		int dataSet = 132 + 12 + groupLength;
 		assertEquals(0x08, full[dataSet]);
 		Path bare = write("bare", Arrays.copyOfRange(full, dataSet, full.length));
-		StoredValueStatistics b = StoredValueStatistics.of(bare);
+		StoredValueStatistics b = StoredValueStatistics.of(DicomFormat.parser(), bare);
 		assertEquals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), b.transferSyntaxUid());
 		assertEquals(reference.sum(), b.sum());
 		assertEquals(reference.max(), b.max());
@@ -57,7 +57,7 @@ class DicomParserTest {
 		byte[] full = Files.readAllBytes(DicomFixtureDecodeTest.resource("MR_small_bigendian.dcm"));
 		int groupLength = DicomInput.readIntLE(full, 132 + 8);
 		Path bare = write("bare_be", Arrays.copyOfRange(full, 132 + 12 + groupLength, full.length));
-		StoredValueStatistics s = StoredValueStatistics.of(bare);
+		StoredValueStatistics s = StoredValueStatistics.of(DicomFormat.parser(), bare);
 		assertEquals(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.uid(), s.transferSyntaxUid());
 		assertEquals(2125338.0, s.sum());
 		assertEquals(1788440652.0, s.sumOfSquares());
@@ -198,12 +198,12 @@ class DicomParserTest {
 		byte[] ds = new DicomElementWriter().text(Tags.NUMBER_OF_FRAMES, "IS", "99999").us(Tags.ROWS, 60000)
 				.us(Tags.COLUMNS, 60000).us(Tags.BITS_ALLOCATED, 16).raw(Tags.PIXEL_DATA, "OW", new byte[16]).toBytes();
 		Path p = write("absurd", DicomElementWriter.part10("1.2", "1.2.3", TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), ds));
-		VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> StoredValueStatistics.of(p));
+		VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> StoredValueStatistics.of(DicomFormat.parser(), p));
 		assertTrue(e.getMessage().contains("absurd image size"), e.getMessage());
 		byte[] zero = new DicomElementWriter().us(Tags.ROWS, 0).us(Tags.COLUMNS, 10).us(Tags.BITS_ALLOCATED, 8)
 				.raw(Tags.PIXEL_DATA, "OB", new byte[16]).toBytes();
 		Path q = write("zero", DicomElementWriter.part10("1.2", "1.2.3", TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), zero));
-		assertThrows(VolumeFormatException.class, () -> StoredValueStatistics.of(q));
+		assertThrows(VolumeFormatException.class, () -> StoredValueStatistics.of(DicomFormat.parser(), q));
 	}
 
 	@Test
@@ -211,7 +211,7 @@ class DicomParserTest {
 		byte[] ds = new DicomElementWriter().us(Tags.ROWS, 4).us(Tags.COLUMNS, 4).us(Tags.BITS_ALLOCATED, 16)
 				.us(Tags.BITS_STORED, 16).raw(Tags.PIXEL_DATA, "OW", new byte[30]).toBytes();
 		Path p = write("short", DicomElementWriter.part10("1.2", "1.2.3", TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), ds));
-		VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> StoredValueStatistics.of(p));
+		VolumeFormatException e = assertThrows(VolumeFormatException.class, () -> StoredValueStatistics.of(DicomFormat.parser(), p));
 		assertTrue(e.getMessage().contains("30 bytes, too short") && e.getMessage().contains("32 bytes"), e.getMessage());
 	}
 

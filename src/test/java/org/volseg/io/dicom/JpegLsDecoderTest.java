@@ -74,7 +74,7 @@ class JpegLsDecoderTest {
 	void sampleInterleavedColourIsRefusedWithTheTool() {
 		// dcmcjpls +is: one scan, ILV 2 (see the README); dcmdjpls decodes it
 		VolumeFormatException e = assertThrows(VolumeFormatException.class,
-				() -> StoredValueStatistics.of(DicomFixtureDecodeTest.resource("jpegls/rgb8_sample_interleaved_dcmtk.dcm")));
+				() -> StoredValueStatistics.of(DicomFormat.parser(), DicomFixtureDecodeTest.resource("jpegls/rgb8_sample_interleaved_dcmtk.dcm")));
 		assertTrue(e.getMessage().contains("sample-interleaved scans (ILV 2) are not supported") && e.getMessage().contains("dcmdjpls"),
 				e.getMessage());
 	}
@@ -82,7 +82,7 @@ class JpegLsDecoderTest {
 	@Test
 	void pydicomFixtureDecodes() {
 		// MR_small_jpeg_ls_lossless.dcm (pydicom's test data): pydicom + GDCM give these statistics
-		StoredValueStatistics s = StoredValueStatistics.of(DicomFixtureDecodeTest.resource("MR_small_jpeg_ls_lossless.dcm"));
+		StoredValueStatistics s = StoredValueStatistics.of(DicomFormat.parser(), DicomFixtureDecodeTest.resource("MR_small_jpeg_ls_lossless.dcm"));
 		assertEquals(2125338.0, s.sum(), 0);
 		assertEquals(1788440652.0, s.sumOfSquares(), 0);
 	}

@@ -1,5 +1,8 @@
 package org.volseg.nets.blocks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,17 +30,17 @@ import org.volseg.nets.StateDict;
 import org.volseg.nets.StateDictParameters;
 
 /** The group and layer forms of MONAI's norm_name against PyTorch's GroupNorm and LayerNorm (parity/norms_torch.safetensors). */
-class NormsTest {
+class MonaiNormTest {
 
 	private static final SafeTensors REFERENCE = SafeTensors.read(ParityFixtures.path("norms_torch.safetensors"));
 
-	private static Norms.Spec spec(Object normName) {
+	private static MonaiNorm spec(Object normName) {
 		Kwargs k = new Kwargs("test", Map.of("norm_name", normName));
-		return Norms.parse(k, "norm_name", k.raw("norm_name", null));
+		return MonaiNorm.parse(k.raw("norm_name", null), k.setting("norm_name"));
 	}
 
 	/** The norm {@code prefix} with the reference's weights on the reference input, channels-first result. */
-	private static FloatTensor apply(Norms.Spec spec, String prefix) {
+	private static FloatTensor apply(MonaiNorm spec, String prefix) {
 		Map<String, FloatTensor> t = REFERENCE.tensors();
 		StateDict weights = new StateDict(Map.of(prefix + ".weight", t.get(prefix + ".weight"), prefix + ".bias", t.get(prefix + ".bias")),
 				"norms_torch.safetensors");
@@ -48,7 +51,7 @@ class NormsTest {
 			s[0] = -1;
 			Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(s)));
 			StateDictParameters params = new StateDictParameters(weights, "test", List.of());
-			Operand<TFloat32> out = Norms.apply(new Layers(tf, params, Layers.WeightStorage.CONSTANTS), spec, prefix, in);
+			Operand<TFloat32> out = spec.apply(new Layers(tf, params, Layers.WeightStorage.CONSTANTS), prefix, in);
 			params.finish();
 			try (Session session = new Session(g);
 					TFloat32 xt = TFloat32.tensorOf(Shape.of(x.shape()), DataBuffers.of(x.data(), true, false));
@@ -68,13 +71,13 @@ class NormsTest {
 
 	@Test
 	void layerNormOverChannelsAndSpaceMatchesPytorch() {
-		Norms.Spec s = spec(List.of("layer", Map.of("normalized_shape", List.of(4L, 3L, 2L, 5L))));
+		MonaiNorm s = spec(List.of("layer", Map.of("normalized_shape", List.of(4L, 3L, 2L, 5L))));
 		ParityFixtures.assertClose(REFERENCE.tensors().get("layer4_output"), apply(s, "layer4"));
 	}
 
 	@Test
 	void layerNormOverTheLastAxisMatchesPytorch() {
-		Norms.Spec s = spec(List.of("layer", Map.of("normalized_shape", 5L)));
+		MonaiNorm s = spec(List.of("layer", Map.of("normalized_shape", 5L)));
 		ParityFixtures.assertClose(REFERENCE.tensors().get("layer1_output"), apply(s, "layer1"));
 	}
 
@@ -88,5 +91,29 @@ class NormsTest {
 		assertTrue(assertThrows(InvalidParameterException.class,
 				() -> apply(spec(List.of("layer", Map.of("normalized_shape", List.of(3L, 5L)))), "layer1")).getMessage()
 				.contains("normalized_shape"));
+	}
+
+	@Test
+	void monaisFormsAreReadInOnePlaceForNormsAndActivations() {
+		assertEquals(new MonaiLayerArgument("group", Map.of("num_groups", 8L)), MonaiLayerArgument.of(List.of("group", Map.of("num_groups", 8L))));
+		assertEquals(new MonaiLayerArgument("instance", Map.of()), MonaiLayerArgument.of("instance"));
+		assertEquals(new MonaiLayerArgument("instance", Map.of()), MonaiLayerArgument.of(List.of("instance")));
+		assertNull(MonaiLayerArgument.of(List.of(Map.of("num_groups", 8L), "group")));
+		assertNull(MonaiLayerArgument.of(List.of("group", "num_groups")));
+		assertNull(MonaiLayerArgument.of(null));
+
+		assertEquals(MonaiNorm.Kind.GROUP, spec(List.of("GROUP", Map.of("num_groups", 8L))).kind());
+		assertEquals(8, spec(List.of("GROUP", Map.of("num_groups", 8L))).groups());
+		assertEquals(MonaiNorm.Kind.INSTANCE, spec(List.of("instance")).kind());
+		assertFalse(spec("instance").affine());
+		assertEquals(MonaiNorm.Kind.NONE, MonaiNorm.parse(null, "unet config.norm").kind());
+		MonaiActivation prelu = MonaiActivation.parse(List.of("PRELU", Map.of("num_parameters", 1L, "init", 0.25)), "unet config.act");
+		assertEquals("prelu", prelu.name());
+		assertTrue(prelu.hasParameters());
+		InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> MonaiActivation.parse(List.of(3L), "unet config.act"));
+		assertTrue(e.getMessage().contains("unet config.act") && e.getMessage().contains("an activation name or [name, {arguments}]"),
+				e.getMessage());
+		InvalidParameterException n = assertThrows(InvalidParameterException.class, () -> spec(List.of("batch", Map.of("num_groups", 2L))));
+		assertTrue(n.getMessage().contains("test config.norm_name") && n.getMessage().contains("num_groups"), n.getMessage());
 	}
 }
