@@ -191,6 +191,7 @@ class WindowAttention(nn.Module):
         self.scale = (dim // heads) ** -0.5
         table = (2 * window[0] - 1) * (2 * window[1] - 1) * (2 * window[2] - 1)
         self.relative_position_bias_table = nn.Parameter(torch.zeros(table, heads))
+        nn.init.trunc_normal_(self.relative_position_bias_table, std=0.02)  # MONAI's initialisation
         self.register_buffer("relative_position_index", relative_position_index(window))
         self.qkv = nn.Linear(dim, 3 * dim, bias=qkv_bias)
         self.proj = nn.Linear(dim, dim)
