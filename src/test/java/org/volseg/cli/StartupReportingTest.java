@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.volseg.engine.TestNetworks;
 import org.volseg.io.nifti.NiftiWriter;
+import org.volseg.testutil.CliRunner;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
 
