@@ -15,7 +15,7 @@ import ij.ImagePlus;
  * line and log entry {@code "VolSeg: <what> saved to <file>"}, and the outcome ({@link #written()},
  * {@link #error()}). SciJava lists these inputs before the subclass's, as the dialogs always had them.
  */
-public abstract class LabelSaveCommand extends ContextCommand {
+abstract class LabelSaveCommand extends ContextCommand {
 
 	/** What {@link CommandInputs#imageOrCurrent} says when there is no label image. */
 	static final String NO_LABELS = "no label image: segment a scan first (Plugins > VolSeg > Segment Volume...)";

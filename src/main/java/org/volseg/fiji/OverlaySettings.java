@@ -13,7 +13,7 @@ import ij.gui.Overlay;
  * @param style filled, outlines or none
  * @param opacity 0 (transparent) to 1 (opaque)
  */
-public record OverlaySettings(OverlayStyle style, double opacity) {
+record OverlaySettings(OverlayStyle style, double opacity) {
 
 	/** Filled at 40 %, the dialogs' default. */
 	public static final OverlaySettings DEFAULT = new OverlaySettings(OverlayStyle.FILLED, 0.4);

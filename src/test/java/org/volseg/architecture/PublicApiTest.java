@@ -34,21 +34,6 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
  */
 class PublicApiTest {
 
-	/**
-	 * Public types whose packages other work of issue 18 reorganises (the tile planner and the
-	 * stitcher's output types in {@code tiling}/{@code pipeline}; test-only code moving to
-	 * {@code src/test}; {@code nets.segformer}). Exact names, so that a new type there is still
-	 * caught; an entry that is no longer public or is used elsewhere fails
-	 * {@link #theExemptionsAreStillNeeded()}, so the list only shrinks.
-	 */
-	static final Set<String> LEFT_TO_OTHER_WORK = Set.of("org.volseg.model.IntensityPreprocessor",
-			"org.volseg.nets.segformer.DepthwiseConv3d", "org.volseg.nets.segformer.SegFormer3dConfig",
-			"org.volseg.nets.segformer.SegFormer3dFlops", "org.volseg.pipeline.IntensityPreprocessing",
-			"org.volseg.pipeline.Montage", "org.volseg.pipeline.MontageSink", "org.volseg.pipeline.NiftiSink",
-			"org.volseg.pipeline.SegmentationOutputs", "org.volseg.tiling.ImportanceMap", "org.volseg.tiling.PatchExtractor",
-			"org.volseg.tiling.SlabConsumer", "org.volseg.tiling.SlabConsumers", "org.volseg.tiling.SlidingWindowListener",
-			"org.volseg.tiling.WholeVolumeStitcher");
-
 	private static final Pattern DOCUMENTED = Pattern.compile("`(org\\.volseg\\.[\\w.]+)`");
 
 	private static JavaClasses all;
@@ -111,7 +96,6 @@ class PublicApiTest {
 	@Test
 	void everyPublicTypeOfTheLibraryIsDocumentedOrUsedFromAnotherPackage() {
 		Set<String> unjustified = new TreeSet<>(unjustifiedPublicTypes("org.volseg", true));
-		unjustified.removeAll(LEFT_TO_OTHER_WORK);
 		assertEquals(Set.of(), unjustified,
 				"public types that only their own package uses: make them package-private, or name them in docs/api.md");
 	}
@@ -129,12 +113,5 @@ class PublicApiTest {
 		Set<String> caught = unjustifiedPublicTypes("org.volseg.architecture.violations.api", false);
 		assertEquals(Set.of("org.volseg.architecture.violations.api.PublicButUsedByNoOtherPackage"), caught);
 		assertEquals(Set.of(), unjustifiedPublicTypes("org.volseg.architecture.violations.api", true), "test classes are not the library");
-	}
-
-	@Test
-	void theExemptionsAreStillNeeded() {
-		Set<String> stale = new TreeSet<>(LEFT_TO_OTHER_WORK);
-		stale.removeAll(unjustifiedPublicTypes("org.volseg", true));
-		assertEquals(Set.of(), stale, "no longer public, gone, or used from another package: remove from LEFT_TO_OTHER_WORK");
 	}
 }

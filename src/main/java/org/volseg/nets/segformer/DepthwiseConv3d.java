@@ -29,7 +29,7 @@ import org.tensorflow.types.TInt32;
  * {@link #filterFromPyTorch}). C must be static; batch and spatial sizes may be unknown until run
  * time.</p>
  */
-public final class DepthwiseConv3d {
+final class DepthwiseConv3d {
 
 	private DepthwiseConv3d() {}
 

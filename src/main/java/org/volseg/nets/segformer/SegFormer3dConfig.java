@@ -17,7 +17,7 @@ import org.volseg.nets.Kwargs;
  * <p>The four-element lists are per encoder stage (stage 1 works at 1/4 of the input resolution,
  * stage 4 at 1/32 with the default strides).</p>
  */
-public final class SegFormer3dConfig {
+final class SegFormer3dConfig {
 
 	/** The keyword arguments, in the reference constructor's order. */
 	public static final List<String> KEYS = List.of("in_channels", "sr_ratios", "embed_dims", "patch_kernel_size",
