@@ -1,5 +1,6 @@
 package org.volseg.pipeline;
 
+import org.volseg.runtime.ForwardingPatchPredictor;
 import org.volseg.runtime.PatchPredictor;
 
 /**
@@ -12,30 +13,14 @@ import org.volseg.runtime.PatchPredictor;
  * the calls (the sliding window calls the predictor on the thread that runs it). Does not close the
  * wrapped predictor.</p>
  */
-final class TimedPredictor implements PatchPredictor {
+final class TimedPredictor extends ForwardingPatchPredictor {
 
-	private final PatchPredictor predictor;
 	private long firstNanos = -1;
 	private long restNanos;
 	private int calls;
 
 	TimedPredictor(PatchPredictor predictor) {
-		this.predictor = predictor;
-	}
-
-	@Override
-	public int inputChannels() {
-		return predictor.inputChannels();
-	}
-
-	@Override
-	public int outputChannels() {
-		return predictor.outputChannels();
-	}
-
-	@Override
-	public float[] predict(float[] patches, int batch, int[] patchSize) {
-		return predict(patches, batch, patchSize, null);
+		super(predictor);
 	}
 
 	@Override

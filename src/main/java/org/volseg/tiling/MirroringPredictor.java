@@ -1,5 +1,6 @@
 package org.volseg.tiling;
 
+import org.volseg.runtime.ForwardingPatchPredictor;
 import org.volseg.runtime.PatchPredictor;
 
 import java.util.Objects;
@@ -14,9 +15,8 @@ import java.util.Objects;
  * recycled between calls; nothing of the size of the volume. Not thread-safe, like any predictor: the
  * sliding window calls it from one thread.</p>
  */
-final class MirroringPredictor implements PatchPredictor {
+final class MirroringPredictor extends ForwardingPatchPredictor {
 
-	private final PatchPredictor predictor;
 	private final Mirroring mirroring;
 	private float[] flippedInput;
 	private float[] flippedOutput;
@@ -26,25 +26,10 @@ final class MirroringPredictor implements PatchPredictor {
 	 * @param mirroring the axes to flip; must be {@link Mirroring#enabled() enabled}
 	 */
 	MirroringPredictor(PatchPredictor predictor, Mirroring mirroring) {
-		this.predictor = Objects.requireNonNull(predictor, "predictor");
+		super(predictor);
 		this.mirroring = Objects.requireNonNull(mirroring, "mirroring");
 		if (!mirroring.enabled())
 			throw new IllegalArgumentException("no axis to flip");
-	}
-
-	@Override
-	public int inputChannels() {
-		return predictor.inputChannels();
-	}
-
-	@Override
-	public int outputChannels() {
-		return predictor.outputChannels();
-	}
-
-	@Override
-	public float[] predict(float[] patches, int batch, int[] patchSize) {
-		return predict(patches, batch, patchSize, null);
 	}
 
 	@Override
