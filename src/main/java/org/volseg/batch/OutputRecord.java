@@ -4,14 +4,16 @@ import java.util.Arrays;
 import java.util.Locale;
 
 import org.volseg.pipeline.SegmentationSettings;
+import org.volseg.tiling.SumPrecision;
 
 /**
  * The settings that change a batch output, as one stable text recorded with each output
  * ({@code summary.csv}'s {@code settings} column): the sliding window (roi, overlap, blend,
  * sigma_scale, pad), the preprocessing switches (reorient, resample, normalize) and the
- * postprocessing (threshold, min_component_size). Unset values are recorded as {@code model}
- * (the model's default applies). Device, threads and batch size do not change the labels and are
- * left out. Stateless.
+ * postprocessing (threshold, min_component_size), and test-time mirroring and the precision of the
+ * sums when they are set (appended only then, so that records written before they existed still
+ * match). Unset values are recorded as {@code model} (the model's default applies). Device, threads
+ * and batch size do not change the labels and are left out. Stateless.
  */
 final class OutputRecord {
 
@@ -25,7 +27,8 @@ final class OutputRecord {
 				+ (s.blend() == null ? "model" : s.blend().name().toLowerCase(Locale.ROOT)) + ";sigma_scale="
 				+ (s.sigmaScale() == null ? "model" : s.sigmaScale()) + ";pad=" + s.padding() + ";reorient=" + s.reorient()
 				+ ";resample=" + s.resample() + ";normalize=" + s.normalize() + ";threshold=" + s.threshold()
-				+ ";min_component_size=" + s.minComponentSize();
+				+ ";min_component_size=" + s.minComponentSize() + (s.tta() == null ? "" : ";tta=" + s.tta())
+				+ (s.sumPrecision() == SumPrecision.AUTO ? "" : ";sum_precision=" + s.sumPrecision().id());
 	}
 
 	/**

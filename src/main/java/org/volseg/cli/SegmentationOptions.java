@@ -7,6 +7,7 @@ import org.volseg.InvalidParameterException;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.SettingText;
 import org.volseg.tiling.Mirroring;
+import org.volseg.tiling.SumPrecision;
 
 import picocli.CommandLine.Option;
 
@@ -50,6 +51,12 @@ final class SegmentationOptions {
 	@Option(names = "--tta-axes", paramLabel = "AXES",
 			description = "Axes to mirror with --tta flips, a comma-separated subset of x,y,z (default x,y,z).")
 	String ttaAxes;
+
+	@Option(names = "--sum-precision", paramLabel = "auto|float32|float16", defaultValue = "auto",
+			description = "Number type of the stitcher's running sums: float16 takes half the memory (nnU-Net's choice; "
+					+ "a voxel whose two best classes are within 2^-11 may be labelled differently), float32 is MONAI's; "
+					+ "auto (default) is float16 for labels alone and float32 when logits or probabilities are saved.")
+	String sumPrecision;
 
 	@Option(names = "--device", paramLabel = "cpu|gpu|auto", defaultValue = "auto", description = "Where to run (default ${DEFAULT-VALUE}).")
 	String device;
@@ -98,7 +105,8 @@ final class SegmentationOptions {
 				.blend(t.blend(blend)).sigmaScale(sigmaScale).batch(batch)
 				.padding(t.padding(pad, padValue)).device(t.device(device)).threads(threads).trustModel(trustModel)
 				.resample(!noResample).reorient(!noReorient).normalize(!noNormalize).minComponentSize(minComponentSize)
-				.threshold(threshold).tta(parseTta());
+				.threshold(threshold).tta(parseTta())
+				.sumPrecision(SumPrecision.parse("--sum-precision", sumPrecision));
 	}
 
 	private Mirroring parseTta() {

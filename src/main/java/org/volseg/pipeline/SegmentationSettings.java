@@ -12,6 +12,7 @@ import org.volseg.runtime.EngineOptions;
 import org.volseg.tiling.BlendMode;
 import org.volseg.tiling.Mirroring;
 import org.volseg.tiling.Padding;
+import org.volseg.tiling.SumPrecision;
 
 /**
  * Everything a segmentation run can be told, validated when each value is set (the error names the
@@ -33,6 +34,8 @@ import org.volseg.tiling.Padding;
  * <td>constant 0 (MONAI's default)</td></tr>
  * <tr><td>{@link #tta()} test-time mirroring</td><td>{@code --tta}, {@code --tta-axes}</td><td>the model's
  * ({@code config.volseg.tta}, none unless set)</td></tr>
+ * <tr><td>{@link #sumPrecision()} of the stitcher's running sums</td><td>{@code --sum-precision}</td>
+ * <td>auto: float16 for labels alone, float32 when logits or probabilities are saved ({@link SumPrecision})</td></tr>
  * <tr><td>{@link #device()}</td><td>{@code --device}</td><td>auto (the GPU if there is one, else the CPU)</td></tr>
  * <tr><td>{@link #threads()} TensorFlow intra-op threads</td><td>{@code --threads}</td><td>0 = all cores</td></tr>
  * <tr><td>{@link #labelsOutput()}</td><td>{@code --output}</td><td>none (labels kept in memory only)</td></tr>
@@ -66,6 +69,7 @@ public final class SegmentationSettings {
 	private final int batch;
 	private final Padding padding;
 	private final Mirroring tta;
+	private final SumPrecision sumPrecision;
 	private final Device device;
 	private final int threads;
 	private final boolean trustModel;
@@ -89,6 +93,7 @@ public final class SegmentationSettings {
 		batch = b.batch;
 		padding = b.padding;
 		tta = b.tta;
+		sumPrecision = b.sumPrecision;
 		device = b.device;
 		threads = b.threads;
 		trustModel = b.trustModel;
@@ -124,6 +129,7 @@ public final class SegmentationSettings {
 		b.batch = batch;
 		b.padding = padding;
 		b.tta = tta;
+		b.sumPrecision = sumPrecision;
 		b.device = device;
 		b.threads = threads;
 		b.trustModel = trustModel;
@@ -160,6 +166,11 @@ public final class SegmentationSettings {
 	/** Test-time mirroring, or null for the model's default. */
 	public Mirroring tta() {
 		return tta;
+	}
+
+	/** The number type of the stitcher's sums; {@link SumPrecision#AUTO} unless set. */
+	public SumPrecision sumPrecision() {
+		return sumPrecision;
 	}
 
 	/** Window size (x, y, z), or null for the model's patch size. A copy. */
@@ -274,7 +285,7 @@ public final class SegmentationSettings {
 		return "roi=" + (roi == null ? "model" : Arrays.toString(roi)) + " overlap=" + (overlap == null ? "model" : overlap)
 				+ " blend=" + (blend == null ? "model" : blend.id()) + " sigma_scale="
 				+ (sigmaScale == null ? "model" : sigmaScale) + " batch=" + batch + " pad=" + padding
-				+ " tta=" + (tta == null ? "model" : tta) + " device="
+				+ " tta=" + (tta == null ? "model" : tta) + " sum_precision=" + sumPrecision.id() + " device="
 				+ device.label() + " threads=" + threads + " reorient=" + reorient + " resample=" + resample
 				+ " normalize=" + normalize + " min_component_size=" + minComponentSize;
 	}
@@ -288,6 +299,7 @@ public final class SegmentationSettings {
 		private int batch = 1;
 		private Padding padding = Padding.constant(0);
 		private Mirroring tta;
+		private SumPrecision sumPrecision = SumPrecision.AUTO;
 		private Device device = Device.AUTO;
 		private int threads;
 		private boolean trustModel;
@@ -352,6 +364,12 @@ public final class SegmentationSettings {
 		/** @param tta test-time mirroring, or null for the model's default */
 		public Builder tta(Mirroring tta) {
 			this.tta = tta;
+			return this;
+		}
+
+		/** @param sumPrecision the number type of the stitcher's sums ({@link SumPrecision}) */
+		public Builder sumPrecision(SumPrecision sumPrecision) {
+			this.sumPrecision = Objects.requireNonNull(sumPrecision, "sumPrecision");
 			return this;
 		}
 

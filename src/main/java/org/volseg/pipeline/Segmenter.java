@@ -311,7 +311,8 @@ public final class Segmenter implements AutoCloseable {
 		return SlidingWindowSettings.builder(roi).overlap(s.overlap() != null ? s.overlap() : c.overlap()).blend(blend)
 				.sigmaScale(s.sigmaScale() != null ? s.sigmaScale() : c.sigmaScale()).batch(s.batch())
 				.padding(modelPadding(s)).mirroring(s.tta() != null ? s.tta()
-						: Mirroring.of(c.ttaAxes().contains("x"), c.ttaAxes().contains("y"), c.ttaAxes().contains("z"))).build();
+						: Mirroring.of(c.ttaAxes().contains("x"), c.ttaAxes().contains("y"), c.ttaAxes().contains("z")))
+				.sumPrecision(s.sumPrecision()).build();
 	}
 
 	/**

@@ -29,6 +29,9 @@ import org.volseg.InvalidParameterException;
  * <tr><td>{@code tta}</td><td>{@link Mirroring}: each window also predicted flipped along the chosen
  * axes, the raw outputs averaged before the activation (nnU-Net's mirroring)</td><td>none</td>
  * <td>(nnU-Net {@code use_mirroring})</td></tr>
+ * <tr><td>{@code sum_precision}</td><td>{@link SumPrecision}: the number type of the stitcher's running
+ * sums; auto is float16 for labels alone, float32 when logits or probabilities are produced</td>
+ * <td>auto</td><td>(float32; nnU-Net v2: float16)</td></tr>
  * </table>
  *
  * <p>Error messages name the parameter and quote the bad value, for example
@@ -51,6 +54,7 @@ public final class SlidingWindowSettings {
 	private final double[] sigmaScale;
 	private final Padding padding;
 	private final Mirroring mirroring;
+	private final SumPrecision sumPrecision;
 
 	private SlidingWindowSettings(Builder b) {
 		roi = b.roi.clone();
@@ -61,6 +65,7 @@ public final class SlidingWindowSettings {
 				: b.sigmaScale.clone();
 		padding = b.padding;
 		mirroring = b.mirroring;
+		sumPrecision = b.sumPrecision;
 	}
 
 	/**
@@ -113,10 +118,15 @@ public final class SlidingWindowSettings {
 		return mirroring;
 	}
 
+	/** The number type of the stitcher's sums; {@link SumPrecision#AUTO} unless set. */
+	public SumPrecision sumPrecision() {
+		return sumPrecision;
+	}
+
 	/** A builder holding these settings, to derive variants. */
 	public Builder toBuilder() {
 		return new Builder(roi).overlap(overlap).batch(batch).blend(blend).sigmaScale(sigmaScale).padding(padding)
-				.mirroring(mirroring);
+				.mirroring(mirroring).sumPrecision(sumPrecision);
 	}
 
 	@Override
@@ -126,20 +136,21 @@ public final class SlidingWindowSettings {
 		SlidingWindowSettings s = (SlidingWindowSettings) o;
 		return Arrays.equals(roi, s.roi) && Arrays.equals(overlap, s.overlap) && batch == s.batch
 				&& blend == s.blend && Arrays.equals(sigmaScale, s.sigmaScale) && padding.equals(s.padding)
-				&& mirroring.equals(s.mirroring);
+				&& mirroring.equals(s.mirroring) && sumPrecision == s.sumPrecision;
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(Arrays.hashCode(roi), Arrays.hashCode(overlap), batch, blend, Arrays.hashCode(sigmaScale), padding,
-				mirroring);
+				mirroring, sumPrecision);
 	}
 
 	@Override
 	public String toString() {
 		return "roi=" + Arrays.toString(roi) + " overlap=" + (overlap[0] == overlap[1] && overlap[1] == overlap[2] ? String.valueOf(overlap[0]) : Arrays.toString(overlap)) + " batch=" + batch + " blend=" + blend.id()
 				+ (blend == BlendMode.GAUSSIAN ? " sigma_scale=" + Arrays.toString(sigmaScale) : "") + " pad="
-				+ padding + (mirroring.enabled() ? " tta=flips tta_axes=" + mirroring.axesText() : "");
+				+ padding + (mirroring.enabled() ? " tta=flips tta_axes=" + mirroring.axesText() : "")
+				+ (sumPrecision != SumPrecision.AUTO ? " sum_precision=" + sumPrecision.id() : "");
 	}
 
 	/**
@@ -154,6 +165,7 @@ public final class SlidingWindowSettings {
 		private double[] sigmaScale = { DEFAULT_SIGMA_SCALE };
 		private Padding padding = DEFAULT_PADDING;
 		private Mirroring mirroring = Mirroring.NONE;
+		private SumPrecision sumPrecision = SumPrecision.AUTO;
 
 		private Builder(int[] roi) {
 			roi(roi);
@@ -219,6 +231,14 @@ public final class SlidingWindowSettings {
 			if (mirroring == null)
 				throw InvalidParameterException.of("tta", "nothing", "none or flips");
 			this.mirroring = mirroring;
+			return this;
+		}
+
+		/** @param sumPrecision the number type of the stitcher's sums */
+		public Builder sumPrecision(SumPrecision sumPrecision) {
+			if (sumPrecision == null)
+				throw InvalidParameterException.of("sum_precision", "nothing", "auto, float32 or float16");
+			this.sumPrecision = sumPrecision;
 			return this;
 		}
 

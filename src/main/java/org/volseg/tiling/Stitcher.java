@@ -2,7 +2,6 @@ package org.volseg.tiling;
 
 import org.volseg.runtime.PatchPredictor;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 
@@ -14,8 +13,9 @@ import java.util.List;
  * weights (MONAI's {@code sliding_window_inference}); the padding the plan added is cropped off.</p>
  *
  * <p>Streaming along z and y: the sums live in one array per padded row (plane {@code z}, row
- * {@code y}) of {@code x * (classes + 1)} floats (sums and summed weights; {@code x * classes} if
- * every output's {@link Finalizer#ignoresScale() finaliser ignores scale}, as labels do), taken
+ * {@code y}) of {@code x * (classes + 1)} values (sums and summed weights; {@code x * classes} if
+ * every output's {@link Finalizer#ignoresScale() finaliser ignores scale}, as labels do), in the
+ * plan's {@link TilePlan#sumPrecision() precision} (float32, or float16 at half the bytes), taken
  * when the first window writes the row. Every row knows how many windows of the plan write it; when
  * the last of them has been added the row is complete: it is finalised at once, handed to every
  * {@link StitchOutput} (a label map stores it straight into its byte planes, a
@@ -29,10 +29,11 @@ import java.util.List;
  * together when they overlap by more than the scan interval): while a z-row sweeps y, only the
  * planes the next z-row also writes ({@code roi_z - interval_z}) are held whole, the planes only
  * this z-row writes in a band of about {@code roi_y} rows. With regular z starts the peak is exactly
- * {@code 4 f px ((roi_z - interval_z) py + interval_z roi_y)} bytes ({@code f} floats per voxel,
- * {@code px, py} the padded xy size). y-slowest swaps the roles of y and z, less when the volume
+ * {@code b f px ((roi_z - interval_z) py + interval_z roi_y)} bytes ({@code f} values per voxel
+ * of {@code b} bytes, {@code px, py} the padded xy size). y-slowest swaps the roles of y and z, less when the volume
  * has fewer planes than rows. For 512 x 512 x 400, 14 classes, ROI 96, overlap 0.5, labels only:
- * 0.73 GB y-slowest, instead of 1.51 GB for a ring of {@code roi_z} whole planes with weights.</p>
+ * 0.73 GB y-slowest in float32 (0.36 GB in float16), instead of 1.51 GB for a ring of {@code roi_z}
+ * whole planes of float32 sums with weights.</p>
  *
  * <p>Not thread-safe: one thread adds windows (outputs are called on that thread).</p>
  */
@@ -47,26 +48,23 @@ final class Stitcher {
 	private final int px;
 	private final int[] pad;
 	private final int[] size;
-	/** Floats of one row: {@code px * classes} sums ({@code [x, class]}), then {@code px} summed weights if {@link #weighted}. */
-	private final int rowWidth;
+	/** Rows hold {@code px * classes} sums ({@code [x, class]}), then {@code px} summed weights if {@link #weighted}. */
+	private final SumRows sums;
 	/** Rows end with the summed weights and values are divided by them; not if every output ignores scale. */
 	private final boolean weighted;
-	/** Per padded plane and row: the sums, or null before the first window writing it and after it is finalised. */
-	private final float[][][] rows;
+	/** Per padded plane and row: the slot of its sums, or {@link #NONE} before the first window writing it and after it is finalised. */
+	private final int[][] slots;
+	private static final int NONE = -1;
 	/** Per padded plane and row: windows still to write it. */
 	private final int[][] windowsLeft;
 	private final boolean[] added;
-	/** Released rows, zeroed, for reuse: rows are allocated once up to the peak, not once per row. */
-	private final ArrayDeque<float[]> freeRows = new ArrayDeque<>();
 	private int windowsAdded;
-	private long liveRows;
-	private long peakRows;
 	/** Per output: the finished row handed to it. */
 	private final float[][] rowBuffers;
 	private final float[] voxel;
 	private final float[] scratch;
-	/** The rows of the window being added. */
-	private final float[][] windowRows;
+	/** The slots of the rows of the window being added. */
+	private final int[] windowSlots;
 	private boolean finished;
 
 	/**
@@ -90,10 +88,12 @@ final class Stitcher {
 		this.px = Math.toIntExact(padded[0]);
 		this.pad = toInts(plan.padBefore());
 		this.size = toInts(plan.imageSize());
-		int floats = TilePlanner.floatsPerVoxel(classes, outputs);
+		int floats = TilePlanner.valuesPerVoxel(classes, outputs);
 		this.weighted = floats > classes;
-		this.rowWidth = Math.multiplyExact(px, floats);
-		this.rows = new float[Math.toIntExact(padded[2])][Math.toIntExact(padded[1])][];
+		this.sums = SumRows.of(plan.sumPrecision(), Math.multiplyExact(px, floats));
+		this.slots = new int[Math.toIntExact(padded[2])][Math.toIntExact(padded[1])];
+		for (int[] plane : slots)
+			Arrays.fill(plane, NONE);
 		this.windowsLeft = plan.windowsPerRow();
 		this.added = new boolean[plan.windowCount()];
 		this.rowBuffers = new float[this.outputs.length][];
@@ -103,7 +103,7 @@ final class Stitcher {
 		}
 		this.voxel = new float[classes];
 		this.scratch = new float[classes];
-		this.windowRows = new float[roi[1] * roi[2]][];
+		this.windowSlots = new int[roi[1] * roi[2]];
 	}
 
 	/**
@@ -123,7 +123,7 @@ final class Stitcher {
 			throw new IllegalStateException("window " + window + " was already added");
 		added[window] = true;
 		windowsAdded++;
-		accumulate(x0, allocateRows(y0, z0), output, offset);
+		accumulate(x0, takeRows(y0, z0), output, offset);
 		for (int z = z0; z < z0 + roi[2]; z++)
 			for (int y = y0; y < y0 + roi[1]; y++)
 				if (--windowsLeft[z][y] == 0)
@@ -146,46 +146,42 @@ final class Stitcher {
 
 	/** Peak bytes of sums and weights held so far (equals {@link TilePlan#heldBytes()} of a planned plan, windows in order). */
 	long accumulatorBytes() {
-		return 4L * peakRows * rowWidth;
+		return sums.peakBytes();
 	}
 
-	/** The rows window {@code (y0, z0)} writes, {@code [y * roi_z + z]}, taken if not live yet; the array is reused by the next call. */
-	private float[][] allocateRows(int y0, int z0) {
+	/** The slots of the rows window {@code (y0, z0)} writes, {@code [y * roi_z + z]}, taken if not live yet; the array is reused by the next call. */
+	private int[] takeRows(int y0, int z0) {
 		int ry = roi[1], rz = roi[2];
 		for (int y = 0; y < ry; y++)
 			for (int z = 0; z < rz; z++) {
-				float[] r = rows[z0 + z][y0 + y];
-				if (r == null) {
-					r = freeRows.isEmpty() ? new float[rowWidth] : freeRows.pop();
-					rows[z0 + z][y0 + y] = r;
-					liveRows++;
+				int slot = slots[z0 + z][y0 + y];
+				if (slot == NONE) {
+					slot = sums.take();
+					slots[z0 + z][y0 + y] = slot;
 				}
-				windowRows[y * rz + z] = r;
+				windowSlots[y * rz + z] = slot;
 			}
-		peakRows = Math.max(peakRows, liveRows);
-		return windowRows;
+		return windowSlots;
 	}
 
 	/**
-	 * Adds the weighted window output; {@code windowRows[y * roi_z + z]} are the rows it writes.
+	 * Adds the weighted window output; {@code windowSlots[y * roi_z + z]} are the rows it writes.
 	 * Row by row, so that each row is written in one contiguous run; the output is read as
 	 * {@code roi_x} sequential streams.
 	 */
-	private void accumulate(int x0, float[][] windowRows, float[] out, int offset) {
+	private void accumulate(int x0, int[] windowSlots, float[] out, int offset) {
 		int rx = roi[0], ryz = roi[1] * roi[2];
 		int c = classes;
 		int weightBase = px * c;
 		int perX = ryz * c;
 		for (int yz = 0; yz < ryz; yz++) {
-			float[] r = windowRows[yz];
+			int slot = windowSlots[yz];
 			int k = offset + yz * c;
 			for (int x = 0; x < rx; x++, k += perX) {
 				float weight = weights[x * ryz + yz];
 				if (weighted)
-					r[weightBase + x0 + x] += weight;
-				int base = (x0 + x) * c;
-				for (int j = 0; j < c; j++)
-					r[base + j] += weight * out[k + j];
+					sums.add(slot, weightBase + x0 + x, weight);
+				sums.addWeighted(slot, (x0 + x) * c, out, k, c, weight);
 			}
 		}
 	}
@@ -193,28 +189,26 @@ final class Stitcher {
 	/** A row no window writes any more: finalised and handed on if inside the volume, then released. */
 	private void completeRow(int z, int y) {
 		int vz = z - pad[2], vy = y - pad[1];
+		int slot = slots[z][y];
 		if (outputs.length > 0 && vz >= 0 && vz < size[2] && vy >= 0 && vy < size[1])
-			blendRow(rows[z][y], vy, vz);
-		float[] r = rows[z][y];
-		Arrays.fill(r, 0f);
-		freeRows.push(r);
-		rows[z][y] = null;
-		liveRows--;
+			blendRow(slot, vy, vz);
+		sums.release(slot);
+		slots[z][y] = NONE;
 	}
 
 	/** Blends the sums of a padded row that lies inside the volume and hands it to every output. */
-	private void blendRow(float[] r, int vy, int vz) {
+	private void blendRow(int slot, int vy, int vz) {
 		int sx = size[0];
 		int weightBase = px * classes;
 		for (int x = 0; x < sx; x++) {
 			int px0 = x + pad[0];
 			int base = px0 * classes;
+			sums.read(slot, base, voxel, classes);
 			if (weighted) {
-				float weight = r[weightBase + px0];
+				float weight = sums.get(slot, weightBase + px0);
 				for (int c = 0; c < classes; c++)
-					voxel[c] = r[base + c] / weight;
-			} else
-				System.arraycopy(r, base, voxel, 0, classes);
+					voxel[c] /= weight;
+			}
 			for (int i = 0; i < finalizers.length; i++) {
 				float[] v = voxel;
 				if (finalizers.length > 1) { // finalisers may overwrite their input

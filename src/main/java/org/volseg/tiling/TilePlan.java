@@ -52,6 +52,8 @@ public final class TilePlan {
 	private final double[] overlap;
 	/** {@link #heldBytes()}, or {@link #UNKNOWN}. */
 	private final long heldBytes;
+	/** The stitcher's sums: FLOAT32 or FLOAT16, never AUTO. */
+	private final SumPrecision sumPrecision;
 	private static final long UNKNOWN = -1;
 	/** The order of the windows. */
 	public enum Order {
@@ -69,9 +71,11 @@ public final class TilePlan {
 	/** The last two rows of the slow axis are swept together. */
 	private final boolean lastRowsPaired;
 
-	private TilePlan(long[] imageSize, int[] roi, double[] overlap, int batch, Order order, long heldBytes) {
+	private TilePlan(long[] imageSize, int[] roi, double[] overlap, int batch, Order order, SumPrecision sumPrecision,
+			long heldBytes) {
 		this.imageSize = imageSize.clone();
 		this.overlap = overlap.clone();
+		this.sumPrecision = sumPrecision;
 		this.heldBytes = heldBytes;
 		this.roi = roi.clone();
 		this.batch = batch;
@@ -102,7 +106,8 @@ public final class TilePlan {
 	/**
 	 * The plan of a sliding window over a volume in the default order ({@link Order#Z_SLOWEST_LAST_PAIRED}),
 	 * without a memory figure: for tests and tools that place windows. A segmentation gets its plan
-	 * from {@link TilePlanner}, which also chooses the order and knows {@link #heldBytes()}.
+	 * from {@link TilePlanner}, which also chooses the order and the sums' precision and knows
+	 * {@link #heldBytes()}. The sums are the settings' {@link SumPrecision}, float32 for {@link SumPrecision#AUTO}.
 	 *
 	 * @param imageSize (x, y, z) of the volume, each at least 1
 	 * @param settings window size, overlap and batch size are used
@@ -121,12 +126,22 @@ public final class TilePlan {
 			throw new IllegalArgumentException("image size must be (x, y, z), each at least 1, got "
 					+ Arrays.toString(imageSize));
 		return new TilePlan(Arrays.copyOf(imageSize, 3), settings.roi(), settings.overlap(), settings.batch(),
-				java.util.Objects.requireNonNull(order, "order"), UNKNOWN);
+				java.util.Objects.requireNonNull(order, "order"), settings.sumPrecision().resolve(false), UNKNOWN);
 	}
 
-	/** This plan with the stitcher's peak memory for the outputs it was planned for ({@link TilePlanner}). */
-	TilePlan withHeldBytes(long bytes) {
-		return new TilePlan(imageSize, roi, overlap, batch, order, bytes);
+	/**
+	 * This plan with the sums' precision chosen for the outputs it was planned for and the
+	 * stitcher's peak memory then ({@link TilePlanner}).
+	 */
+	TilePlan withSums(SumPrecision precision, long bytes) {
+		if (precision == SumPrecision.AUTO)
+			throw new IllegalArgumentException("a resolved precision is needed");
+		return new TilePlan(imageSize, roi, overlap, batch, order, precision, bytes);
+	}
+
+	/** The number type of the stitcher's sums: {@link SumPrecision#FLOAT32} or {@link SumPrecision#FLOAT16}. */
+	public SumPrecision sumPrecision() {
+		return sumPrecision;
 	}
 
 	/**

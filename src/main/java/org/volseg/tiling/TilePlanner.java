@@ -9,11 +9,14 @@ import java.util.List;
  * to the memory check, to {@link SlidingWindowInference#run} and through it to the stitcher:
  * plan, then engine, then stitch.
  *
+ * <p>The sums are float16 for {@link SumPrecision#AUTO} when every output ignores scale (labels),
+ * otherwise float32 (see {@link SumPrecision}).</p>
+ *
  * <p>The order is the one of {@link TilePlan.Order#Z_SLOWEST_LAST_PAIRED} and
  * {@link TilePlan.Order#Y_SLOWEST_LAST_PAIRED} that holds fewer bytes (z-slowest on a tie): the
  * stitcher releases a row as soon as the last window writing it has been added, so it holds a band
  * of whole planes (z-slowest) or of whole xz-rows (y-slowest); y-slowest wins when the scan has
- * fewer planes than rows (512 x 512 x 400, 14 classes, ROI 96, overlap 0.5, labels only: 0.73 GB
+ * fewer planes than rows (512 x 512 x 400, 14 classes, ROI 96, overlap 0.5, float32 sums: 0.73 GB
  * instead of 0.86 GB). Both figures come from a dry run of the stitcher's bookkeeping (rows taken
  * when the first window writes them, released when the last has), exact for the stitcher. Stateless.</p>
  */
@@ -32,18 +35,19 @@ public final class TilePlanner {
 			List<? extends StitchOutput> outputs) {
 		if (classes < 1)
 			throw new IllegalArgumentException("classes must be at least 1, got " + classes);
-		int floats = floatsPerVoxel(classes, outputs);
+		int floats = valuesPerVoxel(classes, outputs);
+		SumPrecision precision = settings.sumPrecision().resolve(floats == classes);
 		TilePlan zSlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Z_SLOWEST_LAST_PAIRED);
 		TilePlan ySlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Y_SLOWEST_LAST_PAIRED);
-		long z = heldBytes(zSlowest, floats), y = heldBytes(ySlowest, floats);
-		return y < z ? ySlowest.withHeldBytes(y) : zSlowest.withHeldBytes(z);
+		long z = heldBytes(zSlowest, floats, precision), y = heldBytes(ySlowest, floats, precision);
+		return y < z ? ySlowest.withSums(precision, y) : zSlowest.withSums(precision, z);
 	}
 
 	/**
-	 * Floats the stitcher keeps per padded voxel of a live row: one sum per class, plus the summed
+	 * Values the stitcher keeps per padded voxel of a live row: one sum per class, plus the summed
 	 * weight unless every output {@link Finalizer#ignoresScale() ignores scale} (labels).
 	 */
-	static int floatsPerVoxel(int classes, List<? extends StitchOutput> outputs) {
+	static int valuesPerVoxel(int classes, List<? extends StitchOutput> outputs) {
 		boolean scaleFree = !outputs.isEmpty();
 		for (StitchOutput o : outputs)
 			scaleFree &= o.finalizer().ignoresScale();
@@ -51,8 +55,8 @@ public final class TilePlanner {
 	}
 
 	/** Peak bytes of the rows live at once when the plan's windows are added in its order. */
-	static long heldBytes(TilePlan plan, int floatsPerVoxel) {
-		return 4L * floatsPerVoxel * plan.paddedSize()[0] * peakRows(plan);
+	static long heldBytes(TilePlan plan, int valuesPerVoxel, SumPrecision precision) {
+		return (long) precision.bytes() * valuesPerVoxel * plan.paddedSize()[0] * peakRows(plan);
 	}
 
 	/** The stitcher's bookkeeping without its arrays: the most padded rows live at once. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.volseg.VolSegException;
 import org.volseg.tiling.Finalizer;
 import org.volseg.tiling.SlidingWindowSettings;
+import org.volseg.tiling.SumPrecision;
 import org.volseg.tiling.TilePlan;
 import org.volseg.tiling.TilePlanner;
 import org.volseg.tiling.VolumeAssembler;
@@ -36,13 +37,17 @@ class MemoryCheckTest {
 		List<VolumeAssembler> labelsOnly = List.of(labels);
 		List<VolumeAssembler> both = List.of(labels, logits);
 		TilePlan labelsPlan = TilePlanner.plan(dims, w, 14, labelsOnly);
+		TilePlan labelsFloat32 = TilePlanner.plan(dims, w.toBuilder().sumPrecision(SumPrecision.FLOAT32).build(), 14,
+				labelsOnly);
 		TilePlan bothPlan = TilePlanner.plan(dims, w, 14, both);
 		assertEquals(TilePlan.Order.Y_SLOWEST_LAST_PAIRED, labelsPlan.order());
-		assertEquals(0.73, labelsPlan.heldBytes() / 1e9, 0.005, labelsPlan::toString);
+		assertEquals(0.73, labelsFloat32.heldBytes() / 1e9, 0.005, labelsFloat32::toString);
+		// labels alone: float16 sums by default, half the bytes
+		assertEquals(labelsFloat32.heldBytes() / 2, labelsPlan.heldBytes());
 		assertEquals(0.78, bothPlan.heldBytes() / 1e9, 0.005, bothPlan::toString);
 		// the same rows with a summed weight per voxel: 15 floats instead of 14
-		assertEquals(bothPlan.heldBytes() / 15 * 14, labelsPlan.heldBytes());
-		assertTrue(labelsPlan.heldBytes() < 0.5 * ring);
+		assertEquals(bothPlan.heldBytes() / 15 * 14, labelsFloat32.heldBytes());
+		assertTrue(labelsFloat32.heldBytes() < 0.5 * ring);
 
 		assertEquals(labelsPlan.heldBytes() + byteLabels + inFlight, MemoryCheck.neededBytes(labelsPlan, 1, 14, labelsOnly, 1));
 		assertEquals(labelsPlan.heldBytes() + floatLabels + inFlight, MemoryCheck.neededBytes(labelsPlan, 1, 14, labelsOnly, 4));

@@ -40,13 +40,17 @@ class SlidingWindowInferenceTest {
 	private static final Padding[] PADDINGS = { Padding.constant(0), Padding.constant(-3.5), Padding.edge(),
 			Padding.reflect() };
 
+	/**
+	 * Every overlap, blend and padding, with float32 sums: these tests compare with the float32
+	 * whole-volume accumulation exactly (float16 sums: StitcherTest).
+	 */
 	private static List<SlidingWindowSettings> allSettings(int[] roi) {
 		List<SlidingWindowSettings> all = new ArrayList<>();
 		for (double overlap : OVERLAPS)
 			for (BlendMode blend : BlendMode.values())
 				for (Padding pad : PADDINGS)
 					all.add(SlidingWindowSettings.builder(roi).overlap(overlap).blend(blend).padding(pad)
-							.batch(1 + all.size() % 3).build());
+							.batch(1 + all.size() % 3).sumPrecision(SumPrecision.FLOAT32).build());
 		return all;
 	}
 
@@ -167,7 +171,8 @@ class SlidingWindowInferenceTest {
 		for (int[] n : new int[][] { { 19, 13, 23 }, { 19, 23, 13 } })
 			for (double overlap : new double[] { 0, 0.5, 0.75 }) {
 				int nx = n[0], ny = n[1], nz = n[2];
-				SlidingWindowSettings s = SlidingWindowSettings.builder(8, 6, 7).overlap(overlap).build();
+				SlidingWindowSettings s = SlidingWindowSettings.builder(8, 6, 7).overlap(overlap)
+						.sumPrecision(SumPrecision.FLOAT32).build(); // labels compared exactly with the float32 reference
 				Volume in = randomVolume(11, nx, ny, nz);
 				float[] labels = new float[nx * ny * nz];
 				int[] deliveries = new int[ny * nz];

@@ -12,6 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.volseg.volume.Volume;
 
+import net.imglib2.Cursor;
+import net.imglib2.RandomAccess;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
 class StitcherTest {
 
 	/** Memory stays at one window's depth of planes, and rows are handed on while windows still arrive. */
@@ -106,5 +113,63 @@ class StitcherTest {
 		assertEquals(both.accumulatorBytes() / 4 * 3, labelsOnly.accumulatorBytes());
 		assertEquals(0, TilingTestSupport.maxDifference(TilingTestSupport.reference(in, p, s, Finalizer.argmax()),
 				labels.volume().voxels()));
+	}
+
+	/**
+	 * Float16 sums (issue 19): the blended outputs stay within float16's rounding of the float32
+	 * whole-volume reference (up to 8 windows per voxel, each addition rounding by at most 2^-11 of
+	 * the running sum), with half the bytes; labels alone get float16 by default, and a voxel labelled
+	 * differently from the float32 blend can only be a near-tie of its two best classes.
+	 */
+	@Test
+	void float16SumsStayWithinTheirRounding() {
+		Volume in = TilingTestSupport.randomVolume(21, 15, 13, 19);
+		SlidingWindowSettings float32 = SlidingWindowSettings.builder(6, 6, 6).overlap(0.5).blend(BlendMode.GAUSSIAN)
+				.sumPrecision(SumPrecision.FLOAT32).build();
+		SlidingWindowSettings float16 = float32.toBuilder().sumPrecision(SumPrecision.FLOAT16).build();
+		PatchPredictor p = FakePredictors.windowDependent();
+		Img<FloatType> expected = TilingTestSupport.reference(in, p, float32, Finalizer.raw());
+		double largest = 0;
+		for (FloatType t : expected)
+			largest = Math.max(largest, Math.abs(t.get()));
+		double tolerance = 16 * Math.scalb(largest, -11);
+
+		VolumeAssembler raw16 = VolumeAssembler.floats(Finalizer.raw(), 3, in.dimensions(), in.geometry());
+		Stitcher half = stitchAll(in, TilePlan.of(in.dimensions(), float16), float16, p, raw16);
+		Stitcher full = stitchAll(in, TilePlan.of(in.dimensions(), float32), float32, p,
+				VolumeAssembler.floats(Finalizer.raw(), 3, in.dimensions(), in.geometry()));
+		double difference = TilingTestSupport.maxDifference(expected, raw16.volume().voxels());
+		assertTrue(difference > 0 && difference <= tolerance, difference + " against " + tolerance);
+		assertEquals(full.accumulatorBytes() / 2, half.accumulatorBytes());
+
+		VolumeAssembler labels = VolumeAssembler.labels(Finalizer.argmax(), 3, in.dimensions(), in.geometry(), 2);
+		SlidingWindowSettings auto = float32.toBuilder().sumPrecision(SumPrecision.AUTO).build();
+		TilePlan plan = TilePlanner.plan(in.dimensions(), auto, 3, List.of(labels));
+		assertEquals(SumPrecision.FLOAT16, plan.sumPrecision());
+		stitchAll(in, plan, auto, p, labels);
+		RandomAccess<FloatType> blended = expected.randomAccess();
+		Cursor<? extends RealType<?>> label = Views.flatIterable(labels.volume().voxels()).localizingCursor();
+		while (label.hasNext()) {
+			int chosen = (int) label.next().getRealDouble();
+			for (int d = 0; d < 3; d++)
+				blended.setPosition(label.getLongPosition(d), d);
+			blended.setPosition(chosen, 3);
+			float chosenValue = blended.get().get();
+			for (int c = 0; c < 3; c++) {
+				blended.setPosition(c, 3);
+				assertTrue(blended.get().get() <= chosenValue + tolerance, () -> "voxel " + java.util.Arrays.toString(
+						label.positionAsLongArray()) + " labelled " + chosen + ", not a near-tie of the float32 blend");
+			}
+		}
+	}
+
+	/** A stitcher of {@code plan} with every window of the fake predictor added in order. */
+	private static Stitcher stitchAll(Volume in, TilePlan plan, SlidingWindowSettings s, PatchPredictor p, StitchOutput output) {
+		PatchExtractor e = new PatchExtractor(in, plan, s.padding());
+		Stitcher st = new Stitcher(plan, 3, ImportanceMap.of(s), List.of(output));
+		for (int w = 0; w < plan.windowCount(); w++)
+			st.add(w, p.predict(e.extractBatch(w, w + 1), 1, plan.roi()), 0);
+		st.finish();
+		return st;
 	}
 }

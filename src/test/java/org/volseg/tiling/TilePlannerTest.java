@@ -24,25 +24,30 @@ class TilePlannerTest {
 
 	/**
 	 * The stated held bytes are what the stitcher really holds when the windows come in the plan's
-	 * order (both orders, with and without summed weights), and the planner takes the smaller order.
+	 * order (both orders, with and without summed weights, every precision), and the planner takes
+	 * the smaller order.
 	 */
 	@Test
 	void heldBytesAreTheStitchersPeakAndTheSmallerOrderIsChosen() {
-		SlidingWindowSettings s = SlidingWindowSettings.builder(8, 6, 7).overlap(0.5).blend(BlendMode.GAUSSIAN).build();
+		for (SumPrecision precision : SumPrecision.values())
 		for (long[] size : new long[][] { { 13, 30, 17 }, { 13, 17, 30 }, { 5, 9, 40 } })
 			for (Finalizer f : new Finalizer[] { Finalizer.argmax(), Finalizer.softmax() }) {
+				SlidingWindowSettings s = SlidingWindowSettings.builder(8, 6, 7).overlap(0.5).blend(BlendMode.GAUSSIAN)
+						.sumPrecision(precision).build();
 				List<StitchOutput> outputs = List.of(TilingTestSupport.output(f, (y, z, row) -> {
 				}));
 				TilePlan chosen = TilePlanner.plan(size, s, 3, outputs);
+				SlidingWindowSettings resolved = s.toBuilder().sumPrecision(chosen.sumPrecision()).build();
 				long smallest = Long.MAX_VALUE;
 				for (TilePlan.Order order : List.of(TilePlan.Order.Z_SLOWEST_LAST_PAIRED, TilePlan.Order.Y_SLOWEST_LAST_PAIRED)) {
-					TilePlan plan = TilePlan.of(size, s, order);
+					TilePlan plan = TilePlan.of(size, resolved, order);
 					Stitcher st = new Stitcher(plan, 3, ImportanceMap.of(s), outputs);
 					float[] out = new float[6 * 7 * 8 * 3];
 					for (int w = 0; w < plan.windowCount(); w++)
 						st.add(w, out, 0);
 					st.finish();
-					assertEquals(st.accumulatorBytes(), TilePlanner.heldBytes(plan, TilePlanner.floatsPerVoxel(3, outputs)));
+					assertEquals(st.accumulatorBytes(), TilePlanner.heldBytes(plan, TilePlanner.valuesPerVoxel(3, outputs),
+							chosen.sumPrecision()));
 					if (order == chosen.order())
 						assertEquals(st.accumulatorBytes(), chosen.heldBytes(), chosen::toString);
 					smallest = Math.min(smallest, st.accumulatorBytes());
@@ -54,27 +59,34 @@ class TilePlannerTest {
 	/**
 	 * Issue 6: 512 x 512 x 400, 14 classes, ROI 96, overlap 0.5 (800 windows). A ring of roi_z
 	 * whole planes took 1.51 GB; the streaming stitcher, y-rows outermost, holds 0.73 GB with labels
-	 * alone (no summed weights) and 0.78 GB with the logits as well. With regular z starts z-slowest
-	 * holds exactly (roi_z - interval_z) whole planes plus interval_z planes of roi_y rows.
+	 * alone in float32 (no summed weights), 0.36 GB in float16 (issue 19: what labels alone get by
+	 * default), and 0.78 GB with the logits as well (float32 by default). With regular z starts
+	 * z-slowest holds exactly (roi_z - interval_z) whole planes plus interval_z planes of roi_y rows.
 	 */
 	@Test
-	void theIssueCaseHolds073GBWithLabels() {
+	void theIssueCaseHolds036GBWithLabels() {
 		long[] size = { 512, 512, 400 };
 		StitchOutput labels = VolumeAssembler.labels(Finalizer.argmax(), 14, size, Geometry.identity(), 13);
 		StitchOutput logits = TilingTestSupport.output(Finalizer.raw(), (y, z, row) -> {
 		});
 		TilePlan labelsOnly = TilePlanner.plan(size, ISSUE_6, 14, List.of(labels));
+		TilePlan labelsFloat32 = TilePlanner.plan(size, ISSUE_6.toBuilder().sumPrecision(SumPrecision.FLOAT32).build(), 14,
+				List.of(labels));
 		TilePlan both = TilePlanner.plan(size, ISSUE_6, 14, List.of(labels, logits));
 		assertEquals(800, labelsOnly.windowCount());
 		assertEquals(TilePlan.Order.Y_SLOWEST_LAST_PAIRED, labelsOnly.order());
 		assertEquals(TilePlan.Order.Y_SLOWEST_LAST_PAIRED, both.order());
-		assertEquals(0.73, labelsOnly.heldBytes() / 1e9, 0.005, labelsOnly::toString);
+		assertEquals(SumPrecision.FLOAT16, labelsOnly.sumPrecision());
+		assertEquals(SumPrecision.FLOAT32, both.sumPrecision());
+		assertEquals(0.73, labelsFloat32.heldBytes() / 1e9, 0.005, labelsFloat32::toString);
+		assertEquals(labelsFloat32.heldBytes() / 2, labelsOnly.heldBytes());
 		assertEquals(0.78, both.heldBytes() / 1e9, 0.005, both::toString);
-		assertEquals(both.heldBytes() / 15 * 14, labelsOnly.heldBytes());
+		assertEquals(both.heldBytes() / 15 * 14, labelsFloat32.heldBytes());
 		long ring = 4L * 512 * 512 * 96 * 15;
 		assertTrue(both.heldBytes() < 0.55 * ring);
 		TilePlan regular = TilePlan.of(new long[] { 512, 512, 384 }, ISSUE_6, TilePlan.Order.Z_SLOWEST_LAST_PAIRED);
-		assertEquals(4L * 15 * 512 * ((96 - 48) * 512 + 48 * 96), TilePlanner.heldBytes(regular, 15));
+		assertEquals(4L * 15 * 512 * ((96 - 48) * 512 + 48 * 96),
+				TilePlanner.heldBytes(regular, 15, SumPrecision.FLOAT32));
 	}
 
 	/** Main classes that call {@link TilePlanner#plan}: the drivers of a run, and only once each. */
