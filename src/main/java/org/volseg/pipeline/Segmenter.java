@@ -27,6 +27,7 @@ import org.volseg.model.OutputActivation;
 import org.volseg.model.SegmentationClass;
 import org.volseg.model.TensorDescriptor;
 import org.volseg.model.VolSegConfig;
+import org.volseg.tiling.AssembledVolume;
 import org.volseg.tiling.BlendMode;
 import org.volseg.CancelledException;
 import org.volseg.tiling.InferenceStats;
@@ -189,6 +190,14 @@ public final class Segmenter implements AutoCloseable {
 	private SegmentationResult run(Volume input, Path source, SegmentationSettings settings, SegmentationListener listener,
 			BooleanSupplier cancel, long start) {
 		Objects.requireNonNull(settings, "settings");
+		// large logits and probabilities are kept in temporary files, deleted when the run ends however it ends
+		try (FloatOutputs floats = new FloatOutputs(settings.sinks())) {
+			return run(input, source, settings, listener, cancel, start, floats);
+		}
+	}
+
+	private SegmentationResult run(Volume input, Path source, SegmentationSettings settings, SegmentationListener listener,
+			BooleanSupplier cancel, long start, FloatOutputs floats) {
 		Map<String, Double> seconds = new LinkedHashMap<>();
 		seconds.put("read", (System.nanoTime() - start) * 1e-9);
 		String what = source == null ? "the volume" : source.toString();
@@ -221,16 +230,16 @@ public final class Segmenter implements AutoCloseable {
 		int[] labelOf = labelOf();
 		VolumeAssembler labels = VolumeAssembler.labels(labelFinalizer(labelOf, settings.threshold()), classes,
 				model.dimensions(), model.geometry(), Arrays.stream(labelOf).max().orElse(0));
-		VolumeAssembler logits = sinks.stream().noneMatch(OutputSink::needsLogits) ? null
-				: VolumeAssembler.floats(Finalizer.raw(), classes, model.dimensions(), model.geometry());
+		AssembledVolume logits = sinks.stream().noneMatch(OutputSink::needsLogits) ? null
+				: floats.create(Finalizer.raw(), classes, model.dimensions(), model.geometry());
 		// a MONAI bundle that inverts probabilities (Invertd before AsDiscreted) gets its labels from
 		// the class scores carried onto the scan's grid (see config.volseg.monai)
 		MonaiOptions monai = descriptor.volseg().monai();
 		boolean labelsFromScores = monai != null && monai.invert() == MonaiOptions.Invert.PROBABILITIES
 				&& !(Arrays.equals(inputDims, modelDims) && modelGeometry.equalsWithin(inputGeometry, 1e-9));
-		VolumeAssembler probabilities = sinks.stream().noneMatch(OutputSink::needsProbabilities) && !labelsFromScores ? null
-				: VolumeAssembler.floats(probabilityFinalizer(), classes, model.dimensions(), model.geometry());
-		List<VolumeAssembler> outputs = new ArrayList<>();
+		AssembledVolume probabilities = sinks.stream().noneMatch(OutputSink::needsProbabilities) && !labelsFromScores ? null
+				: floats.create(probabilityFinalizer(), classes, model.dimensions(), model.geometry());
+		List<AssembledVolume> outputs = new ArrayList<>();
 		outputs.add(labels);
 		if (logits != null)
 			outputs.add(logits);
@@ -256,8 +265,8 @@ public final class Segmenter implements AutoCloseable {
 		t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.POSTPROCESSING);
 		Volume scoresOnInput = probabilities == null ? null
-				: toInputGrid(onModelGrid(crop, nothing ? null : probabilities.volume(), classes), inputDims, inputGeometry,
-						Resample.Interpolation.LINEAR);
+				: floats.onInputGrid(nothing ? null : probabilities.volume(), crop, classes, inputDims, inputGeometry,
+						v -> toInputGrid(onModelGrid(crop, v, classes), inputDims, inputGeometry, Resample.Interpolation.LINEAR));
 		Volume labelMap = labelsFromScores
 				? ScoreLabels.labels(scoresOnInput, labelOf, descriptor.volseg().outputActivation(), settings.threshold(),
 						monai.regionLabels())
@@ -268,8 +277,8 @@ public final class Segmenter implements AutoCloseable {
 						SmallComponentRemoval.Connectivity.FULL_26)
 				: new SmallComponentRemoval.Summary(Map.of(), Map.of());
 		Volume logitMap = logits == null ? null
-				: toInputGrid(onModelGrid(crop, nothing ? null : logits.volume(), classes), inputDims, inputGeometry,
-						Resample.Interpolation.LINEAR);
+				: floats.onInputGrid(nothing ? null : logits.volume(), crop, classes, inputDims, inputGeometry,
+						v -> toInputGrid(onModelGrid(crop, v, classes), inputDims, inputGeometry, Resample.Interpolation.LINEAR));
 		Volume probabilityMap = sinks.stream().noneMatch(OutputSink::needsProbabilities) ? null : scoresOnInput;
 		List<LabelRow> rows = rows(labelMap);
 		seconds.put("postprocess", (System.nanoTime() - t) * 1e-9);
