@@ -172,6 +172,11 @@ public final class FloatFile implements AutoCloseable {
 		return image instanceof View v ? v.file : null;
 	}
 
+	/** False once {@link #close()}d. */
+	public boolean isOpen() {
+		return channel.isOpen();
+	}
+
 	/** Closes the file and so deletes it; idempotent. */
 	@Override
 	public void close() {
