@@ -167,7 +167,10 @@ public final class Segmenter implements AutoCloseable {
 			sink.check(input);
 		windowSettings(settings);
 		listener.stage(SegmentationListener.Stage.READING);
-		return run(read(input, settings, listener), input, settings, listener, cancelRequested, start);
+		// the volume read is passed on, not kept here: run() frees it after preprocessing
+		try (FloatOutputs floats = new FloatOutputs(settings.sinks())) {
+			return run(read(input, settings, listener), input, settings, listener, cancelRequested, start, floats);
+		}
 	}
 
 	/** Reads the input, reporting the reader's warnings; only the volume is kept (see {@code run}). */
@@ -184,20 +187,16 @@ public final class Segmenter implements AutoCloseable {
 			BooleanSupplier cancelRequested) {
 		for (OutputSink sink : settings.sinks())
 			sink.check(null);
-		return run(InputCheck.pickVolume(input, settings.volumeIndex(), "the volume"), null, settings, listener, cancelRequested, System.nanoTime());
-	}
-
-	private SegmentationResult run(Volume input, Path source, SegmentationSettings settings, SegmentationListener listener,
-			BooleanSupplier cancel, long start) {
-		Objects.requireNonNull(settings, "settings");
-		// large logits and probabilities are kept in temporary files, deleted when the run ends however it ends
 		try (FloatOutputs floats = new FloatOutputs(settings.sinks())) {
-			return run(input, source, settings, listener, cancel, start, floats);
+			return run(InputCheck.pickVolume(input, settings.volumeIndex(), "the volume"), null, settings, listener,
+					cancelRequested, System.nanoTime(), floats);
 		}
 	}
 
+	/** @param floats where large logits and probabilities go (temporary files, deleted by the caller however the run ends) */
 	private SegmentationResult run(Volume input, Path source, SegmentationSettings settings, SegmentationListener listener,
 			BooleanSupplier cancel, long start, FloatOutputs floats) {
+		Objects.requireNonNull(settings, "settings");
 		Map<String, Double> seconds = new LinkedHashMap<>();
 		seconds.put("read", (System.nanoTime() - start) * 1e-9);
 		String what = source == null ? "the volume" : source.toString();
