@@ -23,6 +23,7 @@ import org.volseg.CancelledException;
 import org.volseg.VolSegException;
 import org.volseg.io.nifti.NiftiWriter;
 import org.volseg.model.ModelDescriptor;
+import org.volseg.model.MonaiOptions;
 import org.volseg.model.OutputActivation;
 import org.volseg.model.Preprocessing;
 import org.volseg.volume.FloatFile;
@@ -98,9 +99,11 @@ class FloatOutputsTest {
 	private byte[] segmentBytes(ModelDescriptor model, org.volseg.runtime.PatchPredictor net, Path input, Volume volume,
 			SegmentationSettings.Builder settings, String name, boolean disk) throws IOException {
 		Path probabilities = dir.resolve("out-" + disk + "/p-" + name), logits = dir.resolve("out-" + disk + "/l-" + name);
+		Path labels = dir.resolve("out-" + disk + "/labels-" + name);
 		Files.createDirectories(probabilities.getParent());
 		Probe probe = new Probe(dir.resolve("out-" + disk + "/probe-" + name + ".txt"));
-		SegmentationSettings s = settings.probabilitiesOutput(probabilities).logitsOutput(logits).outputSink(probe).build();
+		SegmentationSettings s = settings.probabilitiesOutput(probabilities).logitsOutput(logits).labelsOutput(labels)
+				.outputSink(probe).build();
 		withThreshold(disk ? 0 : Long.MAX_VALUE, () -> {
 			try (Segmenter seg = Segmenter.of(model, net, "test")) {
 				return input != null ? seg.segment(input, s, SegmentationListener.none(), () -> false)
@@ -111,10 +114,11 @@ class FloatOutputsTest {
 		if (disk)
 			assertFalse(probe.file.isOpen(), name + ": the temporary file is closed after the run");
 		assertNoTemporaryFiles(probabilities.getParent());
-		// logits and probabilities, one after the other
+		// probabilities, logits and labels, one after the other
 		java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
 		both.write(decompressed(probabilities));
 		both.write(decompressed(logits));
+		both.write(decompressed(labels));
 		return both.toByteArray();
 	}
 
@@ -146,6 +150,13 @@ class FloatOutputsTest {
 				() -> SegmentationSettings.builder().noPreprocessing(), "same-grid");
 		assertSame(model, () -> new FakeModels.Threshold(1, 0.5f), in, null,
 				() -> SegmentationSettings.builder().reorient(true).resample(true), "resampled");
+		// a MONAI bundle that takes its labels from the probabilities carried back (they are then read from the file)
+		ModelDescriptor invertsScores = ModelDescriptor.builder().name("fake threshold").description("test").inputChannels(1)
+				.patchSize(16, 16, 16).outputActivation(OutputActivation.SOFTMAX).addClass(0, "background", 0, 0, 0)
+				.addClass(1, "ball", 255, 0, 0).targetSpacingMm(2, 2, 2).targetOrientation("RAS")
+				.monai(new MonaiOptions(null, MonaiOptions.Invert.PROBABILITIES, null, List.of(), null)).build();
+		assertSame(invertsScores, () -> new FakeModels.Threshold(1, 0.5f), in, null,
+				() -> SegmentationSettings.builder().reorient(true).resample(true), "labels-from-scores");
 	}
 
 	private static ModelDescriptor cropModel(double[] spacing) {
