@@ -85,7 +85,8 @@ import net.imglib2.view.Views;
  * a DICOM SEG (DICOM inputs; checked before the scan is read). Written atomically as a
  * set: to hidden temporary files first, moved onto the targets only when everything succeeded; a
  * cancellation or failure leaves no output file (and no temporary one). An output path equal to
- * the input is refused.</p>
+ * the input is refused. Logits and probabilities above a size are kept in temporary files while
+ * the segmentation runs, not in the Java heap ({@code FloatOutputs}).</p>
  *
  * <p>Not thread-safe: one {@code segment} at a time ({@code segment} is synchronized).</p>
  */

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.volseg.VolSegException;
+
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.cell.Cell;
@@ -105,7 +107,7 @@ public final class FloatFile implements AutoCloseable {
 	/**
 	 * Writes {@code n} values from {@code src[off]} at voxels {@code index .. index + n - 1} (flat order).
 	 *
-	 * @throws UncheckedIOException if the write fails (a full disk, say)
+	 * @throws VolSegException if the write fails (a full disk, say), naming the file and its size
 	 */
 	public void write(long index, float[] src, int off, int n) {
 		check(index, n);
@@ -116,14 +118,16 @@ public final class FloatFile implements AutoCloseable {
 			while (bytes.hasRemaining())
 				position += channel.write(bytes, position);
 		} catch (IOException e) {
-			throw new UncheckedIOException(path + ": writing " + n + " voxels failed: " + e.getMessage(), e);
+			throw new VolSegException(String.format(java.util.Locale.ROOT, "%s: writing this temporary file of %.1f GB "
+					+ "failed (%s); check that the disk of %s has room for it (it is deleted when the run ends)", path,
+					4e-9 * voxels, e, path.getParent()), e);
 		}
 	}
 
 	/**
 	 * Reads {@code n} values at voxels {@code index ..} into {@code dst[off]}; voxels never written read as 0.
 	 *
-	 * @throws UncheckedIOException if the read fails
+	 * @throws VolSegException if the read fails
 	 */
 	public void read(long index, float[] dst, int off, int n) {
 		check(index, n);
@@ -137,7 +141,7 @@ public final class FloatFile implements AutoCloseable {
 				position += r;
 			}
 		} catch (IOException e) {
-			throw new UncheckedIOException(path + ": reading " + n + " voxels failed: " + e.getMessage(), e);
+			throw new VolSegException(path + ": reading this temporary file failed (" + e + ")", e);
 		}
 		bytes.clear();
 		bytes.asFloatBuffer().get(dst, off, n);

@@ -319,5 +319,7 @@ class FloatOutputsTest {
 		assertFalse(f.isOpen());
 		assertFalse(Files.exists(f.path()));
 		assertNoTemporaryFiles(dir);
+		VolSegException e = assertThrows(VolSegException.class, () -> f.write(0, values, 0, 1));
+		assertTrue(e.getMessage().startsWith(f.path() + ": writing this temporary file of 0.0 GB failed"), e.getMessage());
 	}
 }
