@@ -29,8 +29,9 @@ import org.volseg.volume.Volume;
  * bytes in the system property {@value #THRESHOLD_PROPERTY} (0: always on disk). The files written
  * from either are the same byte for byte.
  *
- * <p>Temporary files go into the folder of the first output whose folder exists (so they are on the
- * disk the outputs go to), else into {@code java.io.tmpdir}; they are hidden
+ * <p>Temporary files go into the folder of an output (that of the logits or probabilities first; so
+ * they are on the disk the outputs go to) that exists and has room for them, else into
+ * {@code java.io.tmpdir}; they are hidden
  * ({@code .volseg-floats-*.tmp}), unlinked as soon as they are opened where the system allows it, and
  * deleted by {@link #close()}, which the segmenter calls after writing, also after a failure or a
  * cancellation. Carrying a disk-backed output back onto the input grid ({@link #onInputGrid}) works
@@ -65,7 +66,7 @@ final class FloatOutputs implements AutoCloseable {
 		long bytes = 4L * finalizer.channels(classes) * dimensions[0] * dimensions[1] * dimensions[2];
 		if (bytes <= thresholdBytes())
 			return VolumeAssembler.floats(finalizer, classes, dimensions, geometry);
-		Path folder = folder();
+		Path folder = folder(bytes);
 		try {
 			DiskVolumeAssembler a = DiskVolumeAssembler.floats(finalizer, classes, dimensions, geometry, folder);
 			files.add(a);
@@ -124,7 +125,7 @@ final class FloatOutputs implements AutoCloseable {
 	}
 
 	private FloatFile newFile(long bytes, long[] dims) {
-		Path folder = folder();
+		Path folder = folder(bytes);
 		try {
 			FloatFile f = FloatFile.create(folder, dims);
 			files.add(f);
@@ -140,14 +141,29 @@ final class FloatOutputs implements AutoCloseable {
 				+ "--save-probabilities", folder, bytes / 1e9, e.getMessage()), e);
 	}
 
-	/** The folder of the first output whose folder exists, else the system's temporary folder. */
-	private Path folder() {
-		for (OutputSink s : sinks) {
-			Path dir = s.target().toAbsolutePath().getParent();
-			if (dir != null && Files.isDirectory(dir) && Files.isWritable(dir))
-				return dir;
-		}
-		return Path.of(System.getProperty("java.io.tmpdir"));
+	/**
+	 * Where a temporary file of that size goes: the folders of the outputs (those of logits and
+	 * probabilities first) that exist and are writable, then {@code java.io.tmpdir}; the first of them
+	 * with room for it, else the first of them (writing then fails with a message naming the disk).
+	 */
+	private Path folder(long bytes) {
+		List<Path> candidates = new ArrayList<>();
+		for (boolean floats : new boolean[] { true, false })
+			for (OutputSink s : sinks)
+				if ((s.needsLogits() || s.needsProbabilities()) == floats) {
+					Path dir = s.target().toAbsolutePath().getParent();
+					if (dir != null && Files.isDirectory(dir) && Files.isWritable(dir) && !candidates.contains(dir))
+						candidates.add(dir);
+				}
+		candidates.add(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath());
+		for (Path dir : candidates)
+			try {
+				if (Files.getFileStore(dir).getUsableSpace() >= bytes)
+					return dir;
+			} catch (IOException e) {
+				// unknown: try the next
+			}
+		return candidates.get(0);
 	}
 
 	/** Deletes every temporary file. */

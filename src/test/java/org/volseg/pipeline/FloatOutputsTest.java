@@ -245,7 +245,7 @@ class FloatOutputsTest {
 	}
 
 	@Test
-	void anUnwritableFolderFallsBackToTheSystemTemporaryFolder() {
+	void aMissingOutputFolderFallsBackToTheSystemTemporaryFolder() {
 		// the output folder does not exist yet: the temporary file goes to java.io.tmpdir, the output is still written
 		Path out = dir.resolve("new/folder/p.nii");
 		Probe probe = new Probe(dir.resolve("new/folder/probe.txt"));
