@@ -296,8 +296,11 @@ class FloatOutputsTest {
 	void aFloatFileReadsBackWhatWasWrittenAndIsGoneWhenClosed() throws IOException {
 		FloatFile f = FloatFile.create(dir, 5, 4, 3, 2);
 		assertTrue(f.isOpen());
-		if (Files.isDirectory(Path.of("/proc/self/fd"))) // the check sees an open one, named or unlinked
+		if (Files.isDirectory(Path.of("/proc/self/fd"))) { // Linux
+			assertFalse(Files.exists(f.path()), "the name is gone as soon as the file is open");
+			// the check sees an open one, named or unlinked
 			assertThrows(org.opentest4j.AssertionFailedError.class, () -> assertNoTemporaryFiles(dir));
+		}
 		float[] values = new float[5 * 4 * 3 * 2];
 		for (int i = 0; i < values.length; i++)
 			values[i] = i == 7 ? Float.intBitsToFloat(0x7fc00123) : i * 0.5f - 3; // a NaN with a payload too
