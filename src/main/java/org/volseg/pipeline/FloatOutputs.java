@@ -34,9 +34,9 @@ import org.volseg.volume.Volume;
  * {@code java.io.tmpdir}; they are hidden
  * ({@code .volseg-floats-*.tmp}), unlinked as soon as they are opened where the system allows it, and
  * deleted by {@link #close()}, which the segmenter calls after writing, also after a failure or a
- * cancellation. Carrying a disk-backed output back onto the input grid ({@link #onInputGrid}) works
- * channel by channel into another temporary file: only one channel on the model grid and one on
- * the input grid are in memory at a time. Not thread-safe; one per segmentation.</p>
+ * cancellation. Carrying a disk-backed output back onto the input grid ({@link #onInputGrid}), or
+ * one that only becomes large there, works channel by channel into another temporary file: only one
+ * channel on the model grid and one on the input grid are in memory at a time. Not thread-safe; one per segmentation.</p>
  */
 final class FloatOutputs implements AutoCloseable {
 
@@ -79,8 +79,9 @@ final class FloatOutputs implements AutoCloseable {
 	/**
 	 * A float output (x, y, z, class) from the model grid onto the input grid: the crop's box put back
 	 * into the full model grid (zeros outside), then resampled trilinearly unless the grids agree, as
-	 * the segmenter does for outputs in memory, with the same values. Disk-backed outputs give a
-	 * disk-backed result; others go through {@code inMemory}.
+	 * the segmenter does for outputs in memory, with the same values. The result is kept on disk if
+	 * the output was, or if it is above the threshold on the input grid (a coarse model grid, a fine
+	 * scan); then the work goes channel by channel. Otherwise it goes through {@code inMemory}.
 	 *
 	 * @param onBox the output on the crop's box (the whole model grid without a crop); null if nothing
 	 *        was run (all zeros)
@@ -89,33 +90,38 @@ final class FloatOutputs implements AutoCloseable {
 	Volume onInputGrid(Volume onBox, ForegroundCrop crop, int classes, long[] inputDims,
 			Geometry inputGeometry, java.util.function.UnaryOperator<Volume> inMemory) {
 		long bytes = 4L * classes * inputDims[0] * inputDims[1] * inputDims[2];
-		boolean onDisk = onBox == null ? bytes > thresholdBytes() : FloatFile.backing(onBox.voxels()) != null;
-		if (!onDisk)
+		FloatFile in = onBox == null ? null : FloatFile.backing(onBox.voxels());
+		List<float[]> inMemoryPlanes = onBox == null || in != null ? null : FloatStorage.arraysInFlatOrder(onBox.voxels());
+		if (in == null && (bytes <= thresholdBytes() || onBox != null && inMemoryPlanes == null))
 			return inMemory.apply(onBox);
-		boolean sameGrid = crop == null && Arrays.equals(Arrays.copyOf(onBox.dimensions(), 3), inputDims)
-				&& onBox.geometry().equalsWithin(inputGeometry, 1e-9);
-		if (sameGrid)
-			return onBox.withGeometry(inputGeometry);
+		if (onBox != null && crop == null && Arrays.equals(Arrays.copyOf(onBox.dimensions(), 3), inputDims)
+				&& onBox.geometry().equalsWithin(inputGeometry, 1e-9))
+			return onBox.withGeometry(inputGeometry); // the same grid: nothing to carry
 		// 4D unless the output has one channel (all-zero outputs of a run that had nothing to do are 4D, as in memory)
 		long[] dims = onBox != null && onBox.voxels().numDimensions() == 3 ? inputDims.clone()
 				: new long[] { inputDims[0], inputDims[1], inputDims[2], classes };
 		FloatFile out = newFile(bytes, dims);
 		if (onBox == null)
 			return out.volume(inputGeometry); // never written: zeros
-		FloatFile in = FloatFile.backing(onBox.voxels());
 		long[] boxDims = Arrays.copyOf(onBox.dimensions(), 3);
+		int planeVoxels = Math.toIntExact(boxDims[0] * boxDims[1]);
 		for (int c = 0; c < classes; c++) {
 			// one channel on the model's box, in memory
 			Volume channel = Volume.allocate(onBox.geometry(), boxDims);
 			List<float[]> planes = FloatStorage.arraysInFlatOrder(channel.voxels());
-			for (int z = 0; z < planes.size(); z++)
-				in.read(((long) c * boxDims[2] + z) * in.planeVoxels(), planes.get(z), 0, in.planeVoxels());
+			for (int z = 0; z < planes.size(); z++) {
+				long plane = c * boxDims[2] + z;
+				if (in != null)
+					in.read(plane * planeVoxels, planes.get(z), 0, planeVoxels);
+				else
+					System.arraycopy(inMemoryPlanes.get((int) plane), 0, planes.get(z), 0, planeVoxels);
+			}
 			Volume full = crop == null ? channel : crop.padBack(channel);
 			Volume resampled = Segmenter.toInputGrid(full, inputDims, inputGeometry, Resample.Interpolation.LINEAR);
 			List<float[]> result = FloatStorage.arraysInFlatOrder(resampled.voxels());
-			long index = (long) c * inputDims[0] * inputDims[1] * inputDims[2];
 			if (result == null)
 				throw new IllegalStateException("a resampled channel is not stored in Java arrays");
+			long index = (long) c * inputDims[0] * inputDims[1] * inputDims[2];
 			for (float[] plane : result) {
 				out.write(index, plane, 0, plane.length);
 				index += plane.length;

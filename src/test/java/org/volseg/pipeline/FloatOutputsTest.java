@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -44,6 +45,9 @@ class FloatOutputsTest {
 
 	@TempDir
 	Path dir;
+
+	/** The result of the last {@link #segmentBytes} run. */
+	private SegmentationResult lastResult;
 
 	/** Runs with outputs in memory (threshold: never) or on disk (threshold 0: always). */
 	private static <T> T withThreshold(long bytes, Supplier<T> run) {
@@ -98,13 +102,19 @@ class FloatOutputsTest {
 
 	private byte[] segmentBytes(ModelDescriptor model, org.volseg.runtime.PatchPredictor net, Path input, Volume volume,
 			SegmentationSettings.Builder settings, String name, boolean disk) throws IOException {
+		return segmentBytes(model, net, input, volume, settings, name, disk, disk ? 0 : Long.MAX_VALUE);
+	}
+
+	/** @param threshold the size above which outputs are kept on disk; {@code disk}: whether the sinks see them on disk */
+	private byte[] segmentBytes(ModelDescriptor model, org.volseg.runtime.PatchPredictor net, Path input, Volume volume,
+			SegmentationSettings.Builder settings, String name, boolean disk, long threshold) throws IOException {
 		Path probabilities = dir.resolve("out-" + disk + "/p-" + name), logits = dir.resolve("out-" + disk + "/l-" + name);
 		Path labels = dir.resolve("out-" + disk + "/labels-" + name);
 		Files.createDirectories(probabilities.getParent());
 		Probe probe = new Probe(dir.resolve("out-" + disk + "/probe-" + name + ".txt"));
 		SegmentationSettings s = settings.probabilitiesOutput(probabilities).logitsOutput(logits).labelsOutput(labels)
 				.outputSink(probe).build();
-		withThreshold(disk ? 0 : Long.MAX_VALUE, () -> {
+		lastResult = withThreshold(threshold, () -> {
 			try (Segmenter seg = Segmenter.of(model, net, "test")) {
 				return input != null ? seg.segment(input, s, SegmentationListener.none(), () -> false)
 						: seg.segment(volume, s, SegmentationListener.none(), () -> false);
@@ -150,6 +160,15 @@ class FloatOutputsTest {
 				() -> SegmentationSettings.builder().noPreprocessing(), "same-grid");
 		assertSame(model, () -> new FakeModels.Threshold(1, 0.5f), in, null,
 				() -> SegmentationSettings.builder().reorient(true).resample(true), "resampled");
+		// on the model grid (about 24 x 22 x 24 voxels at 2 mm, 0.1 MB) under the threshold, on the scan's grid
+		// (40 x 36 x 30, 0.35 MB) above it: kept in memory during the inference, carried back into a file
+		byte[] memory = segmentBytes(model, new FakeModels.Threshold(1, 0.5f), in, null,
+				SegmentationSettings.builder().reorient(true).resample(true), "coarse-model-grid.nii", false);
+		byte[] mixed = segmentBytes(model, new FakeModels.Threshold(1, 0.5f), in, null,
+				SegmentationSettings.builder().reorient(true).resample(true), "coarse-model-grid.nii", true, 200_000);
+		assertArrayEquals(memory, mixed, "a model-grid output in memory carried back into a file");
+		long[] grid = lastResult.modelGrid();
+		assertTrue(4L * 2 * grid[0] * grid[1] * grid[2] < 200_000 && 4L * 2 * 40 * 36 * 30 > 200_000, Arrays.toString(grid));
 		// a MONAI bundle that takes its labels from the probabilities carried back (they are then read from the file)
 		ModelDescriptor invertsScores = ModelDescriptor.builder().name("fake threshold").description("test").inputChannels(1)
 				.patchSize(16, 16, 16).outputActivation(OutputActivation.SOFTMAX).addClass(0, "background", 0, 0, 0)
