@@ -1,7 +1,6 @@
 package org.volseg.volume;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -145,20 +144,6 @@ public final class FloatFile implements AutoCloseable {
 		}
 		bytes.clear();
 		bytes.asFloatBuffer().get(dst, off, n);
-	}
-
-	/** Writes every voxel, in flat order, as float32 little-endian to {@code out} (which is not closed). */
-	public void copyTo(OutputStream out) throws IOException {
-		int chunk = 1 << 20;
-		float[] values = new float[chunk];
-		ByteBuffer bytes = ByteBuffer.allocate(4 * chunk).order(ByteOrder.LITTLE_ENDIAN);
-		for (long i = 0; i < voxels; i += chunk) {
-			int n = (int) Math.min(chunk, voxels - i);
-			read(i, values, 0, n);
-			bytes.clear();
-			bytes.asFloatBuffer().put(values, 0, n);
-			out.write(bytes.array(), 0, 4 * n);
-		}
 	}
 
 	private void check(long index, int n) {
