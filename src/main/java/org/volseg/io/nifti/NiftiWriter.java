@@ -131,7 +131,7 @@ public final class NiftiWriter {
 					writeVoxels(volume.voxels(), options.datatype(), options.byteOrder(), out, target);
 				}
 			});
-		} catch (IOException | java.io.UncheckedIOException e) {
+		} catch (IOException e) {
 			throw new VolSegException(target + ": cannot be written (" + e + "); check the folder exists, is writable "
 					+ "and the disk has room.", e);
 		}
