@@ -78,6 +78,11 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 	@Option(names = "--generate-only", description = "Only write the synthetic volume (to --work-dir) and stop.")
 	boolean generateOnly;
 
+	@Option(names = "--save-probabilities", description = "Also write the class probabilities, as `volseg segment "
+			+ "--save-probabilities` does (bench-probabilities.nii.gz in the work folder; large ones pass through a "
+			+ "temporary file there, docs/segmentation.md \"Memory\").")
+	boolean saveProbabilities;
+
 	@Option(names = "--work-dir", paramLabel = "DIR", description = "Where the input and labels files go (default: a temporary folder, deleted).")
 	Path workDir;
 
@@ -103,7 +108,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 			} else
 				out.printf(Locale.ROOT, "input %s%n", in);
 			SegmentationSettings settings = SegmentationSettings.builder().overlap(overlap).batch(batch).threads(threads)
-					.device(Device.parse(device, "--device")).labelsOutput(dir.resolve("bench-labels.nii.gz")).build();
+					.device(Device.parse(device, "--device")).labelsOutput(dir.resolve("bench-labels.nii.gz"))
+					.probabilitiesOutput(saveProbabilities ? dir.resolve("bench-probabilities.nii.gz") : null).build();
 			long t0 = System.nanoTime();
 			try (Segmenter segmenter = noNetwork ? zeros(model) : Segmenter.load(model, settings.engineOptions())) {
 				double load = (System.nanoTime() - t0) * 1e-9;

@@ -14,7 +14,7 @@ import org.volseg.tiling.VolumeAssembler;
  * with a message that says how much is needed and what to do, instead of an
  * {@link OutOfMemoryError} minutes later. Counts what the stitcher holds (the sums of the rows live
  * at its peak, {@link TilePlan#heldBytes()} of the plan the inference will run), the label map, the optional whole-volume logits and
- * probabilities, and a few batches of window inputs and outputs in flight; TensorFlow's own memory
+ * probabilities when they are kept in memory (large ones are kept on disk, see {@code FloatOutputs}), and a few batches of window inputs and outputs in flight; TensorFlow's own memory
  * is outside the Java heap and not counted. Stateless.
  */
 final class MemoryCheck {
@@ -28,8 +28,9 @@ final class MemoryCheck {
 	 * @param plan the plan the inference will run ({@link TilePlanner}): the stitcher holds its
 	 *        {@link TilePlan#heldBytes()}
 	 * @param inputChannels channels of the volume on the model grid
-	 * @param outputs what the stitcher produces: the first is the label map, the others are held
-	 *        whole as floats (logits, probabilities)
+	 * @param outputs what the stitcher produces: the first is the label map; the others (logits,
+	 *        probabilities) count as whole volumes of floats if they are {@link VolumeAssembler}s, and
+	 *        not at all if they are kept on disk ({@code DiskVolumeAssembler}, a few MB of buffers)
 	 * @param labelBytes bytes per voxel of the label map (1, 2 or 4, see {@link VolumeAssembler#bytesPerVoxel()})
 	 */
 	static long neededBytes(TilePlan plan, long inputChannels, int classes, List<? extends StitchOutput> outputs,
@@ -41,7 +42,8 @@ final class MemoryCheck {
 		long inFlight = 4L * windowVoxels * (3L * inputChannels + 3L * classes);
 		long wholeOutputs = 0;
 		for (int i = 1; i < outputs.size(); i++)
-			wholeOutputs += 4L * voxels * outputs.get(i).finalizer().channels(classes);
+			if (outputs.get(i) instanceof VolumeAssembler) // others keep theirs on disk (DiskVolumeAssembler)
+				wholeOutputs += 4L * voxels * outputs.get(i).finalizer().channels(classes);
 		return plan.heldBytes() + (long) labelBytes * voxels + wholeOutputs + inFlight;
 	}
 

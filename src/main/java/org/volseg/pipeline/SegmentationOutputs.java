@@ -9,6 +9,10 @@ import org.volseg.volume.Volume;
 /**
  * What a segmentation hands its {@link OutputSink}s, all on the input scan's grid.
  *
+ * <p>Large logits and probabilities are views of temporary files ({@link org.volseg.volume.FloatFile},
+ * see {@code FloatOutputs}): read-only, read plane by plane on demand, and valid only during
+ * {@link OutputSink#write}; a sink that needs them afterwards copies what it needs.</p>
+ *
  * @param labels the label map (x, y, z)
  * @param logits blended raw outputs (x, y, z, class), or null unless a sink asked for them
  * @param probabilities class probabilities (x, y, z, class), or null unless a sink asked for them

@@ -27,6 +27,7 @@ import org.volseg.model.OutputActivation;
 import org.volseg.model.SegmentationClass;
 import org.volseg.model.TensorDescriptor;
 import org.volseg.model.VolSegConfig;
+import org.volseg.tiling.AssembledVolume;
 import org.volseg.tiling.BlendMode;
 import org.volseg.CancelledException;
 import org.volseg.tiling.InferenceStats;
@@ -84,7 +85,8 @@ import net.imglib2.view.Views;
  * a DICOM SEG (DICOM inputs; checked before the scan is read). Written atomically as a
  * set: to hidden temporary files first, moved onto the targets only when everything succeeded; a
  * cancellation or failure leaves no output file (and no temporary one). An output path equal to
- * the input is refused.</p>
+ * the input is refused. Logits and probabilities above a size are kept in temporary files while
+ * the segmentation runs, not in the Java heap ({@code FloatOutputs}).</p>
  *
  * <p>Not thread-safe: one {@code segment} at a time ({@code segment} is synchronized).</p>
  */
@@ -166,7 +168,10 @@ public final class Segmenter implements AutoCloseable {
 			sink.check(input);
 		windowSettings(settings);
 		listener.stage(SegmentationListener.Stage.READING);
-		return run(read(input, settings, listener), input, settings, listener, cancelRequested, start);
+		// the volume read is passed on, not kept here: run() frees it after preprocessing
+		try (FloatOutputs floats = new FloatOutputs(settings.sinks())) {
+			return run(read(input, settings, listener), input, settings, listener, cancelRequested, start, floats);
+		}
 	}
 
 	/** Reads the input, reporting the reader's warnings; only the volume is kept (see {@code run}). */
@@ -183,11 +188,15 @@ public final class Segmenter implements AutoCloseable {
 			BooleanSupplier cancelRequested) {
 		for (OutputSink sink : settings.sinks())
 			sink.check(null);
-		return run(InputCheck.pickVolume(input, settings.volumeIndex(), "the volume"), null, settings, listener, cancelRequested, System.nanoTime());
+		try (FloatOutputs floats = new FloatOutputs(settings.sinks())) {
+			return run(InputCheck.pickVolume(input, settings.volumeIndex(), "the volume"), null, settings, listener,
+					cancelRequested, System.nanoTime(), floats);
+		}
 	}
 
+	/** @param floats where large logits and probabilities go (temporary files, deleted by the caller however the run ends) */
 	private SegmentationResult run(Volume input, Path source, SegmentationSettings settings, SegmentationListener listener,
-			BooleanSupplier cancel, long start) {
+			BooleanSupplier cancel, long start, FloatOutputs floats) {
 		Objects.requireNonNull(settings, "settings");
 		Map<String, Double> seconds = new LinkedHashMap<>();
 		seconds.put("read", (System.nanoTime() - start) * 1e-9);
@@ -221,16 +230,16 @@ public final class Segmenter implements AutoCloseable {
 		int[] labelOf = labelOf();
 		VolumeAssembler labels = VolumeAssembler.labels(labelFinalizer(labelOf, settings.threshold()), classes,
 				model.dimensions(), model.geometry(), Arrays.stream(labelOf).max().orElse(0));
-		VolumeAssembler logits = sinks.stream().noneMatch(OutputSink::needsLogits) ? null
-				: VolumeAssembler.floats(Finalizer.raw(), classes, model.dimensions(), model.geometry());
+		AssembledVolume logits = sinks.stream().noneMatch(OutputSink::needsLogits) ? null
+				: floats.create(Finalizer.raw(), classes, model.dimensions(), model.geometry());
 		// a MONAI bundle that inverts probabilities (Invertd before AsDiscreted) gets its labels from
 		// the class scores carried onto the scan's grid (see config.volseg.monai)
 		MonaiOptions monai = descriptor.volseg().monai();
 		boolean labelsFromScores = monai != null && monai.invert() == MonaiOptions.Invert.PROBABILITIES
 				&& !(Arrays.equals(inputDims, modelDims) && modelGeometry.equalsWithin(inputGeometry, 1e-9));
-		VolumeAssembler probabilities = sinks.stream().noneMatch(OutputSink::needsProbabilities) && !labelsFromScores ? null
-				: VolumeAssembler.floats(probabilityFinalizer(), classes, model.dimensions(), model.geometry());
-		List<VolumeAssembler> outputs = new ArrayList<>();
+		AssembledVolume probabilities = sinks.stream().noneMatch(OutputSink::needsProbabilities) && !labelsFromScores ? null
+				: floats.create(probabilityFinalizer(), classes, model.dimensions(), model.geometry());
+		List<AssembledVolume> outputs = new ArrayList<>();
 		outputs.add(labels);
 		if (logits != null)
 			outputs.add(logits);
@@ -256,8 +265,8 @@ public final class Segmenter implements AutoCloseable {
 		t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.POSTPROCESSING);
 		Volume scoresOnInput = probabilities == null ? null
-				: toInputGrid(onModelGrid(crop, nothing ? null : probabilities.volume(), classes), inputDims, inputGeometry,
-						Resample.Interpolation.LINEAR);
+				: floats.onInputGrid(nothing ? null : probabilities.volume(), crop, classes, inputDims, inputGeometry,
+						v -> toInputGrid(onModelGrid(crop, v, classes), inputDims, inputGeometry, Resample.Interpolation.LINEAR));
 		Volume labelMap = labelsFromScores
 				? ScoreLabels.labels(scoresOnInput, labelOf, descriptor.volseg().outputActivation(), settings.threshold(),
 						monai.regionLabels())
@@ -268,8 +277,8 @@ public final class Segmenter implements AutoCloseable {
 						SmallComponentRemoval.Connectivity.FULL_26)
 				: new SmallComponentRemoval.Summary(Map.of(), Map.of());
 		Volume logitMap = logits == null ? null
-				: toInputGrid(onModelGrid(crop, nothing ? null : logits.volume(), classes), inputDims, inputGeometry,
-						Resample.Interpolation.LINEAR);
+				: floats.onInputGrid(nothing ? null : logits.volume(), crop, classes, inputDims, inputGeometry,
+						v -> toInputGrid(onModelGrid(crop, v, classes), inputDims, inputGeometry, Resample.Interpolation.LINEAR));
 		Volume probabilityMap = sinks.stream().noneMatch(OutputSink::needsProbabilities) ? null : scoresOnInput;
 		List<LabelRow> rows = rows(labelMap);
 		seconds.put("postprocess", (System.nanoTime() - t) * 1e-9);

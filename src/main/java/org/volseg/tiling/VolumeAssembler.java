@@ -34,7 +34,7 @@ import org.volseg.volume.Volume;
  * ({@link RealFloatSamplerConverter}): reading gives the label as a float, writing a float stores it
  * rounded to the storage type (callers write labels, which it holds exactly). Not thread-safe.</p>
  */
-public final class VolumeAssembler implements StitchOutput {
+public final class VolumeAssembler implements AssembledVolume {
 
 	private final Finalizer finalizer;
 	private final int width, height, depth, channels;
@@ -133,6 +133,7 @@ public final class VolumeAssembler implements StitchOutput {
 	 *
 	 * @throws IllegalStateException unless every row of every plane was received once
 	 */
+	@Override
 	public Volume volume() {
 		for (int z = 0; z < depth; z++)
 			if (rowsReceived[z] != height)

@@ -25,7 +25,8 @@ public final class FloatStorage {
 	 * The arrays holding an image's voxels, in flat iteration order (x fastest), if the image is a
 	 * float {@code ArrayImg}, a float {@code PlanarImg} (as {@link Volume#allocateFloats} makes them:
 	 * one array per xy plane) or a {@code CellImg} whose cells are whole xy planes; otherwise null. The arrays are the image's own
-	 * storage: writing them writes the image.
+	 * storage: writing them writes the image. A {@code LazyCellImg} (such as a {@link FloatFile} view, whose planes
+	 * are read on demand) gives null: collecting its planes would load the whole image.
 	 */
 	@SuppressWarnings("unchecked")
 	public static List<float[]> arraysInFlatOrder(RandomAccessibleInterval<FloatType> image) {
@@ -46,6 +47,8 @@ public final class FloatStorage {
 			}
 			return arrays;
 		}
+		if (image instanceof net.imglib2.img.cell.LazyCellImg)
+			return null;
 		if (image instanceof AbstractCellImg) {
 			AbstractCellImg<FloatType, ?, ?, ?> cellImg = (AbstractCellImg<FloatType, ?, ?, ?>) image;
 			int[] cellDims = new int[image.numDimensions()];

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.volseg.tiling.DiskVolumeAssembler;
+import org.volseg.tiling.StitchOutput;
+import java.io.IOException;
+import java.nio.file.Path;
 import org.volseg.VolSegException;
 import org.volseg.tiling.Finalizer;
 import org.volseg.tiling.SlidingWindowSettings;
@@ -59,6 +64,24 @@ class MemoryCheckTest {
 		// a plan that was not made by the planner has no memory figure: the check cannot silently plan again
 		assertThrows(IllegalStateException.class, () -> MemoryCheck.neededBytes(
 				org.volseg.tiling.TilePlanTestAccess.unplanned(dims, w), 1, 14, labelsOnly, 1));
+	}
+
+	/** Logits or probabilities kept on disk ({@link DiskVolumeAssembler}) take no heap in the estimate; in memory 5.9 GB. */
+	@Test
+	void wholeVolumeOutputsOnDiskAreNotCounted(@TempDir Path dir) throws IOException {
+		SlidingWindowSettings w = SlidingWindowSettings.builder(96, 96, 96).overlap(0.5).build();
+		long[] dims = { 512, 512, 400 };
+		VolumeAssembler labels = VolumeAssembler.labels(Finalizer.argmax(), 14, dims, Geometry.identity(), 13);
+		try (DiskVolumeAssembler onDisk = DiskVolumeAssembler.floats(Finalizer.softmax(), 14, dims, Geometry.identity(), dir)) {
+			VolumeAssembler inMemory = VolumeAssembler.floats(Finalizer.softmax(), 14, dims, Geometry.identity());
+			List<StitchOutput> disk = List.of(labels, onDisk), memory = List.of(labels, inMemory);
+			TilePlan plan = TilePlanner.plan(dims, w, 14, disk);
+			assertEquals(plan.heldBytes(), TilePlanner.plan(dims, w, 14, memory).heldBytes());
+			long labelsOnly = MemoryCheck.neededBytes(plan, 1, 14, List.of(labels), 1);
+			assertEquals(labelsOnly, MemoryCheck.neededBytes(plan, 1, 14, disk, 1));
+			assertEquals(labelsOnly + 4L * 14 * 512 * 512 * 400, MemoryCheck.neededBytes(plan, 1, 14, memory, 1));
+			assertTrue(MemoryCheck.neededBytes(plan, 1, 14, disk, 1) < 1.2e9, "under 1.2 GB with probabilities on disk");
+		}
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import java.util.List;
 import org.volseg.InvalidParameterException;
 import org.volseg.VolSegException;
 import org.volseg.util.AtomicFiles;
+import org.volseg.volume.FloatFile;
 import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Volume;
 import org.volseg.volume.VolumeStatistics;
@@ -32,7 +33,8 @@ import net.imglib2.view.Views;
  * voxel sizes; xyzt_units mm; no extensions (vox_offset 352, or 544 for NIfTI-2). A 4D volume is
  * written with its channels as dim[4]. Label maps get {@code intent_code} 1002 (NIFTI_INTENT_LABEL).</p>
  *
- * <p>Writing streams from the image in chunks of about 1 M voxels. {@code .nii.gz} files are deflated
+ * <p>Writing streams from the image in chunks of about 1 M voxels (a volume kept in a {@link FloatFile} is
+ * read from its file chunk by chunk, never whole). {@code .nii.gz} files are deflated
  * at level {@value #GZIP_LEVEL} (the fastest: scans come out a few per cent larger than at level 6,
  * label maps about a third larger) in 1 MiB blocks on all available processors, pigz-style, into
  * one standard gzip member (see {@code ParallelGzipOutputStream}). The file is written to a
@@ -174,6 +176,18 @@ public final class NiftiWriter {
 		ByteBuffer view = ByteBuffer.wrap(buffer).order(order);
 		List<float[]> arrays = FloatStorage.arraysInFlatOrder(voxels);
 		long written = 0;
+		FloatFile file = FloatFile.backing(voxels);
+		if (file != null) {
+			// a volume kept on disk: streamed through in chunks, never whole in memory
+			float[] chunk = new float[CHUNK_VOXELS];
+			for (long total = file.voxelCount(); written < total; written += CHUNK_VOXELS) {
+				int n = (int) Math.min(CHUNK_VOXELS, total - written);
+				file.read(written, chunk, 0, n);
+				encode(type, chunk, 0, n, view, voxels, written, target);
+				out.write(buffer, 0, n * type.bytes());
+			}
+			return;
+		}
 		if (arrays != null) {
 			for (float[] array : arrays)
 				for (int pos = 0; pos < array.length;) {

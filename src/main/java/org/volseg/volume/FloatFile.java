@@ -1,0 +1,236 @@
+package org.volseg.volume;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.volseg.VolSegException;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.img.cell.Cell;
+import net.imglib2.img.cell.CellGrid;
+import net.imglib2.img.cell.LazyCellImg;
+import net.imglib2.type.numeric.real.FloatType;
+
+/**
+ * A whole float volume kept in a temporary file instead of the Java heap: voxels as float32
+ * little-endian in flat order (x fastest, then y, z, channel), voxel {@code i} at byte {@code 4 i},
+ * which is exactly the data part of a float32 NIfTI file. Written with positional writes (the file
+ * is never memory-mapped, so what it holds counts in the page cache, not in the process's resident
+ * memory) and read back plane by plane.
+ *
+ * <p>The file is a hidden {@code .volseg-floats-RANDOM.tmp} in the folder given to {@link #create},
+ * opened with {@link StandardOpenOption#DELETE_ON_CLOSE}: on Linux and macOS the JDK removes its name
+ * right after opening, so the data lives only as long as the open channel and never outlives the
+ * process, even one that is killed; elsewhere it is deleted by {@link #close()} or when the JVM exits.
+ * {@link #close()} releases the disk space; after it nothing can be read.</p>
+ *
+ * <p>{@link #volume(Geometry)} shows the file as a {@link Volume} (read-only: writes to its voxels are
+ * lost) whose planes are read on demand and kept in a small least-recently-used cache
+ * ({@value #CACHE_BYTES} bytes, at least {@value #MIN_CACHED_PLANES} planes), so code that walks a volume
+ * plane by plane (resampling, the NIfTI writer) works on it unchanged; {@link #backing} recognises
+ * such a view. Reads and writes are thread-safe (positional I/O, a synchronised cache); a plane read
+ * into the cache does not see later writes to it, so write everything before reading.</p>
+ */
+public final class FloatFile implements AutoCloseable {
+
+	/** Bytes of planes the volume view keeps in memory. */
+	public static final long CACHE_BYTES = 64L << 20;
+	/** Planes the volume view keeps at least (trilinear resampling reads two neighbouring planes). */
+	public static final int MIN_CACHED_PLANES = 4;
+
+	private final Path path;
+	private final FileChannel channel;
+	private final long[] dimensions;
+	private final int planeVoxels;
+	private final long voxels;
+
+	private FloatFile(Path path, FileChannel channel, long[] dimensions) {
+		this.path = path;
+		this.channel = channel;
+		this.dimensions = dimensions.clone();
+		long plane = dimensions[0] * dimensions[1];
+		if (plane > Integer.MAX_VALUE / 4)
+			throw new IllegalArgumentException("an xy plane of " + plane + " voxels is too large for a float file");
+		this.planeVoxels = (int) plane;
+		long n = 1;
+		for (long d : dimensions)
+			n = Math.multiplyExact(n, d);
+		this.voxels = n;
+	}
+
+	/**
+	 * Creates an empty (all zero) float file in {@code folder}.
+	 *
+	 * @param dimensions (x, y, z) or (x, y, z, channel), each at least 1
+	 * @throws IOException if the folder does not exist or is not writable
+	 */
+	public static FloatFile create(Path folder, long... dimensions) throws IOException {
+		if (dimensions.length != 3 && dimensions.length != 4 || Arrays.stream(dimensions).anyMatch(d -> d < 1))
+			throw new IllegalArgumentException("3 or 4 dimensions of at least 1 expected, got " + Arrays.toString(dimensions));
+		Path path = folder.resolve(".volseg-floats-" + UUID.randomUUID() + ".tmp");
+		FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+				StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
+		return new FloatFile(path, channel, dimensions);
+	}
+
+	/** The file (whose name may already be gone, see the class comment). */
+	public Path path() {
+		return path;
+	}
+
+	/** (x, y, z) or (x, y, z, channel). */
+	public long[] dimensions() {
+		return dimensions.clone();
+	}
+
+	/** Voxels of one xy plane. */
+	public int planeVoxels() {
+		return planeVoxels;
+	}
+
+	/** All voxels (all channels). */
+	public long voxelCount() {
+		return voxels;
+	}
+
+	/**
+	 * Writes {@code n} values from {@code src[off]} at voxels {@code index .. index + n - 1} (flat order).
+	 *
+	 * @throws VolSegException if the write fails (a full disk, say), naming the file and its size
+	 */
+	public void write(long index, float[] src, int off, int n) {
+		check(index, n);
+		ByteBuffer bytes = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+		bytes.asFloatBuffer().put(src, off, n);
+		try {
+			long position = 4 * index;
+			while (bytes.hasRemaining())
+				position += channel.write(bytes, position);
+		} catch (IOException e) {
+			throw new VolSegException(String.format(java.util.Locale.ROOT, "%s: writing this temporary file of %.1f GB "
+					+ "failed (%s); check that the disk of %s has room for it (it is deleted when the run ends)", path,
+					4e-9 * voxels, e, path.getParent()), e);
+		}
+	}
+
+	/**
+	 * Reads {@code n} values at voxels {@code index ..} into {@code dst[off]}; voxels never written read as 0.
+	 *
+	 * @throws VolSegException if the read fails
+	 */
+	public void read(long index, float[] dst, int off, int n) {
+		check(index, n);
+		ByteBuffer bytes = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+		try {
+			long position = 4 * index;
+			while (bytes.hasRemaining()) {
+				int r = channel.read(bytes, position);
+				if (r < 0)
+					break; // beyond the end: never written, zeros
+				position += r;
+			}
+		} catch (IOException e) {
+			throw new VolSegException(path + ": reading this temporary file failed (" + e + ")", e);
+		}
+		bytes.clear();
+		bytes.asFloatBuffer().get(dst, off, n);
+	}
+
+	private void check(long index, int n) {
+		if (index < 0 || n < 0 || index + n > voxels)
+			throw new IndexOutOfBoundsException("voxels " + index + " + " + n + " of " + voxels);
+	}
+
+	/** This file as a read-only volume with that geometry (see the class comment); valid until {@link #close()}. */
+	public Volume volume(Geometry geometry) {
+		return new Volume(new View(this), geometry);
+	}
+
+	/** The file behind a {@link #volume} view's voxels, or null if the image is not such a view. */
+	public static FloatFile backing(RandomAccessibleInterval<FloatType> image) {
+		return image instanceof View v ? v.file : null;
+	}
+
+	/** False once {@link #close()}d. */
+	public boolean isOpen() {
+		return channel.isOpen();
+	}
+
+	/** Closes the file and so deletes it; idempotent. */
+	@Override
+	public void close() {
+		try {
+			channel.close();
+		} catch (IOException e) {
+			throw new UncheckedIOException(path + ": closing failed: " + e.getMessage(), e);
+		}
+	}
+
+	/** The volume view: one cell per xy plane, read on demand through a small LRU cache. */
+	private static final class View extends LazyCellImg<FloatType, FloatArray> {
+		final FloatFile file;
+
+		View(FloatFile file) {
+			this(file, new CellGrid(file.dimensions, cellDimensions(file.dimensions)));
+		}
+
+		private View(FloatFile file, CellGrid grid) {
+			super(grid, new FloatType(), new PlaneCache(file, grid));
+			this.file = file;
+		}
+
+		private static int[] cellDimensions(long[] dims) {
+			int[] cell = new int[dims.length];
+			Arrays.fill(cell, 1);
+			cell[0] = (int) dims[0];
+			cell[1] = (int) dims[1];
+			return cell;
+		}
+	}
+
+	/** Reads plane {@code z + depth * channel} (the flat cell index) from the file; keeps the last few. */
+	private static final class PlaneCache implements LazyCellImg.Get<Cell<FloatArray>> {
+		private final FloatFile file;
+		private final CellGrid grid;
+		private final Map<Long, Cell<FloatArray>> cache;
+
+		PlaneCache(FloatFile file, CellGrid grid) {
+			this.file = file;
+			this.grid = grid;
+			int planes = (int) Math.max(MIN_CACHED_PLANES, CACHE_BYTES / (4L * file.planeVoxels));
+			this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+				@Override
+				protected boolean removeEldestEntry(Map.Entry<Long, Cell<FloatArray>> eldest) {
+					return size() > planes;
+				}
+			};
+		}
+
+		@Override
+		public synchronized Cell<FloatArray> get(long index) {
+			Cell<FloatArray> cell = cache.get(index);
+			if (cell == null) {
+				int n = grid.numDimensions();
+				long[] position = new long[n], min = new long[n];
+				grid.getCellGridPositionFlat(index, position);
+				int[] size = new int[n];
+				grid.getCellDimensions(position, min, size);
+				float[] values = new float[file.planeVoxels];
+				file.read(index * file.planeVoxels, values, 0, values.length);
+				cell = new Cell<>(size, min, new FloatArray(values));
+				cache.put(index, cell);
+			}
+			return cell;
+		}
+	}
+}
