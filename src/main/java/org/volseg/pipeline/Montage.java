@@ -5,13 +5,12 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-
-import javax.imageio.ImageIO;
 
 import org.volseg.VolSegException;
 import org.volseg.util.AtomicFiles;
@@ -89,21 +88,38 @@ final class Montage {
 		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
 		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(10, tileWidth / 20)));
 		int tiles = columns * rows;
+		// the source column and row of every pixel of a tile (nearest neighbour), and the distinct ones:
+		// each tile's colours are worked out once per distinct source voxel, then copied to its pixels
+		int[] xOf = new int[tileWidth], yOf = new int[tileHeight];
+		for (int px = 0; px < tileWidth; px++)
+			xOf[px] = (int) Math.min(nx - 1, (long) ((px + 0.5) * nx / tileWidth));
+		for (int py = 0; py < tileHeight; py++)
+			yOf[py] = (int) Math.min(ny - 1, (long) ((py + 0.5) * ny / tileHeight));
+		int[] xs = distinctIndex(xOf), ys = distinctIndex(yOf);
+		int columnsUsed = xs[xs.length - 1] + 1, rowsUsed = ys[ys.length - 1] + 1;
+		int[] sampleX = firstOf(xOf, xs, columnsUsed), sampleY = firstOf(yOf, ys, rowsUsed);
+		int[] rgb = new int[columnsUsed * rowsUsed];
+		int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+		int width = out.getWidth();
+		Colours palette = new Colours(colours);
 		RandomAccess<FloatType> ia = image.randomAccess(), la = labelImage.randomAccess();
 		for (int t = 0; t < tiles; t++) {
 			long z = tiles == 1 ? (zRange[0] + zRange[1]) / 2
 					: zRange[0] + Math.round((double) t * (zRange[1] - zRange[0]) / (tiles - 1));
 			int ox = (t % columns) * tileWidth, oy = (t / columns) * tileHeight;
-			for (int py = 0; py < tileHeight; py++) {
-				long y = Math.min(ny - 1, (long) ((py + 0.5) * ny / tileHeight));
-				for (int px = 0; px < tileWidth; px++) {
-					long x = Math.min(nx - 1, (long) ((px + 0.5) * nx / tileWidth));
-					ia.setPosition(x, 0);
-					ia.setPosition(y, 1);
-					ia.setPosition(z, 2);
+			ia.setPosition(z, 2);
+			for (int j = 0; j < rowsUsed; j++) {
+				ia.setPosition(sampleY[j], 1);
+				for (int i = 0; i < columnsUsed; i++) {
+					ia.setPosition(sampleX[i], 0);
 					la.setPosition(ia);
-					out.setRGB(ox + px, oy + py, blend(grey(ia.get().get(), window), Math.round(la.get().get()), colours));
+					rgb[j * columnsUsed + i] = blend(grey(ia.get().get(), window), Math.round(la.get().get()), palette);
 				}
+			}
+			for (int py = 0; py < tileHeight; py++) {
+				int row = ys[py] * columnsUsed, at = (oy + py) * width + ox;
+				for (int px = 0; px < tileWidth; px++)
+					pixels[at + px] = rgb[row + xs[px]];
 			}
 			g.setColor(Color.WHITE);
 			g.drawString("z " + z, ox + 4, oy + g.getFontMetrics().getAscent() + 2);
@@ -117,7 +133,7 @@ final class Montage {
 		BufferedImage image = render(scan, labels, colours);
 		try {
 			Files.createDirectories(target.toAbsolutePath().getParent());
-			AtomicFiles.write(target, out -> ImageIO.write(image, "png", out));
+			AtomicFiles.write(target, out -> PngEncoder.write(image, out));
 		}
 		catch (IOException e) {
 			throw new VolSegException(target + ": cannot write the montage PNG (" + e.getMessage()
@@ -131,10 +147,51 @@ final class Montage {
 		return g << 16 | g << 8 | g;
 	}
 
-	private static int blend(int grey, int label, Map<Integer, Integer> colours) {
+	/**
+	 * For a non-decreasing {@code of}: the rank of each entry among the distinct values (0, 0, 1, 2, 2, ...),
+	 * so that equal source voxels share one colour computation.
+	 */
+	private static int[] distinctIndex(int[] of) {
+		int[] rank = new int[of.length];
+		for (int i = 1; i < of.length; i++)
+			rank[i] = rank[i - 1] + (of[i] != of[i - 1] ? 1 : 0);
+		return rank;
+	}
+
+	/** The value of {@code of} at each rank. */
+	private static int[] firstOf(int[] of, int[] rank, int ranks) {
+		int[] value = new int[ranks];
+		for (int i = of.length - 1; i >= 0; i--)
+			value[rank[i]] = of[i];
+		return value;
+	}
+
+	/** Colour per label: the map's, else the palette's; looked up once per label value. */
+	private static final class Colours {
+		private final Map<Integer, Integer> colours;
+		private int[] known = new int[0];
+
+		Colours(Map<Integer, Integer> colours) {
+			this.colours = colours;
+		}
+
+		int of(int label) {
+			if (label >= known.length) {
+				int n = known.length;
+				known = Arrays.copyOf(known, Math.max(label + 1, 2 * n));
+				Arrays.fill(known, n, known.length, -1);
+			}
+			int c = known[label];
+			if (c < 0)
+				c = known[label] = colours.getOrDefault(label, PALETTE[(label - 1) % PALETTE.length]);
+			return c;
+		}
+	}
+
+	private static int blend(int grey, int label, Colours colours) {
 		if (label <= 0)
 			return grey;
-		int colour = colours.getOrDefault(label, PALETTE[(label - 1) % PALETTE.length]);
+		int colour = colours.of(label);
 		int r = mix(grey >> 16 & 0xff, colour >> 16 & 0xff), gr = mix(grey >> 8 & 0xff, colour >> 8 & 0xff),
 				b = mix(grey & 0xff, colour & 0xff);
 		return r << 16 | gr << 8 | b;
