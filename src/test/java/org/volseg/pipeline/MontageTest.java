@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
@@ -163,5 +164,29 @@ class MontageTest {
 
 	private static int mix(int under, int over) {
 		return (int) Math.round(under * (1 - Montage.DEFAULT_OPACITY) + over * Montage.DEFAULT_OPACITY);
+	}
+
+	/** The window's strided sample is visited directly; it must pick the voxels the flat walk picked. */
+	@Test
+	void windowSamplesTheSameVoxelsAsTheFlatWalk() throws Exception {
+		Volume mri = VolumeIO.read(SAMPLES.resolve("KmeansTest_T1UCharRaw.nii.gz")).volume();
+		Volume ct = VolumeIO.read(SAMPLES.resolve("case000_image.nii.gz")).volume();
+		for (var image : List.of(mri.channel(0), Reorient.to(mri, "LPS").channel(0), Reorient.to(mri, "RAI").channel(0),
+				net.imglib2.view.Views.interval(ct.channel(0), new long[] { 5, 7, 3 }, new long[] { 120, 100, 40 }))) {
+			long n = image.dimension(0) * image.dimension(1) * image.dimension(2);
+			int stride = (int) Math.max(1, n / 200_000);
+			float[] sample = new float[(int) ((n + stride - 1) / stride)];
+			int k = 0;
+			long i = 0;
+			for (net.imglib2.type.numeric.real.FloatType v : net.imglib2.view.Views.flatIterable(image))
+				if (i++ % stride == 0 && k < sample.length)
+					sample[k++] = v.get();
+			float[] sorted = java.util.Arrays.copyOf(sample, k);
+			java.util.Arrays.sort(sorted);
+			double lo = sorted[(int) (0.005 * (k - 1))], hi = sorted[(int) (0.995 * (k - 1))];
+			double[] expected = sorted[0] < -500 ? new double[] { -160, 240 } : hi > lo ? new double[] { lo, hi }
+					: new double[] { lo, lo + 1 };
+			assertArrayEquals(expected, Montage.window(image), 0);
+		}
 	}
 }
