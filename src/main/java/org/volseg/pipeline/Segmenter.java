@@ -378,16 +378,27 @@ public final class Segmenter implements AutoCloseable {
 		Map<String, Path> written = Map.of();
 		if (!sinks.isEmpty()) {
 			listener.stage(SegmentationListener.Stage.WRITING);
+			// the outputs are written on two threads (OutputFiles.stageAll): their warnings reach the listener one at a time
+			Object warningLock = new Object();
 			SegmentationOutputs produced = new SegmentationOutputs(labelMap, logitMap, probabilityMap, scanVoxels, source,
-					settings.series(), descriptor, listener::warning);
+					settings.series(), descriptor, w -> {
+						synchronized (warningLock) {
+							listener.warning(w);
+						}
+					});
 			try (OutputFiles files = new OutputFiles()) {
+				List<OutputFiles.Output> outputFiles = new ArrayList<>();
+				Map<String, Boolean> kinds = new LinkedHashMap<>();
 				for (OutputSink sink : sinks) {
 					String kind = sink.kind();
-					for (int n = 2; files.hasKind(kind); n++)
+					for (int n = 2; kinds.containsKey(kind); n++)
 						kind = sink.kind() + "-" + n;
-					files.stage(kind, sink.target(), p -> sink.write(produced, p));
-					checkCancel(cancel);
+					kinds.put(kind, true);
+					outputFiles.add(new OutputFiles.Output(kind, sink.target(), p -> sink.write(produced, p)));
 				}
+				// two at a time (the label map and the montage of the README's job share the two cores)
+				files.stageAll(outputFiles, () -> checkCancel(cancel));
+				checkCancel(cancel);
 				files.commit();
 				written = files.written();
 			}
