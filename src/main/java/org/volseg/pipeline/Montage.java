@@ -85,8 +85,7 @@ final class Montage {
 		long[] zRange = labelledZRange(labelImage);
 		BufferedImage out = new BufferedImage(columns * tileWidth, rows * tileHeight, BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = out.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(10, tileWidth / 20)));
+		setUp(g);
 		int tiles = columns * rows;
 		// the source column and row of every pixel of a tile (nearest neighbour), and the distinct ones:
 		// each tile's colours are worked out once per distinct source voxel, then copied to its pixels
@@ -126,6 +125,29 @@ final class Montage {
 		}
 		g.dispose();
 		return out;
+	}
+
+	/**
+	 * Draws the slice numbers' glyphs once into a small image, with the font and hints {@link #render}
+	 * uses: the first use of AWT's imaging and fonts in a JVM (loading the font files, the glyph cache)
+	 * then happens here (see {@link OutputSink#prepare}) rather than during the rendering. Changes nothing
+	 * {@link #render} draws. Thread-safe.
+	 */
+	void prepareFonts() {
+		BufferedImage probe = new BufferedImage(64, 32, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = probe.createGraphics();
+		try {
+			setUp(g);
+			g.setColor(Color.WHITE);
+			g.drawString("z 0123456789", 4, g.getFontMetrics().getAscent() + 2);
+		} finally {
+			g.dispose();
+		}
+	}
+
+	private void setUp(Graphics2D g) {
+		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(10, tileWidth / 20)));
 	}
 
 	/** Renders and writes the PNG atomically (temporary file next to {@code target}, then a move). */

@@ -31,11 +31,12 @@ public final class PreparedScan {
 	private final double preprocessSeconds;
 	private final long startNanos;
 	private final long endNanos;
+	private final Thread sinkSetUp;
 	private boolean used;
 
 	PreparedScan(Path source, SegmentationSettings settings, ModelDescriptor descriptor, Preprocessor.Prepared prepared,
 			long[] inputDims, Geometry inputGeometry, Volume scan, int channels, double readSeconds,
-			double preprocessSeconds, long startNanos, long endNanos) {
+			double preprocessSeconds, long startNanos, long endNanos, Thread sinkSetUp) {
 		this.source = source;
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.descriptor = Objects.requireNonNull(descriptor, "descriptor");
@@ -48,6 +49,7 @@ public final class PreparedScan {
 		this.preprocessSeconds = preprocessSeconds;
 		this.startNanos = startNanos;
 		this.endNanos = endNanos;
+		this.sinkSetUp = sinkSetUp;
 	}
 
 	/** The file or folder read, or null for an in-memory volume. */
@@ -105,6 +107,11 @@ public final class PreparedScan {
 	/** The scan as read, kept only when a sink draws it (the montage); else null. */
 	Volume scan() {
 		return scan;
+	}
+
+	/** The thread running the sinks' {@link OutputSink#prepare}, or null; the segmentation joins it before writing. */
+	Thread sinkSetUp() {
+		return sinkSetUp;
 	}
 
 	/** Marks it taken by a segmentation; a second use is refused (its volumes are gone). */

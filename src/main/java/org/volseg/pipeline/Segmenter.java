@@ -215,9 +215,46 @@ public final class Segmenter implements AutoCloseable {
 		for (OutputSink sink : settings.sinks())
 			sink.check(input);
 		windowSettings(descriptor, modelName, settings);
-		listener.stage(SegmentationListener.Stage.READING);
-		return prepareRead(read(input, settings, listener), input, descriptor, modelName, inputChannels, settings, listener,
-				cancel, start);
+		Thread setUp = startSinkSetUp(settings.sinks());
+		try {
+			listener.stage(SegmentationListener.Stage.READING);
+			return prepareRead(read(input, settings, listener), input, descriptor, modelName, inputChannels, settings,
+					listener, cancel, start, setUp);
+		} catch (RuntimeException | Error e) {
+			join(setUp);
+			throw e;
+		}
+	}
+
+	/**
+	 * Runs every sink's {@link OutputSink#prepare} on a daemon thread ({@code volseg-sink-setup}) while the
+	 * scan is read; the writing joins it. Its errors are ignored: the sink's write meets them again.
+	 */
+	private static Thread startSinkSetUp(List<OutputSink> sinks) {
+		if (sinks.isEmpty())
+			return null;
+		Thread t = new Thread(() -> {
+			for (OutputSink sink : sinks)
+				try {
+					sink.prepare();
+				} catch (RuntimeException | LinkageError e) {
+					// the sink's write reports what is wrong
+				}
+		}, "volseg-sink-setup");
+		t.setDaemon(true);
+		t.start();
+		return t;
+	}
+
+	/** Waits for a thread (null: nothing); an interrupt is kept for the caller and ends the wait. */
+	private static void join(Thread t) {
+		if (t == null)
+			return;
+		try {
+			t.join();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**
@@ -256,7 +293,7 @@ public final class Segmenter implements AutoCloseable {
 		for (OutputSink sink : settings.sinks())
 			sink.check(null);
 		PreparedScan scan = prepareRead(InputCheck.pickVolume(input, settings.volumeIndex(), "the volume"), null, descriptor,
-				modelName, predictor.inputChannels(), settings, listener, cancelRequested, start);
+				modelName, predictor.inputChannels(), settings, listener, cancelRequested, start, null);
 		scan.use();
 		return run(scan, listener, cancelRequested);
 	}
@@ -268,7 +305,7 @@ public final class Segmenter implements AutoCloseable {
 	/** Checks the channels and preprocesses: the part of a segmentation before the network. */
 	private static PreparedScan prepareRead(Volume input, Path source, ModelDescriptor descriptor, String modelName,
 			int inputChannels, SegmentationSettings settings, SegmentationListener listener, BooleanSupplier cancel,
-			long start) {
+			long start, Thread sinkSetUp) {
 		Objects.requireNonNull(settings, "settings");
 		double readSeconds = (System.nanoTime() - start) * 1e-9;
 		checkChannels(inputChannels, input.channels(), what(source), descriptor, modelName);
@@ -284,7 +321,7 @@ public final class Segmenter implements AutoCloseable {
 		Volume scan = settings.sinks().stream().anyMatch(OutputSink::needsScan) ? input : null;
 		long end = System.nanoTime();
 		PreparedScan result = new PreparedScan(source, settings, descriptor, prepared, Arrays.copyOf(input.dimensions(), 3),
-				input.geometry(), scan, (int) input.channels(), readSeconds, (end - t) * 1e-9, start, end);
+				input.geometry(), scan, (int) input.channels(), readSeconds, (end - t) * 1e-9, start, end, sinkSetUp);
 		checkCancel(cancel);
 		return result;
 	}
@@ -310,6 +347,7 @@ public final class Segmenter implements AutoCloseable {
 		Geometry inputGeometry = scan.inputGeometry();
 		List<OutputSink> sinks = settings.sinks();
 		Volume scanVoxels = scan.scan();
+		Thread sinkSetUp = scan.sinkSetUp();
 		// the prepared scan lets go of its volumes: from here on this method holds what is still needed
 		scan.release();
 		checkCancel(cancel);
@@ -378,6 +416,8 @@ public final class Segmenter implements AutoCloseable {
 		Map<String, Path> written = Map.of();
 		if (!sinks.isEmpty()) {
 			listener.stage(SegmentationListener.Stage.WRITING);
+			join(sinkSetUp); // done long ago, normally
+
 			// the outputs are written on two threads (OutputFiles.stageAll): their warnings reach the listener one at a time
 			Object warningLock = new Object();
 			SegmentationOutputs produced = new SegmentationOutputs(labelMap, logitMap, probabilityMap, scanVoxels, source,

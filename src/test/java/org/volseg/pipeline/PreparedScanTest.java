@@ -76,4 +76,73 @@ class PreparedScanTest {
 				return false;
 		return !cb.hasNext();
 	}
+
+	/** A sink's prepare() runs on its own thread while the scan is read, and has ended before its write. */
+	@Test
+	void sinkSetUpRunsBesideTheReadingAndEndsBeforeTheWrite() throws Exception {
+		Path in = dir.resolve("ball.nii.gz");
+		NiftiWriter.writeFloat32(SegmenterTest.obliqueBall(), in);
+		java.util.concurrent.atomic.AtomicReference<String> preparedOn = new java.util.concurrent.atomic.AtomicReference<>();
+		java.util.concurrent.atomic.AtomicBoolean prepared = new java.util.concurrent.atomic.AtomicBoolean(),
+				seenByWrite = new java.util.concurrent.atomic.AtomicBoolean();
+		OutputSink slow = new OutputSink() {
+			public String kind() {
+				return "probe";
+			}
+
+			public Path target() {
+				return dir.resolve("probe.txt");
+			}
+
+			@Override
+			public void prepare() {
+				preparedOn.set(Thread.currentThread().getName());
+				try {
+					Thread.sleep(400);
+				} catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+				}
+				prepared.set(true);
+			}
+
+			public void write(SegmentationOutputs o, Path file) {
+				seenByWrite.set(prepared.get());
+				try {
+					java.nio.file.Files.writeString(file, "x");
+				} catch (java.io.IOException e) {
+					throw new java.io.UncheckedIOException(e);
+				}
+			}
+		};
+		OutputSink failing = new OutputSink() {
+			public String kind() {
+				return "failing-set-up";
+			}
+
+			public Path target() {
+				return dir.resolve("other.txt");
+			}
+
+			@Override
+			public void prepare() {
+				throw new IllegalStateException("set-up failed (ignored: the write decides)");
+			}
+
+			public void write(SegmentationOutputs o, Path file) {
+				try {
+					java.nio.file.Files.writeString(file, "y");
+				} catch (java.io.IOException e) {
+					throw new java.io.UncheckedIOException(e);
+				}
+			}
+		};
+		SegmentationSettings s = SegmentationSettings.builder().noPreprocessing().outputSink(failing).outputSink(slow).build();
+		try (Segmenter seg = Segmenter.of(FakeModels.descriptor(1, 16, null, null), new FakeModels.Threshold(1, 0.5f), "test")) {
+			SegmentationResult r = seg.segment(in, s, SegmentationListener.none(), () -> false);
+			assertEquals(2, r.written().size());
+		}
+		assertEquals("volseg-sink-setup", preparedOn.get());
+		assertTrue(seenByWrite.get(), "the write ran before the set-up had ended");
+		assertEquals("x", java.nio.file.Files.readString(dir.resolve("probe.txt")));
+	}
 }
