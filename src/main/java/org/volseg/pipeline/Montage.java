@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.volseg.VolSegException;
 import org.volseg.util.AtomicFiles;
+import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Reorient;
 import org.volseg.volume.Volume;
 
@@ -251,14 +253,25 @@ final class Montage {
 	static long[] labelledZRange(RandomAccessibleInterval<FloatType> labels) {
 		long nz = labels.dimension(2), first = -1, last = -1;
 		RandomAccess<FloatType> a = labels.randomAccess();
+		// the image's own arrays when it has them (one per plane, or one for all): no random access per voxel
+		List<float[]> arrays = labels.numDimensions() == 3 ? FloatStorage.arraysInFlatOrder(labels) : null;
+		int plane = (int) (labels.dimension(0) * labels.dimension(1));
+		if (arrays != null && arrays.size() != nz && arrays.size() != 1)
+			arrays = null;
 		for (long z = 0; z < nz; z++) {
 			boolean any = false;
-			a.setPosition(z, 2);
-			for (long y = 0; y < labels.dimension(1) && !any; y++) {
-				a.setPosition(y, 1);
-				for (long x = 0; x < labels.dimension(0) && !any; x++) {
-					a.setPosition(x, 0);
-					any = a.get().get() >= 0.5f;
+			if (arrays != null) {
+				float[] values = arrays.size() == nz ? arrays.get((int) z) : arrays.get(0);
+				for (int i = arrays.size() == nz ? 0 : (int) z * plane, end = i + plane; i < end && !any; i++)
+					any = values[i] >= 0.5f;
+			} else {
+				a.setPosition(z, 2);
+				for (long y = 0; y < labels.dimension(1) && !any; y++) {
+					a.setPosition(y, 1);
+					for (long x = 0; x < labels.dimension(0) && !any; x++) {
+						a.setPosition(x, 0);
+						any = a.get().get() >= 0.5f;
+					}
 				}
 			}
 			if (any) {

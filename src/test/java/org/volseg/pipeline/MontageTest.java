@@ -189,4 +189,28 @@ class MontageTest {
 			assertArrayEquals(expected, Montage.window(image), 0);
 		}
 	}
+
+	/** The labelled z range read from the arrays equals the one read through a view (random access per voxel). */
+	@Test
+	void labelledZRangeFromTheArraysEqualsTheViewsRange() throws Exception {
+		Volume labels = VolumeIO.read(SAMPLES.resolve("case000_labels.nii.gz")).volume();
+		Volume copy = Volume.allocate(labels.geometry(), labels.dimensions());
+		var c = net.imglib2.view.Views.flatIterable(copy.voxels()).cursor();
+		for (net.imglib2.type.numeric.real.FloatType v : net.imglib2.view.Views.flatIterable(labels.voxels()))
+			c.next().set(v.get());
+		// only slices 20..30 keep labels
+		for (net.imglib2.Cursor<net.imglib2.type.numeric.real.FloatType> k = net.imglib2.view.Views.flatIterable(copy.voxels())
+				.localizingCursor(); k.hasNext();) {
+			k.fwd();
+			if (k.getLongPosition(2) < 20 || k.getLongPosition(2) > 30)
+				k.get().set(0.4f);
+		}
+		assertTrue(org.volseg.volume.FloatStorage.arraysInFlatOrder(copy.channel(0)) != null);
+		var view = net.imglib2.view.Views.interval(net.imglib2.view.Views.extendZero(copy.channel(0)), copy.channel(0));
+		long[] fromArrays = Montage.labelledZRange(copy.channel(0)), fromView = Montage.labelledZRange(view);
+		assertArrayEquals(fromView, fromArrays);
+		assertArrayEquals(new long[] { 20, 30 }, fromArrays);
+		Volume none = Volume.allocate(labels.geometry(), labels.dimensions());
+		assertArrayEquals(new long[] { 0, labels.dimension(2) - 1 }, Montage.labelledZRange(none.channel(0)));
+	}
 }
