@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +12,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.volseg.InvalidParameterException;
 import org.volseg.pipeline.InputCheck;
+import org.volseg.model.ModelDescriptor;
 import org.volseg.pipeline.LabelRow;
+import org.volseg.pipeline.ModelLoading;
+import org.volseg.pipeline.PreparedScan;
 import org.volseg.pipeline.SegmentationResult;
 import org.volseg.pipeline.SegmentationSettings;
 import org.volseg.pipeline.Segmenter;
@@ -103,10 +107,15 @@ public final class SegmentCommand implements Callable<Integer> {
 		}, "volseg-cancel");
 		Runtime.getRuntime().addShutdownHook(hook);
 		try {
-			long t0 = System.nanoTime();
-			try (Segmenter segmenter = loader.load(options.model(), settings.engineOptions())) {
-				double loadSeconds = (System.nanoTime() - t0) * 1e-9;
-				SegmentationResult r = segmenter.segment(input, settings, printer, cancel::get);
+			// the model loads on its own thread while this one reads and preprocesses the scan (Segmenter.prepare)
+			Optional<ModelDescriptor> early = Segmenter.descriptorOf(options.model());
+			try (ModelLoading loading = ModelLoading.start(() -> loader.load(options.model(), settings.engineOptions()))) {
+				PreparedScan scan = early.isEmpty() ? null : prepareWhileLoading(early.get(), settings, printer, cancel, loading);
+				Segmenter segmenter = loading.await();
+				double loadSeconds = loading.seconds();
+				SegmentationResult r = scan != null && scan.descriptor().equals(segmenter.descriptor())
+						? segmenter.segment(scan, printer, cancel::get)
+						: segmenter.segment(input, settings, printer, cancel::get);
 				printer.done();
 				String text = summary(r, loadSeconds);
 				if (summaryFile != null)
@@ -126,6 +135,24 @@ public final class SegmentCommand implements Callable<Integer> {
 			} catch (IllegalStateException ignored) {
 				// the JVM is shutting down
 			}
+		}
+	}
+
+	/**
+	 * Reads and preprocesses the scan on this thread while the model loads. Stops early when the load has
+	 * failed, and then reports the load's error (the scan's would hide it); a reading error is reported as it
+	 * is (it names the file), after the load has ended and its model was closed ({@link ModelLoading#close}).
+	 */
+	private PreparedScan prepareWhileLoading(ModelDescriptor descriptor, SegmentationSettings settings,
+			ProgressPrinter printer, AtomicBoolean cancel, ModelLoading loading) {
+		try {
+			return Segmenter.prepare(input, descriptor, options.model().toString(), settings, printer,
+					() -> cancel.get() || loading.failed());
+		} catch (RuntimeException e) {
+			if (loading.failed() && !cancel.get()) {
+				loading.await(); // throws the load's error
+			}
+			throw e;
 		}
 	}
 
@@ -168,6 +195,10 @@ public final class SegmentCommand implements Callable<Integer> {
 		b.append(String.format(Locale.ROOT, "seconds:     %.2f total, %.2f inside the engine (overhead x%.3f); model load %.2f%n",
 				r.secondsTotal(), r.secondsEngine(), r.overhead(), loadSeconds));
 		b.append(startupLine(loadSeconds, r.secondsFirstBatch(), r.secondsPerBatchAfterFirst()));
+		if (r.secondsOverlappedWithLoad() > 0)
+			b.append(String.format(Locale.ROOT,
+					"overlapped:  %.2f s of reading and preprocessing ran while the model loaded (not in the total)%n",
+					r.secondsOverlappedWithLoad()));
 		StringBuilder stages = new StringBuilder();
 		for (Map.Entry<String, Double> e : r.seconds().entrySet())
 			stages.append(stages.length() == 0 ? "" : ", ").append(e.getKey())

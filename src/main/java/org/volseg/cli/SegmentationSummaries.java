@@ -36,6 +36,7 @@ final class SegmentationSummaries {
 		m.put("seconds_total", r.secondsTotal());
 		m.put("seconds_engine", r.secondsEngine());
 		m.put("seconds_model_load", loadSeconds);
+		m.put("seconds_overlapped_with_load", r.secondsOverlappedWithLoad());
 		m.put("seconds_first_batch", orNull(r.secondsFirstBatch()));
 		m.put("seconds_per_batch_after_first", orNull(r.secondsPerBatchAfterFirst()));
 		m.put("voxels_per_second", r.voxelsPerSecond());

@@ -5,16 +5,17 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
-
-import javax.imageio.ImageIO;
 
 import org.volseg.VolSegException;
 import org.volseg.util.AtomicFiles;
+import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Reorient;
 import org.volseg.volume.Volume;
 
@@ -86,24 +87,40 @@ final class Montage {
 		long[] zRange = labelledZRange(labelImage);
 		BufferedImage out = new BufferedImage(columns * tileWidth, rows * tileHeight, BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = out.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(10, tileWidth / 20)));
+		setUp(g);
 		int tiles = columns * rows;
+		// the source column and row of every pixel of a tile (nearest neighbour), and the distinct ones:
+		// each tile's colours are worked out once per distinct source voxel, then copied to its pixels
+		int[] xOf = new int[tileWidth], yOf = new int[tileHeight];
+		for (int px = 0; px < tileWidth; px++)
+			xOf[px] = (int) Math.min(nx - 1, (long) ((px + 0.5) * nx / tileWidth));
+		for (int py = 0; py < tileHeight; py++)
+			yOf[py] = (int) Math.min(ny - 1, (long) ((py + 0.5) * ny / tileHeight));
+		int[] xs = distinctIndex(xOf), ys = distinctIndex(yOf);
+		int columnsUsed = xs[xs.length - 1] + 1, rowsUsed = ys[ys.length - 1] + 1;
+		int[] sampleX = firstOf(xOf, xs, columnsUsed), sampleY = firstOf(yOf, ys, rowsUsed);
+		int[] rgb = new int[columnsUsed * rowsUsed];
+		int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+		int width = out.getWidth();
+		Colours palette = new Colours(colours);
 		RandomAccess<FloatType> ia = image.randomAccess(), la = labelImage.randomAccess();
 		for (int t = 0; t < tiles; t++) {
 			long z = tiles == 1 ? (zRange[0] + zRange[1]) / 2
 					: zRange[0] + Math.round((double) t * (zRange[1] - zRange[0]) / (tiles - 1));
 			int ox = (t % columns) * tileWidth, oy = (t / columns) * tileHeight;
-			for (int py = 0; py < tileHeight; py++) {
-				long y = Math.min(ny - 1, (long) ((py + 0.5) * ny / tileHeight));
-				for (int px = 0; px < tileWidth; px++) {
-					long x = Math.min(nx - 1, (long) ((px + 0.5) * nx / tileWidth));
-					ia.setPosition(x, 0);
-					ia.setPosition(y, 1);
-					ia.setPosition(z, 2);
+			ia.setPosition(z, 2);
+			for (int j = 0; j < rowsUsed; j++) {
+				ia.setPosition(sampleY[j], 1);
+				for (int i = 0; i < columnsUsed; i++) {
+					ia.setPosition(sampleX[i], 0);
 					la.setPosition(ia);
-					out.setRGB(ox + px, oy + py, blend(grey(ia.get().get(), window), Math.round(la.get().get()), colours));
+					rgb[j * columnsUsed + i] = blend(grey(ia.get().get(), window), Math.round(la.get().get()), palette);
 				}
+			}
+			for (int py = 0; py < tileHeight; py++) {
+				int row = ys[py] * columnsUsed, at = (oy + py) * width + ox;
+				for (int px = 0; px < tileWidth; px++)
+					pixels[at + px] = rgb[row + xs[px]];
 			}
 			g.setColor(Color.WHITE);
 			g.drawString("z " + z, ox + 4, oy + g.getFontMetrics().getAscent() + 2);
@@ -112,12 +129,35 @@ final class Montage {
 		return out;
 	}
 
+	/**
+	 * Draws the slice numbers' glyphs once into a small image, with the font and hints {@link #render}
+	 * uses: the first use of AWT's imaging and fonts in a JVM (loading the font files, the glyph cache)
+	 * then happens here (see {@link OutputSink#prepare}) rather than during the rendering. Changes nothing
+	 * {@link #render} draws. Thread-safe.
+	 */
+	void prepareFonts() {
+		BufferedImage probe = new BufferedImage(64, 32, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = probe.createGraphics();
+		try {
+			setUp(g);
+			g.setColor(Color.WHITE);
+			g.drawString("z 0123456789", 4, g.getFontMetrics().getAscent() + 2);
+		} finally {
+			g.dispose();
+		}
+	}
+
+	private void setUp(Graphics2D g) {
+		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(10, tileWidth / 20)));
+	}
+
 	/** Renders and writes the PNG atomically (temporary file next to {@code target}, then a move). */
 	public void write(Volume scan, Volume labels, Map<Integer, Integer> colours, Path target) {
 		BufferedImage image = render(scan, labels, colours);
 		try {
 			Files.createDirectories(target.toAbsolutePath().getParent());
-			AtomicFiles.write(target, out -> ImageIO.write(image, "png", out));
+			AtomicFiles.write(target, out -> PngEncoder.write(image, out));
 		}
 		catch (IOException e) {
 			throw new VolSegException(target + ": cannot write the montage PNG (" + e.getMessage()
@@ -131,10 +171,51 @@ final class Montage {
 		return g << 16 | g << 8 | g;
 	}
 
-	private static int blend(int grey, int label, Map<Integer, Integer> colours) {
+	/**
+	 * For a non-decreasing {@code of}: the rank of each entry among the distinct values (0, 0, 1, 2, 2, ...),
+	 * so that equal source voxels share one colour computation.
+	 */
+	private static int[] distinctIndex(int[] of) {
+		int[] rank = new int[of.length];
+		for (int i = 1; i < of.length; i++)
+			rank[i] = rank[i - 1] + (of[i] != of[i - 1] ? 1 : 0);
+		return rank;
+	}
+
+	/** The value of {@code of} at each rank. */
+	private static int[] firstOf(int[] of, int[] rank, int ranks) {
+		int[] value = new int[ranks];
+		for (int i = of.length - 1; i >= 0; i--)
+			value[rank[i]] = of[i];
+		return value;
+	}
+
+	/** Colour per label: the map's, else the palette's; looked up once per label value. */
+	private static final class Colours {
+		private final Map<Integer, Integer> colours;
+		private int[] known = new int[0];
+
+		Colours(Map<Integer, Integer> colours) {
+			this.colours = colours;
+		}
+
+		int of(int label) {
+			if (label >= known.length) {
+				int n = known.length;
+				known = Arrays.copyOf(known, Math.max(label + 1, 2 * n));
+				Arrays.fill(known, n, known.length, -1);
+			}
+			int c = known[label];
+			if (c < 0)
+				c = known[label] = colours.getOrDefault(label, PALETTE[(label - 1) % PALETTE.length]);
+			return c;
+		}
+	}
+
+	private static int blend(int grey, int label, Colours colours) {
 		if (label <= 0)
 			return grey;
-		int colour = colours.getOrDefault(label, PALETTE[(label - 1) % PALETTE.length]);
+		int colour = colours.of(label);
 		int r = mix(grey >> 16 & 0xff, colour >> 16 & 0xff), gr = mix(grey >> 8 & 0xff, colour >> 8 & 0xff),
 				b = mix(grey & 0xff, colour & 0xff);
 		return r << 16 | gr << 8 | b;
@@ -150,10 +231,15 @@ final class Montage {
 		int stride = (int) Math.max(1, n / 200_000);
 		float[] sample = new float[(int) ((n + stride - 1) / stride)];
 		int k = 0;
-		long i = 0;
-		for (FloatType v : net.imglib2.view.Views.flatIterable(image)) {
-			if (i++ % stride == 0 && k < sample.length)
-				sample[k++] = v.get();
+		// every stride-th voxel in flat order (x fastest), visited directly instead of walking past the others
+		long nx = image.dimension(0), nxy = nx * image.dimension(1), min0 = image.min(0), min1 = image.min(1),
+				min2 = image.min(2);
+		RandomAccess<FloatType> a = image.randomAccess();
+		for (long i = 0; i < n && k < sample.length; i += stride) {
+			a.setPosition(min0 + i % nx, 0);
+			a.setPosition(min1 + i % nxy / nx, 1);
+			a.setPosition(min2 + i / nxy, 2);
+			sample[k++] = a.get().get();
 		}
 		float[] sorted = Arrays.copyOf(sample, k);
 		Arrays.sort(sorted);
@@ -167,14 +253,25 @@ final class Montage {
 	static long[] labelledZRange(RandomAccessibleInterval<FloatType> labels) {
 		long nz = labels.dimension(2), first = -1, last = -1;
 		RandomAccess<FloatType> a = labels.randomAccess();
+		// the image's own arrays when it has them (one per plane, or one for all): no random access per voxel
+		List<float[]> arrays = labels.numDimensions() == 3 ? FloatStorage.arraysInFlatOrder(labels) : null;
+		int plane = (int) (labels.dimension(0) * labels.dimension(1));
+		if (arrays != null && arrays.size() != nz && arrays.size() != 1)
+			arrays = null;
 		for (long z = 0; z < nz; z++) {
 			boolean any = false;
-			a.setPosition(z, 2);
-			for (long y = 0; y < labels.dimension(1) && !any; y++) {
-				a.setPosition(y, 1);
-				for (long x = 0; x < labels.dimension(0) && !any; x++) {
-					a.setPosition(x, 0);
-					any = a.get().get() >= 0.5f;
+			if (arrays != null) {
+				float[] values = arrays.size() == nz ? arrays.get((int) z) : arrays.get(0);
+				for (int i = arrays.size() == nz ? 0 : (int) z * plane, end = i + plane; i < end && !any; i++)
+					any = values[i] >= 0.5f;
+			} else {
+				a.setPosition(z, 2);
+				for (long y = 0; y < labels.dimension(1) && !any; y++) {
+					a.setPosition(y, 1);
+					for (long x = 0; x < labels.dimension(0) && !any; x++) {
+						a.setPosition(x, 0);
+						any = a.get().get() >= 0.5f;
+					}
 				}
 			}
 			if (any) {

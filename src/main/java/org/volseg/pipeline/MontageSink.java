@@ -40,6 +40,12 @@ final class MontageSink implements OutputSink {
 		return true;
 	}
 
+	/** Loads AWT's imaging and the font of the slice numbers (a quarter of a second in a fresh JVM). */
+	@Override
+	public void prepare() {
+		montage.prepareFonts();
+	}
+
 	@Override
 	public void write(SegmentationOutputs o, Path file) {
 		Map<Integer, Integer> colours = new HashMap<>();

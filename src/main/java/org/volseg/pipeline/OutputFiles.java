@@ -19,22 +19,21 @@ import org.volseg.VolSegException;
  * to a hidden temporary file next to its target ({@code .NAME.volseg-RANDOM.EXT}, EXT the target's
  * extension, {@code .nii.gz} included), and only
  * {@link #commit()} moves them onto their targets. {@link #close()} deletes whatever was not
- * committed (after a failure or a cancellation). Not thread-safe.
+ * committed (after a failure or a cancellation). {@link #stageAll} writes two files at a time; the
+ * other methods are for the thread that owns it.
  */
 final class OutputFiles implements AutoCloseable {
 
-	private final Map<String, Path> targets = new LinkedHashMap<>();
+	/** Target and temporary file of each output, by kind, in the order reserved. */
+	private final Map<String, Path[]> outputs = new LinkedHashMap<>();
 	private final List<Path> temporary = new ArrayList<>();
-	private final List<Path> staged = new ArrayList<>();
 	private boolean committed;
 
 	/**
-	 * Writes one file to its temporary name, creating the target's folder if it is missing.
-	 *
-	 * @param kind the output's name in {@link #written()}
-	 * @param writer writes the output to the path it is given
+	 * Reserves the temporary name of an output (creating the target's folder if it is missing) and returns
+	 * it; the caller writes the file there before {@link #commit()}.
 	 */
-	void stage(String kind, Path target, Consumer<Path> writer) {
+	private synchronized Path reserve(String kind, Path target) {
 		Path dir = target.toAbsolutePath().getParent();
 		String name = target.getFileName().toString();
 		int dot = name.lastIndexOf('.');
@@ -49,21 +48,81 @@ final class OutputFiles implements AutoCloseable {
 		}
 		Path temp = (dir == null ? Path.of(".") : dir).resolve("." + name + ".volseg-" + UUID.randomUUID() + ext);
 		temporary.add(temp);
-		writer.accept(temp);
-		staged.add(temp);
-		targets.put(kind, target);
+		outputs.put(kind, new Path[] { target, temp });
+		return temp;
 	}
 
-	/** True if an output of that kind was staged. */
-	boolean hasKind(String kind) {
-		return targets.containsKey(kind);
+	/** One output to write: its kind, target and writer (given the temporary path). */
+	record Output(String kind, Path target, Consumer<Path> writer) {
+	}
+
+	/**
+	 * Stages the outputs on two threads, the caller's and a helper ({@code volseg-writer}, started only for
+	 * two or more outputs): the caller writes the outputs at even positions, the helper those at odd
+	 * positions (for the README's job the label map here and the montage there, which share the two
+	 * cores instead of taking turns). {@code between} runs before each output (a cancellation check that
+	 * throws). Returns once both threads are done, also after a failure; then throws the failure of the
+	 * earliest output that failed, as it was thrown. Writers must be safe to run at the same time (they
+	 * only read the segmentation's outputs).
+	 */
+	void stageAll(List<Output> all, Runnable between) {
+		for (Output o : all)
+			reserve(o.kind(), o.target());
+		RuntimeException[] failures = new RuntimeException[all.size()];
+		Error[] errors = new Error[all.size()];
+		Runnable[] halves = new Runnable[2];
+		for (int half = 0; half < 2; half++) {
+			int first = half;
+			halves[half] = () -> {
+				for (int i = first; i < all.size(); i += 2) {
+					try {
+						between.run();
+						Output o = all.get(i);
+						o.writer().accept(temporaryOf(o.kind()));
+					} catch (RuntimeException e) {
+						failures[i] = e;
+						return;
+					} catch (Error e) {
+						errors[i] = e;
+						return;
+					}
+				}
+			};
+		}
+		Thread helper = null;
+		if (all.size() > 1) {
+			helper = new Thread(halves[1], "volseg-writer");
+			helper.setDaemon(true);
+			helper.start();
+		}
+		halves[0].run();
+		if (helper != null) {
+			boolean interrupted = false;
+			while (helper.isAlive())
+				try {
+					helper.join();
+				} catch (InterruptedException e) {
+					interrupted = true;
+				}
+			if (interrupted)
+				Thread.currentThread().interrupt();
+		}
+		for (int i = 0; i < all.size(); i++) {
+			if (errors[i] != null)
+				throw errors[i];
+			if (failures[i] != null)
+				throw failures[i];
+		}
+	}
+
+	private synchronized Path temporaryOf(String kind) {
+		return outputs.get(kind)[1];
 	}
 
 	/** Moves every staged file onto its target (replacing an existing file). */
-	void commit() {
-		int i = 0;
-		for (Path target : targets.values()) {
-			Path temp = staged.get(i++);
+	synchronized void commit() {
+		for (Path[] output : outputs.values()) {
+			Path target = output[0], temp = output[1];
 			try {
 				try {
 					Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -78,19 +137,20 @@ final class OutputFiles implements AutoCloseable {
 	}
 
 	/** The targets by kind (meaningful after {@link #commit()}). */
-	Map<String, Path> written() {
-		return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+	synchronized Map<String, Path> written() {
+		Map<String, Path> targets = new LinkedHashMap<>();
+		if (committed)
+			outputs.forEach((kind, output) -> targets.put(kind, output[0]));
+		return java.util.Collections.unmodifiableMap(targets);
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
 		for (Path p : temporary)
 			try {
 				Files.deleteIfExists(p);
 			} catch (IOException ignored) {
 				// best effort: the name starts with a dot and contains ".volseg-"
 			}
-		if (!committed)
-			targets.clear();
 	}
 }

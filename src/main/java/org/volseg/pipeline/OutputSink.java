@@ -10,7 +10,10 @@ import java.nio.file.Path;
  * temporary files of all sinks are moved onto their targets together only when every sink
  * succeeded (see {@code OutputFiles}), so a failure or cancellation leaves no output.
  *
- * <p>Sinks are called on the segmenting thread, one at a time.</p>
+ * <p>Threads: {@link #check} is called on the segmenting thread; {@link #prepare} on a helper thread
+ * while the scan is read; {@link #write} on the segmenting thread or on a helper ({@code volseg-writer}),
+ * at the same time as another sink's {@code write} (two outputs are written at a time), never twice at
+ * once for one sink. A sink must not share unsynchronised state with other sinks.</p>
  */
 public interface OutputSink {
 
@@ -42,6 +45,15 @@ public interface OutputSink {
 	 * @throws org.volseg.VolSegException naming the input and the sink's setting if it cannot
 	 */
 	default void check(Path input) {
+	}
+
+	/**
+	 * One-time set-up that does not depend on the segmentation (the montage loads the fonts it draws
+	 * with): called once per segmentation on a helper thread while the scan is read, so that it costs no
+	 * wall time of its own; {@link #write} must work whether or not it ran or completed. Errors are
+	 * ignored (the write reports them).
+	 */
+	default void prepare() {
 	}
 
 	/**

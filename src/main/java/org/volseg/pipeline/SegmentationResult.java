@@ -25,7 +25,9 @@ import org.volseg.volume.Volume;
  * @param written the files written, by kind ({@code labels}, {@code logits}, {@code probabilities})
  * @param seconds wall-clock seconds per stage ({@code read}, {@code preprocess}, {@code inference},
  *        {@code postprocess}, {@code write}), in order
- * @param secondsTotal wall-clock seconds of the whole call (reading to writing)
+ * @param secondsTotal wall-clock seconds of the segmentation, reading to writing; when the scan was read and
+ *        preprocessed while the model loaded ({@link Segmenter#prepare}), from the later of the reading's start
+ *        and the end of the model load (the model load itself is never counted)
  * @param secondsEngine seconds spent inside the engine's predict calls
  * @param rows one row per label present (background 0 excluded), increasing label order
  * @param secondsFirstBatch seconds of the first engine call (part of {@code secondsEngine}): with a
@@ -33,11 +35,24 @@ import org.volseg.volume.Volume;
  *        unknown
  * @param secondsPerBatchAfterFirst mean seconds of the engine calls after the first (the steady
  *        cost of a batch); NaN with fewer than two batches or if unknown
+ * @param secondsOverlappedWithLoad wall-clock seconds of reading and preprocessing that ran while the
+ *        model was still loading (not in {@code secondsTotal}, which they did not lengthen); 0 when the scan
+ *        was read after the load
  */
 public record SegmentationResult(Volume labels, Path source, String device, int windows, int batches, long[] modelGrid,
 		double[] modelSpacingMm, String modelOrientation, List<String> preprocessing, SmallComponentRemoval.Summary removed,
 		Map<String, Path> written, Map<String, Double> seconds, double secondsTotal, double secondsEngine,
-		List<LabelRow> rows, double secondsFirstBatch, double secondsPerBatchAfterFirst) {
+		List<LabelRow> rows, double secondsFirstBatch, double secondsPerBatchAfterFirst, double secondsOverlappedWithLoad) {
+
+	/** A result of a scan read after the model load (nothing overlapped with it). */
+	public SegmentationResult(Volume labels, Path source, String device, int windows, int batches, long[] modelGrid,
+			double[] modelSpacingMm, String modelOrientation, List<String> preprocessing,
+			SmallComponentRemoval.Summary removed, Map<String, Path> written, Map<String, Double> seconds,
+			double secondsTotal, double secondsEngine, List<LabelRow> rows, double secondsFirstBatch,
+			double secondsPerBatchAfterFirst) {
+		this(labels, source, device, windows, batches, modelGrid, modelSpacingMm, modelOrientation, preprocessing, removed,
+				written, seconds, secondsTotal, secondsEngine, rows, secondsFirstBatch, secondsPerBatchAfterFirst, 0);
+	}
 
 	/** A result without the first batch's time apart (both unknown). */
 	public SegmentationResult(Volume labels, Path source, String device, int windows, int batches, long[] modelGrid,
@@ -45,7 +60,7 @@ public record SegmentationResult(Volume labels, Path source, String device, int 
 			SmallComponentRemoval.Summary removed, Map<String, Path> written, Map<String, Double> seconds,
 			double secondsTotal, double secondsEngine, List<LabelRow> rows) {
 		this(labels, source, device, windows, batches, modelGrid, modelSpacingMm, modelOrientation, preprocessing, removed,
-				written, seconds, secondsTotal, secondsEngine, rows, Double.NaN, Double.NaN);
+				written, seconds, secondsTotal, secondsEngine, rows, Double.NaN, Double.NaN, 0);
 	}
 
 	/** Spatial voxels of the input scan segmented per second of {@link #secondsTotal}. */

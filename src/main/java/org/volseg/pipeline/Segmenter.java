@@ -1,5 +1,6 @@
 package org.volseg.pipeline;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import org.volseg.InvalidParameterException;
@@ -97,6 +99,8 @@ public final class Segmenter implements AutoCloseable {
 	private final String device;
 	private final AutoCloseable owned;
 	private final String modelName;
+	/** When the network was ready (this segmenter made): the earliest a segmentation's clock can start. */
+	private final long readyNanos = System.nanoTime();
 
 	private Segmenter(ModelDescriptor descriptor, PatchPredictor predictor, String device, AutoCloseable owned,
 			String modelName) {
@@ -135,6 +139,24 @@ public final class Segmenter implements AutoCloseable {
 	}
 
 	/**
+	 * The descriptor of a model package folder (or its {@code rdf.yaml}), read without loading the network,
+	 * so that the scan can be {@link #prepare prepared} while {@link #load} runs. Empty for anything else:
+	 * a MONAI bundle (which {@link #load} imports first), a zip (extracted by {@link #load}), or a path
+	 * {@link #load} will refuse with its own error.
+	 */
+	public static Optional<ModelDescriptor> descriptorOf(Path model) {
+		boolean folder = Files.isRegularFile(model.resolve(ModelPackage.DESCRIPTOR_FILE));
+		boolean yaml = Files.isRegularFile(model) && model.getFileName().toString().endsWith(".yaml");
+		if (!folder && !yaml)
+			return Optional.empty();
+		try (ModelPackage pkg = ModelPackage.open(model)) {
+			return Optional.of(pkg.descriptor());
+		} catch (VolSegException e) {
+			return Optional.empty(); // Segmenter.load reports it
+		}
+	}
+
+	/**
 	 * A segmenter around any predictor (tests, other back ends); the predictor is not closed.
 	 *
 	 * @param device the name reported as the device in results
@@ -163,15 +185,98 @@ public final class Segmenter implements AutoCloseable {
 	public synchronized SegmentationResult segment(Path input, SegmentationSettings settings, SegmentationListener listener,
 			BooleanSupplier cancelRequested) {
 		long start = System.nanoTime();
+		PreparedScan scan = prepare(input, descriptor, modelName, predictor.inputChannels(), settings, listener,
+				cancelRequested, start);
+		scan.use();
+		return run(scan, listener, cancelRequested);
+	}
+
+	/**
+	 * The first half of {@link #segment(Path, SegmentationSettings, SegmentationListener, BooleanSupplier)}:
+	 * checks the settings against the model, reads the scan and preprocesses it onto the model's grid. It needs
+	 * the model's descriptor only, not its network, so it can run while the network loads on another thread
+	 * ({@code volseg segment} does so, see {@link ModelLoading}); finish with
+	 * {@link #segment(PreparedScan, SegmentationListener, BooleanSupplier)}. Runs on the calling thread; the
+	 * listener hears the reading and preprocessing stages on it.
+	 *
+	 * @param descriptor the model's descriptor (as {@link ModelPackage#descriptor()} reads it)
+	 * @param modelName how errors name the model (its package path)
+	 * @param cancelRequested polled between stages
+	 * @throws VolSegException for unreadable input, a scan whose channels do not fit the model, bad settings
+	 * @throws CancelledException if cancelled
+	 */
+	public static PreparedScan prepare(Path input, ModelDescriptor descriptor, String modelName, SegmentationSettings settings,
+			SegmentationListener listener, BooleanSupplier cancelRequested) {
+		return prepare(input, descriptor, modelName, descriptor.input().channels(), settings, listener, cancelRequested,
+				System.nanoTime());
+	}
+
+	private static PreparedScan prepare(Path input, ModelDescriptor descriptor, String modelName, int inputChannels,
+			SegmentationSettings settings, SegmentationListener listener, BooleanSupplier cancel, long start) {
 		refuseOverwritingInput(input, settings);
 		for (OutputSink sink : settings.sinks())
 			sink.check(input);
-		windowSettings(settings);
-		listener.stage(SegmentationListener.Stage.READING);
-		// the volume read is passed on, not kept here: run() frees it after preprocessing
-		try (FloatOutputs floats = new FloatOutputs(settings.sinks())) {
-			return run(read(input, settings, listener), input, settings, listener, cancelRequested, start, floats);
+		windowSettings(descriptor, modelName, settings);
+		Thread setUp = startSinkSetUp(settings.sinks());
+		try {
+			listener.stage(SegmentationListener.Stage.READING);
+			return prepareRead(read(input, settings, listener), input, descriptor, modelName, inputChannels, settings,
+					listener, cancel, start, setUp);
+		} catch (RuntimeException | Error e) {
+			join(setUp);
+			throw e;
 		}
+	}
+
+	/**
+	 * Runs every sink's {@link OutputSink#prepare} on a daemon thread ({@code volseg-sink-setup}) while the
+	 * scan is read; the writing joins it. Its errors are ignored: the sink's write meets them again.
+	 */
+	private static Thread startSinkSetUp(List<OutputSink> sinks) {
+		if (sinks.isEmpty())
+			return null;
+		Thread t = new Thread(() -> {
+			for (OutputSink sink : sinks)
+				try {
+					sink.prepare();
+				} catch (RuntimeException | LinkageError e) {
+					// the sink's write reports what is wrong
+				}
+		}, "volseg-sink-setup");
+		t.setDaemon(true);
+		t.start();
+		return t;
+	}
+
+	/** Waits for a thread (null: nothing); an interrupt is kept for the caller and ends the wait. */
+	private static void join(Thread t) {
+		if (t == null)
+			return;
+		try {
+			t.join();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Segments a scan {@link #prepare prepared} for this model, perhaps while the model was loading. The
+	 * result's {@link SegmentationResult#secondsTotal()} counts the wall-clock time from the later of the
+	 * reading's start and the end of this segmenter's load (its construction) to the end of writing: reading
+	 * and preprocessing done while the network loaded cost no wall time beyond the load, and are reported
+	 * apart ({@link SegmentationResult#secondsOverlappedWithLoad()}); the stages keep their own durations.
+	 *
+	 * @param scan prepared with this segmenter's descriptor; used once
+	 * @throws IllegalArgumentException if the scan was prepared for another model or already used
+	 */
+	public synchronized SegmentationResult segment(PreparedScan scan, SegmentationListener listener,
+			BooleanSupplier cancelRequested) {
+		if (!scan.descriptor().equals(descriptor))
+			throw new IllegalArgumentException("the scan was prepared for the model " + scan.descriptor().name()
+					+ ", not for " + descriptor.name());
+		scan.use();
+		checkChannels(predictor.inputChannels(), scan.channels(), what(scan.source()), descriptor, modelName);
+		return run(scan, listener, cancelRequested);
 	}
 
 	/** Reads the input, reporting the reader's warnings; only the volume is kept (see {@code run}). */
@@ -186,45 +291,79 @@ public final class Segmenter implements AutoCloseable {
 	/** Segments a volume already in memory (Fiji's open image); the volume is not modified. */
 	public synchronized SegmentationResult segment(Volume input, SegmentationSettings settings, SegmentationListener listener,
 			BooleanSupplier cancelRequested) {
+		long start = System.nanoTime();
 		for (OutputSink sink : settings.sinks())
 			sink.check(null);
-		try (FloatOutputs floats = new FloatOutputs(settings.sinks())) {
-			return run(InputCheck.pickVolume(input, settings.volumeIndex(), "the volume"), null, settings, listener,
-					cancelRequested, System.nanoTime(), floats);
-		}
+		PreparedScan scan = prepareRead(InputCheck.pickVolume(input, settings.volumeIndex(), "the volume"), null, descriptor,
+				modelName, predictor.inputChannels(), settings, listener, cancelRequested, start, null);
+		scan.use();
+		return run(scan, listener, cancelRequested);
 	}
 
-	/** @param floats where large logits and probabilities go (temporary files, deleted by the caller however the run ends) */
-	private SegmentationResult run(Volume input, Path source, SegmentationSettings settings, SegmentationListener listener,
-			BooleanSupplier cancel, long start, FloatOutputs floats) {
+	private static String what(Path source) {
+		return source == null ? "the volume" : source.toString();
+	}
+
+	/** Checks the channels and preprocesses: the part of a segmentation before the network. */
+	private static PreparedScan prepareRead(Volume input, Path source, ModelDescriptor descriptor, String modelName,
+			int inputChannels, SegmentationSettings settings, SegmentationListener listener, BooleanSupplier cancel,
+			long start, Thread sinkSetUp) {
 		Objects.requireNonNull(settings, "settings");
-		Map<String, Double> seconds = new LinkedHashMap<>();
-		seconds.put("read", (System.nanoTime() - start) * 1e-9);
-		String what = source == null ? "the volume" : source.toString();
-		checkChannels(input, what);
-		SlidingWindowSettings window = windowSettings(settings);
+		double readSeconds = (System.nanoTime() - start) * 1e-9;
+		checkChannels(inputChannels, input.channels(), what(source), descriptor, modelName);
+		windowSettings(descriptor, modelName, settings);
 		checkCancel(cancel);
 
 		long t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.PREPROCESSING);
 		Preprocessor.Prepared prepared = Preprocessor.prepare(input, descriptor, settings);
+		// From here on only the input's grid is needed (unless a sink such as the montage draws the scan):
+		// when preprocessing made a new volume from one read from a file, nothing else refers to the
+		// original, and it is freed during the inference.
+		Volume scan = settings.sinks().stream().anyMatch(OutputSink::needsScan) ? input : null;
+		long end = System.nanoTime();
+		PreparedScan result = new PreparedScan(source, settings, descriptor, prepared, Arrays.copyOf(input.dimensions(), 3),
+				input.geometry(), scan, (int) input.channels(), readSeconds, (end - t) * 1e-9, start, end, sinkSetUp);
+		checkCancel(cancel);
+		return result;
+	}
+
+	/** Runs a prepared scan; large logits and probabilities go to temporary files, deleted however the run ends. */
+	private SegmentationResult run(PreparedScan scan, SegmentationListener listener, BooleanSupplier cancel) {
+		try (FloatOutputs floats = new FloatOutputs(scan.settings().sinks())) {
+			return run(scan, listener, cancel, floats);
+		}
+	}
+
+	/** @param floats where large logits and probabilities go (temporary files, deleted by the caller) */
+	private SegmentationResult run(PreparedScan scan, SegmentationListener listener, BooleanSupplier cancel,
+			FloatOutputs floats) {
+		SegmentationSettings settings = scan.settings();
+		Path source = scan.source();
+		// the clock starts when the reading had started and the network was loaded (see segment(PreparedScan))
+		long start = Math.max(scan.startNanos(), readyNanos);
+		double overlapped = Math.max(0, Math.min(scan.endNanos(), readyNanos) - scan.startNanos()) * 1e-9;
+		Map<String, Double> seconds = new LinkedHashMap<>();
+		seconds.put("read", scan.readSeconds());
+		seconds.put("preprocess", scan.preprocessSeconds());
+		String what = what(source);
+		SlidingWindowSettings window = windowSettings(settings);
+		Preprocessor.Prepared prepared = scan.prepared();
 		Volume model = prepared.volume();
 		// a MONAI foreground crop: the network runs on the box, outputs go back onto the full model grid
 		ForegroundCrop crop = prepared.crop();
 		long[] modelDims = crop == null ? Arrays.copyOf(model.dimensions(), 3) : crop.fullDimensions();
 		Geometry modelGeometry = crop == null ? model.geometry() : crop.fullGeometry();
-		long[] inputDims = Arrays.copyOf(input.dimensions(), 3);
-		Geometry inputGeometry = input.geometry();
+		long[] inputDims = scan.inputDims();
+		Geometry inputGeometry = scan.inputGeometry();
 		List<OutputSink> sinks = settings.sinks();
-		// From here on only the input's grid is needed (unless a sink such as the montage draws the scan):
-		// when preprocessing made a new volume from one read from a file, nothing else refers to the
-		// original, and it is freed during the inference.
-		Volume scan = sinks.stream().anyMatch(OutputSink::needsScan) ? input : null;
-		input = null;
-		seconds.put("preprocess", (System.nanoTime() - t) * 1e-9);
+		Volume scanVoxels = scan.scan();
+		Thread sinkSetUp = scan.sinkSetUp();
+		// the prepared scan lets go of its volumes: from here on this method holds what is still needed
+		scan.release();
 		checkCancel(cancel);
 
-		t = System.nanoTime();
+		long t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.INFERENCE);
 		int classes = predictor.outputChannels();
 		int[] labelOf = labelOf();
@@ -288,16 +427,29 @@ public final class Segmenter implements AutoCloseable {
 		Map<String, Path> written = Map.of();
 		if (!sinks.isEmpty()) {
 			listener.stage(SegmentationListener.Stage.WRITING);
-			SegmentationOutputs produced = new SegmentationOutputs(labelMap, logitMap, probabilityMap, scan, source,
-					settings.series(), descriptor, listener::warning);
+			join(sinkSetUp); // done long ago, normally
+
+			// the outputs are written on two threads (OutputFiles.stageAll): their warnings reach the listener one at a time
+			Object warningLock = new Object();
+			SegmentationOutputs produced = new SegmentationOutputs(labelMap, logitMap, probabilityMap, scanVoxels, source,
+					settings.series(), descriptor, w -> {
+						synchronized (warningLock) {
+							listener.warning(w);
+						}
+					});
 			try (OutputFiles files = new OutputFiles()) {
+				List<OutputFiles.Output> outputFiles = new ArrayList<>();
+				Map<String, Boolean> kinds = new LinkedHashMap<>();
 				for (OutputSink sink : sinks) {
 					String kind = sink.kind();
-					for (int n = 2; files.hasKind(kind); n++)
+					for (int n = 2; kinds.containsKey(kind); n++)
 						kind = sink.kind() + "-" + n;
-					files.stage(kind, sink.target(), p -> sink.write(produced, p));
-					checkCancel(cancel);
+					kinds.put(kind, true);
+					outputFiles.add(new OutputFiles.Output(kind, sink.target(), p -> sink.write(produced, p)));
 				}
+				// two at a time (the label map and the montage of the README's job share the two cores)
+				files.stageAll(outputFiles, () -> checkCancel(cancel));
+				checkCancel(cancel);
 				files.commit();
 				written = files.written();
 			}
@@ -308,18 +460,22 @@ public final class Segmenter implements AutoCloseable {
 				modelDims, modelGeometry.spacing(),
 				org.volseg.volume.Orientation.of(modelGeometry).code(), prepared.steps(), removed, written,
 				Collections.unmodifiableMap(seconds), total, stats.predictorNanos() * 1e-9, rows, timed.firstSeconds(),
-				timed.meanSecondsAfterFirst());
+				timed.meanSecondsAfterFirst(), overlapped);
 	}
 
 	/** The sliding-window settings: the user's, else the model's defaults; the window must fit the model. */
 	SlidingWindowSettings windowSettings(SegmentationSettings s) {
+		return windowSettings(descriptor, modelName, s);
+	}
+
+	private static SlidingWindowSettings windowSettings(ModelDescriptor descriptor, String modelName, SegmentationSettings s) {
 		VolSegConfig c = descriptor.volseg();
 		int[] roi = s.roi() != null ? s.roi() : c.patchSizeArray();
-		checkRoi(roi, s.roi() != null);
+		checkRoi(descriptor, modelName, roi, s.roi() != null);
 		BlendMode blend = s.blend() != null ? s.blend() : c.blendMode();
 		return SlidingWindowSettings.builder(roi).overlap(s.overlap() != null ? s.overlap() : c.overlap()).blend(blend)
 				.sigmaScale(s.sigmaScale() != null ? s.sigmaScale() : c.sigmaScale()).batch(s.batch())
-				.padding(modelPadding(s)).mirroring(s.tta() != null ? s.tta()
+				.padding(modelPadding(descriptor, s)).mirroring(s.tta() != null ? s.tta()
 						: Mirroring.of(c.ttaAxes().contains("x"), c.ttaAxes().contains("y"), c.ttaAxes().contains("z")))
 				.sumPrecision(s.sumPrecision()).build();
 	}
@@ -328,14 +484,14 @@ public final class Segmenter implements AutoCloseable {
 	 * The settings' padding; a MONAI bundle's {@code replicate} padding ({@code config.volseg.monai.padding:
 	 * edge}) replaces the default constant 0.
 	 */
-	private Padding modelPadding(SegmentationSettings s) {
+	private static Padding modelPadding(ModelDescriptor descriptor, SegmentationSettings s) {
 		MonaiOptions monai = descriptor.volseg().monai();
 		if (monai != null && "edge".equals(monai.padding()) && s.padding().equals(Padding.constant(0)))
 			return Padding.edge();
 		return s.padding();
 	}
 
-	private void checkRoi(int[] roi, boolean fromUser) {
+	private static void checkRoi(ModelDescriptor descriptor, String modelName, int[] roi, boolean fromUser) {
 		TensorDescriptor in = descriptor.input();
 		List<Axis> space = new ArrayList<>();
 		for (Axis a : in.axes())
@@ -352,9 +508,10 @@ public final class Segmenter implements AutoCloseable {
 		}
 	}
 
-	private void checkChannels(Volume input, String what) {
-		int expected = predictor.inputChannels();
-		if (input.channels() != expected) {
+	/** @param expected the input channels of the network; {@code channels} those of the scan */
+	private static void checkChannels(int expected, long channels, String what, ModelDescriptor descriptor,
+			String modelName) {
+		if (channels != expected) {
 			Axis channel = null;
 			for (Axis a : descriptor.input().axes())
 				if (a.type() == AxisType.CHANNEL)
@@ -362,12 +519,12 @@ public final class Segmenter implements AutoCloseable {
 			String names = channel == null || channel.channelNames().isEmpty() ? ""
 					: " (" + String.join(", ", channel.channelNames()) + ")";
 			if (expected == 1)
-				throw new VolSegException(what + ": has " + input.channels() + " channel(s) — " + input.channels()
+				throw new VolSegException(what + ": has " + channels + " channel(s) — " + channels
 						+ " time points (volumes) of a 4D scan such as fMRI, diffusion or a series of MOSAIC files — but the"
 						+ " model " + modelName + " expects 1 input channel(s)" + names + ": it segments one 3D volume; pick"
-						+ " one with --volume-index K (K from 0 to " + (input.channels() - 1)
+						+ " one with --volume-index K (K from 0 to " + (channels - 1)
 						+ "; SegmentationSettings.volumeIndex in the library)");
-			throw new VolSegException(what + ": has " + input.channels() + " channel(s), but the model " + modelName
+			throw new VolSegException(what + ": has " + channels + " channel(s), but the model " + modelName
 					+ " expects " + expected + " input channel(s)" + names + "; give a volume with " + expected
 					+ " channel(s) (a 4D NIfTI with one volume per channel) or choose a model for this kind of scan");
 		}

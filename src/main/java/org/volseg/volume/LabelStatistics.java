@@ -51,9 +51,20 @@ public final class LabelStatistics {
 		}
 		long[] count = new long[16];
 		double[] sum = new double[16], sumSq = new double[16];
-		Cursor<FloatType> l = Views.flatIterable(labelVoxels).cursor();
+		java.util.List<float[]> arrays = intensityVoxels == null ? FloatStorage.arraysInFlatOrder(labelVoxels) : null;
+		if (arrays != null) // counts only, straight from the arrays (the same loop without a cursor per voxel)
+			for (float[] a : arrays)
+				for (float f : a) {
+					int label = Math.round(f);
+					if (label <= 0)
+						continue;
+					if (label >= count.length)
+						count = Arrays.copyOf(count, Math.max(label + 1, count.length * 2));
+					count[label]++;
+				}
+		Cursor<FloatType> l = arrays != null ? null : Views.flatIterable(labelVoxels).cursor();
 		Cursor<FloatType> v = intensityVoxels == null ? null : Views.flatIterable(intensityVoxels).cursor();
-		while (l.hasNext()) {
+		while (l != null && l.hasNext()) {
 			int label = Math.round(l.next().get());
 			double value = v == null ? 0 : v.next().get();
 			if (label <= 0)

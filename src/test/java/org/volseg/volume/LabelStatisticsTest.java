@@ -56,4 +56,27 @@ class LabelStatisticsTest {
 		s.setPosition(new long[] { x, y, z });
 		s.get().set(value);
 	}
+
+	/**
+	 * Counts only: read straight from the image's arrays when it has them; the same rows as through a
+	 * view (the cursor path), for labels past the first 16, rounding (0.5 -> 1, -0.4 -> 0) and negatives.
+	 */
+	@Test
+	void countsFromTheArraysEqualCountsThroughAView() {
+		java.util.Random random = new java.util.Random(3);
+		Geometry g = Geometry.ofSpacing(0.5, 0.7, 1.2);
+		for (long[] dims : new long[][] { { 13, 11, 7 }, { 300, 300, 3 } }) { // a PlanarImg, an ArrayImg or planes
+			Volume planar = Volume.allocate(g, dims);
+			float[] pick = { 0, 0.5f, -0.4f, 1, 2.49f, 3, 17, 40, -2 };
+			for (FloatType v : net.imglib2.view.Views.flatIterable(planar.voxels()))
+				v.set(pick[random.nextInt(pick.length)]);
+			assertEquals(true, FloatStorage.arraysInFlatOrder(planar.channel(0)) != null);
+			Volume view = new Volume(net.imglib2.view.Views.interval(net.imglib2.view.Views.extendZero(planar.voxels()),
+					planar.voxels()), g);
+			assertEquals(null, FloatStorage.arraysInFlatOrder(view.channel(0)));
+			List<LabelStatistics.Row> fast = LabelStatistics.of(planar), slow = LabelStatistics.of(view);
+			assertEquals(slow, fast);
+			assertEquals(List.of(1, 2, 3, 17, 40), fast.stream().map(LabelStatistics.Row::label).toList());
+		}
+	}
 }
