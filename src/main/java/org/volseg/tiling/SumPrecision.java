@@ -13,8 +13,10 @@ public enum SumPrecision {
 
 	/**
 	 * {@link #FLOAT16} when every output only compares the sums of a voxel with each other (labels:
-	 * argmax or a threshold at 0, {@link Finalizer#ignoresScale()}), otherwise {@link #FLOAT32}.
-	 * The default.
+	 * argmax or a threshold at 0, {@link Finalizer#ignoresScale()}), or when float32 sums would hold
+	 * more than {@link #AUTO_FLOAT16_ABOVE} bytes (logits or probabilities of a large scan: 0.78 GB for
+	 * 512 x 512 x 400 with 14 classes at overlap 0.5); otherwise {@link #FLOAT32}, so that the values
+	 * of smaller scans are MONAI's exactly. The default.
 	 */
 	AUTO,
 
@@ -29,6 +31,9 @@ public enum SumPrecision {
 	 */
 	FLOAT16;
 
+	/** Float32 sums larger than this (512 MiB) make {@link #AUTO} choose float16 whatever the outputs. */
+	public static final long AUTO_FLOAT16_ABOVE = 512L << 20;
+
 	/** The lower-case name used on the command line: {@code auto}, {@code float32} or {@code float16}. */
 	public String id() {
 		return name().toLowerCase(Locale.ROOT);
@@ -41,9 +46,12 @@ public enum SumPrecision {
 		return this == FLOAT16 ? 2 : 4;
 	}
 
-	/** This precision for outputs of which all ({@code scaleFree}) or not all ignore scale. */
-	SumPrecision resolve(boolean scaleFree) {
-		return this != AUTO ? this : scaleFree ? FLOAT16 : FLOAT32;
+	/**
+	 * This precision for outputs of which all ({@code scaleFree}) or not all ignore scale, when float32
+	 * sums would hold {@code float32Bytes} at their peak.
+	 */
+	SumPrecision resolve(boolean scaleFree, long float32Bytes) {
+		return this != AUTO ? this : scaleFree || float32Bytes > AUTO_FLOAT16_ABOVE ? FLOAT16 : FLOAT32;
 	}
 
 	/**

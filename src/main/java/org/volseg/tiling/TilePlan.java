@@ -126,7 +126,7 @@ public final class TilePlan {
 			throw new IllegalArgumentException("image size must be (x, y, z), each at least 1, got "
 					+ Arrays.toString(imageSize));
 		return new TilePlan(Arrays.copyOf(imageSize, 3), settings.roi(), settings.overlap(), settings.batch(),
-				java.util.Objects.requireNonNull(order, "order"), settings.sumPrecision().resolve(false), UNKNOWN);
+				java.util.Objects.requireNonNull(order, "order"), settings.sumPrecision().resolve(false, 0), UNKNOWN);
 	}
 
 	/**

@@ -9,8 +9,9 @@ import java.util.List;
  * to the memory check, to {@link SlidingWindowInference#run} and through it to the stitcher:
  * plan, then engine, then stitch.
  *
- * <p>The sums are float16 for {@link SumPrecision#AUTO} when every output ignores scale (labels),
- * otherwise float32 (see {@link SumPrecision}).</p>
+ * <p>The sums are float16 for {@link SumPrecision#AUTO} when every output ignores scale (labels) or
+ * when float32 sums would hold more than {@link SumPrecision#AUTO_FLOAT16_ABOVE} bytes, otherwise
+ * float32 (see {@link SumPrecision}).</p>
  *
  * <p>The order is the one of {@link TilePlan.Order#Z_SLOWEST_LAST_PAIRED} and
  * {@link TilePlan.Order#Y_SLOWEST_LAST_PAIRED} that holds fewer bytes (z-slowest on a tie): the
@@ -35,12 +36,14 @@ public final class TilePlanner {
 			List<? extends StitchOutput> outputs) {
 		if (classes < 1)
 			throw new IllegalArgumentException("classes must be at least 1, got " + classes);
-		int floats = valuesPerVoxel(classes, outputs);
-		SumPrecision precision = settings.sumPrecision().resolve(floats == classes);
+		int values = valuesPerVoxel(classes, outputs);
 		TilePlan zSlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Z_SLOWEST_LAST_PAIRED);
 		TilePlan ySlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Y_SLOWEST_LAST_PAIRED);
-		long z = heldBytes(zSlowest, floats, precision), y = heldBytes(ySlowest, floats, precision);
-		return y < z ? ySlowest.withSums(precision, y) : zSlowest.withSums(precision, z);
+		long z = heldBytes(zSlowest, values, SumPrecision.FLOAT32), y = heldBytes(ySlowest, values, SumPrecision.FLOAT32);
+		TilePlan chosen = y < z ? ySlowest : zSlowest;
+		long float32Bytes = Math.min(y, z);
+		SumPrecision precision = settings.sumPrecision().resolve(values == classes, float32Bytes);
+		return chosen.withSums(precision, float32Bytes / SumPrecision.FLOAT32.bytes() * precision.bytes());
 	}
 
 	/**

@@ -44,7 +44,7 @@ class MemoryCheckTest {
 		TilePlan labelsPlan = TilePlanner.plan(dims, w, 14, labelsOnly);
 		TilePlan labelsFloat32 = TilePlanner.plan(dims, w.toBuilder().sumPrecision(SumPrecision.FLOAT32).build(), 14,
 				labelsOnly);
-		TilePlan bothPlan = TilePlanner.plan(dims, w, 14, both);
+		TilePlan bothPlan = TilePlanner.plan(dims, w.toBuilder().sumPrecision(SumPrecision.FLOAT32).build(), 14, both);
 		assertEquals(TilePlan.Order.Y_SLOWEST_LAST_PAIRED, labelsPlan.order());
 		assertEquals(0.73, labelsFloat32.heldBytes() / 1e9, 0.005, labelsFloat32::toString);
 		// labels alone: float16 sums by default, half the bytes

@@ -60,7 +60,8 @@ class TilePlannerTest {
 	 * Issue 6: 512 x 512 x 400, 14 classes, ROI 96, overlap 0.5 (800 windows). A ring of roi_z
 	 * whole planes took 1.51 GB; the streaming stitcher, y-rows outermost, holds 0.73 GB with labels
 	 * alone in float32 (no summed weights), 0.36 GB in float16 (issue 19: what labels alone get by
-	 * default), and 0.78 GB with the logits as well (float32 by default). With regular z starts
+	 * default), and 0.78 GB with the logits as well in float32, which is more than auto keeps in
+	 * float32, so 0.39 GB in float16; a 256 x 256 x 200 scan keeps float32 logits. With regular z starts
 	 * z-slowest holds exactly (roi_z - interval_z) whole planes plus interval_z planes of roi_y rows.
 	 */
 	@Test
@@ -72,15 +73,23 @@ class TilePlannerTest {
 		TilePlan labelsOnly = TilePlanner.plan(size, ISSUE_6, 14, List.of(labels));
 		TilePlan labelsFloat32 = TilePlanner.plan(size, ISSUE_6.toBuilder().sumPrecision(SumPrecision.FLOAT32).build(), 14,
 				List.of(labels));
-		TilePlan both = TilePlanner.plan(size, ISSUE_6, 14, List.of(labels, logits));
+		TilePlan both = TilePlanner.plan(size, ISSUE_6.toBuilder().sumPrecision(SumPrecision.FLOAT32).build(), 14,
+				List.of(labels, logits));
+		TilePlan bothAuto = TilePlanner.plan(size, ISSUE_6, 14, List.of(labels, logits));
 		assertEquals(800, labelsOnly.windowCount());
 		assertEquals(TilePlan.Order.Y_SLOWEST_LAST_PAIRED, labelsOnly.order());
 		assertEquals(TilePlan.Order.Y_SLOWEST_LAST_PAIRED, both.order());
 		assertEquals(SumPrecision.FLOAT16, labelsOnly.sumPrecision());
-		assertEquals(SumPrecision.FLOAT32, both.sumPrecision());
+		assertEquals(SumPrecision.FLOAT16, bothAuto.sumPrecision());
 		assertEquals(0.73, labelsFloat32.heldBytes() / 1e9, 0.005, labelsFloat32::toString);
 		assertEquals(labelsFloat32.heldBytes() / 2, labelsOnly.heldBytes());
 		assertEquals(0.78, both.heldBytes() / 1e9, 0.005, both::toString);
+		assertTrue(both.heldBytes() > SumPrecision.AUTO_FLOAT16_ABOVE);
+		assertEquals(both.heldBytes() / 2, bothAuto.heldBytes());
+		long[] smaller = { 256, 256, 200 };
+		TilePlan smallerAuto = TilePlanner.plan(smaller, ISSUE_6, 14, List.of(labels, logits));
+		assertEquals(SumPrecision.FLOAT32, smallerAuto.sumPrecision(), smallerAuto::toString);
+		assertTrue(smallerAuto.heldBytes() <= SumPrecision.AUTO_FLOAT16_ABOVE);
 		assertEquals(both.heldBytes() / 15 * 14, labelsFloat32.heldBytes());
 		long ring = 4L * 512 * 512 * 96 * 15;
 		assertTrue(both.heldBytes() < 0.55 * ring);
