@@ -55,7 +55,8 @@ final class SegmentationOptions {
 	@Option(names = "--sum-precision", paramLabel = "auto|float32|float16", defaultValue = "auto",
 			description = "Number type of the stitcher's running sums: float16 takes half the memory (nnU-Net's choice; "
 					+ "a voxel whose two best classes are within 2^-11 may be labelled differently), float32 is MONAI's; "
-					+ "auto (default) is float16 for labels alone and float32 when logits or probabilities are saved.")
+					+ "auto (default) is float16 for labels alone, and for saved logits or probabilities when float32 sums would "
+					+ "take more than 512 MiB, else float32.")
 	String sumPrecision;
 
 	@Option(names = "--device", paramLabel = "cpu|gpu|auto", defaultValue = "auto", description = "Where to run (default ${DEFAULT-VALUE}).")
