@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.volseg.VolSegException;
 
@@ -47,12 +48,20 @@ public final class FloatFile implements AutoCloseable {
 	public static final long CACHE_BYTES = 64L << 20;
 	/** Planes the volume view keeps at least (trilinear resampling reads two neighbouring planes). */
 	public static final int MIN_CACHED_PLANES = 4;
+	/** Bytes moved per positional read or write. */
+	static final int IO_BYTES = 1 << 20;
 
 	private final Path path;
 	private final FileChannel channel;
 	private final long[] dimensions;
 	private final int planeVoxels;
 	private final long voxels;
+	/**
+	 * Direct I/O buffers, one per thread that reads or writes at the same time, reused: reads and
+	 * writes of any size go through them piece by piece, so streaming gigabytes through the file
+	 * allocates nothing on the Java heap (and the JDK needs no temporary direct copy of a heap buffer).
+	 */
+	private final ConcurrentLinkedQueue<ByteBuffer> buffers = new ConcurrentLinkedQueue<>();
 
 	private FloatFile(Path path, FileChannel channel, long[] dimensions) {
 		this.path = path;
@@ -110,16 +119,24 @@ public final class FloatFile implements AutoCloseable {
 	 */
 	public void write(long index, float[] src, int off, int n) {
 		check(index, n);
-		ByteBuffer bytes = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
-		bytes.asFloatBuffer().put(src, off, n);
+		ByteBuffer bytes = takeBuffer();
 		try {
-			long position = 4 * index;
-			while (bytes.hasRemaining())
-				position += channel.write(bytes, position);
+			for (int done = 0; done < n;) {
+				int piece = Math.min(n - done, IO_BYTES / 4);
+				bytes.clear();
+				bytes.asFloatBuffer().put(src, off + done, piece);
+				bytes.limit(4 * piece);
+				long position = 4 * (index + done);
+				while (bytes.hasRemaining())
+					position += channel.write(bytes, position);
+				done += piece;
+			}
 		} catch (IOException e) {
 			throw new VolSegException(String.format(java.util.Locale.ROOT, "%s: writing this temporary file of %.1f GB "
 					+ "failed (%s); check that the disk of %s has room for it (it is deleted when the run ends)", path,
 					4e-9 * voxels, e, path.getParent()), e);
+		} finally {
+			buffers.add(bytes);
 		}
 	}
 
@@ -130,20 +147,37 @@ public final class FloatFile implements AutoCloseable {
 	 */
 	public void read(long index, float[] dst, int off, int n) {
 		check(index, n);
-		ByteBuffer bytes = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+		ByteBuffer bytes = takeBuffer();
 		try {
-			long position = 4 * index;
-			while (bytes.hasRemaining()) {
-				int r = channel.read(bytes, position);
-				if (r < 0)
-					break; // beyond the end: never written, zeros
-				position += r;
+			for (int done = 0; done < n;) {
+				int piece = Math.min(n - done, IO_BYTES / 4);
+				bytes.clear().limit(4 * piece);
+				long position = 4 * (index + done);
+				while (bytes.hasRemaining()) {
+					int r = channel.read(bytes, position);
+					if (r < 0) {
+						// beyond the end: never written, zeros
+						while (bytes.hasRemaining())
+							bytes.put((byte) 0);
+						break;
+					}
+					position += r;
+				}
+				bytes.flip();
+				bytes.asFloatBuffer().get(dst, off + done, piece);
+				done += piece;
 			}
 		} catch (IOException e) {
 			throw new VolSegException(path + ": reading this temporary file failed (" + e + ")", e);
+		} finally {
+			buffers.add(bytes);
 		}
-		bytes.clear();
-		bytes.asFloatBuffer().get(dst, off, n);
+	}
+
+	/** An I/O buffer of {@link #IO_BYTES} bytes, little-endian, from the pool or new; give it back to {@link #buffers}. */
+	private ByteBuffer takeBuffer() {
+		ByteBuffer b = buffers.poll();
+		return b != null ? b : ByteBuffer.allocateDirect(IO_BYTES).order(ByteOrder.LITTLE_ENDIAN);
 	}
 
 	private void check(long index, int n) {

@@ -1,14 +1,17 @@
 package org.volseg.io.nifti;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -19,23 +22,44 @@ import java.util.zip.Deflater;
  * the pieces are concatenated in order into one standard gzip member (one header, one CRC-32, one
  * length), which every gzip reader reads. The output does not depend on the number of threads.
  *
- * <p>At most {@code 2 * threads} blocks are in flight, so memory stays a few megabytes. Not
- * thread-safe; {@link #close()} finishes the stream, stops the threads and closes the target.</p>
+ * <p>At most {@code 2 * threads} blocks are in flight. Their buffers (input and compressed output)
+ * and the {@link Deflater}s are reused from block to block, so a stream of gigabytes allocates a few
+ * megabytes in all: a stream that allocated a new megabyte or two per block had the Java heap grow by
+ * hundreds of megabytes while the probabilities of a large scan were written (blocks still in flight
+ * at a collection get promoted with a small young generation; docs/bench-pipeline.md, b8). Not
+ * thread-safe; {@link #close()} finishes the stream, stops the threads, frees the deflaters and
+ * closes the target.</p>
  */
 final class ParallelGzipOutputStream extends OutputStream {
 
 	static final int BLOCK = 1 << 20;
 	private static final int WINDOW = 32 * 1024;
+	/** Room for a block's deflate output: stored blocks add 5 bytes per 16 KiB, a sync flush a few more. */
+	private static final int OUTPUT_ROOM = BLOCK + BLOCK / 8 + 1024;
+
+	/** One block's buffers: the input and, once compressed, its raw deflate data. */
+	private static final class Slot {
+		final byte[] input = new byte[BLOCK];
+		byte[] output = new byte[OUTPUT_ROOM];
+		int inputLength, outputLength;
+	}
 
 	private final OutputStream out;
 	private final int level;
 	private final ExecutorService pool;
 	private final int maxPending;
-	private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
+	private final Deque<Future<Slot>> pending = new ArrayDeque<>();
+	/** Slots whose input is no longer needed (not in flight, not the dictionary of a block in flight). */
+	private final Deque<Slot> free = new ArrayDeque<>();
+	/** Deflaters not in use; all of them are ended by {@link #close()}. */
+	private final ConcurrentLinkedQueue<Deflater> idleDeflaters = new ConcurrentLinkedQueue<>();
+	private final Queue<Deflater> allDeflaters = new ConcurrentLinkedQueue<>();
 	private final CRC32 crc = new CRC32();
-	private byte[] block = new byte[BLOCK];
-	private int filled;
-	private byte[] previous;
+	private Slot filling = new Slot();
+	/** The last block submitted: the dictionary of the block being filled. */
+	private Slot previous;
+	/** The last block written out: still the dictionary of the block after it until that one is written. */
+	private Slot lastWritten;
 	private long total;
 	private boolean closed;
 
@@ -68,61 +92,73 @@ final class ParallelGzipOutputStream extends OutputStream {
 		crc.update(b, off, len);
 		total += len;
 		while (len > 0) {
-			int n = Math.min(len, BLOCK - filled);
-			System.arraycopy(b, off, block, filled, n);
-			filled += n;
+			int n = Math.min(len, BLOCK - filling.inputLength);
+			System.arraycopy(b, off, filling.input, filling.inputLength, n);
+			filling.inputLength += n;
 			off += n;
 			len -= n;
-			if (filled == BLOCK)
+			if (filling.inputLength == BLOCK)
 				submit(false);
 		}
 	}
 
 	private void submit(boolean last) throws IOException {
-		byte[] data = block, dictionary = previous;
-		int length = filled;
-		pending.add(pool.submit(() -> compress(data, length, dictionary, last)));
-		previous = length >= WINDOW ? data : null;
-		block = new byte[BLOCK];
-		filled = 0;
+		Slot slot = filling;
+		byte[] dictionary = previous != null && previous.inputLength >= WINDOW ? previous.input : null;
+		pending.add(pool.submit(() -> compress(slot, dictionary, last)));
+		previous = slot;
 		while (pending.size() >= maxPending)
 			drainOne();
+		Slot next = free.pollFirst();
+		filling = next != null ? next : new Slot();
+		filling.inputLength = 0;
 	}
 
-	private byte[] compress(byte[] data, int length, byte[] dictionary, boolean last) {
-		Deflater d = new Deflater(level, true);
+	private Slot compress(Slot slot, byte[] dictionary, boolean last) {
+		Deflater d = idleDeflaters.poll();
+		if (d == null) {
+			d = new Deflater(level, true);
+			allDeflaters.add(d);
+		}
 		try {
+			d.reset();
 			if (dictionary != null)
 				d.setDictionary(dictionary, BLOCK - WINDOW, WINDOW);
-			d.setInput(data, 0, length);
-			ByteArrayOutputStream result = new ByteArrayOutputStream(length / 2 + 1024);
-			byte[] buffer = new byte[length + length / 8 + 1024];
-			if (last) {
+			d.setInput(slot.input, 0, slot.inputLength);
+			if (last)
 				d.finish();
-				while (!d.finished())
-					result.write(buffer, 0, d.deflate(buffer));
-			} else {
-				int n;
-				do {
-					n = d.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-					result.write(buffer, 0, n);
-				} while (n == buffer.length);
+			int length = 0;
+			while (true) {
+				if (length == slot.output.length)
+					slot.output = Arrays.copyOf(slot.output, 2 * slot.output.length); // never expected: see OUTPUT_ROOM
+				int n = last ? d.deflate(slot.output, length, slot.output.length - length)
+						: d.deflate(slot.output, length, slot.output.length - length, Deflater.SYNC_FLUSH);
+				length += n;
+				if (last ? d.finished() : length < slot.output.length)
+					break;
 			}
-			return result.toByteArray();
+			slot.outputLength = length;
+			return slot;
 		} finally {
-			d.end();
+			idleDeflaters.add(d);
 		}
 	}
 
 	private void drainOne() throws IOException {
+		Slot done;
 		try {
-			out.write(pending.removeFirst().get());
+			done = pending.removeFirst().get();
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			throw new IOException("interrupted while compressing", e);
 		} catch (ExecutionException e) {
 			throw new IOException("compression failed: " + e.getCause(), e.getCause());
 		}
+		out.write(done.output, 0, done.outputLength);
+		// the block before this one was its dictionary; now nothing needs it
+		if (lastWritten != null)
+			free.addLast(lastWritten);
+		lastWritten = done;
 	}
 
 	/** Writes the last block, the CRC-32 and the length, stops the threads and closes the target. */
@@ -140,6 +176,13 @@ final class ParallelGzipOutputStream extends OutputStream {
 					(byte) (total >>> 8), (byte) (total >>> 16), (byte) (total >>> 24) });
 		} finally {
 			pool.shutdownNow();
+			try {
+				pool.awaitTermination(1, TimeUnit.MINUTES);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+			for (Deflater d : allDeflaters)
+				d.end();
 			out.close();
 		}
 	}

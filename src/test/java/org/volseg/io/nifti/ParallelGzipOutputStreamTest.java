@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
+import com.sun.management.ThreadMXBean;
+
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -55,5 +59,30 @@ class ParallelGzipOutputStreamTest {
 			}
 			assertTrue(four.length < single.size() * 1.02, four.length + " vs " + single.size());
 		}
+	}
+
+	@Test
+	void aLongStreamReusesItsBuffers() throws Exception {
+		// 48 blocks: the recycled input buffers are still the dictionaries of blocks in flight, so a slot
+		// freed too early would corrupt the output; a stream that allocated per block would allocate
+		// about 150 MiB here (input, output buffer and result for each block)
+		byte[] data = data(48 * ParallelGzipOutputStream.BLOCK + 12345);
+		ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+		ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
+		long allocated;
+		try (ParallelGzipOutputStream z = new ParallelGzipOutputStream(out, 1, 2)) {
+			long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+			for (int off = 0; off < data.length; off += 999_983)
+				z.write(data, off, Math.min(999_983, data.length - off));
+			allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+			for (Thread t : Thread.getAllStackTraces().keySet())
+				if (t.getName().equals("volseg-gzip"))
+					allocated += threads.getThreadAllocatedBytes(t.getId()); // since they started
+		}
+		assertTrue(allocated < 32L << 20, "allocated " + (allocated >> 20) + " MiB for a 48 MiB stream");
+		try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+			assertArrayEquals(data, in.readAllBytes());
+		}
+		assertArrayEquals(compress(data, 1, 1 << 20), out.toByteArray(), "the same bytes as one thread");
 	}
 }
