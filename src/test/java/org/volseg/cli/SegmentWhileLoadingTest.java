@@ -23,6 +23,7 @@ import org.volseg.model.ModelDescriptor;
 import org.volseg.model.ModelPackage;
 import org.volseg.pipeline.Segmenter;
 import org.volseg.runtime.PatchPredictor;
+import org.volseg.tiling.FakePredictors;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
 
@@ -43,26 +44,9 @@ class SegmentWhileLoadingTest {
 
 	/** Every output channel 0 except channel {@code hot}, which is 1: argmax gives that class's label everywhere. */
 	static PatchPredictor constant(ModelDescriptor d, int hot) {
-		int classes = d.volseg().classes().size();
-		return new PatchPredictor() {
-			@Override
-			public int inputChannels() {
-				return 1;
-			}
-
-			@Override
-			public int outputChannels() {
-				return classes;
-			}
-
-			@Override
-			public float[] predict(float[] patches, int batch, int[] size) {
-				float[] out = new float[batch * size[0] * size[1] * size[2] * classes];
-				for (int i = hot; i < out.length; i += classes)
-					out[i] = 1;
-				return out;
-			}
-		};
+		float[] values = new float[d.volseg().classes().size()];
+		values[hot] = 1;
+		return FakePredictors.constantPerClass(values);
 	}
 
 	private static boolean loadThreadAlive() {

@@ -3,7 +3,7 @@ package org.volseg.tiling;
 import org.volseg.runtime.PatchPredictor;
 
 /** Plain-Java {@link PatchPredictor}s with outputs known in advance. */
-final class FakePredictors {
+public final class FakePredictors {
 
 	private FakePredictors() {
 	}
@@ -36,7 +36,7 @@ final class FakePredictors {
 	}
 
 	/** Class {@code c} has value {@code values[c]} everywhere, whatever the input. */
-	static PatchPredictor constantPerClass(float... values) {
+	public static PatchPredictor constantPerClass(float... values) {
 		return new PatchPredictor() {
 			@Override
 			public int inputChannels() {
