@@ -215,9 +215,14 @@ public final class SegmentationSettings {
 		return trustModel;
 	}
 
-	/** The engine options these settings ask for (device, {@link #threads()} intra-op threads, 2 inter-op). */
+	/**
+	 * The engine options these settings ask for: the device, {@link #threads()} intra-op threads and
+	 * one inter-op thread. One inter-op thread (TensorFlow runs one operation at a time, each on all the
+	 * intra-op threads) is Intel's advice for oneDNN on one socket; against two it held 28 to 90 MiB
+	 * less in a forward pass of UNETR-BTCV at the same CPU time (docs/bench-pipeline.md, b6 and b8).
+	 */
 	public EngineOptions engineOptions() {
-		return new EngineOptions(device, threads, threads == 1 ? 1 : 2, trustModel);
+		return new EngineOptions(device, threads, 1, trustModel);
 	}
 
 	/** Where the label map goes, or null. */

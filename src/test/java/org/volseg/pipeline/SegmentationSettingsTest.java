@@ -37,6 +37,17 @@ class SegmentationSettingsTest {
 	}
 
 	@Test
+	void engineOptionsCarryDeviceThreadsAndTrustWithOneInterOpThread() {
+		var options = SegmentationSettings.builder().device(Device.CPU).threads(3).trustModel(true).build().engineOptions();
+		assertEquals(Device.CPU, options.device());
+		assertEquals(3, options.intraOpThreads());
+		assertEquals(1, options.interOpThreads(), "one operation at a time (docs/bench-pipeline.md, b8)");
+		assertTrue(options.trustModel());
+		assertEquals(0, SegmentationSettings.defaults().engineOptions().intraOpThreads(), "0 = all cores");
+		assertEquals(1, SegmentationSettings.defaults().engineOptions().effectiveInterOpThreads());
+	}
+
+	@Test
 	void badValuesNameTheirFlag() {
 		assertFlag("--roi", () -> SegmentationSettings.builder().roi(96, 0, 96));
 		assertFlag("--overlap", () -> SegmentationSettings.builder().overlap(1.0));
