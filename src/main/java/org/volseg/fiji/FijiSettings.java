@@ -11,7 +11,8 @@ import org.volseg.pipeline.SettingText;
  * Turns the Fiji dialog's and the macro API's values into {@link SegmentationSettings}. The same
  * names serve both: {@code roi} ({@code X,Y,Z} or blank for the model's window), {@code overlap}
  * (blank for the model's), {@code blend} ({@code gaussian}, {@code constant}, or blank/{@code model}),
- * {@code device} ({@code auto}, {@code cpu}, {@code gpu}), {@code batch}, {@code threads},
+ * {@code device} ({@code auto}, {@code cpu}, {@code gpu}), {@code batch}, {@code threads}, {@code inter_op_threads}
+ * (macro only; 0 = VolSeg's choice, 1 to save memory),
  * {@code series} (DICOM SeriesNumber), {@code min_component_size}, {@code threshold}, {@code pad}
  * ({@code constant}, {@code edge}, {@code reflect}) and the flags {@code no_resample},
  * {@code no_reorient}, {@code no_normalize}. Stateless.
@@ -20,7 +21,7 @@ final class FijiSettings {
 
 	/** The macro options {@link #fromOptions} understands (besides the display options). */
 	public static final Set<String> SEGMENTATION_KEYS = Set.of("roi", "overlap", "blend", "sigma_scale", "device", "batch",
-			"threads", "series", "volume_index", "tta", "tta_axes", "trust_model", "min_component_size", "threshold", "pad", "no_resample", "no_reorient", "no_normalize");
+			"threads", "inter_op_threads", "series", "volume_index", "tta", "tta_axes", "trust_model", "min_component_size", "threshold", "pad", "no_resample", "no_reorient", "no_normalize");
 
 	private FijiSettings() {
 	}
@@ -52,6 +53,7 @@ final class FijiSettings {
 		SegmentationSettings.Builder b = builder(o.get("roi", ""), o.get("overlap", ""), o.get("blend", ""),
 				o.get("device", "auto"), o.integer("batch", 1, 1, Integer.MAX_VALUE));
 		b.threads(o.integer("threads", 0, 0, Integer.MAX_VALUE));
+		b.interOpThreads(o.integer("inter_op_threads", 0, 0, Integer.MAX_VALUE));
 		if (o.has("series"))
 			b.series(o.get("series", ""));
 		if (o.has("volume_index"))

@@ -38,6 +38,8 @@ import org.volseg.tiling.SumPrecision;
  * <td>auto: float16 for labels alone, float32 when logits or probabilities are saved ({@link SumPrecision})</td></tr>
  * <tr><td>{@link #device()}</td><td>{@code --device}</td><td>auto (the GPU if there is one, else the CPU)</td></tr>
  * <tr><td>{@link #threads()} TensorFlow intra-op threads</td><td>{@code --threads}</td><td>0 = all cores</td></tr>
+ * <tr><td>{@link #interOpThreads()} TensorFlow inter-op threads</td><td>{@code --inter-op-threads}</td>
+ * <td>0 = VolSeg's choice: 2, or 1 with {@code --threads 1}</td></tr>
  * <tr><td>{@link #labelsOutput()}</td><td>{@code --output}</td><td>none (labels kept in memory only)</td></tr>
  * <tr><td>{@link #logitsOutput()} blended raw outputs, float32, one channel per class</td>
  * <td>{@code --save-logits}</td><td>none</td></tr>
@@ -72,6 +74,7 @@ public final class SegmentationSettings {
 	private final SumPrecision sumPrecision;
 	private final Device device;
 	private final int threads;
+	private final int interOpThreads;
 	private final boolean trustModel;
 	private final Path labelsOutput;
 	private final Path logitsOutput;
@@ -96,6 +99,7 @@ public final class SegmentationSettings {
 		sumPrecision = b.sumPrecision;
 		device = b.device;
 		threads = b.threads;
+		interOpThreads = b.interOpThreads;
 		trustModel = b.trustModel;
 		labelsOutput = b.labelsOutput;
 		logitsOutput = b.logitsOutput;
@@ -132,6 +136,7 @@ public final class SegmentationSettings {
 		b.sumPrecision = sumPrecision;
 		b.device = device;
 		b.threads = threads;
+		b.interOpThreads = interOpThreads;
 		b.trustModel = trustModel;
 		b.labelsOutput = labelsOutput;
 		b.logitsOutput = logitsOutput;
@@ -215,14 +220,21 @@ public final class SegmentationSettings {
 		return trustModel;
 	}
 
+	/** TensorFlow inter-op threads (operations run side by side); 0 = VolSeg's choice, see {@link #engineOptions()}. */
+	public int interOpThreads() {
+		return interOpThreads;
+	}
+
 	/**
 	 * The engine options these settings ask for: the device, {@link #threads()} intra-op threads and
-	 * one inter-op thread. One inter-op thread (TensorFlow runs one operation at a time, each on all the
-	 * intra-op threads) is Intel's advice for oneDNN on one socket; against two it held 28 to 90 MiB
-	 * less in a forward pass of UNETR-BTCV at the same CPU time (docs/bench-pipeline.md, b6 and b8).
+	 * {@link #interOpThreads()} inter-op threads, by default 2 (1 with {@code --threads 1}). One
+	 * inter-op thread holds less memory (about 100 MiB less for UNETR-BTCV and 550 MiB less for
+	 * SwinUNETR-BTCV on the CPU) but whole UNETR runs took 9 to 14 % longer with it
+	 * (docs/bench-pipeline.md, b8), so it is the user's choice ({@code --inter-op-threads 1}).
 	 */
 	public EngineOptions engineOptions() {
-		return new EngineOptions(device, threads, 1, trustModel);
+		int interOp = interOpThreads > 0 ? interOpThreads : threads == 1 ? 1 : 2;
+		return new EngineOptions(device, threads, interOp, trustModel);
 	}
 
 	/** Where the label map goes, or null. */
@@ -307,6 +319,7 @@ public final class SegmentationSettings {
 		private SumPrecision sumPrecision = SumPrecision.AUTO;
 		private Device device = Device.AUTO;
 		private int threads;
+		private int interOpThreads;
 		private boolean trustModel;
 		private Path labelsOutput;
 		private Path logitsOutput;
@@ -388,6 +401,15 @@ public final class SegmentationSettings {
 			if (threads < 0)
 				throw InvalidParameterException.of("--threads", threads, "0 (all cores) or a positive number");
 			this.threads = threads;
+			return this;
+		}
+
+		/** @param threads TensorFlow inter-op threads, 0 for VolSeg's choice (2, or 1 with one intra-op thread) */
+		public Builder interOpThreads(int threads) {
+			if (threads < 0)
+				throw InvalidParameterException.of("--inter-op-threads", threads, "0 (VolSeg's choice) or a positive number, "
+						+ "1 to save memory");
+			this.interOpThreads = threads;
 			return this;
 		}
 

@@ -87,6 +87,19 @@ class SegmentCommandTest {
 	}
 
 	@Test
+	void interOpThreadsReachTheEngineOptions() throws Exception {
+		SegmentCommand cmd = new SegmentCommand();
+		new picocli.CommandLine(cmd).parseArgs("--model", "m", "--input", "in.nii", "--output", "l.nii.gz", "--inter-op-threads", "1");
+		assertEquals(1, cmd.options.settings().build().engineOptions().interOpThreads());
+		SegmentCommand byDefault = new SegmentCommand();
+		new picocli.CommandLine(byDefault).parseArgs("--model", "m", "--input", "in.nii", "--output", "l.nii.gz");
+		assertEquals(2, byDefault.options.settings().build().engineOptions().interOpThreads());
+		CliRunner r = CliRunner.run("segment", "--model", model(1).toString(), "--input", dir.resolve("in.nii").toString(),
+				"--output", dir.resolve("l.nii.gz").toString(), "--inter-op-threads", "-1", "--progress", "none");
+		assertTrue(r.exitCode != 0 && r.err.contains("--inter-op-threads"), r.err);
+	}
+
+	@Test
 	void missingInputExitsWithOneAndNamesTheFile() throws Exception {
 		Path missing = dir.resolve("nothing-here.nii.gz");
 		CliRunner r = CliRunner.run("segment", "--model", model(1).toString(), "--input", missing.toString(), "--output",

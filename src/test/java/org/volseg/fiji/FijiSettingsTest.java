@@ -27,7 +27,7 @@ class FijiSettingsTest {
 
 	@Test
 	void macroOptionsBecomeSettings() {
-		MacroOptions o = MacroOptions.parse("roi=96,80,64 overlap=0.5 blend=constant device=CPU batch=4 threads=2 series=3 "
+		MacroOptions o = MacroOptions.parse("roi=96,80,64 overlap=0.5 blend=constant device=CPU batch=4 threads=2 inter_op_threads=1 series=3 "
 				+ "min_component_size=100 threshold=0.3 no_resample results=[/my data/t.csv] show", KEYS);
 		SegmentationSettings s = FijiSettings.fromOptions(o, Path.of("out.nii.gz"));
 		assertArrayEquals(new int[] { 96, 80, 64 }, s.roi());
@@ -36,6 +36,7 @@ class FijiSettingsTest {
 		assertEquals(Device.CPU, s.device());
 		assertEquals(4, s.batch());
 		assertEquals(2, s.threads());
+		assertEquals(1, s.engineOptions().interOpThreads());
 		assertEquals(3, s.seriesNumber());
 		assertEquals(100, s.minComponentSize());
 		assertEquals(0.3f, s.threshold());

@@ -37,14 +37,18 @@ class SegmentationSettingsTest {
 	}
 
 	@Test
-	void engineOptionsCarryDeviceThreadsAndTrustWithOneInterOpThread() {
+	void engineOptionsCarryDeviceThreadsTrustAndInterOpThreads() {
 		var options = SegmentationSettings.builder().device(Device.CPU).threads(3).trustModel(true).build().engineOptions();
 		assertEquals(Device.CPU, options.device());
 		assertEquals(3, options.intraOpThreads());
-		assertEquals(1, options.interOpThreads(), "one operation at a time (docs/bench-pipeline.md, b8)");
+		assertEquals(2, options.interOpThreads(), "VolSeg's choice: 2");
 		assertTrue(options.trustModel());
 		assertEquals(0, SegmentationSettings.defaults().engineOptions().intraOpThreads(), "0 = all cores");
-		assertEquals(1, SegmentationSettings.defaults().engineOptions().effectiveInterOpThreads());
+		assertEquals(1, SegmentationSettings.builder().threads(1).build().engineOptions().interOpThreads(), "1 with --threads 1");
+		SegmentationSettings one = SegmentationSettings.builder().interOpThreads(1).build();
+		assertEquals(1, one.engineOptions().interOpThreads());
+		assertEquals(1, one.toBuilder().build().interOpThreads(), "kept by toBuilder");
+		assertEquals(4, SegmentationSettings.builder().threads(1).interOpThreads(4).build().engineOptions().interOpThreads());
 	}
 
 	@Test
@@ -54,6 +58,7 @@ class SegmentationSettingsTest {
 		assertFlag("--sigma-scale", () -> SegmentationSettings.builder().sigmaScale(-0.1));
 		assertFlag("--batch", () -> SegmentationSettings.builder().batch(0));
 		assertFlag("--threads", () -> SegmentationSettings.builder().threads(-1));
+		assertFlag("--inter-op-threads", () -> SegmentationSettings.builder().interOpThreads(-1));
 		assertFlag("--min-component-size", () -> SegmentationSettings.builder().minComponentSize(-5));
 		assertFlag("--threshold", () -> SegmentationSettings.builder().threshold(1.5f));
 		assertFlag("--output", () -> SegmentationSettings.builder().labelsOutput(Path.of("labels.tif")));
