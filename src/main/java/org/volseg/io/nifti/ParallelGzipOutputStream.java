@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,9 +50,8 @@ final class ParallelGzipOutputStream extends OutputStream {
 	private final Deque<Future<Slot>> pending = new ArrayDeque<>();
 	/** Slots whose input is no longer needed (not in flight, not the dictionary of a block in flight). */
 	private final Deque<Slot> free = new ArrayDeque<>();
-	/** Deflaters not in use; all of them are ended by {@link #close()}. */
+	/** Deflaters not in use: every one once the threads have stopped; {@link #close()} ends them then. */
 	private final ConcurrentLinkedQueue<Deflater> idleDeflaters = new ConcurrentLinkedQueue<>();
-	private final Queue<Deflater> allDeflaters = new ConcurrentLinkedQueue<>();
 	private final CRC32 crc = new CRC32();
 	private Slot filling = new Slot();
 	/** The last block submitted: the dictionary of the block being filled. */
@@ -116,10 +114,8 @@ final class ParallelGzipOutputStream extends OutputStream {
 
 	private Slot compress(Slot slot, byte[] dictionary, boolean last) {
 		Deflater d = idleDeflaters.poll();
-		if (d == null) {
+		if (d == null)
 			d = new Deflater(level, true);
-			allDeflaters.add(d);
-		}
 		try {
 			d.reset();
 			if (dictionary != null)
@@ -181,7 +177,8 @@ final class ParallelGzipOutputStream extends OutputStream {
 			} catch (InterruptedException e) {
 				Thread.currentThread().interrupt();
 			}
-			for (Deflater d : allDeflaters)
+			// a deflater still in use after the wait is left to its cleaner, never ended under its thread
+			for (Deflater d; (d = idleDeflaters.poll()) != null;)
 				d.end();
 			out.close();
 		}
