@@ -364,8 +364,8 @@ public final class BatchRunner {
 
 	/**
 	 * Names of the temporary files an interrupted write of the output {@code name} leaves: the
-	 * pipeline's {@code .NAME.volseg-UUID.nii[.gz]}, the NIfTI writer's {@code .TARGET.RANDOM.part}
-	 * under it ({@code ..NAME.volseg-UUID.nii.gz.RANDOM.part}), or the writer's own on the final name.
+	 * pipeline's {@code .NAME.volseg-RANDOM.nii[.gz]}, the NIfTI writer's {@code .TARGET.RANDOM.part}
+	 * under it ({@code ..NAME.volseg-RANDOM.nii.gz.RANDOM.part}), or the writer's own on the final name.
 	 */
 	static Predicate<String> temporaryOf(String name) {
 		return n -> n.startsWith(".") && (n.replaceFirst("^\\.+", "").startsWith(name + ".volseg-")

@@ -21,6 +21,7 @@ import org.volseg.volume.Volume;
 
 import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.blocks.PrimitiveBlocks;
 import net.imglib2.type.numeric.real.FloatType;
 
 /**
@@ -39,6 +40,9 @@ final class Montage {
 
 	/** Label opacity over the scan. */
 	public static final double DEFAULT_OPACITY = 0.45;
+
+	/** The CT soft-tissue window in HU. */
+	private static final double[] CT_WINDOW = { -160, 240 };
 
 	private static final int[] PALETTE = { 0xe6194b, 0x3cb44b, 0xffe119, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0,
 			0xf032e6, 0xbcf60c, 0xfabebe, 0x008080, 0xe6beff, 0x9a6324, 0xfffac8, 0x800000 };
@@ -103,19 +107,18 @@ final class Montage {
 		int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
 		int width = out.getWidth();
 		Colours palette = new Colours(colours);
-		RandomAccess<FloatType> ia = image.randomAccess(), la = labelImage.randomAccess();
+		// one axial plane of each volume at a time, copied in bulk (no random access per voxel)
+		SliceReader scanSlices = new SliceReader(image), labelSlices = new SliceReader(labelImage);
 		for (int t = 0; t < tiles; t++) {
 			long z = tiles == 1 ? (zRange[0] + zRange[1]) / 2
 					: zRange[0] + Math.round((double) t * (zRange[1] - zRange[0]) / (tiles - 1));
 			int ox = (t % columns) * tileWidth, oy = (t / columns) * tileHeight;
-			ia.setPosition(z, 2);
+			float[] grey = scanSlices.read(z), label = labelSlices.read(z);
 			for (int j = 0; j < rowsUsed; j++) {
-				ia.setPosition(sampleY[j], 1);
-				for (int i = 0; i < columnsUsed; i++) {
-					ia.setPosition(sampleX[i], 0);
-					la.setPosition(ia);
-					rgb[j * columnsUsed + i] = blend(grey(ia.get().get(), window), Math.round(la.get().get()), palette);
-				}
+				int row = (int) (sampleY[j] * nx);
+				for (int i = 0; i < columnsUsed; i++)
+					rgb[j * columnsUsed + i] = blend(grey(grey[row + sampleX[i]], window),
+							Math.round(label[row + sampleX[i]]), palette);
 			}
 			for (int py = 0; py < tileHeight; py++) {
 				int row = ys[py] * columnsUsed, at = (oy + py) * width + ox;
@@ -127,6 +130,29 @@ final class Montage {
 		}
 		g.dispose();
 		return out;
+	}
+
+	/**
+	 * Reads axial planes (z as given, 0-based from the image's minimum) of a 3D image into one reused
+	 * array, x fastest, through ImgLib2's block copy. Not thread-safe.
+	 */
+	private static final class SliceReader {
+		private final PrimitiveBlocks<FloatType> blocks;
+		private final long[] min;
+		private final int[] size;
+		private final float[] plane;
+
+		SliceReader(RandomAccessibleInterval<FloatType> image) {
+			blocks = PrimitiveBlocks.of(image, PrimitiveBlocks.OnFallback.ACCEPT);
+			min = image.minAsLongArray();
+			size = new int[] { (int) image.dimension(0), (int) image.dimension(1), 1 };
+			plane = new float[size[0] * size[1]];
+		}
+
+		float[] read(long z) {
+			blocks.copy(new long[] { min[0], min[1], min[2] + z }, plane, size);
+			return plane;
+		}
 	}
 
 	/**
@@ -239,12 +265,14 @@ final class Montage {
 			a.setPosition(min0 + i % nx, 0);
 			a.setPosition(min1 + i % nxy / nx, 1);
 			a.setPosition(min2 + i / nxy, 2);
-			sample[k++] = a.get().get();
+			float v = a.get().get();
+			// the sample's minimum is below -500 as soon as one voxel is: CT, whose window needs no percentiles
+			if (v < -500)
+				return CT_WINDOW.clone();
+			sample[k++] = v;
 		}
 		float[] sorted = Arrays.copyOf(sample, k);
 		Arrays.sort(sorted);
-		if (sorted[0] < -500)
-			return new double[] { -160, 240 };
 		double lo = sorted[(int) (0.005 * (k - 1))], hi = sorted[(int) (0.995 * (k - 1))];
 		return hi > lo ? new double[] { lo, hi } : new double[] { lo, lo + 1 };
 	}

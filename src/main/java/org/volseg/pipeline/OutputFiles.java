@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 import org.volseg.VolSegException;
+import org.volseg.util.AtomicFiles;
 
 /**
  * Writes a set of output files so that either all of them appear or none does: each is written
@@ -46,7 +46,7 @@ final class OutputFiles implements AutoCloseable {
 						+ "created (" + e.getMessage() + "); create it or choose another folder", e);
 			}
 		}
-		Path temp = (dir == null ? Path.of(".") : dir).resolve("." + name + ".volseg-" + UUID.randomUUID() + ext);
+		Path temp = (dir == null ? Path.of(".") : dir).resolve("." + name + ".volseg-" + AtomicFiles.randomToken() + ext);
 		temporary.add(temp);
 		outputs.put(kind, new Path[] { target, temp });
 		return temp;

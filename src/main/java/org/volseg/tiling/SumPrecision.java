@@ -12,11 +12,13 @@ import org.volseg.InvalidParameterException;
 public enum SumPrecision {
 
 	/**
-	 * {@link #FLOAT16} when every output only compares the sums of a voxel with each other (labels:
-	 * argmax or a threshold at 0, {@link Finalizer#ignoresScale()}), or when float32 sums would hold
-	 * more than {@link #AUTO_FLOAT16_ABOVE} bytes (logits or probabilities of a large scan: 0.78 GB for
-	 * 512 x 512 x 400 with 14 classes at overlap 0.5); otherwise {@link #FLOAT32}, so that the values
-	 * of smaller scans are MONAI's exactly. The default.
+	 * {@link #FLOAT16} when float32 sums would hold more than {@link #AUTO_FLOAT16_LABELS_ABOVE} bytes
+	 * (64 MiB) and every output only compares the sums of a voxel with each other (labels: argmax or a
+	 * threshold at 0, {@link Finalizer#ignoresScale()}; 0.73 GB in float32 for 512 x 512 x 400 with 14
+	 * classes at overlap 0.5), or when they would hold more than {@link #AUTO_FLOAT16_ABOVE} (512 MiB)
+	 * whatever the outputs (logits or probabilities of a large scan: 0.78 GB for the same case);
+	 * otherwise {@link #FLOAT32}, so that small scans, where float16 would save little, keep MONAI's
+	 * values exactly and skip the conversions. The default.
 	 */
 	AUTO,
 
@@ -33,6 +35,9 @@ public enum SumPrecision {
 
 	/** Float32 sums larger than this (512 MiB) make {@link #AUTO} choose float16 whatever the outputs. */
 	public static final long AUTO_FLOAT16_ABOVE = 512L << 20;
+
+	/** Float32 sums larger than this (64 MiB) make {@link #AUTO} choose float16 for outputs that ignore scale. */
+	public static final long AUTO_FLOAT16_LABELS_ABOVE = 64L << 20;
 
 	/** The lower-case name used on the command line: {@code auto}, {@code float32} or {@code float16}. */
 	public String id() {
@@ -51,7 +56,9 @@ public enum SumPrecision {
 	 * sums would hold {@code float32Bytes} at their peak.
 	 */
 	SumPrecision resolve(boolean scaleFree, long float32Bytes) {
-		return this != AUTO ? this : scaleFree || float32Bytes > AUTO_FLOAT16_ABOVE ? FLOAT16 : FLOAT32;
+		if (this != AUTO)
+			return this;
+		return float32Bytes > (scaleFree ? AUTO_FLOAT16_LABELS_ABOVE : AUTO_FLOAT16_ABOVE) ? FLOAT16 : FLOAT32;
 	}
 
 	/**

@@ -4,8 +4,6 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.converter.Converters;
-import net.imglib2.converter.readwrite.RealFloatSamplerConverter;
 import net.imglib2.img.basictypeaccess.array.ByteArray;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.basictypeaccess.array.ShortArray;
@@ -18,6 +16,7 @@ import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.util.Fraction;
 
 import org.volseg.volume.Geometry;
+import org.volseg.volume.IntegerVoxels;
 import org.volseg.volume.Volume;
 
 /**
@@ -31,7 +30,7 @@ import org.volseg.volume.Volume;
  * smallest type that holds every label: unsigned bytes up to 255, unsigned shorts up to 65535,
  * floats above (a 512 x 512 x 400 label map takes 0.1 GB as bytes instead of 0.42 GB as floats);
  * its volume's voxels are then a writable float view of the compact planes
- * ({@link RealFloatSamplerConverter}): reading gives the label as a float, writing a float stores it
+ * ({@link IntegerVoxels}): reading gives the label as a float, writing a float stores it
  * rounded to the storage type (callers write labels, which it holds exactly). Not thread-safe.</p>
  */
 public final class VolumeAssembler implements AssembledVolume {
@@ -146,7 +145,7 @@ public final class VolumeAssembler implements AssembledVolume {
 	private static RandomAccessibleInterval<FloatType> asFloats(RandomAccessibleInterval<? extends RealType<?>> image) {
 		if (image.getType() instanceof FloatType)
 			return (RandomAccessibleInterval<FloatType>) image;
-		return Converters.convert((RandomAccessibleInterval) image, new RealFloatSamplerConverter());
+		return IntegerVoxels.of((RandomAccessibleInterval) image);
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })

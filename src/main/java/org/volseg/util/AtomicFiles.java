@@ -19,8 +19,6 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 public final class AtomicFiles {
 
-	private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
 	private AtomicFiles() {
 	}
 
@@ -80,7 +78,7 @@ public final class AtomicFiles {
 		Path dir = target.toAbsolutePath().getParent();
 		String name = target.getFileName().toString();
 		for (int attempt = 0;; attempt++) {
-			Path temp = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + suffix);
+			Path temp = dir.resolve("." + name + "." + randomToken() + suffix);
 			try {
 				return folder ? Files.createDirectory(temp) : Files.createFile(temp);
 			} catch (java.nio.file.FileAlreadyExistsException e) {
@@ -88,6 +86,16 @@ public final class AtomicFiles {
 					throw e;
 			}
 		}
+	}
+
+	/**
+	 * 64 random bits in base 36, for temporary names. Not cryptographic, and need not be: the temporary
+	 * file is created exclusively (a name already taken, a planted symbolic link included, is refused and
+	 * another tried), so guessing the name gains nothing. {@code SecureRandom}'s first use costs a fresh
+	 * JVM about 30 ms (security providers), right after the inference in {@code volseg segment}.
+	 */
+	public static String randomToken() {
+		return Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import org.volseg.InvalidParameterException;
 
 import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.blocks.PrimitiveBlocks;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
@@ -143,9 +144,11 @@ public final class Resample {
 		// target voxel -> source voxel, as one affine
 		double[][] m = volume.geometry().inverse().compose(targetGeometry.affineLps()).affineLps();
 		long[] srcDims = volume.dimensions();
+		// source z moves by less than a plane across a target slice: each slice reads a few whole source planes
+		boolean planeWise = Math.abs(m[2][0]) * targetDims[0] + Math.abs(m[2][1]) * targetDims[1] < 1;
 		for (long c = 0; c < channels; c++) {
-			Sampler src = Sampler.of(volume.voxels(), srcDims, c);
-			Sampler dst = Sampler.of(out.voxels(), out.dimensions(), c);
+			Sampler src = Sampler.of(volume.voxels(), srcDims, c, planeWise);
+			Sampler dst = Sampler.of(out.voxels(), out.dimensions(), c, false);
 			IntStream.range(0, (int) targetDims[2]).parallel()
 					.forEach(z -> resampleSlice(src, srcDims, dst, targetDims, z, m, interpolation, padding, fill));
 		}
@@ -201,7 +204,11 @@ public final class Resample {
 
 		abstract Sampler copy();
 
-		static Sampler of(RandomAccessibleInterval<FloatType> image, long[] dims, long channel) {
+		/**
+		 * The image's own float arrays if it has them; else, for {@code planeWise} reading, whole planes
+		 * copied in bulk ({@link PlaneSampler}) if ImgLib2 can; else a random access per voxel.
+		 */
+		static Sampler of(RandomAccessibleInterval<FloatType> image, long[] dims, long channel, boolean planeWise) {
 			java.util.List<float[]> arrays = FloatStorage.arraysInFlatOrder(image);
 			long nx = dims[0], ny = dims[1], nz = dims[2];
 			if (arrays != null && arrays.size() == 1) {
@@ -238,6 +245,9 @@ public final class Resample {
 					}
 				};
 			}
+			Sampler bulk = planeWise ? PlaneSampler.of(image, dims, channel) : null;
+			if (bulk != null)
+				return bulk;
 			RandomAccessibleInterval<FloatType> view = image.numDimensions() == 4 ? Views.hyperSlice(image, 3, channel) : image;
 			return new Sampler() {
 				final RandomAccess<FloatType> ra = view.randomAccess();
@@ -260,10 +270,97 @@ public final class Resample {
 				}
 
 				Sampler copy() {
-					return of(image, dims, channel);
+					return of(image, dims, channel, false);
 				}
 			};
 		}
+	}
+
+	/**
+	 * Reads a source that has no float arrays of its own (integers kept as stored, a label map kept as
+	 * bytes) one whole xy plane at a time, with ImgLib2's bulk copy, keeping the last
+	 * {@value #PLANES} planes it read: for grids where a target slice reads only a few source planes it
+	 * replaces a random access per sample. Read-only. {@link #copy()} gives each thread its own instance
+	 * (kept from slice to slice, so neighbouring slices share planes).
+	 */
+	private static final class PlaneSampler extends Sampler {
+		private static final int PLANES = 4;
+
+		private final PrimitiveBlocks<FloatType> blocks;
+		private final long[] min;
+		private final int[] planeSize;
+		private final float[][] planes = new float[PLANES][];
+		private final long[] zOf = { -1, -1, -1, -1 };
+		private final ThreadLocal<PlaneSampler> perThread;
+		private int next;
+
+		private PlaneSampler(PrimitiveBlocks<FloatType> blocks, long[] min, int[] planeSize, ThreadLocal<PlaneSampler> perThread) {
+			this.blocks = blocks;
+			this.min = min;
+			this.planeSize = planeSize;
+			this.perThread = perThread;
+		}
+
+		/** A sampler of one channel, or null if ImgLib2 cannot copy the image in bulk or a plane would not fit an array. */
+		static PlaneSampler of(RandomAccessibleInterval<FloatType> image, long[] dims, long channel) {
+			if (dims[0] * dims[1] > Integer.MAX_VALUE - 8)
+				return null;
+			RandomAccessibleInterval<FloatType> readable = image instanceof IntegerVoxels<?> integers ? integers.readOnlyFloats()
+					: image;
+			RandomAccessibleInterval<FloatType> view = readable.numDimensions() == 4 ? Views.hyperSlice(readable, 3, channel)
+					: readable;
+			PrimitiveBlocks<FloatType> blocks;
+			try {
+				blocks = PrimitiveBlocks.of(view, PrimitiveBlocks.OnFallback.FAIL);
+			} catch (IllegalArgumentException e) {
+				return null; // a view the bulk copy cannot analyse: random access instead
+			}
+			long[] min = view.minAsLongArray();
+			int[] planeSize = { (int) dims[0], (int) dims[1], 1 };
+			ThreadLocal<PlaneSampler> perThread = new ThreadLocal<>();
+			PlaneSampler first = new PlaneSampler(blocks, min, planeSize, perThread);
+			perThread.set(first);
+			return first;
+		}
+
+		@Override
+		float get(long x, long y, long z) {
+			return plane(z)[(int) (x + planeSize[0] * y)];
+		}
+
+		private float[] plane(long z) {
+			for (int i = 0; i < PLANES; i++)
+				if (zOf[i] == z)
+					return planes[i];
+			int slot = next;
+			next = (next + 1) % PLANES;
+			if (planes[slot] == null)
+				planes[slot] = new float[planeSize[0] * planeSize[1]];
+			blocks.copy(new long[] { min[0], min[1], min[2] + z }, planes[slot], planeSize);
+			zOf[slot] = z;
+			return planes[slot];
+		}
+
+		@Override
+		void set(long x, long y, long z, float v) {
+			throw new UnsupportedOperationException("a plane sampler only reads");
+		}
+
+		@Override
+		Sampler copy() {
+			PlaneSampler mine = perThread.get();
+			if (mine == null) {
+				mine = new PlaneSampler(blocks.independentCopy(), min, planeSize, perThread);
+				perThread.set(mine);
+			}
+			return mine;
+		}
+	}
+
+	/** True if {@link #onto} reads this image's channel planes in bulk where the grids allow it (for tests). */
+	static boolean readsPlanesInBulk(RandomAccessibleInterval<FloatType> image) {
+		return FloatStorage.arraysInFlatOrder(image) == null
+				&& PlaneSampler.of(image, image.dimensionsAsLongArray(), 0) != null;
 	}
 
 	private static double lerp(double a, double b, double f) {

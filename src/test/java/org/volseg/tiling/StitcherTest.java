@@ -143,10 +143,12 @@ class StitcherTest {
 		assertEquals(full.accumulatorBytes() / 2, half.accumulatorBytes());
 
 		VolumeAssembler labels = VolumeAssembler.labels(Finalizer.argmax(), 3, in.dimensions(), in.geometry(), 2);
+		// auto keeps sums this small in float32 (SumPrecision.AUTO_FLOAT16_LABELS_ABOVE), so float16 is asked for
 		SlidingWindowSettings auto = float32.toBuilder().sumPrecision(SumPrecision.AUTO).build();
-		TilePlan plan = TilePlanner.plan(in.dimensions(), auto, 3, List.of(labels));
+		assertEquals(SumPrecision.FLOAT32, TilePlanner.plan(in.dimensions(), auto, 3, List.of(labels)).sumPrecision());
+		TilePlan plan = TilePlanner.plan(in.dimensions(), float16, 3, List.of(labels));
 		assertEquals(SumPrecision.FLOAT16, plan.sumPrecision());
-		stitchAll(in, plan, auto, p, labels);
+		stitchAll(in, plan, float16, p, labels);
 		RandomAccess<FloatType> blended = expected.randomAccess();
 		Cursor<? extends RealType<?>> label = Views.flatIterable(labels.volume().voxels()).localizingCursor();
 		while (label.hasNext()) {

@@ -64,6 +64,22 @@ class TilePlannerTest {
 	 * float32, so 0.39 GB in float16; a 256 x 256 x 200 scan keeps float32 logits. With regular z starts
 	 * z-slowest holds exactly (roi_z - interval_z) whole planes plus interval_z planes of roi_y rows.
 	 */
+	/** Auto: float16 above 64 MiB of float32 sums for labels alone, above 512 MiB for outputs that keep the values. */
+	@Test
+	void autoChoosesFloat16OnlyWhereItSavesMemory() {
+		long labels = SumPrecision.AUTO_FLOAT16_LABELS_ABOVE, values = SumPrecision.AUTO_FLOAT16_ABOVE;
+		assertEquals(SumPrecision.FLOAT32, SumPrecision.AUTO.resolve(true, labels));
+		assertEquals(SumPrecision.FLOAT16, SumPrecision.AUTO.resolve(true, labels + 1));
+		assertEquals(SumPrecision.FLOAT32, SumPrecision.AUTO.resolve(false, labels + 1));
+		assertEquals(SumPrecision.FLOAT32, SumPrecision.AUTO.resolve(false, values));
+		assertEquals(SumPrecision.FLOAT16, SumPrecision.AUTO.resolve(false, values + 1));
+		assertEquals(SumPrecision.FLOAT32, SumPrecision.FLOAT32.resolve(true, 10 * values));
+		assertEquals(SumPrecision.FLOAT16, SumPrecision.FLOAT16.resolve(false, 0));
+		// the README's scan on the demo model's grid keeps float32 sums, a 512 x 512 x 400 CT float16 ones
+		StitchOutput labelMap = VolumeAssembler.labels(Finalizer.argmax(), 7, new long[] { 115, 115, 73 }, Geometry.identity(), 6);
+		assertEquals(SumPrecision.FLOAT32, TilePlanner.plan(new long[] { 115, 115, 73 }, ISSUE_6, 7, List.of(labelMap)).sumPrecision());
+	}
+
 	@Test
 	void theIssueCaseHolds036GBWithLabels() {
 		long[] size = { 512, 512, 400 };

@@ -179,6 +179,49 @@ class ResampleTest {
 				() -> Resample.toSpacing(v, new double[] { 1, Double.NaN, 1 }, Interpolation.NEAREST));
 	}
 
+	/**
+	 * Integers kept as stored (the scan) or as bytes (a label map) are read a whole plane at a time: the
+	 * values are exactly those of their float copies, on grids where a target slice reads a few source
+	 * planes and on an oblique one where it does not, for every interpolation and padding, 3D and 4D.
+	 */
+	@Test
+	void storedAndIntegerVoxelsResampleExactlyLikeTheirFloatCopies() {
+		java.util.Random random = new java.util.Random(19);
+		Geometry g = Geometry.ofLps(new double[][] { { 0.7, 0, 0, -5 }, { 0, -0.8, 0, 3 }, { 0, 0, 2.5, 1 }, { 0, 0, 0, 1 } });
+		long[] size = { 23, 19, 11 }, size4 = { 23, 19, 11, 2 };
+		net.imglib2.img.planar.PlanarImg<net.imglib2.type.numeric.integer.UnsignedByteType, ?> bytes = net.imglib2.img.planar.PlanarImgs
+				.unsignedBytes(size);
+		bytes.forEach(t -> t.set(random.nextInt(10)));
+		net.imglib2.img.planar.PlanarImg<net.imglib2.type.numeric.integer.ShortType, ?> shorts = net.imglib2.img.planar.PlanarImgs
+				.shorts(size4);
+		shorts.forEach(t -> t.set((short) (random.nextInt(3000) - 1000)));
+		Volume labels = new Volume(IntegerVoxels.of(bytes), g);
+		Volume scan = new Volume(StoredVoxels.of(shorts, true, 0.5, -1024), g);
+		Volume writable = new Volume(net.imglib2.converter.Converters.convert(
+				(net.imglib2.RandomAccessibleInterval<net.imglib2.type.numeric.integer.UnsignedByteType>) bytes,
+				new net.imglib2.converter.readwrite.RealFloatSamplerConverter<net.imglib2.type.numeric.integer.UnsignedByteType>()), g);
+		assertTrue(Resample.readsPlanesInBulk(labels.voxels()));
+		assertTrue(Resample.readsPlanesInBulk(scan.voxels()));
+		assertTrue(!Resample.readsPlanesInBulk(writable.voxels()), "a sampler-converted view has no bulk copy");
+		Geometry aligned = Geometry.ofLps(new double[][] { { 0.5, 0, 0, -4.1 }, { 0, -0.6, 0, 2.9 }, { 0, 0, 1.7, 1.3 }, { 0, 0, 0, 1 } });
+		Geometry oblique = Geometry.ofLps(new double[][] { { 0.7, 0.2, 0, -3.1 }, { 0.1, 0.8, 0, 2.3 }, { 0, 0.1, 1.3, 2.7 }, { 0, 0, 0, 1 } });
+		long[] dims = { 31, 27, 17 };
+		for (Volume source : new Volume[] { labels, scan, writable }) {
+			Volume copy = Volume.allocate(source.geometry(), source.voxels().dimensionsAsLongArray());
+			Cursor<FloatType> from = Views.flatIterable(source.voxels()).cursor();
+			for (FloatType t : Views.flatIterable(copy.voxels()))
+				t.set(from.next().get());
+			for (Geometry target : new Geometry[] { aligned, oblique })
+				for (Interpolation i : Interpolation.values())
+					for (Resample.Padding padding : Resample.Padding.values()) {
+						Volume a = Resample.onto(copy, dims, target, i, padding, -7), b = Resample.onto(source, dims, target, i, padding, -7);
+						Cursor<FloatType> ca = Views.flatIterable(a.voxels()).cursor(), cb = Views.flatIterable(b.voxels()).cursor();
+						while (ca.hasNext())
+							assertEquals(ca.next().get(), cb.next().get(), 0f);
+					}
+		}
+	}
+
 	@Test
 	void aReorientedViewResamplesLikeTheOriginal() {
 		// views have no direct storage: this exercises the RandomAccess path against the array path

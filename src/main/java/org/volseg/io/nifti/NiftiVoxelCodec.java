@@ -165,7 +165,8 @@ final class NiftiVoxelCodec {
 		double min = type.min(), max = type.max();
 		for (int i = 0; i < count; i++) {
 			float v = src[off + i];
-			if (!(v >= min && v <= max) || v != Math.rint(v))
+			// in range, so (long) v only drops a fraction (Math.rint is slow until compiled)
+			if (!(v >= min && v <= max) || v != (long) v)
 				return i;
 		}
 		switch (type) {
