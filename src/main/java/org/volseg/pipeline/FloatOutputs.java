@@ -13,12 +13,17 @@ import org.volseg.VolSegException;
 import org.volseg.tiling.AssembledVolume;
 import org.volseg.tiling.DiskVolumeAssembler;
 import org.volseg.tiling.Finalizer;
+import org.volseg.tiling.TilePlan;
 import org.volseg.tiling.VolumeAssembler;
 import org.volseg.volume.FloatFile;
 import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Resample;
+import org.volseg.volume.StoredVoxels;
 import org.volseg.volume.Volume;
+
+import net.imglib2.blocks.PrimitiveBlocks;
+import net.imglib2.type.numeric.real.FloatType;
 
 /**
  * Where a segmentation keeps its whole-volume float outputs (logits, probabilities): in the Java
@@ -128,6 +133,57 @@ final class FloatOutputs implements AutoCloseable {
 			}
 		}
 		return out.volume(inputGeometry);
+	}
+
+	/** Edge along y and z of the blocks in which a network input kept on disk is read back. */
+	static final int INPUT_BLOCK = 16;
+
+	/**
+	 * The network's input on the model grid, moved out of the Java heap into a temporary file when it has
+	 * one channel and its voxels take more than the {@linkplain #thresholdBytes() threshold} there (2
+	 * bytes a voxel kept as stored integers, else 4; a 512 x 512 x 400 CT: 200 MiB); the sliding window
+	 * then reads it back in blocks of x-rows ({@link FloatFile#blockVolume}) through a cache of
+	 * {@link #inputCacheBytes} for the plan. The values are the same floats. Otherwise, or if the file
+	 * cannot be created or written (a full disk), the input itself: it then stays in memory, as before.
+	 * The caller must drop its own references to the input for the heap to be freed.
+	 */
+	Volume inputOnDisk(Volume input, TilePlan plan) {
+		long[] dims = input.voxels().dimensionsAsLongArray();
+		long voxels = dims.length == 3 ? dims[0] * dims[1] * dims[2] : 0;
+		long heapBytes = (input.voxels() instanceof StoredVoxels<?> ? 2 : 4) * voxels;
+		if (dims.length != 3 || heapBytes <= thresholdBytes() || FloatFile.backing(input.voxels()) != null)
+			return input;
+		Path folder = folder(4 * voxels);
+		FloatFile file = null;
+		try {
+			file = FloatFile.create(folder, dims);
+			int plane = Math.toIntExact(dims[0] * dims[1]);
+			float[] values = new float[plane];
+			PrimitiveBlocks<FloatType> blocks = PrimitiveBlocks.of(input.voxels(), PrimitiveBlocks.OnFallback.ACCEPT);
+			long[] min = input.voxels().minAsLongArray();
+			int[] size = { (int) dims[0], (int) dims[1], 1 };
+			for (long z = 0; z < dims[2]; z++) {
+				blocks.copy(new long[] { min[0], min[1], min[2] + z }, values, size);
+				file.write(z * plane, values, 0, plane);
+			}
+		} catch (IOException | VolSegException e) {
+			if (file != null)
+				file.close();
+			return input;
+		}
+		files.add(file);
+		return file.blockVolume(input.geometry(), INPUT_BLOCK, inputCacheBytes(plan));
+	}
+
+	/**
+	 * Bytes of input blocks to keep for a plan: the blocks of two windows of the slow axis that are swept
+	 * together, along one window of the middle axis, one block more on each side (all of x).
+	 */
+	static long inputCacheBytes(TilePlan plan) {
+		int[] roi = plan.roi();
+		boolean ySlowest = plan.order() == TilePlan.Order.Y_SLOWEST_LAST_PAIRED;
+		long slow = ySlowest ? roi[1] : roi[2], middle = ySlowest ? roi[2] : roi[1];
+		return 4L * plan.imageSize()[0] * (2 * slow + 2 * INPUT_BLOCK) * (middle + 2 * INPUT_BLOCK);
 	}
 
 	private FloatFile newFile(long bytes, long[] dims) {

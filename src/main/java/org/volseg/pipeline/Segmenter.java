@@ -350,8 +350,10 @@ public final class Segmenter implements AutoCloseable {
 		SlidingWindowSettings window = windowSettings(settings);
 		Preprocessor.Prepared prepared = scan.prepared();
 		Volume model = prepared.volume();
+		List<String> steps = prepared.steps();
 		// a MONAI foreground crop: the network runs on the box, outputs go back onto the full model grid
 		ForegroundCrop crop = prepared.crop();
+		prepared = null; // from here on `model` is the only reference to the network's input (see inputOnDisk below)
 		long[] modelDims = crop == null ? Arrays.copyOf(model.dimensions(), 3) : crop.fullDimensions();
 		Geometry modelGeometry = crop == null ? model.geometry() : crop.fullGeometry();
 		long[] inputDims = scan.inputDims();
@@ -395,6 +397,15 @@ public final class Segmenter implements AutoCloseable {
 			TilePlan plan = TilePlanner.plan(model.dimensions(), window, classes, outputs);
 			MemoryCheck.requireHeap(MemoryCheck.neededBytes(plan, model.channels(), classes, outputs, labels.bytesPerVoxel()),
 					what);
+			// a large input waits on disk, not in the heap, for its windows
+			Volume onDisk = floats.inputOnDisk(model, plan);
+			if (onDisk != model) {
+				model = onDisk;
+				// the heap copy is garbage now: collected at once, so that the stitcher's rows, which grow
+				// from here on, take its place instead of growing the heap (the parallel collector would not
+				// collect the old generation before it has grown)
+				System.gc();
+			}
 			SlidingWindowListener progress = listener::windows;
 			stats = new SlidingWindowInference(window, progress, cancel).run(model, plan, timed, outputs);
 		}
@@ -458,7 +469,7 @@ public final class Segmenter implements AutoCloseable {
 		double total = (System.nanoTime() - start) * 1e-9;
 		return new SegmentationResult(labelMap, source, device, stats.windows(), stats.batches(),
 				modelDims, modelGeometry.spacing(),
-				org.volseg.volume.Orientation.of(modelGeometry).code(), prepared.steps(), removed, written,
+				org.volseg.volume.Orientation.of(modelGeometry).code(), steps, removed, written,
 				Collections.unmodifiableMap(seconds), total, stats.predictorNanos() * 1e-9, rows, timed.firstSeconds(),
 				timed.meanSecondsAfterFirst(), overlapped);
 	}

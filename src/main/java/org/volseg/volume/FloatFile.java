@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.volseg.VolSegException;
@@ -38,8 +37,9 @@ import net.imglib2.type.numeric.real.FloatType;
  * <p>{@link #volume(Geometry)} shows the file as a {@link Volume} (read-only: writes to its voxels are
  * lost) whose planes are read on demand and kept in a small least-recently-used cache
  * ({@value #CACHE_BYTES} bytes, at least {@value #MIN_CACHED_PLANES} planes), so code that walks a volume
- * plane by plane (resampling, the NIfTI writer) works on it unchanged; {@link #backing} recognises
- * such a view. Reads and writes are thread-safe (positional I/O, a synchronised cache); a plane read
+ * plane by plane (resampling, the NIfTI writer) works on it unchanged; {@link #blockVolume} reads
+ * blocks of x-rows instead, for code that walks it window by window; {@link #backing} recognises
+ * both views. Reads and writes are thread-safe (positional I/O, a synchronised cache); a plane read
  * into the cache does not see later writes to it, so write everything before reading.</p>
  */
 public final class FloatFile implements AutoCloseable {
@@ -86,7 +86,7 @@ public final class FloatFile implements AutoCloseable {
 	public static FloatFile create(Path folder, long... dimensions) throws IOException {
 		if (dimensions.length != 3 && dimensions.length != 4 || Arrays.stream(dimensions).anyMatch(d -> d < 1))
 			throw new IllegalArgumentException("3 or 4 dimensions of at least 1 expected, got " + Arrays.toString(dimensions));
-		Path path = folder.resolve(".volseg-floats-" + UUID.randomUUID() + ".tmp");
+		Path path = folder.resolve(".volseg-floats-" + org.volseg.util.AtomicFiles.randomToken() + ".tmp");
 		FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
 				StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
 		return new FloatFile(path, channel, dimensions);
@@ -190,7 +190,24 @@ public final class FloatFile implements AutoCloseable {
 		return new Volume(new View(this), geometry);
 	}
 
-	/** The file behind a {@link #volume} view's voxels, or null if the image is not such a view. */
+	/**
+	 * This 3D file as a read-only volume read in blocks of whole x-rows, {@code nx x edge x edge} voxels
+	 * (x, y, z), kept in a least-recently-used cache of at most {@code cacheBytes} (at least one block):
+	 * for code that walks the volume window by window, which reads a band of rows across many planes
+	 * (the sliding window's input), where the planes of {@link #volume} would all have to be cached.
+	 * Writes to its voxels are lost. Valid until {@link #close()}.
+	 *
+	 * @param edge the blocks' size along y and z, at least 1
+	 * @throws IllegalArgumentException for a 4D file or an edge below 1
+	 */
+	public Volume blockVolume(Geometry geometry, int edge, long cacheBytes) {
+		if (dimensions.length != 3 || edge < 1)
+			throw new IllegalArgumentException("blocks of a 3D file with an edge of at least 1, got "
+					+ Arrays.toString(dimensions) + " and " + edge);
+		return new Volume(new View(this, new int[] { (int) dimensions[0], edge, edge }, cacheBytes), geometry);
+	}
+
+	/** The file behind a {@link #volume} or {@link #blockVolume} view's voxels, or null if the image is not such a view. */
 	public static FloatFile backing(RandomAccessibleInterval<FloatType> image) {
 		return image instanceof View v ? v.file : null;
 	}
@@ -210,16 +227,23 @@ public final class FloatFile implements AutoCloseable {
 		}
 	}
 
-	/** The volume view: one cell per xy plane, read on demand through a small LRU cache. */
+	/** The volume views: cells of xy planes or of x-row blocks, read on demand through a small LRU cache. */
 	private static final class View extends LazyCellImg<FloatType, FloatArray> {
 		final FloatFile file;
 
+		/** One cell per xy plane, {@value #CACHE_BYTES} bytes of them cached. */
 		View(FloatFile file) {
-			this(file, new CellGrid(file.dimensions, cellDimensions(file.dimensions)));
+			this(file, new CellGrid(file.dimensions, cellDimensions(file.dimensions)),
+					Math.max(MIN_CACHED_PLANES, CACHE_BYTES / (4L * file.planeVoxels)));
 		}
 
-		private View(FloatFile file, CellGrid grid) {
-			super(grid, new FloatType(), new PlaneCache(file, grid));
+		/** Cells of that size (whole x-rows), {@code cacheBytes} of them cached. */
+		View(FloatFile file, int[] cell, long cacheBytes) {
+			this(file, new CellGrid(file.dimensions, cell), Math.max(1, cacheBytes / (4L * cell[0] * cell[1] * cell[2])));
+		}
+
+		private View(FloatFile file, CellGrid grid, long cachedCells) {
+			super(grid, new FloatType(), new CellCache(file, grid, (int) Math.min(Integer.MAX_VALUE, cachedCells)));
 			this.file = file;
 		}
 
@@ -232,20 +256,22 @@ public final class FloatFile implements AutoCloseable {
 		}
 	}
 
-	/** Reads plane {@code z + depth * channel} (the flat cell index) from the file; keeps the last few. */
-	private static final class PlaneCache implements LazyCellImg.Get<Cell<FloatArray>> {
+	/**
+	 * Reads cells of whole x-rows from the file (an xy plane, flat index {@code z + depth * channel}, or a
+	 * block of rows: one read per plane it spans); keeps the {@code cells} last used.
+	 */
+	private static final class CellCache implements LazyCellImg.Get<Cell<FloatArray>> {
 		private final FloatFile file;
 		private final CellGrid grid;
 		private final Map<Long, Cell<FloatArray>> cache;
 
-		PlaneCache(FloatFile file, CellGrid grid) {
+		CellCache(FloatFile file, CellGrid grid, int cells) {
 			this.file = file;
 			this.grid = grid;
-			int planes = (int) Math.max(MIN_CACHED_PLANES, CACHE_BYTES / (4L * file.planeVoxels));
 			this.cache = new LinkedHashMap<>(16, 0.75f, true) {
 				@Override
 				protected boolean removeEldestEntry(Map.Entry<Long, Cell<FloatArray>> eldest) {
-					return size() > planes;
+					return size() > cells;
 				}
 			};
 		}
@@ -259,8 +285,15 @@ public final class FloatFile implements AutoCloseable {
 				grid.getCellGridPositionFlat(index, position);
 				int[] size = new int[n];
 				grid.getCellDimensions(position, min, size);
-				float[] values = new float[file.planeVoxels];
-				file.read(index * file.planeVoxels, values, 0, values.length);
+				// the cell's rows of each plane it spans lie one after the other in the file: one read per plane
+				int rows = size[0] * size[1];
+				int planes = (int) (Arrays.stream(size).asLongStream().reduce(1, (a, b) -> a * b) / rows);
+				long ny = file.dimensions[1], nz = file.dimensions[2];
+				float[] values = new float[rows * planes];
+				for (int p = 0; p < planes; p++) {
+					long plane = min[2] + p % size[2] + (n == 4 ? (min[3] + p / size[2]) * nz : 0);
+					file.read((plane * ny + min[1]) * file.dimensions[0], values, p * rows, rows);
+				}
 				cell = new Cell<>(size, min, new FloatArray(values));
 				cache.put(index, cell);
 			}

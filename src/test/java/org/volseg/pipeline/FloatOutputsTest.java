@@ -340,4 +340,55 @@ class FloatOutputsTest {
 		VolSegException e = assertThrows(VolSegException.class, () -> f.write(0, values, 0, 1));
 		assertTrue(e.getMessage().startsWith(f.path() + ": writing this temporary file of 0.0 GB failed"), e.getMessage());
 	}
+
+	/**
+	 * A large one-channel input goes to a file and is read back in blocks with the same values, stored
+	 * integers as their floats; it stays in memory under the threshold and with several channels. Blocks
+	 * read through a one-block cache (every read evicts) and against the sliding window's order give the
+	 * same voxels.
+	 */
+	@Test
+	void aLargeInputWaitsOnDiskWithTheSameValues() throws IOException {
+		java.util.Random random = new java.util.Random(3);
+		long[] size = { 37, 29, 23 };
+		net.imglib2.img.planar.PlanarImg<net.imglib2.type.numeric.integer.ShortType, ?> shorts = net.imglib2.img.planar.PlanarImgs
+				.shorts(size);
+		shorts.forEach(t -> t.set((short) (random.nextInt(4000) - 1024)));
+		Geometry g = Geometry.ofSpacing(0.8, 0.9, 2.5);
+		Volume input = new Volume(org.volseg.volume.StoredVoxels.of(shorts, true, 0.5, -7), g);
+		org.volseg.tiling.SlidingWindowSettings window = org.volseg.tiling.SlidingWindowSettings.builder(16, 16, 16).overlap(0.5)
+				.build();
+		org.volseg.tiling.TilePlan plan = org.volseg.tiling.TilePlanner.plan(size, window, 2, List.of());
+		try (FloatOutputs floats = new FloatOutputs(List.of())) {
+			assertSameVolume(input, withThreshold(Long.MAX_VALUE, () -> floats.inputOnDisk(input, plan)), false);
+			Volume onDisk = withThreshold(2L * 37 * 29 * 23 - 1, () -> floats.inputOnDisk(input, plan));
+			assertSameVolume(input, onDisk, true);
+			assertEquals(g, onDisk.geometry());
+			assertTrue(FloatOutputs.inputCacheBytes(plan) >= 4L * 37 * (2 * 16 + 32) * (16 + 32), "two slow rows of one window");
+			FloatFile file = FloatFile.backing(onDisk.voxels());
+			assertSameVolume(input, file.blockVolume(g, 5, 1), true);
+			Volume twoChannels = Volume.allocate(g, 6, 5, 4, 2);
+			assertSameVolume(twoChannels, withThreshold(0, () -> floats.inputOnDisk(twoChannels, plan)), false);
+		}
+		assertNoTemporaryFiles(Path.of(System.getProperty("java.io.tmpdir")));
+	}
+
+	/** Every voxel equal, in a shuffled order (so that a small cache evicts); {@code onDisk}: read from a file. */
+	private static void assertSameVolume(Volume expected, Volume actual, boolean onDisk) {
+		assertEquals(onDisk, FloatFile.backing(actual.voxels()) != null);
+		assertArrayEquals(expected.dimensions(), actual.dimensions());
+		long[] dims = expected.voxels().dimensionsAsLongArray();
+		List<long[]> positions = new ArrayList<>();
+		var c = Views.flatIterable(expected.voxels()).localizingCursor();
+		while (c.hasNext()) {
+			c.fwd();
+			positions.add(c.positionAsLongArray());
+		}
+		java.util.Collections.shuffle(positions, new java.util.Random(5));
+		var a = expected.voxels().randomAccess();
+		var b = actual.voxels().randomAccess();
+		for (long[] p : positions)
+			assertEquals(a.setPositionAndGet(p).get(), b.setPositionAndGet(p).get(), () -> Arrays.toString(p));
+		assertEquals(positions.size(), Arrays.stream(dims).reduce(1, (x, y) -> x * y));
+	}
 }
