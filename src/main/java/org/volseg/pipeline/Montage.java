@@ -113,12 +113,12 @@ final class Montage {
 			long z = tiles == 1 ? (zRange[0] + zRange[1]) / 2
 					: zRange[0] + Math.round((double) t * (zRange[1] - zRange[0]) / (tiles - 1));
 			int ox = (t % columns) * tileWidth, oy = (t / columns) * tileHeight;
-			float[] grey = scanSlices.read(z), label = labelSlices.read(z);
+			float[] scanPlane = scanSlices.read(z), labelPlane = labelSlices.read(z);
 			for (int j = 0; j < rowsUsed; j++) {
 				int row = (int) (sampleY[j] * nx);
 				for (int i = 0; i < columnsUsed; i++)
-					rgb[j * columnsUsed + i] = blend(grey(grey[row + sampleX[i]], window),
-							Math.round(label[row + sampleX[i]]), palette);
+					rgb[j * columnsUsed + i] = blend(grey(scanPlane[row + sampleX[i]], window),
+							Math.round(labelPlane[row + sampleX[i]]), palette);
 			}
 			for (int py = 0; py < tileHeight; py++) {
 				int row = ys[py] * columnsUsed, at = (oy + py) * width + ox;

@@ -195,7 +195,9 @@ public final class FloatFile implements AutoCloseable {
 	 * (x, y, z), kept in a least-recently-used cache of at most {@code cacheBytes} (at least one block):
 	 * for code that walks the volume window by window, which reads a band of rows across many planes
 	 * (the sliding window's input), where the planes of {@link #volume} would all have to be cached.
-	 * Writes to its voxels are lost. Valid until {@link #close()}.
+	 * Writes to its voxels are lost. Valid until {@link #close()}. <b>One reader at a time</b>, copying
+	 * blocks out as it gets them (ImgLib2's {@code PrimitiveBlocks}, as the sliding window does): the
+	 * array of a block that leaves the cache is reused for the next one read.
 	 *
 	 * @param edge the blocks' size along y and z, at least 1
 	 * @throws IllegalArgumentException for a 4D file or an edge below 1
@@ -237,13 +239,17 @@ public final class FloatFile implements AutoCloseable {
 					Math.max(MIN_CACHED_PLANES, CACHE_BYTES / (4L * file.planeVoxels)));
 		}
 
-		/** Cells of that size (whole x-rows), {@code cacheBytes} of them cached. */
+		/** Cells of that size (whole x-rows), {@code cacheBytes} of them cached, their arrays recycled. */
 		View(FloatFile file, int[] cell, long cacheBytes) {
-			this(file, new CellGrid(file.dimensions, cell), Math.max(1, cacheBytes / (4L * cell[0] * cell[1] * cell[2])));
+			this(file, new CellGrid(file.dimensions, cell), Math.max(1, cacheBytes / (4L * cell[0] * cell[1] * cell[2])), true);
 		}
 
 		private View(FloatFile file, CellGrid grid, long cachedCells) {
-			super(grid, new FloatType(), new CellCache(file, grid, (int) Math.min(Integer.MAX_VALUE, cachedCells)));
+			this(file, grid, cachedCells, false);
+		}
+
+		private View(FloatFile file, CellGrid grid, long cachedCells, boolean recycle) {
+			super(grid, new FloatType(), new CellCache(file, grid, (int) Math.min(Integer.MAX_VALUE, cachedCells), recycle));
 			this.file = file;
 		}
 
@@ -259,19 +265,31 @@ public final class FloatFile implements AutoCloseable {
 	/**
 	 * Reads cells of whole x-rows from the file (an xy plane, flat index {@code z + depth * channel}, or a
 	 * block of rows: one read per plane it spans); keeps the {@code cells} last used.
+	 *
+	 * <p>With {@code recycle}, the array of the cell that leaves the cache takes the next cell read (of the
+	 * same size): a volume walked window by window then allocates nothing after its first windows, where
+	 * new arrays for every block would be kept long enough by the cache to reach the old generation and
+	 * grow it. A cell is then valid only until {@code cells} other cells have been read, which holds for a
+	 * single reader that uses each cell as soon as it gets it (ImgLib2's block copy).</p>
 	 */
 	private static final class CellCache implements LazyCellImg.Get<Cell<FloatArray>> {
 		private final FloatFile file;
 		private final CellGrid grid;
 		private final Map<Long, Cell<FloatArray>> cache;
+		/** The array of the cell last evicted, for the next read (recycling only). */
+		private float[] spare;
 
-		CellCache(FloatFile file, CellGrid grid, int cells) {
+		CellCache(FloatFile file, CellGrid grid, int cells, boolean recycle) {
 			this.file = file;
 			this.grid = grid;
 			this.cache = new LinkedHashMap<>(16, 0.75f, true) {
 				@Override
 				protected boolean removeEldestEntry(Map.Entry<Long, Cell<FloatArray>> eldest) {
-					return size() > cells;
+					if (size() <= cells)
+						return false;
+					if (recycle)
+						spare = eldest.getValue().getData().getCurrentStorageArray();
+					return true;
 				}
 			};
 		}
@@ -289,7 +307,8 @@ public final class FloatFile implements AutoCloseable {
 				int rows = size[0] * size[1];
 				int planes = (int) (Arrays.stream(size).asLongStream().reduce(1, (a, b) -> a * b) / rows);
 				long ny = file.dimensions[1], nz = file.dimensions[2];
-				float[] values = new float[rows * planes];
+				float[] values = spare != null && spare.length == rows * planes ? spare : new float[rows * planes];
+				spare = null;
 				for (int p = 0; p < planes; p++) {
 					long plane = min[2] + p % size[2] + (n == 4 ? (min[3] + p / size[2]) * nz : 0);
 					file.read((plane * ny + min[1]) * file.dimensions[0], values, p * rows, rows);
