@@ -18,12 +18,10 @@ import org.volseg.tiling.VolumeAssembler;
 import org.volseg.volume.FloatFile;
 import org.volseg.volume.FloatStorage;
 import org.volseg.volume.Geometry;
+import org.volseg.volume.PlaneReader;
 import org.volseg.volume.Resample;
 import org.volseg.volume.StoredVoxels;
 import org.volseg.volume.Volume;
-
-import net.imglib2.blocks.PrimitiveBlocks;
-import net.imglib2.type.numeric.real.FloatType;
 
 /**
  * Where a segmentation keeps its whole-volume float outputs (logits, probabilities): in the Java
@@ -157,15 +155,11 @@ final class FloatOutputs implements AutoCloseable {
 		FloatFile file = null;
 		try {
 			file = FloatFile.create(folder, dims);
-			int plane = Math.toIntExact(dims[0] * dims[1]);
+			PlaneReader planes = PlaneReader.of(input.voxels());
+			int plane = planes.planeVoxels();
 			float[] values = new float[plane];
-			PrimitiveBlocks<FloatType> blocks = PrimitiveBlocks.of(input.voxels(), PrimitiveBlocks.OnFallback.ACCEPT);
-			long[] min = input.voxels().minAsLongArray();
-			int[] size = { (int) dims[0], (int) dims[1], 1 };
-			for (long z = 0; z < dims[2]; z++) {
-				blocks.copy(new long[] { min[0], min[1], min[2] + z }, values, size);
-				file.write(z * plane, values, 0, plane);
-			}
+			for (long z = 0; z < dims[2]; z++)
+				file.write(z * plane, planes.read(z, values), 0, plane);
 		} catch (IOException | VolSegException e) {
 			if (file != null)
 				file.close();

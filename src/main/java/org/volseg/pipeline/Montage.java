@@ -16,12 +16,12 @@ import java.util.Map;
 import org.volseg.VolSegException;
 import org.volseg.util.AtomicFiles;
 import org.volseg.volume.FloatStorage;
+import org.volseg.volume.PlaneReader;
 import org.volseg.volume.Reorient;
 import org.volseg.volume.Volume;
 
 import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.blocks.PrimitiveBlocks;
 import net.imglib2.type.numeric.real.FloatType;
 
 /**
@@ -108,12 +108,14 @@ final class Montage {
 		int width = out.getWidth();
 		Colours palette = new Colours(colours);
 		// one axial plane of each volume at a time, copied in bulk (no random access per voxel)
-		SliceReader scanSlices = new SliceReader(image), labelSlices = new SliceReader(labelImage);
+		PlaneReader scanSlices = PlaneReader.of(image), labelSlices = PlaneReader.of(labelImage);
+		float[] scanPlane = new float[scanSlices.planeVoxels()], labelPlane = new float[labelSlices.planeVoxels()];
 		for (int t = 0; t < tiles; t++) {
 			long z = tiles == 1 ? (zRange[0] + zRange[1]) / 2
 					: zRange[0] + Math.round((double) t * (zRange[1] - zRange[0]) / (tiles - 1));
 			int ox = (t % columns) * tileWidth, oy = (t / columns) * tileHeight;
-			float[] scanPlane = scanSlices.read(z), labelPlane = labelSlices.read(z);
+			scanSlices.read(z, scanPlane);
+			labelSlices.read(z, labelPlane);
 			for (int j = 0; j < rowsUsed; j++) {
 				int row = (int) (sampleY[j] * nx);
 				for (int i = 0; i < columnsUsed; i++)
@@ -130,29 +132,6 @@ final class Montage {
 		}
 		g.dispose();
 		return out;
-	}
-
-	/**
-	 * Reads axial planes (z as given, 0-based from the image's minimum) of a 3D image into one reused
-	 * array, x fastest, through ImgLib2's block copy. Not thread-safe.
-	 */
-	private static final class SliceReader {
-		private final PrimitiveBlocks<FloatType> blocks;
-		private final long[] min;
-		private final int[] size;
-		private final float[] plane;
-
-		SliceReader(RandomAccessibleInterval<FloatType> image) {
-			blocks = PrimitiveBlocks.of(image, PrimitiveBlocks.OnFallback.ACCEPT);
-			min = image.minAsLongArray();
-			size = new int[] { (int) image.dimension(0), (int) image.dimension(1), 1 };
-			plane = new float[size[0] * size[1]];
-		}
-
-		float[] read(long z) {
-			blocks.copy(new long[] { min[0], min[1], min[2] + z }, plane, size);
-			return plane;
-		}
 	}
 
 	/**

@@ -35,7 +35,8 @@ import org.volseg.tiling.SumPrecision;
  * <tr><td>{@link #tta()} test-time mirroring</td><td>{@code --tta}, {@code --tta-axes}</td><td>the model's
  * ({@code config.volseg.tta}, none unless set)</td></tr>
  * <tr><td>{@link #sumPrecision()} of the stitcher's running sums</td><td>{@code --sum-precision}</td>
- * <td>auto: float16 for labels alone, float32 when logits or probabilities are saved ({@link SumPrecision})</td></tr>
+ * <td>auto: float16 when float32 sums would take more than 64 MiB for labels alone or 512 MiB with logits or
+ * probabilities, else float32 ({@link SumPrecision})</td></tr>
  * <tr><td>{@link #device()}</td><td>{@code --device}</td><td>auto (the GPU if there is one, else the CPU)</td></tr>
  * <tr><td>{@link #threads()} TensorFlow intra-op threads</td><td>{@code --threads}</td><td>0 = all cores</td></tr>
  * <tr><td>{@link #interOpThreads()} TensorFlow inter-op threads</td><td>{@code --inter-op-threads}</td>

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.volseg.VolSegException;
+import org.volseg.util.AtomicFiles;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
@@ -86,7 +87,7 @@ public final class FloatFile implements AutoCloseable {
 	public static FloatFile create(Path folder, long... dimensions) throws IOException {
 		if (dimensions.length != 3 && dimensions.length != 4 || Arrays.stream(dimensions).anyMatch(d -> d < 1))
 			throw new IllegalArgumentException("3 or 4 dimensions of at least 1 expected, got " + Arrays.toString(dimensions));
-		Path path = folder.resolve(".volseg-floats-" + org.volseg.util.AtomicFiles.randomToken() + ".tmp");
+		Path path = folder.resolve(".volseg-floats-" + AtomicFiles.randomToken() + ".tmp");
 		FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
 				StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
 		return new FloatFile(path, channel, dimensions);
@@ -305,7 +306,7 @@ public final class FloatFile implements AutoCloseable {
 				grid.getCellDimensions(position, min, size);
 				// the cell's rows of each plane it spans lie one after the other in the file: one read per plane
 				int rows = size[0] * size[1];
-				int planes = (int) (Arrays.stream(size).asLongStream().reduce(1, (a, b) -> a * b) / rows);
+				int planes = n == 4 ? size[2] * size[3] : size[2];
 				long ny = file.dimensions[1], nz = file.dimensions[2];
 				float[] values = spare != null && spare.length == rows * planes ? spare : new float[rows * planes];
 				spare = null;

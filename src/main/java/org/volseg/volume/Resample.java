@@ -6,7 +6,6 @@ import org.volseg.InvalidParameterException;
 
 import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.blocks.PrimitiveBlocks;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
@@ -286,46 +285,33 @@ public final class Resample {
 	private static final class PlaneSampler extends Sampler {
 		private static final int PLANES = 4;
 
-		private final PrimitiveBlocks<FloatType> blocks;
-		private final long[] min;
-		private final int[] planeSize;
+		private final PlaneReader reader;
+		private final int nx;
 		private final float[][] planes = new float[PLANES][];
 		private final long[] zOf = { -1, -1, -1, -1 };
 		private final ThreadLocal<PlaneSampler> perThread;
 		private int next;
 
-		private PlaneSampler(PrimitiveBlocks<FloatType> blocks, long[] min, int[] planeSize, ThreadLocal<PlaneSampler> perThread) {
-			this.blocks = blocks;
-			this.min = min;
-			this.planeSize = planeSize;
+		private PlaneSampler(PlaneReader reader, int nx, ThreadLocal<PlaneSampler> perThread) {
+			this.reader = reader;
+			this.nx = nx;
 			this.perThread = perThread;
 		}
 
 		/** A sampler of one channel, or null if ImgLib2 cannot copy the image in bulk or a plane would not fit an array. */
 		static PlaneSampler of(RandomAccessibleInterval<FloatType> image, long[] dims, long channel) {
-			if (dims[0] * dims[1] > Integer.MAX_VALUE - 8)
+			PlaneReader reader = PlaneReader.inBulk(image.numDimensions() == 4 ? Views.hyperSlice(image, 3, channel) : image);
+			if (reader == null)
 				return null;
-			RandomAccessibleInterval<FloatType> readable = image instanceof IntegerVoxels<?> integers ? integers.readOnlyFloats()
-					: image;
-			RandomAccessibleInterval<FloatType> view = readable.numDimensions() == 4 ? Views.hyperSlice(readable, 3, channel)
-					: readable;
-			PrimitiveBlocks<FloatType> blocks;
-			try {
-				blocks = PrimitiveBlocks.of(view, PrimitiveBlocks.OnFallback.FAIL);
-			} catch (IllegalArgumentException e) {
-				return null; // a view the bulk copy cannot analyse: random access instead
-			}
-			long[] min = view.minAsLongArray();
-			int[] planeSize = { (int) dims[0], (int) dims[1], 1 };
 			ThreadLocal<PlaneSampler> perThread = new ThreadLocal<>();
-			PlaneSampler first = new PlaneSampler(blocks, min, planeSize, perThread);
+			PlaneSampler first = new PlaneSampler(reader, (int) dims[0], perThread);
 			perThread.set(first);
 			return first;
 		}
 
 		@Override
 		float get(long x, long y, long z) {
-			return plane(z)[(int) (x + planeSize[0] * y)];
+			return plane(z)[(int) (x + nx * y)];
 		}
 
 		private float[] plane(long z) {
@@ -335,8 +321,8 @@ public final class Resample {
 			int slot = next;
 			next = (next + 1) % PLANES;
 			if (planes[slot] == null)
-				planes[slot] = new float[planeSize[0] * planeSize[1]];
-			blocks.copy(new long[] { min[0], min[1], min[2] + z }, planes[slot], planeSize);
+				planes[slot] = new float[reader.planeVoxels()];
+			reader.read(z, planes[slot]);
 			zOf[slot] = z;
 			return planes[slot];
 		}
@@ -350,7 +336,7 @@ public final class Resample {
 		Sampler copy() {
 			PlaneSampler mine = perThread.get();
 			if (mine == null) {
-				mine = new PlaneSampler(blocks.independentCopy(), min, planeSize, perThread);
+				mine = new PlaneSampler(reader.independentCopy(), nx, perThread);
 				perThread.set(mine);
 			}
 			return mine;
