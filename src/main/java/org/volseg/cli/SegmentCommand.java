@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -113,7 +114,8 @@ public final class SegmentCommand implements Callable<Integer> {
 				PreparedScan scan = early.isEmpty() ? null : prepareWhileLoading(early.get(), settings, printer, cancel, loading);
 				Segmenter segmenter = loading.await();
 				double loadSeconds = loading.seconds();
-				SegmentationResult r = scan != null && scan.descriptor().equals(segmenter.descriptor())
+				// the same object when the load read the same rdf.yaml (DescriptorReader): no deep comparison
+				SegmentationResult r = scan != null && Objects.equals(scan.descriptor(), segmenter.descriptor())
 						? segmenter.segment(scan, printer, cancel::get)
 						: segmenter.segment(input, settings, printer, cancel::get);
 				printer.done();

@@ -69,6 +69,26 @@ public final class DescriptorReader {
 	 * @param source shown in error messages (the file name)
 	 */
 	public static ModelDescriptor parse(String yamlText, String source) {
+		Parsed previous = lastParsed;
+		if (previous != null && previous.text.equals(yamlText) && previous.source.equals(source))
+			return previous.descriptor;
+		ModelDescriptor d = parseAgain(yamlText, source);
+		lastParsed = new Parsed(yamlText, source, d);
+		return d;
+	}
+
+	/**
+	 * The last descriptor {@link #parse} made, with its text and source. The command line reads a
+	 * package's descriptor to prepare the scan while the model loads, then the load reads it again: the
+	 * second read gives the same (deeply immutable) object, so that checking that the scan was prepared
+	 * for the loaded model is a comparison of references. A record's first {@code equals} in a JVM
+	 * costs 50-80 ms (method handles built for every record type inside); docs/benchmarks.md.
+	 */
+	private record Parsed(String text, String source, ModelDescriptor descriptor) {}
+
+	private static volatile Parsed lastParsed;
+
+	private static ModelDescriptor parseAgain(String yamlText, String source) {
 		Object root = load(yamlText, source);
 		if (!(root instanceof Map<?, ?> map))
 			throw new ModelPackageException(source, List.of("expected a YAML mapping (key: value lines) at the top "

@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.volseg.VolSegException;
 import org.volseg.util.AtomicFiles;
 import org.volseg.volume.FloatStorage;
+import org.volseg.volume.IntegerVoxels;
 import org.volseg.volume.PlaneReader;
 import org.volseg.volume.Reorient;
 import org.volseg.volume.Volume;
@@ -103,35 +105,103 @@ final class Montage {
 		int[] xs = distinctIndex(xOf), ys = distinctIndex(yOf);
 		int columnsUsed = xs[xs.length - 1] + 1, rowsUsed = ys[ys.length - 1] + 1;
 		int[] sampleX = firstOf(xOf, xs, columnsUsed), sampleY = firstOf(yOf, ys, rowsUsed);
-		int[] rgb = new int[columnsUsed * rowsUsed];
 		int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-		int width = out.getWidth();
-		Colours palette = new Colours(colours);
-		// one axial plane of each volume at a time, copied in bulk (no random access per voxel)
-		PlaneReader scanSlices = PlaneReader.of(image), labelSlices = PlaneReader.of(labelImage);
-		float[] scanPlane = new float[scanSlices.planeVoxels()], labelPlane = new float[labelSlices.planeVoxels()];
-		for (int t = 0; t < tiles; t++) {
-			long z = tiles == 1 ? (zRange[0] + zRange[1]) / 2
+		long[] zOfTile = new long[tiles];
+		for (int t = 0; t < tiles; t++)
+			zOfTile[t] = tiles == 1 ? (zRange[0] + zRange[1]) / 2
 					: zRange[0] + Math.round((double) t * (zRange[1] - zRange[0]) / (tiles - 1));
+		// the tiles' pixels in two halves, on two threads when a core is free (each tile is its own part of
+		// the image), then the slice numbers (Graphics2D is for one thread)
+		List<byte[]> labelBytes = IntegerVoxels.unsignedBytesInFlatOrder(labelImage);
+		TilePainter[] painters = new TilePainter[2];
+		painters[0] = new TilePainter(PlaneReader.of(image), labelBytes != null && labelBytes.size() == nz ? labelBytes : null,
+				labelImage, window, colours, pixels, out.getWidth(), tileHeight, xs, ys, sampleX, sampleY, nx);
+		painters[1] = painters[0].forAnotherThread();
+		int half = (tiles + 1) / 2;
+		IntStream.range(0, 2).parallel().forEach(part -> {
+			for (int t = part == 0 ? 0 : half; t < (part == 0 ? half : tiles); t++)
+				painters[part].paint(zOfTile[t], (t % columns) * tileWidth, (t / columns) * tileHeight);
+		});
+		g.setColor(Color.WHITE);
+		for (int t = 0; t < tiles; t++) {
 			int ox = (t % columns) * tileWidth, oy = (t / columns) * tileHeight;
+			g.setClip(ox, oy, tileWidth, tileHeight); // a number longer than its tile stops at the tile's edge
+			g.drawString("z " + zOfTile[t], ox + 4, oy + g.getFontMetrics().getAscent() + 2);
+		}
+		g.dispose();
+		return out;
+	}
+
+	/**
+	 * Paints tiles: one axial plane of the scan and of the labels at a time, read in bulk (no random
+	 * access per voxel); colours worked out once per distinct source voxel, then copied to the tile's
+	 * pixels. One instance per thread ({@link #forAnotherThread()}); tiles painted at the same time must
+	 * not overlap.
+	 */
+	private static final class TilePainter {
+		private final PlaneReader scanSlices;
+		/** The label map's own byte planes when it is kept as bytes, else null (then read as floats). */
+		private final List<byte[]> labelBytes;
+		private final RandomAccessibleInterval<FloatType> labelImage;
+		private final PlaneReader labelSlices;
+		private final double[] window;
+		private final Map<Integer, Integer> colourMap;
+		private final Colours palette;
+		private final int[] pixels, xs, ys, sampleX, sampleY, rgb;
+		private final int width, tileHeight;
+		private final long nx;
+		private final float[] scanPlane, labelPlane;
+
+		TilePainter(PlaneReader scanSlices, List<byte[]> labelBytes, RandomAccessibleInterval<FloatType> labelImage,
+				double[] window, Map<Integer, Integer> colours, int[] pixels, int width, int tileHeight, int[] xs, int[] ys,
+				int[] sampleX, int[] sampleY, long nx) {
+			this.scanSlices = scanSlices;
+			this.labelBytes = labelBytes;
+			this.labelImage = labelImage;
+			this.labelSlices = labelBytes == null ? PlaneReader.of(labelImage) : null;
+			this.window = window;
+			this.colourMap = colours;
+			this.palette = new Colours(colours);
+			this.pixels = pixels;
+			this.width = width;
+			this.tileHeight = tileHeight;
+			this.xs = xs;
+			this.ys = ys;
+			this.sampleX = sampleX;
+			this.sampleY = sampleY;
+			this.nx = nx;
+			this.rgb = new int[sampleX.length * sampleY.length];
+			this.scanPlane = new float[scanSlices.planeVoxels()];
+			this.labelPlane = labelSlices == null ? null : new float[labelSlices.planeVoxels()];
+		}
+
+		TilePainter forAnotherThread() {
+			return new TilePainter(scanSlices.independentCopy(), labelBytes, labelImage, window, colourMap, pixels, width,
+					tileHeight, xs, ys, sampleX, sampleY, nx);
+		}
+
+		/** Paints plane {@code z} into the tile whose top left pixel is ({@code ox}, {@code oy}). */
+		void paint(long z, int ox, int oy) {
 			scanSlices.read(z, scanPlane);
-			labelSlices.read(z, labelPlane);
-			for (int j = 0; j < rowsUsed; j++) {
+			byte[] bytes = labelBytes == null ? null : labelBytes.get((int) z);
+			if (bytes == null)
+				labelSlices.read(z, labelPlane);
+			int columnsUsed = sampleX.length;
+			for (int j = 0; j < sampleY.length; j++) {
 				int row = (int) (sampleY[j] * nx);
-				for (int i = 0; i < columnsUsed; i++)
-					rgb[j * columnsUsed + i] = blend(grey(scanPlane[row + sampleX[i]], window),
-							Math.round(labelPlane[row + sampleX[i]]), palette);
+				for (int i = 0; i < columnsUsed; i++) {
+					int at = row + sampleX[i];
+					int label = bytes != null ? bytes[at] & 0xff : Math.round(labelPlane[at]);
+					rgb[j * columnsUsed + i] = blend(grey(scanPlane[at], window), label, palette);
+				}
 			}
+			int tileWidth = xs.length;
 			for (int py = 0; py < tileHeight; py++) {
 				int row = ys[py] * columnsUsed, at = (oy + py) * width + ox;
 				for (int px = 0; px < tileWidth; px++)
 					pixels[at + px] = rgb[row + xs[px]];
 			}
-			g.setColor(Color.WHITE);
-			g.drawString("z " + z, ox + 4, oy + g.getFontMetrics().getAscent() + 2);
 		}
-		g.dispose();
-		return out;
 	}
 
 	/**
@@ -260,6 +330,21 @@ final class Montage {
 	static long[] labelledZRange(RandomAccessibleInterval<FloatType> labels) {
 		long nz = labels.dimension(2), first = -1, last = -1;
 		RandomAccess<FloatType> a = labels.randomAccess();
+		List<byte[]> bytes = labels.numDimensions() == 3 ? IntegerVoxels.unsignedBytesInFlatOrder(labels) : null;
+		if (bytes != null && bytes.size() == nz) { // a label map kept as bytes, one array per plane
+			for (int z = 0; z < nz; z++) {
+				byte[] values = bytes.get(z);
+				int i = 0;
+				while (i < values.length && values[i] == 0)
+					i++;
+				if (i < values.length) {
+					if (first < 0)
+						first = z;
+					last = z;
+				}
+			}
+			return first < 0 ? new long[] { 0, nz - 1 } : new long[] { first, last };
+		}
 		// the image's own arrays when it has them (one per plane, or one for all): no random access per voxel
 		List<float[]> arrays = labels.numDimensions() == 3 ? FloatStorage.arraysInFlatOrder(labels) : null;
 		int plane = (int) (labels.dimension(0) * labels.dimension(1));

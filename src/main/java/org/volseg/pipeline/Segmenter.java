@@ -271,7 +271,7 @@ public final class Segmenter implements AutoCloseable {
 	 */
 	public synchronized SegmentationResult segment(PreparedScan scan, SegmentationListener listener,
 			BooleanSupplier cancelRequested) {
-		if (!scan.descriptor().equals(descriptor))
+		if (!Objects.equals(scan.descriptor(), descriptor))
 			throw new IllegalArgumentException("the scan was prepared for the model " + scan.descriptor().name()
 					+ ", not for " + descriptor.name());
 		scan.use();

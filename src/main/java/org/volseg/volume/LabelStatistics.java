@@ -51,7 +51,15 @@ public final class LabelStatistics {
 		}
 		long[] count = new long[16];
 		double[] sum = new double[16], sumSq = new double[16];
-		java.util.List<float[]> arrays = intensityVoxels == null ? FloatStorage.arraysInFlatOrder(labelVoxels) : null;
+		java.util.List<byte[]> bytes = intensityVoxels == null ? IntegerVoxels.unsignedBytesInFlatOrder(labelVoxels) : null;
+		if (bytes != null) { // counts only, of a label map kept as bytes
+			count = new long[256];
+			for (byte[] a : bytes)
+				for (byte b : a)
+					count[b & 0xff]++;
+		}
+		java.util.List<float[]> arrays = intensityVoxels == null && bytes == null
+				? FloatStorage.arraysInFlatOrder(labelVoxels) : null;
 		if (arrays != null) // counts only, straight from the arrays (the same loop without a cursor per voxel)
 			for (float[] a : arrays)
 				for (float f : a) {
@@ -62,7 +70,7 @@ public final class LabelStatistics {
 						count = Arrays.copyOf(count, Math.max(label + 1, count.length * 2));
 					count[label]++;
 				}
-		Cursor<FloatType> l = arrays != null ? null : Views.flatIterable(labelVoxels).cursor();
+		Cursor<FloatType> l = arrays != null || bytes != null ? null : Views.flatIterable(labelVoxels).cursor();
 		Cursor<FloatType> v = intensityVoxels == null ? null : Views.flatIterable(intensityVoxels).cursor();
 		while (l != null && l.hasNext()) {
 			int label = Math.round(l.next().get());

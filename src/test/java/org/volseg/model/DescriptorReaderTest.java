@@ -1,7 +1,10 @@
 package org.volseg.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +58,25 @@ class DescriptorReaderTest {
 		assertEquals("unetr", c.network().architecture());
 		assertEquals(List.of(96, 96, 96), c.network().config().get("img_size"));
 		assertEquals("conv", c.network().config().get("proj_type"));
+	}
+
+	/**
+	 * A descriptor read twice from the same text is the same object (the command line reads a package's
+	 * descriptor before the model loads, then the load reads it again); other text or another name, a new one.
+	 */
+	@Test
+	void theSameTextReadAgainGivesTheSameDescriptor() throws IOException {
+		String text = example();
+		ModelDescriptor first = DescriptorReader.parse(text, "a/rdf.yaml");
+		assertSame(first, DescriptorReader.parse(new String(text.toCharArray()), "a/rdf.yaml"));
+		ModelDescriptor renamed = DescriptorReader.parse(text, "b/rdf.yaml");
+		assertNotSame(first, renamed);
+		assertEquals(first, renamed);
+		ModelDescriptor changed = DescriptorReader.parse(text.replace("UNETR abdominal CT (liver, kidneys, spleen)", "Another model"), "b/rdf.yaml");
+		assertNotEquals(renamed.name(), changed.name());
+		assertThrows(ModelPackageException.class, () -> DescriptorReader.parse("just text", "b/rdf.yaml"));
+		assertSame(changed, DescriptorReader.parse(text.replace("UNETR abdominal CT (liver, kidneys, spleen)", "Another model"), "b/rdf.yaml"),
+				"a failed read leaves the last good one");
 	}
 
 	@Test

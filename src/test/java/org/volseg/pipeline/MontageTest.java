@@ -89,20 +89,32 @@ class MontageTest {
 		Volume scan = VolumeIO.read(SAMPLES.resolve("case000_image.nii.gz")).volume();
 		Volume labels = VolumeIO.read(SAMPLES.resolve("case000_labels.nii.gz")).volume();
 		Map<Integer, Integer> colours = Map.of(LIVER, LIVER_RGB, 3, 0x0000ff);
-		for (Montage m : new Montage[] { Montage.standard(), new Montage(3, 2, 48), new Montage(1, 1, 200) }) {
-			BufferedImage fast = m.render(scan, labels, colours);
-			BufferedImage reference = reference(m, scan, labels, colours);
-			assertEquals(reference.getWidth(), fast.getWidth());
-			assertEquals(reference.getHeight(), fast.getHeight());
-			long coloured = 0;
-			for (int y = 0; y < fast.getHeight(); y++)
-				for (int x = 0; x < fast.getWidth(); x++) {
-					assertEquals(reference.getRGB(x, y), fast.getRGB(x, y), "pixel " + x + "," + y);
-					int rgb = fast.getRGB(x, y);
-					coloured += (rgb >> 16 & 0xff) != (rgb & 0xff) ? 1 : 0;
-				}
-			assertTrue(coloured > 100, "labels show: " + coloured + " coloured pixels");
-		}
+		// the tiles of 16 pixels have slice numbers wider than themselves: each stops at its tile's edge, as
+		// when the tile to its right was painted over it; the label map as read, and kept as bytes
+		for (Volume l : List.of(labels, keptAsBytes(labels)))
+			for (Montage m : new Montage[] { Montage.standard(), new Montage(3, 2, 48), new Montage(1, 1, 200), new Montage(5, 4, 16) }) {
+				BufferedImage fast = m.render(scan, l, colours);
+				BufferedImage reference = reference(m, scan, labels, colours);
+				assertEquals(reference.getWidth(), fast.getWidth());
+				assertEquals(reference.getHeight(), fast.getHeight());
+				long coloured = 0;
+				for (int y = 0; y < fast.getHeight(); y++)
+					for (int x = 0; x < fast.getWidth(); x++) {
+						assertEquals(reference.getRGB(x, y), fast.getRGB(x, y), "pixel " + x + "," + y);
+						int rgb = fast.getRGB(x, y);
+						coloured += (rgb >> 16 & 0xff) != (rgb & 0xff) ? 1 : 0;
+					}
+				assertTrue(coloured > 100, "labels show: " + coloured + " coloured pixels");
+			}
+	}
+
+	/** A label map kept as unsigned bytes (as the segmenter makes them) with the same voxels. */
+	static Volume keptAsBytes(Volume labels) {
+		var bytes = org.volseg.volume.IntegerVoxels.allocateUnsignedBytes(labels.dimensions());
+		var c = net.imglib2.view.Views.flatIterable(bytes.stored()).cursor();
+		for (net.imglib2.type.numeric.real.FloatType v : net.imglib2.view.Views.flatIterable(labels.voxels()))
+			c.next().setReal(v.get());
+		return new Volume(bytes, labels.geometry());
 	}
 
 	/** The rendering as it was before (one random access and one colour lookup per pixel). */
@@ -210,6 +222,12 @@ class MontageTest {
 		long[] fromArrays = Montage.labelledZRange(copy.channel(0)), fromView = Montage.labelledZRange(view);
 		assertArrayEquals(fromView, fromArrays);
 		assertArrayEquals(new long[] { 20, 30 }, fromArrays);
+		// kept as bytes, 0.4 is 0: the same range from the byte planes
+		Volume bytes = keptAsBytes(copy);
+		assertTrue(org.volseg.volume.IntegerVoxels.unsignedBytesInFlatOrder(bytes.channel(0)) != null);
+		assertArrayEquals(new long[] { 20, 30 }, Montage.labelledZRange(bytes.channel(0)));
+		assertArrayEquals(new long[] { 0, labels.dimension(2) - 1 },
+				Montage.labelledZRange(keptAsBytes(Volume.allocate(labels.geometry(), labels.dimensions())).channel(0)));
 		Volume none = Volume.allocate(labels.geometry(), labels.dimensions());
 		assertArrayEquals(new long[] { 0, labels.dimension(2) - 1 }, Montage.labelledZRange(none.channel(0)));
 	}

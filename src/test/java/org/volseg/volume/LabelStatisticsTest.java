@@ -79,4 +79,32 @@ class LabelStatisticsTest {
 			assertEquals(List.of(1, 2, 3, 17, 40), fast.stream().map(LabelStatistics.Row::label).toList());
 		}
 	}
+	/** A label map kept as bytes is counted from its byte planes: the same rows as its float copy, labels up to 255. */
+	@Test
+	void countsOfLabelsKeptAsBytesEqualThoseOfTheirFloatCopy() {
+		java.util.Random random = new java.util.Random(5);
+		Geometry g = Geometry.ofSpacing(0.5, 0.7, 1.2);
+		IntegerVoxels<net.imglib2.type.numeric.integer.UnsignedByteType> bytes = IntegerVoxels.allocateUnsignedBytes(13, 11, 7);
+		Volume copy = Volume.allocate(g, 13, 11, 7);
+		var c = net.imglib2.view.Views.flatIterable(copy.voxels()).cursor();
+		for (var b : net.imglib2.view.Views.flatIterable(bytes.stored())) {
+			int label = random.nextInt(4) == 0 ? 255 - random.nextInt(3) : random.nextInt(20);
+			b.set(label);
+			c.next().set(label);
+		}
+		Volume kept = new Volume(bytes, g);
+		assertEquals(true, IntegerVoxels.unsignedBytesInFlatOrder(kept.channel(0)) != null);
+		List<LabelStatistics.Row> rows = LabelStatistics.of(kept);
+		assertEquals(LabelStatistics.of(copy), rows);
+		assertEquals(255, rows.get(rows.size() - 1).label());
+		assertEquals(13 * 11 * 7 - countZeros(copy), rows.stream().mapToLong(LabelStatistics.Row::voxels).sum(),
+				"every voxel above 0 counted once");
+	}
+
+	private static long countZeros(Volume v) {
+		long n = 0;
+		for (FloatType t : net.imglib2.view.Views.flatIterable(v.voxels()))
+			n += t.get() == 0 ? 1 : 0;
+		return n;
+	}
 }

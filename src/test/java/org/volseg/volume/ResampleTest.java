@@ -223,6 +223,44 @@ class ResampleTest {
 	}
 
 	@Test
+	void labelsKeptAsBytesResampleNearestToBytesExactlyLikeTheirFloatCopies() {
+		java.util.Random random = new java.util.Random(23);
+		Geometry g = Geometry.ofLps(new double[][] { { 0.7, 0, 0, -5 }, { 0, -0.8, 0, 3 }, { 0, 0, 2.5, 1 }, { 0, 0, 0, 1 } });
+		IntegerVoxels<net.imglib2.type.numeric.integer.UnsignedByteType> bytes = IntegerVoxels.allocateUnsignedBytes(23, 19, 11);
+		bytes.stored().forEach(t -> t.set(random.nextInt(256)));
+		Volume labels = new Volume(bytes, g);
+		Volume copy = Volume.allocate(g, 23, 19, 11);
+		Cursor<FloatType> from = Views.flatIterable(labels.voxels()).cursor();
+		for (FloatType t : Views.flatIterable(copy.voxels()))
+			t.set(from.next().get());
+		// axis-aligned (each target axis on one source axis: the index tables), flipped and partly outside, oblique
+		Geometry aligned = Geometry.ofLps(new double[][] { { 0.5, 0, 0, -4.1 }, { 0, -0.6, 0, 2.9 }, { 0, 0, 1.7, 1.3 }, { 0, 0, 0, 1 } });
+		Geometry flipped = Geometry.ofLps(new double[][] { { -0.9, 0, 0, 14 }, { 0, 0.45, 0, -16 }, { 0, 0, -3, 30 }, { 0, 0, 0, 1 } });
+		Geometry oblique = Geometry.ofLps(new double[][] { { 0.7, 0.2, 0, -3.1 }, { 0.1, 0.8, 0, 2.3 }, { 0, 0.1, 1.3, 2.7 }, { 0, 0, 0, 1 } });
+		long[] dims = { 31, 27, 17 };
+		for (Geometry target : new Geometry[] { aligned, flipped, oblique })
+			for (Resample.Padding padding : Resample.Padding.values())
+				for (float fill : new float[] { 0, 3, 255, -7, 2.5f, 256 }) {
+					Volume a = Resample.onto(copy, dims, target, Interpolation.NEAREST, padding, fill);
+					Volume b = Resample.onto(labels, dims, target, Interpolation.NEAREST, padding, fill);
+					boolean byteFill = padding == Resample.Padding.BORDER || fill == 0 || fill == 3 || fill == 255;
+					assertEquals(byteFill, IntegerVoxels.unsignedBytesInFlatOrder(b.voxels()) != null,
+							"bytes stay bytes unless the fill is no byte's value: " + padding + " " + fill);
+					assertEquals(target, b.geometry());
+					org.junit.jupiter.api.Assertions.assertArrayEquals(dims, b.dimensions());
+					Cursor<FloatType> ca = Views.flatIterable(a.voxels()).cursor(), cb = Views.flatIterable(b.voxels()).cursor();
+					long outside = 0;
+					while (ca.hasNext()) {
+						float expected = ca.next().get();
+						assertEquals(expected, cb.next().get(), 0f);
+						outside += expected == fill ? 1 : 0;
+					}
+					if (padding == Resample.Padding.FILL && target != oblique)
+						assertTrue(outside > 0, "the target reaches outside the source");
+				}
+	}
+
+	@Test
 	void aReorientedViewResamplesLikeTheOriginal() {
 		// views have no direct storage: this exercises the RandomAccess path against the array path
 		Geometry g = Geometry.ofLps(new double[][] { { 0.9, 0.1, 0, -5 }, { -0.1, 0.9, 0.05, 3 }, { 0, 0, 2, 1 }, { 0, 0, 0, 1 } });

@@ -12,12 +12,14 @@ import org.volseg.VolSegException;
 import org.volseg.util.AtomicFiles;
 import org.volseg.volume.FloatFile;
 import org.volseg.volume.FloatStorage;
+import org.volseg.volume.IntegerVoxels;
 import org.volseg.volume.Volume;
 import org.volseg.volume.VolumeStatistics;
 
 import net.imglib2.Cursor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.util.Intervals;
 import net.imglib2.view.Views;
 
 /**
@@ -98,6 +100,11 @@ public final class NiftiWriter {
 	 * @throws InvalidParameterException if a voxel is negative, not an integer or above 65535
 	 */
 	public static void writeLabels(Volume volume, Path target) {
+		if (IntegerVoxels.unsignedBytesInFlatOrder(volume.voxels()) != null) {
+			// kept as unsigned bytes: every voxel is a whole number from 0 to 255
+			write(volume, target, Options.of(NiftiDatatype.UINT8).withIntent(NiftiHeader.INTENT_LABEL));
+			return;
+		}
 		VolumeStatistics s = VolumeStatistics.of(volume.voxels());
 		if (s.nanCount() > 0 || s.min() < 0 || s.max() > 65535)
 			throw InvalidParameterException.of("label map", target, "integer labels from 0 to 65535, got values from "
@@ -126,8 +133,10 @@ public final class NiftiWriter {
 					writeVoxels(volume.voxels(), options.datatype(), options.byteOrder(), raw, target);
 					return;
 				}
-				try (OutputStream out = new ParallelGzipOutputStream(raw, GZIP_LEVEL, THREADS)) {
-					out.write(NiftiHeaderCodec.encode(header));
+				byte[] headerBytes = NiftiHeaderCodec.encode(header);
+				long length = headerBytes.length + Intervals.numElements(volume.voxels()) * options.datatype().bytes();
+				try (OutputStream out = new ParallelGzipOutputStream(raw, GZIP_LEVEL, THREADS, length)) {
+					out.write(headerBytes);
 					writeVoxels(volume.voxels(), options.datatype(), options.byteOrder(), out, target);
 				}
 			});
@@ -172,6 +181,13 @@ public final class NiftiWriter {
 
 	private static void writeVoxels(RandomAccessibleInterval<FloatType> voxels, NiftiDatatype type, ByteOrder order,
 			OutputStream out, Path target) throws IOException {
+		List<byte[]> unsignedBytes = type == NiftiDatatype.UINT8 ? IntegerVoxels.unsignedBytesInFlatOrder(voxels) : null;
+		if (unsignedBytes != null) {
+			// a label map kept as bytes is already the file's voxels
+			for (byte[] plane : unsignedBytes)
+				out.write(plane);
+			return;
+		}
 		byte[] buffer = new byte[CHUNK_VOXELS * type.bytes()];
 		ByteBuffer view = ByteBuffer.wrap(buffer).order(order);
 		List<float[]> arrays = FloatStorage.arraysInFlatOrder(voxels);

@@ -25,7 +25,9 @@ import java.util.zip.Deflater;
  * and the {@link Deflater}s are reused from block to block, so a stream of gigabytes allocates a few
  * megabytes in all: a stream that allocated a new megabyte or two per block had the Java heap grow by
  * hundreds of megabytes while the probabilities of a large scan were written (blocks still in flight
- * at a collection get promoted with a small young generation; docs/bench-pipeline.md, b8). Not
+ * at a collection get promoted with a small young generation; docs/bench-pipeline.md, b8). A buffer
+ * is only as large as its block's data: with the stream's expected length given, a small file (the
+ * README's 1 MB label map) allocates about its own size, not several whole blocks. Not
  * thread-safe; {@link #close()} finishes the stream, stops the threads, frees the deflaters and
  * closes the target.</p>
  */
@@ -33,14 +35,23 @@ final class ParallelGzipOutputStream extends OutputStream {
 
 	static final int BLOCK = 1 << 20;
 	private static final int WINDOW = 32 * 1024;
-	/** Room for a block's deflate output: stored blocks add 5 bytes per 16 KiB, a sync flush a few more. */
-	private static final int OUTPUT_ROOM = BLOCK + BLOCK / 8 + 1024;
+	/** The smallest input buffer a slot starts with. */
+	private static final int MIN_CAPACITY = 4096;
 
-	/** One block's buffers: the input and, once compressed, its raw deflate data. */
+	/** One block's buffers: the input (grown up to {@link #BLOCK}) and, once compressed, its raw deflate data. */
 	private static final class Slot {
-		final byte[] input = new byte[BLOCK];
-		byte[] output = new byte[OUTPUT_ROOM];
+		byte[] input;
+		byte[] output;
 		int inputLength, outputLength;
+
+		Slot(int capacity) {
+			input = new byte[capacity];
+		}
+	}
+
+	/** Room for the deflate output of {@code n} bytes: stored blocks add 5 bytes per 16 KiB, a sync flush a few more. */
+	private static int outputRoom(int n) {
+		return n + n / 8 + 1024;
 	}
 
 	private final OutputStream out;
@@ -53,7 +64,9 @@ final class ParallelGzipOutputStream extends OutputStream {
 	/** Deflaters not in use: every one once the threads have stopped; {@link #close()} ends them then. */
 	private final ConcurrentLinkedQueue<Deflater> idleDeflaters = new ConcurrentLinkedQueue<>();
 	private final CRC32 crc = new CRC32();
-	private Slot filling = new Slot();
+	/** The stream's expected length in bytes (a hint for the buffers' sizes), or -1 if unknown. */
+	private final long expectedLength;
+	private Slot filling;
 	/** The last block submitted: the dictionary of the block being filled. */
 	private Slot previous;
 	/** The last block written out: still the dictionary of the block after it until that one is written. */
@@ -67,8 +80,18 @@ final class ParallelGzipOutputStream extends OutputStream {
 	 * @param threads compression threads, at least 1
 	 */
 	ParallelGzipOutputStream(OutputStream out, int level, int threads) throws IOException {
+		this(out, level, threads, -1);
+	}
+
+	/**
+	 * @param expectedLength the number of bytes that will be written, or -1 if unknown: only sizes the
+	 *        buffers (a wrong guess costs a buffer copy, never a wrong stream)
+	 */
+	ParallelGzipOutputStream(OutputStream out, int level, int threads, long expectedLength) throws IOException {
 		this.out = out;
 		this.level = level;
+		this.expectedLength = expectedLength;
+		this.filling = new Slot(capacityFor(expectedLength));
 		int n = Math.max(1, threads);
 		this.maxPending = 2 * n;
 		// gzip header: magic, deflate, no flags, no mtime, no extra flags, OS unknown
@@ -87,12 +110,17 @@ final class ParallelGzipOutputStream extends OutputStream {
 
 	@Override
 	public void write(byte[] b, int off, int len) throws IOException {
+		if (closed)
+			throw new IOException("the gzip stream is closed");
 		crc.update(b, off, len);
-		total += len;
 		while (len > 0) {
 			int n = Math.min(len, BLOCK - filling.inputLength);
+			if (filling.inputLength + n > filling.input.length)
+				filling.input = Arrays.copyOf(filling.input,
+						(int) Math.min(BLOCK, Math.max(filling.inputLength + n, 2L * filling.input.length)));
 			System.arraycopy(b, off, filling.input, filling.inputLength, n);
 			filling.inputLength += n;
+			total += n;
 			off += n;
 			len -= n;
 			if (filling.inputLength == BLOCK)
@@ -107,9 +135,18 @@ final class ParallelGzipOutputStream extends OutputStream {
 		previous = slot;
 		while (pending.size() >= maxPending)
 			drainOne();
+		if (last) {
+			filling = null;
+			return;
+		}
 		Slot next = free.pollFirst();
-		filling = next != null ? next : new Slot();
+		filling = next != null ? next : new Slot(capacityFor(expectedLength < 0 ? -1 : expectedLength - total));
 		filling.inputLength = 0;
+	}
+
+	/** A new slot's input buffer for {@code remaining} bytes still to come (-1: unknown). */
+	private static int capacityFor(long remaining) {
+		return remaining < 0 ? BLOCK : (int) Math.max(MIN_CAPACITY, Math.min(BLOCK, remaining));
 	}
 
 	private Slot compress(Slot slot, byte[] dictionary, boolean last) {
@@ -123,10 +160,12 @@ final class ParallelGzipOutputStream extends OutputStream {
 			d.setInput(slot.input, 0, slot.inputLength);
 			if (last)
 				d.finish();
+			if (slot.output == null || slot.output.length < outputRoom(slot.inputLength))
+				slot.output = new byte[outputRoom(slot.inputLength)];
 			int length = 0;
 			while (true) {
 				if (length == slot.output.length)
-					slot.output = Arrays.copyOf(slot.output, 2 * slot.output.length); // never expected: see OUTPUT_ROOM
+					slot.output = Arrays.copyOf(slot.output, 2 * slot.output.length); // never expected: see outputRoom
 				int n = last ? d.deflate(slot.output, length, slot.output.length - length)
 						: d.deflate(slot.output, length, slot.output.length - length, Deflater.SYNC_FLUSH);
 				length += n;

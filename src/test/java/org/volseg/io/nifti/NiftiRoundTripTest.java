@@ -256,6 +256,44 @@ class NiftiRoundTripTest {
 		assertThrows(InvalidParameterException.class, () -> NiftiWriter.writeFloat32(v, dir.resolve("v.img")));
 	}
 
+	/**
+	 * A label map kept as bytes is written from its own planes: the same file, byte for byte, as its
+	 * float copy, as a labels file (uint8 chosen without reading the voxels) and with any options.
+	 */
+	@Test
+	void labelsKeptAsBytesWriteTheSameFileAsTheirFloatCopy() throws IOException {
+		Geometry g = Geometry.ofLps(affine(new double[] { 1, 0, 0, 0 }, new double[] { 0.8, 0.9, 2.5 }, false, 0,
+				new double[] { -4, 5, 6 }));
+		float[] values = valuesFor(NiftiDatatype.UINT8, 37 * 29 * 11, 5);
+		Volume floats = volume(values, g, 37, 29, 11);
+		var bytes = org.volseg.volume.IntegerVoxels.allocateUnsignedBytes(37, 29, 11);
+		Cursor<FloatType> from = Views.flatIterable(floats.voxels()).cursor();
+		for (var b : Views.flatIterable(bytes.stored()))
+			b.setReal(from.next().get());
+		Volume kept = new Volume(bytes, g);
+		assertTrue(org.volseg.volume.IntegerVoxels.unsignedBytesInFlatOrder(kept.voxels()) != null);
+		for (String name : new String[] { "l.nii", "l.nii.gz" }) {
+			Path a = dir.resolve("floats-" + name), b = dir.resolve("bytes-" + name);
+			NiftiWriter.writeLabels(floats, a);
+			NiftiWriter.writeLabels(kept, b);
+			assertArrayEquals(uncompressed(a), uncompressed(b), name);
+			assertEquals(NiftiDatatype.UINT8, NiftiReader.read(b).header().datatype());
+			for (NiftiDatatype type : new NiftiDatatype[] { NiftiDatatype.UINT8, NiftiDatatype.UINT16, NiftiDatatype.FLOAT32 }) {
+				NiftiWriter.write(floats, a, NiftiWriter.Options.of(type));
+				NiftiWriter.write(kept, b, NiftiWriter.Options.of(type));
+				assertArrayEquals(uncompressed(a), uncompressed(b), name + " " + type);
+			}
+		}
+	}
+
+	private static byte[] uncompressed(Path p) throws IOException {
+		if (!p.toString().endsWith(".gz"))
+			return Files.readAllBytes(p);
+		try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(p))) {
+			return in.readAllBytes();
+		}
+	}
+
 	@Test
 	void multiMemberGzipReads() throws IOException {
 		Volume v = volume(valuesFor(NiftiDatatype.INT16, 6 * 5 * 4, 11), Geometry.identity(), 6, 5, 4);

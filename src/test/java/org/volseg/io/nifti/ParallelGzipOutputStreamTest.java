@@ -61,6 +61,39 @@ class ParallelGzipOutputStreamTest {
 		}
 	}
 
+	/**
+	 * The expected length only sizes the buffers: right, too small, too large or unknown, the same bytes;
+	 * a 1 MiB stream announced as such allocates about its own size, not a few whole blocks.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 5000, ParallelGzipOutputStream.BLOCK + 352, 3 * ParallelGzipOutputStream.BLOCK + 17 })
+	void theExpectedLengthChangesNoByte(int size) throws Exception {
+		byte[] data = data(size);
+		byte[] unknown = compress(data, 2, 65_537);
+		for (long expected : new long[] { size, size / 3, 2L * size + 10, -1 }) {
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			try (ParallelGzipOutputStream z = new ParallelGzipOutputStream(out, 1, 2, expected)) {
+				for (int off = 0; off < data.length; off += 65_537)
+					z.write(data, off, Math.min(65_537, data.length - off));
+			}
+			assertArrayEquals(unknown, out.toByteArray(), "expected " + expected + " of " + size);
+		}
+		if (size == ParallelGzipOutputStream.BLOCK + 352) {
+			ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+			long allocated;
+			try (ParallelGzipOutputStream z = new ParallelGzipOutputStream(new ByteArrayOutputStream(data.length), 1, 2,
+					size)) {
+				long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+				z.write(data, 0, data.length);
+				z.close();
+				allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+			}
+			// after the constructor (the first block's input): the last block's few kilobytes, no whole block;
+			// the compressed output buffers are allocated on the compressing threads
+			assertTrue(allocated < 256 << 10, "allocated " + allocated + " bytes");
+		}
+	}
+
 	@Test
 	void aLongStreamReusesItsBuffers() throws Exception {
 		// 48 blocks: the recycled input buffers are still the dictionaries of blocks in flight, so a slot
