@@ -198,8 +198,11 @@ final class Montage {
 			int tileWidth = xs.length;
 			for (int py = 0; py < tileHeight; py++) {
 				int row = ys[py] * columnsUsed, at = (oy + py) * width + ox;
-				for (int px = 0; px < tileWidth; px++)
-					pixels[at + px] = rgb[row + xs[px]];
+				if (py > 0 && ys[py] == ys[py - 1]) // the same source row as the pixel row above
+					System.arraycopy(pixels, at - width, pixels, at, tileWidth);
+				else
+					for (int px = 0; px < tileWidth; px++)
+						pixels[at + px] = rgb[row + xs[px]];
 			}
 		}
 	}

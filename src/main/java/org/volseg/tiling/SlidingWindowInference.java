@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.volseg.VolSegException;
 import org.volseg.volume.Volume;
@@ -98,10 +99,10 @@ public final class SlidingWindowInference {
 					+ " does not fit a Java array (" + Math.max(inLength, outLength)
 					+ " floats): use a smaller --batch or --roi");
 		PatchExtractor extractor = new PatchExtractor(input, plan, settings.padding());
-		Stitcher stitcher = new Stitcher(plan, classes, ImportanceMap.of(settings), outputs);
 		PatchPredictor network = settings.mirroring().enabled() ? new MirroringPredictor(predictor, settings.mirroring())
 				: predictor;
-		return new Run(plan, extractor, stitcher, network, (int) voxels * classes, start).execute();
+		return new Run(plan, extractor, network, (int) voxels * classes, start)
+				.execute(() -> new Stitcher(plan, classes, ImportanceMap.of(settings), outputs));
 	}
 
 	/** The plan must be one of this volume with these settings' window, overlap and batch. */
@@ -117,7 +118,8 @@ public final class SlidingWindowInference {
 	private final class Run {
 		private final TilePlan plan;
 		private final PatchExtractor extractor;
-		private final Stitcher stitcher;
+		/** Set up by {@link #execute} while the first batch is cut, before the stitching thread starts. */
+		private Stitcher stitcher;
 		private final PatchPredictor predictor;
 		private final int outPerWindow;
 		private final long startNanos;
@@ -129,17 +131,19 @@ public final class SlidingWindowInference {
 		private final AtomicReference<Throwable> failure = new AtomicReference<>();
 		private volatile boolean stop;
 
-		Run(TilePlan plan, PatchExtractor extractor, Stitcher stitcher, PatchPredictor predictor, int outPerWindow,
-				long startNanos) {
+		Run(TilePlan plan, PatchExtractor extractor, PatchPredictor predictor, int outPerWindow, long startNanos) {
 			this.plan = plan;
 			this.extractor = extractor;
-			this.stitcher = stitcher;
 			this.predictor = predictor;
 			this.outPerWindow = outPerWindow;
 			this.startNanos = startNanos;
 		}
 
-		InferenceStats execute() {
+		/**
+		 * @param stitcherSetUp makes the stitcher (its importance map takes a while): called on this thread
+		 *        while the preparer cuts the first batch, which is all the first prediction waits for
+		 */
+		InferenceStats execute(Supplier<Stitcher> stitcherSetUp) {
 			Thread preparer = new Thread(this::prepareAll, "volseg-patch-preparer");
 			Thread stitching = new Thread(this::stitchAll, "volseg-stitcher");
 			preparer.setDaemon(true);
@@ -148,8 +152,9 @@ public final class SlidingWindowInference {
 			int outputsAllocated = 0;
 			boolean done = false;
 			preparer.start();
-			stitching.start();
 			try {
+				stitcher = stitcherSetUp.get();
+				stitching.start();
 				int[] roi = plan.roi();
 				for (int b = 0; b < plan.batchCount(); b++) {
 					if (cancelRequested.getAsBoolean())

@@ -186,12 +186,12 @@ public final class Resample {
 			int[] xs = nearestIndices(m[0][0], m[0][3], nx, srcDims[0], padding);
 			int[] ys = nearestIndices(m[1][1], m[1][3], ny, srcDims[1], padding);
 			int[] zs = nearestIndices(m[2][2], m[2][3], (int) targetDims[2], srcDims[2], padding);
-			for (int z = 0; z < zs.length; z++) {
+			IntStream.range(0, zs.length).parallel().forEach(z -> {
 				byte[] plane = to[z];
 				for (int y = 0, i = 0; y < ny; y++)
 					for (int x = 0; x < nx; x++, i++)
 						plane[i] = zs[z] < 0 || ys[y] < 0 || xs[x] < 0 ? outside : from[zs[z]][xs[x] + sx * ys[y]];
-			}
+			});
 			return new Volume(out, targetGeometry);
 		}
 		IntStream.range(0, (int) targetDims[2]).parallel().forEach(z -> {

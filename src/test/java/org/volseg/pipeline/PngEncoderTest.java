@@ -2,6 +2,7 @@ package org.volseg.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -38,6 +39,62 @@ class PngEncoderTest {
 				for (int x = 0; x < 37; x++)
 					assertEquals(image.getRGB(x, y) & 0xffffff, back.getRGB(x, y) & 0xffffff, "pixel " + x + "," + y);
 			assertEquals(List.of("IHDR", "IDAT", "IEND"), chunksWithValidCrc(png));
+		}
+	}
+
+	/**
+	 * The two halves compressed apart make one valid zlib stream (java.util.zip checks its Adler-32) of
+	 * exactly the scanlines, for any height, the one-row image (an empty second half) included.
+	 */
+	@Test
+	void theHalvesJoinIntoOneZlibStreamOfTheScanlines() throws Exception {
+		Random random = new Random(7);
+		for (int height : new int[] { 1, 2, 23, 700 }) {
+			int width = 301;
+			BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+			for (int y = 0; y < height; y++)
+				for (int x = 0; x < width; x++)
+					image.setRGB(x, y, y % 3 == 0 ? random.nextInt() : (x / 7) * 0x010203); // noise and runs
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			PngEncoder.write(image, out);
+			byte[] png = out.toByteArray();
+			ByteBuffer b = ByteBuffer.wrap(png, 8 + 8 + 13 + 4, png.length - 8 - 8 - 13 - 4);
+			int length = b.getInt();
+			assertEquals("IDAT", new String(png, b.position(), 4, StandardCharsets.US_ASCII));
+			byte[] idat = java.util.Arrays.copyOfRange(png, b.position() + 4, b.position() + 4 + length);
+			java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+			inflater.setInput(idat);
+			byte[] scanlines = new byte[height * (1 + 3 * width) + 1];
+			int n = inflater.inflate(scanlines);
+			assertTrue(inflater.finished(), "the stream ends, its Adler-32 checked");
+			inflater.end();
+			assertEquals(height * (1 + 3 * width), n);
+			for (int y = 0; y < height; y++) {
+				assertEquals(0, scanlines[y * (1 + 3 * width)], "filter type 0");
+				for (int x = 0; x < width; x++) {
+					int at = y * (1 + 3 * width) + 1 + 3 * x;
+					assertEquals(image.getRGB(x, y) & 0xffffff,
+							(scanlines[at] & 0xff) << 16 | (scanlines[at + 1] & 0xff) << 8 | scanlines[at + 2] & 0xff);
+				}
+			}
+		}
+	}
+
+	@Test
+	void adler32OfTwoPartsCombines() {
+		Random random = new Random(3);
+		for (int[] sizes : new int[][] { { 0, 0 }, { 5, 0 }, { 0, 9 }, { 1, 1 }, { 70000, 130001 }, { 3, 5_000_000 } }) {
+			byte[] a = new byte[sizes[0]], c = new byte[sizes[1]];
+			random.nextBytes(a);
+			java.util.Arrays.fill(c, (byte) 0xff); // the sums wrap many times
+			java.util.zip.Adler32 whole = new java.util.zip.Adler32(), first = new java.util.zip.Adler32(),
+					second = new java.util.zip.Adler32();
+			whole.update(a);
+			whole.update(c);
+			first.update(a);
+			second.update(c);
+			assertEquals((int) whole.getValue(),
+					PngEncoder.combineAdler32((int) first.getValue(), (int) second.getValue(), c.length));
 		}
 	}
 
