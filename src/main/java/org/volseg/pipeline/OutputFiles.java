@@ -66,6 +66,17 @@ final class OutputFiles implements AutoCloseable {
 	 * only read the segmentation's outputs).
 	 */
 	void stageAll(List<Output> all, Runnable between) {
+		stageAll(all, between, () -> {
+		});
+	}
+
+	/**
+	 * {@link #stageAll(List, Runnable)}, running {@code meanwhile} on the caller's thread once its outputs
+	 * are written, while the helper may still be writing its own (for the README's job the label counts of
+	 * the summary while the montage is drawn). What {@code meanwhile} throws is thrown after the helper is
+	 * done, unless an output failed.
+	 */
+	void stageAll(List<Output> all, Runnable between, Runnable meanwhile) {
 		for (Output o : all)
 			reserve(o.kind(), o.target());
 		RuntimeException[] failures = new RuntimeException[all.size()];
@@ -96,6 +107,12 @@ final class OutputFiles implements AutoCloseable {
 			helper.start();
 		}
 		halves[0].run();
+		RuntimeException meanwhileFailed = null;
+		try {
+			meanwhile.run();
+		} catch (RuntimeException e) {
+			meanwhileFailed = e;
+		}
 		if (helper != null) {
 			boolean interrupted = false;
 			while (helper.isAlive())
@@ -113,6 +130,8 @@ final class OutputFiles implements AutoCloseable {
 			if (failures[i] != null)
 				throw failures[i];
 		}
+		if (meanwhileFailed != null)
+			throw meanwhileFailed;
 	}
 
 	private synchronized Path temporaryOf(String kind) {

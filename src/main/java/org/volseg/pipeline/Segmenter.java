@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import org.volseg.InvalidParameterException;
@@ -430,7 +431,9 @@ public final class Segmenter implements AutoCloseable {
 				: floats.onInputGrid(nothing ? null : logits.volume(), crop, classes, inputDims, inputGeometry,
 						v -> toInputGrid(onModelGrid(crop, v, classes), inputDims, inputGeometry, Resample.Interpolation.LINEAR));
 		Volume probabilityMap = sinks.stream().noneMatch(OutputSink::needsProbabilities) ? null : scoresOnInput;
-		List<LabelRow> rows = rows(labelMap);
+		// the label counts are for the result, not the files: taken while the outputs are written when there are any
+		AtomicReference<List<LabelRow>> counted = new AtomicReference<>();
+		Runnable count = () -> counted.set(rows(labelMap));
 		seconds.put("postprocess", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
 
@@ -459,12 +462,15 @@ public final class Segmenter implements AutoCloseable {
 					outputFiles.add(new OutputFiles.Output(kind, sink.target(), p -> sink.write(produced, p)));
 				}
 				// two at a time (the label map and the montage of the README's job share the two cores)
-				files.stageAll(outputFiles, () -> checkCancel(cancel));
+				files.stageAll(outputFiles, () -> checkCancel(cancel), count);
 				checkCancel(cancel);
 				files.commit();
 				written = files.written();
 			}
 		}
+		if (counted.get() == null)
+			count.run();
+		List<LabelRow> rows = counted.get();
 		seconds.put("write", (System.nanoTime() - t) * 1e-9);
 		double total = (System.nanoTime() - start) * 1e-9;
 		return new SegmentationResult(labelMap, source, device, stats.windows(), stats.batches(),

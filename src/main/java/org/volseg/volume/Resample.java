@@ -133,6 +133,11 @@ public final class Resample {
 	 * {@link Padding#BORDER} gives every target voxel the value at the nearest point of the source
 	 * grid (as MONAI's {@code Invertd} of a {@code Spacingd} does), so nothing is left unset.
 	 *
+	 * <p>The result holds floats, except for {@link Interpolation#NEAREST} of a 3D label map kept as
+	 * unsigned bytes ({@link IntegerVoxels#unsignedBytesInFlatOrder} not null, as the segmenter's label
+	 * maps are): that gives a label map kept as bytes again, with the same values, when the padding is
+	 * {@link Padding#BORDER} or the fill is a whole number from 0 to 255.</p>
+	 *
 	 * @param fill the value of target voxels outside the source's field of view with {@link Padding#FILL}; unused with BORDER
 	 */
 	public static Volume onto(Volume volume, long[] targetDims, Geometry targetGeometry, Interpolation interpolation,

@@ -87,4 +87,67 @@ class OutputFilesTest {
 		}
 		assertEquals(List.of(), files());
 	}
+	/**
+	 * The work given for meanwhile runs on the caller's thread after its own outputs and while the helper
+	 * still writes; its failure comes after the helper ended, and an output's failure comes first.
+	 */
+	@Test
+	void meanwhileRunsOnTheCallersThreadWhileTheHelperWrites() throws Exception {
+		java.util.concurrent.CountDownLatch helperWriting = new java.util.concurrent.CountDownLatch(1),
+				meanwhileRan = new java.util.concurrent.CountDownLatch(1);
+		AtomicReference<String> meanwhileThread = new AtomicReference<>();
+		try (OutputFiles files = new OutputFiles()) {
+			files.stageAll(List.of(new OutputFiles.Output("labels", dir.resolve("l.nii.gz"), p -> write(p, "labels")),
+					new OutputFiles.Output("montage", dir.resolve("m.png"), p -> {
+						helperWriting.countDown();
+						try {
+							assertTrue(meanwhileRan.await(10, java.util.concurrent.TimeUnit.SECONDS), "meanwhile waited for the helper");
+						} catch (InterruptedException e) {
+							Thread.currentThread().interrupt();
+						}
+						write(p, "montage");
+					})), () -> {
+					}, () -> {
+						try {
+							assertTrue(helperWriting.await(10, java.util.concurrent.TimeUnit.SECONDS));
+						} catch (InterruptedException e) {
+							Thread.currentThread().interrupt();
+						}
+						meanwhileThread.set(Thread.currentThread().getName());
+						meanwhileRan.countDown();
+					});
+			files.commit();
+		}
+		assertEquals(Thread.currentThread().getName(), meanwhileThread.get());
+		assertEquals(List.of("l.nii.gz", "m.png"), files());
+
+		IllegalStateException late = new IllegalStateException("counting failed (test)");
+		VolSegException broken = new VolSegException("m.png: cannot write the montage (test)");
+		AtomicLong helperEnded = new AtomicLong();
+		try (OutputFiles files = new OutputFiles()) {
+			IllegalStateException e = assertThrows(IllegalStateException.class, () -> files.stageAll(List.of(
+					new OutputFiles.Output("labels", dir.resolve("l2.nii.gz"), p -> write(p, "labels")),
+					new OutputFiles.Output("montage", dir.resolve("m2.png"), p -> {
+						try {
+							Thread.sleep(200);
+						} catch (InterruptedException ie) {
+							Thread.currentThread().interrupt();
+						}
+						write(p, "montage");
+						helperEnded.set(System.nanoTime());
+					})), () -> {
+					}, () -> {
+						throw late;
+					}));
+			assertSame(late, e);
+			assertTrue(helperEnded.get() != 0 && helperEnded.get() <= System.nanoTime(), "thrown before the helper ended");
+			assertSame(broken, assertThrows(VolSegException.class, () -> files.stageAll(List.of(
+					new OutputFiles.Output("labels3", dir.resolve("l3.nii.gz"), p -> {
+						throw broken;
+					})), () -> {
+					}, () -> {
+						throw late;
+					})), "an output's failure before meanwhile's");
+		}
+	}
 }
