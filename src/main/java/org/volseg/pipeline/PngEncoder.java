@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
@@ -14,14 +15,16 @@ import java.util.zip.Deflater;
 
 /**
  * Writes an image as a PNG file (ISO/IEC 15948): 8-bit RGB (colour type 2), no interlace, every row
- * with filter type 0 (None), the rows in one zlib stream at level 1 (the fastest) in one IDAT chunk. Alpha
+ * with filter type 0 (None), or 2 (Up) when it equals the row above (its bytes are then all 0; the
+ * montage's tiles repeat most rows), the rows in one zlib stream at level 1 (the fastest) in one IDAT chunk. Alpha
  * is dropped. The top and bottom halves of the image are compressed at the same time, each as raw deflate
  * data (the first ending in a sync flush, the second not looking back into the first), and joined into the
  * one zlib stream with the Adler-32 of all rows: the file does not depend on the number of cores. Written for the montage instead of {@code javax.imageio}: ImageIO's first use in a JVM
  * looks through every jar of the class path for image plug-ins, which cost the README's main job
  * about 0.2 s (docs/benchmarks.md, "Pipeline overhead"); the pixels are the same, the file a bit
  * larger. Level 1 takes the README's montage (1024 x 768) about 10 ms instead of 26 ms at the default
- * level 6, for a file of 167 KB instead of 121 KB. Stateless.
+ * level 6, for a file of 167 KB instead of 121 KB (154 KB with the Up rows). Stateless; the two
+ * halves are compressed on the common fork-join pool and the calling thread.
  */
 final class PngEncoder {
 
@@ -69,7 +72,8 @@ final class PngEncoder {
 	}
 
 	/**
-	 * Rows {@code from} to {@code to} (exclusive) as PNG scanlines (filter byte 0, then R, G, B per pixel),
+	 * Rows {@code from} to {@code to} (exclusive) as PNG scanlines (filter byte 0, then R, G, B per pixel;
+	 * or filter byte 2 and zeros for a row equal to the one above, which may be the last of the part before),
 	 * deflated at level 1 without a zlib wrapper: ended as a whole stream if {@code last}, else with a sync
 	 * flush (byte-aligned, no final block) so that another part can follow.
 	 */
@@ -78,16 +82,23 @@ final class PngEncoder {
 		Adler32 adler = new Adler32();
 		ByteArrayOutputStream out = new ByteArrayOutputStream((to - from) * width / 4 + 1024);
 		byte[] row = new byte[1 + 3 * width], buffer = new byte[1 << 16];
+		// a row equal to the one above: filter type 2 (Up) and nothing but zeros, which deflate at once
+		byte[] sameAsAbove = new byte[1 + 3 * width];
+		sameAsAbove[0] = 2;
 		try {
 			for (int y = from; y < to; y++) {
-				for (int x = 0, i = y * width, k = 1; x < width; x++, i++) {
-					int p = argb[i];
-					row[k++] = (byte) (p >> 16);
-					row[k++] = (byte) (p >> 8);
-					row[k++] = (byte) p;
-				}
-				adler.update(row);
-				deflater.setInput(row);
+				byte[] line = row;
+				if (y > 0 && Arrays.equals(argb, y * width, (y + 1) * width, argb, (y - 1) * width, y * width))
+					line = sameAsAbove;
+				else
+					for (int x = 0, i = y * width, k = 1; x < width; x++, i++) {
+						int p = argb[i];
+						row[k++] = (byte) (p >> 16);
+						row[k++] = (byte) (p >> 8);
+						row[k++] = (byte) p;
+					}
+				adler.update(line);
+				deflater.setInput(line);
 				while (!deflater.needsInput())
 					out.write(buffer, 0, deflater.deflate(buffer));
 			}

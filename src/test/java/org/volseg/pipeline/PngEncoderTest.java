@@ -28,7 +28,8 @@ class PngEncoderTest {
 			BufferedImage image = new BufferedImage(37, 23, type);
 			for (int y = 0; y < 23; y++)
 				for (int x = 0; x < 37; x++)
-					image.setRGB(x, y, random.nextInt() | (type == BufferedImage.TYPE_INT_RGB ? 0xff000000 : 0));
+					image.setRGB(x, y, y % 4 == 1 ? image.getRGB(x, y - 1) // rows repeated, as in the montage
+							: random.nextInt() | (type == BufferedImage.TYPE_INT_RGB ? 0xff000000 : 0));
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			PngEncoder.write(image, out);
 			byte[] png = out.toByteArray();
@@ -44,7 +45,8 @@ class PngEncoderTest {
 
 	/**
 	 * The two halves compressed apart make one valid zlib stream (java.util.zip checks its Adler-32) of
-	 * exactly the scanlines, for any height, the one-row image (an empty second half) included.
+	 * exactly the scanlines, for any height, the one-row image (an empty second half) included; a row
+	 * equal to the one above (also the first row of the second half) is filter type 2 and all zeros.
 	 */
 	@Test
 	void theHalvesJoinIntoOneZlibStreamOfTheScanlines() throws Exception {
@@ -54,7 +56,10 @@ class PngEncoderTest {
 			BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
 			for (int y = 0; y < height; y++)
 				for (int x = 0; x < width; x++)
-					image.setRGB(x, y, y % 3 == 0 ? random.nextInt() : (x / 7) * 0x010203); // noise and runs
+					image.setRGB(x, y, y % 3 == 0 ? random.nextInt() : (x / 7) * 0x010203 + y / 4); // noise, runs, repeats
+			if (height == 700)
+				for (int x = 0; x < width; x++)
+					image.setRGB(x, 350, image.getRGB(x, 349)); // the second half starts with the first half's last row
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			PngEncoder.write(image, out);
 			byte[] png = out.toByteArray();
@@ -69,14 +74,22 @@ class PngEncoderTest {
 			assertTrue(inflater.finished(), "the stream ends, its Adler-32 checked");
 			inflater.end();
 			assertEquals(height * (1 + 3 * width), n);
+			int repeated = 0;
 			for (int y = 0; y < height; y++) {
-				assertEquals(0, scanlines[y * (1 + 3 * width)], "filter type 0");
+				boolean same = y > 0;
+				for (int x = 0; x < width && same; x++)
+					same = image.getRGB(x, y) == image.getRGB(x, y - 1);
+				int filter = scanlines[y * (1 + 3 * width)];
+				assertEquals(same ? 2 : 0, filter, "row " + y + ": Up exactly for a row equal to the one above");
+				repeated += same ? 1 : 0;
 				for (int x = 0; x < width; x++) {
 					int at = y * (1 + 3 * width) + 1 + 3 * x;
-					assertEquals(image.getRGB(x, y) & 0xffffff,
-							(scanlines[at] & 0xff) << 16 | (scanlines[at + 1] & 0xff) << 8 | scanlines[at + 2] & 0xff);
+					int rgb = (scanlines[at] & 0xff) << 16 | (scanlines[at + 1] & 0xff) << 8 | scanlines[at + 2] & 0xff;
+					assertEquals(same ? 0 : image.getRGB(x, y) & 0xffffff, rgb, "row " + y + " pixel " + x);
 				}
 			}
+			if (height == 700)
+				assertTrue(repeated > 100, repeated + " repeated rows");
 		}
 	}
 
