@@ -184,10 +184,11 @@ public final class Resample {
 		byte[][] from = source.toArray(new byte[0][]);
 		byte[][] to = IntegerVoxels.unsignedBytesInFlatOrder(out).toArray(new byte[0][]);
 		double[][] m = volume.geometry().inverse().compose(targetGeometry.affineLps()).affineLps();
-		byte outside = (byte) (int) fill;
-		int nx = (int) targetDims[0], ny = (int) targetDims[1], sx = (int) srcDims[0];
+		int nx = (int) targetDims[0];
 		if (m[0][1] == 0 && m[0][2] == 0 && m[1][0] == 0 && m[1][2] == 0 && m[2][0] == 0 && m[2][1] == 0) {
 			// each target axis maps to the same source axis: the source index per x, y and z once, then copies
+			byte outside = (byte) (int) fill;
+			int ny = (int) targetDims[1], sx = (int) srcDims[0];
 			int[] xs = nearestIndices(m[0][0], m[0][3], nx, srcDims[0], padding);
 			int[] ys = nearestIndices(m[1][1], m[1][3], ny, srcDims[1], padding);
 			int[] zs = nearestIndices(m[2][2], m[2][3], (int) targetDims[2], srcDims[2], padding);
@@ -199,23 +200,9 @@ public final class Resample {
 			});
 			return new Volume(out, targetGeometry);
 		}
-		IntStream.range(0, (int) targetDims[2]).parallel().forEach(z -> {
-			byte[] plane = to[z];
-			double[] p = new double[3];
-			for (int y = 0; y < ny; y++)
-				for (int x = 0; x < nx; x++) {
-					for (int r = 0; r < 3; r++)
-						p[r] = m[r][0] * x + m[r][1] * y + m[r][2] * z + m[r][3];
-					byte v = outside;
-					if (padding == Padding.BORDER || inside(p, srcDims)) {
-						for (int r = 0; r < 3; r++)
-							p[r] = Math.min(Math.max(p[r], 0), srcDims[r] - 1);
-						v = from[(int) Math.floor(p[2] + 0.5)][(int) Math.floor(p[0] + 0.5)
-								+ sx * (int) Math.floor(p[1] + 0.5)];
-					}
-					plane[x + nx * y] = v;
-				}
-		});
+		Sampler src = Sampler.ofUnsignedBytes(from, srcDims[0]), dst = Sampler.ofUnsignedBytes(to, nx);
+		IntStream.range(0, (int) targetDims[2]).parallel()
+				.forEach(z -> resampleSlice(src, srcDims, dst, targetDims, z, m, Interpolation.NEAREST, padding, fill));
 		return new Volume(out, targetGeometry);
 	}
 
@@ -284,6 +271,23 @@ public final class Resample {
 		abstract void set(long x, long y, long z, float v);
 
 		abstract Sampler copy();
+
+		/** Planes of unsigned bytes, one per z, x fastest: values 0 to 255; a value set is stored as its byte. */
+		static Sampler ofUnsignedBytes(byte[][] planes, long nx) {
+			return new Sampler() {
+				float get(long x, long y, long z) {
+					return planes[(int) z][(int) (x + nx * y)] & 0xff;
+				}
+
+				void set(long x, long y, long z, float v) {
+					planes[(int) z][(int) (x + nx * y)] = (byte) (int) v;
+				}
+
+				Sampler copy() {
+					return this;
+				}
+			};
+		}
 
 		/**
 		 * The image's own float arrays if it has them; else, for {@code planeWise} reading, whole planes

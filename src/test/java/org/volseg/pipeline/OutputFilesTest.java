@@ -34,6 +34,17 @@ class OutputFilesTest {
 		}
 	}
 
+	/** Writes after a pause, then records when it ended. */
+	private static void writeSlowly(Path p, String text, long millis, AtomicLong ended) {
+		try {
+			Thread.sleep(millis);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		write(p, text);
+		ended.set(System.nanoTime());
+	}
+
 	private List<String> files() throws IOException {
 		try (Stream<Path> s = Files.list(dir)) {
 			return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -69,15 +80,8 @@ class OutputFilesTest {
 		long thrown;
 		try (OutputFiles files = new OutputFiles()) {
 			VolSegException e = assertThrows(VolSegException.class, () -> files.stageAll(List.of(
-					new OutputFiles.Output("labels", dir.resolve("l.nii.gz"), p -> {
-						try {
-							Thread.sleep(300);
-						} catch (InterruptedException ie) {
-							Thread.currentThread().interrupt();
-						}
-						write(p, "labels");
-						slowEnded.set(System.nanoTime());
-					}), new OutputFiles.Output("montage", dir.resolve("m.png"), p -> {
+					new OutputFiles.Output("labels", dir.resolve("l.nii.gz"), p -> writeSlowly(p, "labels", 300, slowEnded)),
+					new OutputFiles.Output("montage", dir.resolve("m.png"), p -> {
 						throw broken;
 					})), () -> {
 					}));
@@ -127,15 +131,8 @@ class OutputFilesTest {
 		try (OutputFiles files = new OutputFiles()) {
 			IllegalStateException e = assertThrows(IllegalStateException.class, () -> files.stageAll(List.of(
 					new OutputFiles.Output("labels", dir.resolve("l2.nii.gz"), p -> write(p, "labels")),
-					new OutputFiles.Output("montage", dir.resolve("m2.png"), p -> {
-						try {
-							Thread.sleep(200);
-						} catch (InterruptedException ie) {
-							Thread.currentThread().interrupt();
-						}
-						write(p, "montage");
-						helperEnded.set(System.nanoTime());
-					})), () -> {
+					new OutputFiles.Output("montage", dir.resolve("m2.png"), p -> writeSlowly(p, "montage", 200, helperEnded))),
+					() -> {
 					}, () -> {
 						throw late;
 					}));
