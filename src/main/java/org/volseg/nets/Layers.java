@@ -291,14 +291,53 @@ public final class Layers {
 
 	// ----------------------------------------------------------------- normalisation
 
-	/** PyTorch {@code LayerNorm} over the last axis (biased variance): keys {@code prefix.weight}, {@code prefix.bias}. */
+	/**
+	 * PyTorch {@code LayerNorm} over the last axis (biased variance): keys {@code prefix.weight},
+	 * {@code prefix.bias}. With weights as constants the ops are laid out in the pattern
+	 * TensorFlow's graph optimiser fuses into one oneDNN {@code _MklLayerNorm} kernel (see
+	 * {@link #fusableLayerNorm}); with weights as variables (training) they are the plain
+	 * normalisation.
+	 */
 	public Operand<TFloat32> layerNorm(String prefix, Operand<TFloat32> x, double eps) {
 		long[] xs = staticShape(x);
 		long c = xs[xs.length - 1];
-		Operand<TFloat32> y = normalize(x, new int[] { xs.length - 1 }, eps);
 		Operand<TFloat32> w = parameter(prefix + ".weight", new long[] { c }, Init.ones());
 		Operand<TFloat32> b = parameter(prefix + ".bias", new long[] { c }, Init.zeros());
+		if (storage == WeightStorage.CONSTANTS) {
+			if (xs.length == 2 || xs.length == 3) return fusableLayerNorm(x, w, b, eps);
+			Operand<TFloat32> rows = tf.reshape(x, tf.constant(new long[] { -1, c }));
+			return tf.reshape(fusableLayerNorm(rows, w, b, eps), tf.shape(x));
+		}
+		Operand<TFloat32> y = normalize(x, new int[] { xs.length - 1 }, eps);
 		return tf.math.add(tf.math.mul(y, w), b);
+	}
+
+	/**
+	 * LayerNorm of a rank-2 or rank-3 tensor over its last axis as TensorFlow's remapper matches it
+	 * for oneDNN ({@code x * s + (beta - mean * s)}, {@code s = gamma * rsqrt(var + eps)}, with
+	 * {@code SquaredDifference} and {@code AddV2}); it then runs as one kernel instead of about nine
+	 * memory-bound passes. The fused kernel ignores the graph's epsilon and uses its own default,
+	 * {@value #FUSED_LAYER_NORM_EPSILON}; LayerNorm with {@code eps} of {@code x} equals LayerNorm
+	 * with that epsilon of {@code k x}, {@code k = sqrt(FUSED_LAYER_NORM_EPSILON / eps)}, so the input
+	 * is scaled by {@code k} and the graph's epsilon is {@value #FUSED_LAYER_NORM_EPSILON}: the
+	 * result is the same whether the optimiser fuses or not.
+	 */
+	private Operand<TFloat32> fusableLayerNorm(Operand<TFloat32> x, Operand<TFloat32> gamma, Operand<TFloat32> beta,
+			double eps) {
+		int last = staticShape(x).length - 1;
+		Operand<TFloat32> scaled = tf.math.mul(x, tf.constant((float) Math.sqrt(FUSED_LAYER_NORM_EPSILON / eps)));
+		Operand<TFloat32> mean = tf.math.mean(scaled, tf.constant(last), Mean.keepDims(true));
+		Operand<TFloat32> var = tf.math.mean(tf.math.squaredDifference(scaled, mean), tf.constant(last), Mean.keepDims(true));
+		Operand<TFloat32> s = tf.math.mul(tf.math.rsqrt(addV2(var, tf.constant((float) FUSED_LAYER_NORM_EPSILON))), gamma);
+		return addV2(tf.math.mul(scaled, s), tf.math.sub(beta, tf.math.mul(s, mean)));
+	}
+
+	/** The epsilon of TensorFlow's oneDNN {@code _MklLayerNorm} kernel (its attribute's default). */
+	static final double FUSED_LAYER_NORM_EPSILON = 1e-3;
+
+	/** {@code AddV2} (the remapper's patterns name it; {@code tf.math.add} builds {@code Add}). */
+	private Operand<TFloat32> addV2(Operand<TFloat32> a, Operand<TFloat32> b) {
+		return tf.scope().opBuilder("AddV2", "AddV2").addInput(a.asOutput()).addInput(b.asOutput()).build().output(0);
 	}
 
 	/**

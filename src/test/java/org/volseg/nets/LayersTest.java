@@ -220,6 +220,34 @@ class LayersTest {
 	}
 
 	/**
+	 * LayerNorm keeps PyTorch's eps = 1e-5 where TensorFlow fuses it into oneDNN's kernel, whose own
+	 * epsilon is 1e-3: tokens with a variance of 1e-4 and an offset of 5 (the fused kernel with its
+	 * epsilon would shrink them by a third), rank 3 as the transformers' tokens and rank 5 (reshaped
+	 * to rows) as SwinUNETR's.
+	 */
+	@Test
+	void layerNormKeepsItsEpsilonWhereTensorFlowFusesIt() {
+		int c = 16;
+		Map<String, FloatTensor> weights = Map.of("ln.weight", randn(c), "ln.bias", randn(c));
+		for (long[] shape : new long[][] { { 2, 50, c }, { 1, 3, 4, 5, c } }) {
+			FloatTensor x = randn(shape);
+			for (int i = 0; i < x.data().length; i++) x.data()[i] = 5 + 0.01f * x.data()[i];
+			FloatTensor y = run(x, weights, (l, in) -> l.layerNorm("ln", in, 1e-5));
+			FloatTensor expected = FloatTensor.zeros(shape);
+			float[] d = x.data(), w = weights.get("ln.weight").data(), b = weights.get("ln.bias").data();
+			for (int row = 0; row < d.length / c; row++) {
+				double m = 0, ss = 0;
+				for (int ch = 0; ch < c; ch++) m += d[row * c + ch] / (double) c;
+				for (int ch = 0; ch < c; ch++) ss += Math.pow(d[row * c + ch] - m, 2);
+				for (int ch = 0; ch < c; ch++) {
+					expected.data()[row * c + ch] = (float) ((d[row * c + ch] - m) / Math.sqrt(ss / c + 1e-5) * w[ch] + b[ch]);
+				}
+			}
+			assertNear(expected, y, 1e-3);
+		}
+	}
+
+	/**
 	 * Instance norm over a 96^3 window as SwinUNETR's encoder1 sees it (a 30x26x40 scan zero-padded
 	 * to 96^3; a channel with a large offset) keeps float32 accuracy: TensorFlow's single float32
 	 * sum over all 884,736 voxels of a channel was off by ~1e-3 of the value (MONAI's bundle e2e
