@@ -12,6 +12,7 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
+import org.volseg.volume.StoredBlocks;
 import org.volseg.volume.StoredVoxels;
 import org.volseg.volume.Volume;
 
@@ -23,7 +24,8 @@ import org.volseg.volume.Volume;
  * <p>Bulk copies go through ImgLib2's {@link PrimitiveBlocks} on an extended, translated and
  * permuted view {@code (channel, z, y, x)} of the voxels, whose flattening order is exactly the
  * predictor layout. Array and cell images take PrimitiveBlocks' fast path; other views fall back to
- * its slower generic copy. Not thread-safe: one extractor per thread.</p>
+ * its slower generic copy. Integers kept as stored ({@link StoredVoxels}) are copied as integers and
+ * decoded ({@link StoredBlocks}). Not thread-safe: one extractor per thread.</p>
  */
 final class PatchExtractor {
 
@@ -31,7 +33,9 @@ final class PatchExtractor {
 	private final int channels;
 	private final int[] roi;
 	private final int patchLength;
+	/** Exactly one of the two is set. */
 	private final PrimitiveBlocks<FloatType> blocks;
+	private final StoredBlocks storedBlocks;
 	private final int[] blockSize;
 	private final boolean fourD;
 	private float[] scratch;
@@ -51,7 +55,9 @@ final class PatchExtractor {
 		this.channels = Math.toIntExact(volume.channels());
 		this.patchLength = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(roi[0], roi[1]), roi[2]), channels);
 		this.fourD = volume.voxels().numDimensions() == 4;
-		this.blocks = PrimitiveBlocks.of(orderedView(volume, plan, padding), PrimitiveBlocks.OnFallback.ACCEPT);
+		this.storedBlocks = volume.voxels() instanceof StoredVoxels<?> stored ? storedBlocks(stored, plan, padding) : null;
+		this.blocks = storedBlocks != null ? null
+				: PrimitiveBlocks.of(orderedView(volume, plan, padding), PrimitiveBlocks.OnFallback.ACCEPT);
 		this.blockSize = fourD ? new int[] { channels, roi[2], roi[1], roi[0] } : new int[] { roi[2], roi[1], roi[0] };
 	}
 
@@ -61,12 +67,27 @@ final class PatchExtractor {
 	 */
 	static RandomAccessible<FloatType> orderedView(Volume volume, TilePlan plan, Padding padding) {
 		RandomAccessibleInterval<FloatType> voxels = volume.voxels();
-		RandomAccessible<FloatType> extended = voxels instanceof StoredVoxels<?> stored ? extendStored(stored, padding)
+		RandomAccessible<FloatType> extended = voxels instanceof StoredVoxels<?> stored ? extendStoredAsFloats(stored, padding)
 				: extend(voxels, padding);
-		long[] shift = new long[voxels.numDimensions()];
+		return ordered(extended, plan, voxels.numDimensions());
+	}
+
+	/**
+	 * Windows of integers kept as stored, copied as integers and decoded in bulk ({@link StoredBlocks}),
+	 * or null when they cannot be (a constant the stored type cannot hold, a type StoredBlocks does not
+	 * decode).
+	 */
+	private static <T extends RealType<T>> StoredBlocks storedBlocks(StoredVoxels<T> voxels, TilePlan plan, Padding padding) {
+		RandomAccessible<T> extended = extendStored(voxels, padding);
+		return extended == null ? null : StoredBlocks.of(voxels, ordered(extended, plan, voxels.numDimensions()));
+	}
+
+	/** The extended volume in padded coordinates with axes reversed (see {@link #orderedView}). */
+	private static <T> RandomAccessible<T> ordered(RandomAccessible<T> extended, TilePlan plan, int dimensions) {
+		long[] shift = new long[dimensions];
 		System.arraycopy(plan.padBefore(), 0, shift, 0, 3);
-		RandomAccessible<FloatType> padded = Views.translate(extended, shift);
-		return voxels.numDimensions() == 4
+		RandomAccessible<T> padded = Views.translate(extended, shift);
+		return dimensions == 4
 				? Views.permute(Views.permute(padded, 0, 3), 1, 2) // (c, z, y, x)
 				: Views.permute(padded, 0, 2); // (z, y, x)
 	}
@@ -76,21 +97,28 @@ final class PatchExtractor {
 	 * fast path (ImgLib2 copies fast only when no converter comes before an extension). A constant
 	 * the stored type cannot hold exactly is padded after the conversion (correct, but slower).
 	 */
-	private static <T extends RealType<T>> RandomAccessible<FloatType> extendStored(StoredVoxels<T> voxels, Padding padding) {
+	private static <T extends RealType<T>> RandomAccessible<FloatType> extendStoredAsFloats(StoredVoxels<T> voxels,
+			Padding padding) {
+		RandomAccessible<T> extended = extendStored(voxels, padding);
+		return extended == null ? extend(voxels, padding) : voxels.asFloats(extended);
+	}
+
+	/** The stored integers extended as {@code padding} says, or null for a constant they cannot hold exactly. */
+	private static <T extends RealType<T>> RandomAccessible<T> extendStored(StoredVoxels<T> voxels, Padding padding) {
 		RandomAccessibleInterval<T> stored = voxels.stored();
 		switch (padding.kind()) {
 		case CONSTANT: {
 			OptionalDouble value = voxels.storedValueOf(padding.value());
 			if (value.isEmpty())
-				return extend(voxels, padding);
+				return null;
 			T outside = stored.getType().createVariable();
 			outside.setReal(value.getAsDouble());
-			return voxels.asFloats(Views.extendValue(stored, outside));
+			return Views.extendValue(stored, outside);
 		}
 		case EDGE:
-			return voxels.asFloats(Views.extendBorder(stored));
+			return Views.extendBorder(stored);
 		case REFLECT:
-			return voxels.asFloats(Views.extendMirrorSingle(widenSingletons(stored)));
+			return Views.extendMirrorSingle(widenSingletons(stored));
 		default:
 			throw new AssertionError(padding);
 		}
@@ -145,13 +173,20 @@ final class PatchExtractor {
 		long[] start = plan.windowStart(window);
 		long[] min = fourD ? new long[] { 0, start[2], start[1], start[0] } : new long[] { start[2], start[1], start[0] };
 		if (offset == 0) {
-			blocks.copy(min, dest, blockSize);
+			copy(min, dest);
 			return;
 		}
 		if (scratch == null)
 			scratch = new float[patchLength];
-		blocks.copy(min, scratch, blockSize);
+		copy(min, scratch);
 		System.arraycopy(scratch, 0, dest, offset, patchLength);
+	}
+
+	private void copy(long[] min, float[] dest) {
+		if (storedBlocks != null)
+			storedBlocks.copy(min, dest, blockSize);
+		else
+			blocks.copy(min, dest, blockSize);
 	}
 
 	/**

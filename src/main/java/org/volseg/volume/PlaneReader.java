@@ -6,19 +6,23 @@ import net.imglib2.type.numeric.real.FloatType;
 
 /**
  * Copies whole xy planes of a 3D float image into arrays, x fastest: in bulk through ImgLib2's
- * {@code PrimitiveBlocks} where it can analyse the image (array, planar and cell images, stored
- * integers, views of these; an {@link IntegerVoxels} label map is read through its
- * {@link IntegerVoxels#readOnlyFloats()}), else voxel by voxel. Not thread-safe: one per thread
+ * {@code PrimitiveBlocks} where it can analyse the image (array, planar and cell images, views of
+ * these; an {@link IntegerVoxels} label map is read through its
+ * {@link IntegerVoxels#readOnlyFloats()}; 8- and 16-bit {@link StoredVoxels} as their integers,
+ * decoded in one loop), else voxel by voxel. Not thread-safe: one per thread
  * ({@link #independentCopy()}).
  */
 public final class PlaneReader {
 
+	/** Exactly one of the two is set. */
 	private final PrimitiveBlocks<FloatType> blocks;
+	private final StoredBlocks stored;
 	private final long[] min;
 	private final int[] planeSize;
 
-	private PlaneReader(PrimitiveBlocks<FloatType> blocks, long[] min, int[] planeSize) {
+	private PlaneReader(PrimitiveBlocks<FloatType> blocks, StoredBlocks stored, long[] min, int[] planeSize) {
 		this.blocks = blocks;
+		this.stored = stored;
 		this.min = min;
 		this.planeSize = planeSize;
 	}
@@ -54,10 +58,13 @@ public final class PlaneReader {
 		long plane = image.dimension(0) * image.dimension(1);
 		if (plane > Integer.MAX_VALUE - 8)
 			throw new IllegalArgumentException("an xy plane of " + plane + " voxels does not fit in a Java array");
+		int[] planeSize = { (int) image.dimension(0), (int) image.dimension(1), 1 };
+		StoredBlocks copy = image instanceof StoredVoxels<?> voxels ? StoredBlocks.of(voxels) : null;
+		if (copy != null)
+			return new PlaneReader(null, copy, image.minAsLongArray(), planeSize);
 		RandomAccessibleInterval<FloatType> readable = image instanceof IntegerVoxels<?> integers ? integers.readOnlyFloats()
 				: image;
-		return new PlaneReader(PrimitiveBlocks.of(readable, onFallback), image.minAsLongArray(),
-				new int[] { (int) image.dimension(0), (int) image.dimension(1), 1 });
+		return new PlaneReader(PrimitiveBlocks.of(readable, onFallback), null, image.minAsLongArray(), planeSize);
 	}
 
 	/** Voxels of one plane: the length {@link #read} fills. */
@@ -72,12 +79,17 @@ public final class PlaneReader {
 	 * @return {@code plane}
 	 */
 	public float[] read(long z, float[] plane) {
-		blocks.copy(new long[] { min[0], min[1], min[2] + z }, plane, planeSize);
+		long[] at = { min[0], min[1], min[2] + z };
+		if (stored != null)
+			stored.copy(at, plane, planeSize);
+		else
+			blocks.copy(at, plane, planeSize);
 		return plane;
 	}
 
 	/** A reader of the same image for another thread. */
 	public PlaneReader independentCopy() {
-		return new PlaneReader(blocks.independentCopy(), min, planeSize);
+		return stored != null ? new PlaneReader(null, stored.independentCopy(), min, planeSize)
+				: new PlaneReader(blocks.independentCopy(), null, min, planeSize);
 	}
 }

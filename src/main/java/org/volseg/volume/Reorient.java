@@ -1,6 +1,7 @@
 package org.volseg.volume;
 
 import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
@@ -35,12 +36,12 @@ public final class Reorient {
 					newAxisOf[i] = t;
 					flip[i] = target.sign(t) != source.sign(i);
 				}
-		RandomAccessibleInterval<FloatType> view = volume.voxels();
 		long[] dims = volume.dimensions();
-		for (int i = 0; i < 3; i++)
-			if (flip[i])
-				view = Views.zeroMin(Views.invertAxis(view, i));
-		view = permute(view, newAxisOf);
+		// stored integers are reoriented below their conversion to floats, so that they stay stored voxels
+		// (read in bulk, StoredBlocks)
+		RandomAccessibleInterval<FloatType> view = volume.voxels() instanceof StoredVoxels<?> stored
+				? reoriented(stored, flip, newAxisOf)
+				: reoriented(volume.voxels(), flip, newAxisOf);
 
 		// new voxel v' -> old voxel v: v_i = flip_i ? dims_i - 1 - v'_{t_i} : v'_{t_i}
 		double[][] map = new double[4][4];
@@ -57,8 +58,22 @@ public final class Reorient {
 		return to(volume, Orientation.parse(targetCode));
 	}
 
+	private static <T extends RealType<T>> StoredVoxels<T> reoriented(StoredVoxels<T> voxels, boolean[] flip, int[] newAxisOf) {
+		return voxels.withStored(reoriented(voxels.stored(), flip, newAxisOf));
+	}
+
+	/** Reverses the axes with {@code flip[i]}, then moves axis i to {@code newAxisOf[i]}. */
+	private static <T> RandomAccessibleInterval<T> reoriented(RandomAccessibleInterval<T> voxels, boolean[] flip,
+			int[] newAxisOf) {
+		RandomAccessibleInterval<T> view = voxels;
+		for (int i = 0; i < 3; i++)
+			if (flip[i])
+				view = Views.zeroMin(Views.invertAxis(view, i));
+		return permute(view, newAxisOf);
+	}
+
 	/** Moves source axis i to position {@code newAxisOf[i]} (i < 3) by successive swaps. */
-	private static RandomAccessibleInterval<FloatType> permute(RandomAccessibleInterval<FloatType> view, int[] newAxisOf) {
+	private static <T> RandomAccessibleInterval<T> permute(RandomAccessibleInterval<T> view, int[] newAxisOf) {
 		// position[t]: which source axis currently sits at result position t
 		int[] position = { 0, 1, 2 };
 		for (int t = 0; t < 3; t++) {

@@ -9,6 +9,7 @@ import net.imglib2.converter.Converters;
 import net.imglib2.converter.read.ConvertedRandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
 
 /**
  * Integer voxels kept as a file stores them (one or two bytes each instead of a float's four) and
@@ -40,6 +41,37 @@ public final class StoredVoxels<T extends RealType<T>> extends ConvertedRandomAc
 	public static <T extends RealType<T>> StoredVoxels<T> of(RandomAccessibleInterval<T> stored, boolean scaled, double slope,
 			double intercept) {
 		return new StoredVoxels<>(stored, new Scaling(scaled, slope, intercept));
+	}
+
+	/**
+	 * Channel {@code c} of 4D stored voxels (x, y, z, channel) as 3D stored voxels with the same
+	 * scaling: the stored integers' hyperslice, shared, not copied.
+	 */
+	public StoredVoxels<T> channel(long c) {
+		if (stored.numDimensions() != 4)
+			throw new IllegalArgumentException("a channel of 4D voxels, got " + stored.numDimensions() + " dimensions");
+		return withStored(Views.hyperSlice(stored, 3, c));
+	}
+
+	/**
+	 * A view of {@link #stored()} (a flip, a permutation, a slice; interval starting at 0) as stored
+	 * voxels with the same scaling. Shares the integers.
+	 */
+	public StoredVoxels<T> withStored(RandomAccessibleInterval<T> viewOfStored) {
+		return new StoredVoxels<>(viewOfStored, scaling);
+	}
+
+	/** Whether {@link #slope()} and {@link #intercept()} apply. */
+	boolean isScaled() {
+		return scaling.scaled;
+	}
+
+	double slope() {
+		return scaling.slope;
+	}
+
+	double intercept() {
+		return scaling.intercept;
 	}
 
 	/** The stored integers (shared, not copied). */

@@ -105,7 +105,10 @@ public final class Volume {
 	public RandomAccessibleInterval<FloatType> channel(long c) {
 		if (c < 0 || c >= channels())
 			throw new IndexOutOfBoundsException("channel " + c + " of " + channels());
-		return voxels.numDimensions() == 4 ? Views.hyperSlice(voxels, 3, c) : voxels;
+		if (voxels.numDimensions() != 4)
+			return voxels;
+		// stored integers stay recognisable (bulk copies, StoredBlocks) when sliced below the conversion
+		return voxels instanceof StoredVoxels<?> stored ? stored.channel(c) : Views.hyperSlice(voxels, 3, c);
 	}
 
 	@Override

@@ -2,12 +2,14 @@ package org.volseg.tiling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.volseg.volume.Geometry;
+import org.volseg.volume.Reorient;
 import org.volseg.volume.StoredVoxels;
 import org.volseg.volume.Volume;
 
@@ -17,6 +19,7 @@ import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.img.planar.PlanarImgs;
 import net.imglib2.loops.LoopBuilder;
 import net.imglib2.type.numeric.integer.ShortType;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
 
 /**
  * Windows cut from integers kept as stored ({@link StoredVoxels}) equal, bit for bit, the windows
@@ -45,7 +48,25 @@ class StoredVoxelsExtractionTest {
 		Volume floats = Volume.allocate(Geometry.identity(), DIMS);
 		LoopBuilder.setImages(stored, floats.voxels()).forEachPixel((s, f) -> f.set(s));
 		// -1024 is stored 0 (padded before the conversion); 0.25 is no stored value (padded after it)
-		for (Padding p : List.of(Padding.constant(-1024), Padding.constant(0.25), Padding.edge(), Padding.reflect()))
+		for (Padding p : List.of(Padding.constant(-1024), Padding.constant(0.25), Padding.edge(), Padding.reflect())) {
+			assertArrayEquals(allWindows(floats, p), allWindows(compact, p), p.toString());
+			// reoriented (flips and a permutation of the stored integers, still stored voxels)
+			Volume reoriented = Reorient.to(compact, "SAR");
+			assertTrue(reoriented.voxels() instanceof StoredVoxels, "reoriented integers stay stored voxels");
+			assertArrayEquals(allWindows(Reorient.to(floats, "SAR"), p), allWindows(reoriented, p), p + ", reoriented");
+		}
+	}
+
+	@Test
+	void windowsOfSeveralChannelsEqualThoseOfTheFloatCopy() {
+		PlanarImg<UnsignedByteType, ?> img = PlanarImgs.unsignedBytes(11, 8, 6, 3);
+		Random random = new Random(3);
+		img.forEach(t -> t.set(random.nextInt(256)));
+		StoredVoxels<UnsignedByteType> stored = StoredVoxels.of(img, false, 1, 0);
+		Volume compact = new Volume(stored, Geometry.identity());
+		Volume floats = Volume.allocate(Geometry.identity(), new long[] { 11, 8, 6, 3 });
+		LoopBuilder.setImages(stored, floats.voxels()).forEachPixel((s, f) -> f.set(s));
+		for (Padding p : List.of(Padding.constant(0), Padding.edge(), Padding.reflect()))
 			assertArrayEquals(allWindows(floats, p), allWindows(compact, p), p.toString());
 	}
 
