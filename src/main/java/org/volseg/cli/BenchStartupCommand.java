@@ -138,7 +138,8 @@ public final class BenchStartupCommand implements Callable<Integer> {
 		List<String> c = new ArrayList<>();
 		c.add(java);
 		for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
-			if (!a.startsWith("-agentlib:") && !a.startsWith("-javaagent:") && !a.startsWith("-XX:ArchiveClassesAtExit"))
+			if (!a.startsWith("-agentlib:") && !a.startsWith("-javaagent:") && !a.startsWith("-XX:ArchiveClassesAtExit")
+					&& !a.startsWith("-XX:DumpLoadedClassList"))
 				c.add(a);
 		c.addAll(javaOptions);
 		c.add("-cp");
