@@ -40,10 +40,13 @@ final class MontageSink implements OutputSink {
 		return true;
 	}
 
-	/** Loads AWT's imaging and the font of the slice numbers (a quarter of a second in a fresh JVM). */
+	/**
+	 * Loads AWT's imaging and the font of the slice numbers (a quarter of a second in a fresh JVM) and
+	 * warms the drawing up ({@link Montage#warmUp()}).
+	 */
 	@Override
 	public void prepare() {
-		montage.prepareFonts();
+		montage.warmUp();
 	}
 
 	@Override

@@ -48,8 +48,8 @@ public interface OutputSink {
 	}
 
 	/**
-	 * One-time set-up that does not depend on the segmentation (the montage loads the fonts it draws
-	 * with): called once per segmentation on a helper thread while the scan is read, so that it costs no
+	 * One-time set-up that does not depend on the segmentation (the montage loads its fonts and warms
+	 * its drawing up): called once per segmentation on a helper thread while the scan is read, so that it costs no
 	 * wall time of its own; {@link #write} must work whether or not it ran or completed. Errors are
 	 * ignored (the write reports them).
 	 */
