@@ -324,10 +324,10 @@ public final class Layers {
 	 */
 	private Operand<TFloat32> fusableLayerNorm(Operand<TFloat32> x, Operand<TFloat32> gamma, Operand<TFloat32> beta,
 			double eps) {
-		int last = staticShape(x).length - 1;
+		Operand<TInt32> last = tf.constant(staticShape(x).length - 1);
 		Operand<TFloat32> scaled = tf.math.mul(x, tf.constant((float) Math.sqrt(FUSED_LAYER_NORM_EPSILON / eps)));
-		Operand<TFloat32> mean = tf.math.mean(scaled, tf.constant(last), Mean.keepDims(true));
-		Operand<TFloat32> var = tf.math.mean(tf.math.squaredDifference(scaled, mean), tf.constant(last), Mean.keepDims(true));
+		Operand<TFloat32> mean = tf.math.mean(scaled, last, Mean.keepDims(true));
+		Operand<TFloat32> var = tf.math.mean(tf.math.squaredDifference(scaled, mean), last, Mean.keepDims(true));
 		Operand<TFloat32> s = tf.math.mul(tf.math.rsqrt(addV2(var, tf.constant((float) FUSED_LAYER_NORM_EPSILON))), gamma);
 		return addV2(tf.math.mul(scaled, s), tf.math.sub(beta, tf.math.mul(s, mean)));
 	}

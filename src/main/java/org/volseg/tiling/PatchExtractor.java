@@ -12,6 +12,7 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
+import org.volseg.volume.FloatBlocks;
 import org.volseg.volume.StoredBlocks;
 import org.volseg.volume.StoredVoxels;
 import org.volseg.volume.Volume;
@@ -33,9 +34,7 @@ final class PatchExtractor {
 	private final int channels;
 	private final int[] roi;
 	private final int patchLength;
-	/** Exactly one of the two is set. */
-	private final PrimitiveBlocks<FloatType> blocks;
-	private final StoredBlocks storedBlocks;
+	private final FloatBlocks blocks;
 	private final int[] blockSize;
 	private final boolean fourD;
 	private float[] scratch;
@@ -55,9 +54,9 @@ final class PatchExtractor {
 		this.channels = Math.toIntExact(volume.channels());
 		this.patchLength = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(roi[0], roi[1]), roi[2]), channels);
 		this.fourD = volume.voxels().numDimensions() == 4;
-		this.storedBlocks = volume.voxels() instanceof StoredVoxels<?> stored ? storedBlocks(stored, plan, padding) : null;
-		this.blocks = storedBlocks != null ? null
-				: PrimitiveBlocks.of(orderedView(volume, plan, padding), PrimitiveBlocks.OnFallback.ACCEPT);
+		FloatBlocks stored = volume.voxels() instanceof StoredVoxels<?> s ? storedBlocks(s, plan, padding) : null;
+		this.blocks = stored != null ? stored
+				: FloatBlocks.of(PrimitiveBlocks.of(orderedView(volume, plan, padding), PrimitiveBlocks.OnFallback.ACCEPT));
 		this.blockSize = fourD ? new int[] { channels, roi[2], roi[1], roi[0] } : new int[] { roi[2], roi[1], roi[0] };
 	}
 
@@ -173,20 +172,13 @@ final class PatchExtractor {
 		long[] start = plan.windowStart(window);
 		long[] min = fourD ? new long[] { 0, start[2], start[1], start[0] } : new long[] { start[2], start[1], start[0] };
 		if (offset == 0) {
-			copy(min, dest);
+			blocks.copy(min, dest, blockSize);
 			return;
 		}
 		if (scratch == null)
 			scratch = new float[patchLength];
-		copy(min, scratch);
+		blocks.copy(min, scratch, blockSize);
 		System.arraycopy(scratch, 0, dest, offset, patchLength);
-	}
-
-	private void copy(long[] min, float[] dest) {
-		if (storedBlocks != null)
-			storedBlocks.copy(min, dest, blockSize);
-		else
-			blocks.copy(min, dest, blockSize);
 	}
 
 	/**

@@ -14,15 +14,12 @@ import net.imglib2.type.numeric.real.FloatType;
  */
 public final class PlaneReader {
 
-	/** Exactly one of the two is set. */
-	private final PrimitiveBlocks<FloatType> blocks;
-	private final StoredBlocks stored;
+	private final FloatBlocks blocks;
 	private final long[] min;
 	private final int[] planeSize;
 
-	private PlaneReader(PrimitiveBlocks<FloatType> blocks, StoredBlocks stored, long[] min, int[] planeSize) {
+	private PlaneReader(FloatBlocks blocks, long[] min, int[] planeSize) {
 		this.blocks = blocks;
-		this.stored = stored;
 		this.min = min;
 		this.planeSize = planeSize;
 	}
@@ -59,12 +56,13 @@ public final class PlaneReader {
 		if (plane > Integer.MAX_VALUE - 8)
 			throw new IllegalArgumentException("an xy plane of " + plane + " voxels does not fit in a Java array");
 		int[] planeSize = { (int) image.dimension(0), (int) image.dimension(1), 1 };
-		StoredBlocks copy = image instanceof StoredVoxels<?> voxels ? StoredBlocks.of(voxels) : null;
-		if (copy != null)
-			return new PlaneReader(null, copy, image.minAsLongArray(), planeSize);
-		RandomAccessibleInterval<FloatType> readable = image instanceof IntegerVoxels<?> integers ? integers.readOnlyFloats()
-				: image;
-		return new PlaneReader(PrimitiveBlocks.of(readable, onFallback), null, image.minAsLongArray(), planeSize);
+		FloatBlocks blocks = image instanceof StoredVoxels<?> voxels ? StoredBlocks.of(voxels) : null;
+		if (blocks == null) {
+			RandomAccessibleInterval<FloatType> readable = image instanceof IntegerVoxels<?> integers
+					? integers.readOnlyFloats() : image;
+			blocks = FloatBlocks.of(PrimitiveBlocks.of(readable, onFallback));
+		}
+		return new PlaneReader(blocks, image.minAsLongArray(), planeSize);
 	}
 
 	/** Voxels of one plane: the length {@link #read} fills. */
@@ -79,17 +77,12 @@ public final class PlaneReader {
 	 * @return {@code plane}
 	 */
 	public float[] read(long z, float[] plane) {
-		long[] at = { min[0], min[1], min[2] + z };
-		if (stored != null)
-			stored.copy(at, plane, planeSize);
-		else
-			blocks.copy(at, plane, planeSize);
+		blocks.copy(new long[] { min[0], min[1], min[2] + z }, plane, planeSize);
 		return plane;
 	}
 
 	/** A reader of the same image for another thread. */
 	public PlaneReader independentCopy() {
-		return stored != null ? new PlaneReader(null, stored.independentCopy(), min, planeSize)
-				: new PlaneReader(blocks.independentCopy(), null, min, planeSize);
+		return new PlaneReader(blocks.independentCopy(), min, planeSize);
 	}
 }

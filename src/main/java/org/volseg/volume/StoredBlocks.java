@@ -18,7 +18,7 @@ import net.imglib2.type.numeric.integer.UnsignedShortType;
  * times slower. For 8- and 16-bit integers, signed and unsigned (what the readers keep as stored).
  * Not thread-safe: one per thread ({@link #independentCopy()}).
  */
-public final class StoredBlocks {
+public final class StoredBlocks implements FloatBlocks {
 
 	private final PrimitiveBlocks<?> blocks;
 	private final Decoder decoder;
@@ -41,7 +41,7 @@ public final class StoredBlocks {
 	 * @param viewOfStored {@code voxels.stored()} or a view of it
 	 */
 	public static <T extends RealType<T>> StoredBlocks of(StoredVoxels<T> voxels, RandomAccessible<T> viewOfStored) {
-		Decoder decoder = Decoder.of(voxels.stored().getType(), voxels.isScaled(), voxels.slope(), voxels.intercept());
+		Decoder decoder = Decoder.of(voxels.stored().getType(), voxels);
 		if (decoder == null)
 			return null;
 		try {
@@ -56,11 +56,7 @@ public final class StoredBlocks {
 		return PrimitiveBlocks.of((RandomAccessible<NativeType>) stored, PrimitiveBlocks.OnFallback.FAIL);
 	}
 
-	/**
-	 * Copies the block at {@code min} of {@code size} (first axis fastest) into {@code floats}.
-	 *
-	 * @param floats at least as many floats as the block has voxels
-	 */
+	@Override
 	public void copy(long[] min, float[] floats, int[] size) {
 		int n = 1;
 		for (int d : size)
@@ -71,7 +67,7 @@ public final class StoredBlocks {
 		decoder.decode(buffer, floats, n);
 	}
 
-	/** Blocks of the same voxels for another thread. */
+	@Override
 	public StoredBlocks independentCopy() {
 		return new StoredBlocks(blocks.independentCopy(), decoder);
 	}
@@ -80,27 +76,24 @@ public final class StoredBlocks {
 	private static final class Decoder {
 		private final boolean bytes;
 		private final int mask; // 0xff or 0xffff for unsigned types, 0 for signed ones
-		private final boolean scaled;
-		private final double slope;
-		private final double intercept;
+		/** Gives the values their scaling ({@link StoredVoxels#valueOf}). */
+		private final StoredVoxels<?> voxels;
 
-		private Decoder(boolean bytes, int mask, boolean scaled, double slope, double intercept) {
+		private Decoder(boolean bytes, int mask, StoredVoxels<?> voxels) {
 			this.bytes = bytes;
 			this.mask = mask;
-			this.scaled = scaled;
-			this.slope = slope;
-			this.intercept = intercept;
+			this.voxels = voxels;
 		}
 
-		static Decoder of(RealType<?> type, boolean scaled, double slope, double intercept) {
+		static Decoder of(RealType<?> type, StoredVoxels<?> voxels) {
 			if (type instanceof ByteType)
-				return new Decoder(true, 0, scaled, slope, intercept);
+				return new Decoder(true, 0, voxels);
 			if (type instanceof UnsignedByteType)
-				return new Decoder(true, 0xff, scaled, slope, intercept);
+				return new Decoder(true, 0xff, voxels);
 			if (type instanceof ShortType)
-				return new Decoder(false, 0, scaled, slope, intercept);
+				return new Decoder(false, 0, voxels);
 			if (type instanceof UnsignedShortType)
-				return new Decoder(false, 0xffff, scaled, slope, intercept);
+				return new Decoder(false, 0xffff, voxels);
 			return null;
 		}
 
@@ -116,16 +109,12 @@ public final class StoredBlocks {
 			if (bytes) {
 				byte[] in = (byte[]) array;
 				for (int i = 0; i < n; i++)
-					out[i] = value(mask == 0 ? in[i] : in[i] & mask);
+					out[i] = voxels.valueOf(mask == 0 ? in[i] : in[i] & mask);
 			} else {
 				short[] in = (short[]) array;
 				for (int i = 0; i < n; i++)
-					out[i] = value(mask == 0 ? in[i] : in[i] & mask);
+					out[i] = voxels.valueOf(mask == 0 ? in[i] : in[i] & mask);
 			}
-		}
-
-		private float value(int stored) {
-			return scaled ? (float) (stored * slope + intercept) : stored;
 		}
 	}
 }

@@ -61,17 +61,9 @@ public final class StoredVoxels<T extends RealType<T>> extends ConvertedRandomAc
 		return new StoredVoxels<>(viewOfStored, scaling);
 	}
 
-	/** Whether {@link #slope()} and {@link #intercept()} apply. */
-	boolean isScaled() {
-		return scaling.scaled;
-	}
-
-	double slope() {
-		return scaling.slope;
-	}
-
-	double intercept() {
-		return scaling.intercept;
+	/** The float an integer stored value reads as: what the float view gives for it. */
+	float valueOf(int storedValue) {
+		return scaling.value(storedValue);
 	}
 
 	/** The stored integers (shared, not copied). */
@@ -116,7 +108,15 @@ public final class StoredVoxels<T extends RealType<T>> extends ConvertedRandomAc
 
 		@Override
 		public void convert(RealType<?> input, FloatType output) {
-			output.set(scaled ? (float) (input.getRealDouble() * slope + intercept) : input.getRealFloat());
+			output.set(scaled ? scale(input.getRealDouble()) : input.getRealFloat());
+		}
+
+		float value(int stored) {
+			return scaled ? scale(stored) : stored;
+		}
+
+		private float scale(double stored) {
+			return (float) (stored * slope + intercept);
 		}
 	}
 }
