@@ -194,24 +194,35 @@ final class Montage {
 			byte[] bytes = labelBytes == null ? null : labelBytes.get((int) z);
 			if (bytes == null)
 				labelSlices.read(z, labelPlane);
-			int columnsUsed = sampleX.length;
-			for (int j = 0; j < sampleY.length; j++) {
-				int row = (int) (sampleY[j] * nx);
-				for (int i = 0; i < columnsUsed; i++) {
-					int at = row + sampleX[i];
-					int label = bytes != null ? bytes[at] & 0xff : Math.round(labelPlane[at]);
-					rgb[j * columnsUsed + i] = blend(grey(scanPlane[at], window), label, palette);
-				}
-			}
+			for (int j = 0; j < sampleY.length; j++)
+				colourRow(j, bytes);
 			int tileWidth = xs.length;
 			for (int py = 0; py < tileHeight; py++) {
-				int row = ys[py] * columnsUsed, at = (oy + py) * width + ox;
+				int at = (oy + py) * width + ox;
 				if (py > 0 && ys[py] == ys[py - 1]) // the same source row as the pixel row above
 					System.arraycopy(pixels, at - width, pixels, at, tileWidth);
 				else
-					for (int px = 0; px < tileWidth; px++)
-						pixels[at + px] = rgb[row + xs[px]];
+					pixelRow(ys[py] * sampleX.length, at);
 			}
+		}
+
+		// The rows are methods of their own: called per row, they are compiled early in a fresh JVM,
+		// where a loop over a whole tile would run interpreted.
+
+		/** The colours of the distinct source voxels of sample row {@code j}. */
+		private void colourRow(int j, byte[] bytes) {
+			int columnsUsed = sampleX.length, row = (int) (sampleY[j] * nx);
+			for (int i = 0; i < columnsUsed; i++) {
+				int at = row + sampleX[i];
+				int label = bytes != null ? bytes[at] & 0xff : Math.round(labelPlane[at]);
+				rgb[j * columnsUsed + i] = blend(grey(scanPlane[at], window), label, palette);
+			}
+		}
+
+		/** One pixel row of a tile from the colours of row {@code from} of {@code rgb}, at pixel {@code at}. */
+		private void pixelRow(int from, int at) {
+			for (int px = 0; px < xs.length; px++)
+				pixels[at + px] = rgb[from + xs[px]];
 		}
 	}
 
@@ -352,12 +363,9 @@ final class Montage {
 		RandomAccess<FloatType> a = labels.randomAccess();
 		List<byte[]> bytes = labels.numDimensions() == 3 ? IntegerVoxels.unsignedBytesInFlatOrder(labels) : null;
 		if (bytes != null && bytes.size() == nz) { // a label map kept as bytes, one array per plane
+			byte[] zeros = new byte[nz == 0 ? 0 : bytes.get(0).length];
 			for (int z = 0; z < nz; z++) {
-				byte[] values = bytes.get(z);
-				int i = 0;
-				while (i < values.length && values[i] == 0)
-					i++;
-				if (i < values.length) {
+				if (Arrays.mismatch(bytes.get(z), zeros) >= 0) { // a label above 0 (the JDK's vectorised comparison)
 					if (first < 0)
 						first = z;
 					last = z;

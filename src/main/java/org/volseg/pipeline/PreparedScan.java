@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 import org.volseg.model.ModelDescriptor;
+import org.volseg.tiling.FirstBatch;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
 
@@ -23,6 +24,7 @@ public final class PreparedScan {
 	private final SegmentationSettings settings;
 	private final ModelDescriptor descriptor;
 	private Preprocessor.Prepared prepared;
+	private FirstBatch firstBatch;
 	private final long[] inputDims;
 	private final Geometry inputGeometry;
 	private Volume scan;
@@ -35,12 +37,13 @@ public final class PreparedScan {
 	private boolean used;
 
 	PreparedScan(Path source, SegmentationSettings settings, ModelDescriptor descriptor, Preprocessor.Prepared prepared,
-			long[] inputDims, Geometry inputGeometry, Volume scan, int channels, double readSeconds,
+			FirstBatch firstBatch, long[] inputDims, Geometry inputGeometry, Volume scan, int channels, double readSeconds,
 			double preprocessSeconds, long startNanos, long endNanos, Thread sinkSetUp) {
 		this.source = source;
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.descriptor = Objects.requireNonNull(descriptor, "descriptor");
 		this.prepared = Objects.requireNonNull(prepared, "prepared");
+		this.firstBatch = firstBatch;
 		this.inputDims = inputDims.clone();
 		this.inputGeometry = inputGeometry;
 		this.scan = scan;
@@ -104,6 +107,11 @@ public final class PreparedScan {
 		return prepared;
 	}
 
+	/** The first batch of windows cut from the prepared volume, or null (nothing to run). */
+	FirstBatch firstBatch() {
+		return firstBatch;
+	}
+
 	/** The scan as read, kept only when a sink draws it (the montage); else null. */
 	Volume scan() {
 		return scan;
@@ -125,6 +133,7 @@ public final class PreparedScan {
 	/** Drops the references to the volumes (the segmentation holds what it still needs). */
 	synchronized void release() {
 		prepared = null;
+		firstBatch = null;
 		scan = null;
 	}
 }

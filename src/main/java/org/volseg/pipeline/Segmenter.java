@@ -37,9 +37,11 @@ import org.volseg.tiling.InferenceStats;
 import org.volseg.tiling.Padding;
 import org.volseg.runtime.PatchPredictor;
 import org.volseg.tiling.Finalizer;
+import org.volseg.tiling.FirstBatch;
 import org.volseg.tiling.SlidingWindowInference;
 import org.volseg.tiling.SlidingWindowListener;
 import org.volseg.tiling.Mirroring;
+import org.volseg.tiling.NearestLabelAssembler;
 import org.volseg.tiling.SlidingWindowSettings;
 import org.volseg.tiling.SmallComponentRemoval;
 import org.volseg.tiling.TilePlan;
@@ -318,15 +320,30 @@ public final class Segmenter implements AutoCloseable {
 		long t = System.nanoTime();
 		listener.stage(SegmentationListener.Stage.PREPROCESSING);
 		Preprocessor.Prepared prepared = Preprocessor.prepare(input, descriptor, settings);
+		FirstBatch first = cutFirstBatch(prepared, descriptor, modelName, settings);
 		// From here on only the input's grid is needed (unless a sink such as the montage draws the scan):
 		// when preprocessing made a new volume from one read from a file, nothing else refers to the
 		// original, and it is freed during the inference.
 		Volume scan = settings.sinks().stream().anyMatch(OutputSink::needsScan) ? input : null;
 		long end = System.nanoTime();
-		PreparedScan result = new PreparedScan(source, settings, descriptor, prepared, Arrays.copyOf(input.dimensions(), 3),
+		PreparedScan result = new PreparedScan(source, settings, descriptor, prepared, first, Arrays.copyOf(input.dimensions(), 3),
 				input.geometry(), scan, (int) input.channels(), readSeconds, (end - t) * 1e-9, start, end, sinkSetUp);
 		checkCancel(cancel);
 		return result;
+	}
+
+	/**
+	 * The first batch of windows, cut from the volume on the model's grid while the scan is prepared (for
+	 * {@code volseg segment}: while the network loads), so that the first prediction starts at once; null
+	 * when the network will not run (an empty foreground crop). The run's plan, made later with its outputs,
+	 * has the same first windows; the sliding window checks that before it uses them
+	 * ({@link SlidingWindowInference#run(Volume, TilePlan, PatchPredictor, List, FirstBatch)}).
+	 */
+	private static FirstBatch cutFirstBatch(Preprocessor.Prepared prepared, ModelDescriptor descriptor, String modelName,
+			SegmentationSettings settings) {
+		if (prepared.crop() != null && prepared.crop().empty())
+			return null;
+		return new SlidingWindowInference(windowSettings(descriptor, modelName, settings)).cutFirstBatch(prepared.volume());
 	}
 
 	/** Runs a prepared scan; large logits and probabilities go to temporary files, deleted however the run ends. */
@@ -362,6 +379,7 @@ public final class Segmenter implements AutoCloseable {
 		List<OutputSink> sinks = settings.sinks();
 		Volume scanVoxels = scan.scan();
 		Thread sinkSetUp = scan.sinkSetUp();
+		FirstBatch firstBatch = scan.firstBatch();
 		// the prepared scan lets go of its volumes: from here on this method holds what is still needed
 		scan.release();
 		checkCancel(cancel);
@@ -370,15 +388,22 @@ public final class Segmenter implements AutoCloseable {
 		listener.stage(SegmentationListener.Stage.INFERENCE);
 		int classes = predictor.outputChannels();
 		int[] labelOf = labelOf();
-		VolumeAssembler labels = VolumeAssembler.labels(labelFinalizer(labelOf, settings.threshold()), classes,
-				model.dimensions(), model.geometry(), Arrays.stream(labelOf).max().orElse(0));
-		AssembledVolume logits = sinks.stream().noneMatch(OutputSink::needsLogits) ? null
-				: floats.create(Finalizer.raw(), classes, model.dimensions(), model.geometry());
 		// a MONAI bundle that inverts probabilities (Invertd before AsDiscreted) gets its labels from
 		// the class scores carried onto the scan's grid (see config.volseg.monai)
 		MonaiOptions monai = descriptor.volseg().monai();
-		boolean labelsFromScores = monai != null && monai.invert() == MonaiOptions.Invert.PROBABILITIES
-				&& !(Arrays.equals(inputDims, modelDims) && modelGeometry.equalsWithin(inputGeometry, 1e-9));
+		boolean sameGrid = Arrays.equals(inputDims, modelDims) && modelGeometry.equalsWithin(inputGeometry, 1e-9);
+		boolean labelsFromScores = monai != null && monai.invert() == MonaiOptions.Invert.PROBABILITIES && !sameGrid;
+		int maxLabel = Arrays.stream(labelOf).max().orElse(0);
+		int[][] streamedOntoInput = crop != null || labelsFromScores || sameGrid || maxLabel > 255 ? null
+				: streamedOntoInput(model, inputDims, inputGeometry);
+		// the labels straight onto the scan's grid while the windows are stitched, or on the model grid first
+		AssembledVolume labels = streamedOntoInput != null
+				? new NearestLabelAssembler(labelFinalizer(labelOf, settings.threshold()), classes, model.dimensions(),
+						streamedOntoInput, inputGeometry)
+				: VolumeAssembler.labels(labelFinalizer(labelOf, settings.threshold()), classes, model.dimensions(),
+						model.geometry(), maxLabel);
+		AssembledVolume logits = sinks.stream().noneMatch(OutputSink::needsLogits) ? null
+				: floats.create(Finalizer.raw(), classes, model.dimensions(), model.geometry());
 		AssembledVolume probabilities = sinks.stream().noneMatch(OutputSink::needsProbabilities) && !labelsFromScores ? null
 				: floats.create(probabilityFinalizer(), classes, model.dimensions(), model.geometry());
 		List<AssembledVolume> outputs = new ArrayList<>();
@@ -396,7 +421,9 @@ public final class Segmenter implements AutoCloseable {
 		else {
 			// planned once: the memory check, the sliding window and its stitcher all use this plan
 			TilePlan plan = TilePlanner.plan(model.dimensions(), window, classes, outputs);
-			MemoryCheck.requireHeap(MemoryCheck.neededBytes(plan, model.channels(), classes, outputs, labels.bytesPerVoxel()),
+			// a streamed label map (bytes) is at most STREAMED_LABELS_MAX_EXTRA bytes larger than one on the model grid
+			int labelBytes = labels instanceof VolumeAssembler onModelGrid ? onModelGrid.bytesPerVoxel() : 1;
+			MemoryCheck.requireHeap(MemoryCheck.neededBytes(plan, model.channels(), classes, outputs, labelBytes),
 					what);
 			// a large input waits on disk, not in the heap, for its windows
 			Volume onDisk = floats.inputOnDisk(model, plan);
@@ -408,7 +435,7 @@ public final class Segmenter implements AutoCloseable {
 				System.gc();
 			}
 			SlidingWindowListener progress = listener::windows;
-			stats = new SlidingWindowInference(window, progress, cancel).run(model, plan, timed, outputs);
+			stats = new SlidingWindowInference(window, progress, cancel).run(model, plan, timed, outputs, firstBatch);
 		}
 		seconds.put("inference", (System.nanoTime() - t) * 1e-9);
 		checkCancel(cancel);
@@ -421,8 +448,9 @@ public final class Segmenter implements AutoCloseable {
 		Volume labelMap = labelsFromScores
 				? ScoreLabels.labels(scoresOnInput, labelOf, descriptor.volseg().outputActivation(), settings.threshold(),
 						monai.regionLabels())
-				: toInputGrid(labelsOnModelGrid(crop, nothing ? null : labels.volume(), labelOf), inputDims, inputGeometry,
-						Resample.Interpolation.NEAREST);
+				: streamedOntoInput != null ? labels.volume()
+						: toInputGrid(labelsOnModelGrid(crop, nothing ? null : labels.volume(), labelOf), inputDims,
+								inputGeometry, Resample.Interpolation.NEAREST);
 		SmallComponentRemoval.Summary removed = settings.minComponentSize() > 1
 				? SmallComponentRemoval.removeSmallComponents(labelMap.voxels(), settings.minComponentSize(),
 						SmallComponentRemoval.Connectivity.FULL_26)
@@ -573,7 +601,6 @@ public final class Segmenter implements AutoCloseable {
 				: a == OutputActivation.SIGMOID ? Finalizer.sigmoid() : Finalizer.raw();
 	}
 
-	/** The output on the input's grid: itself if the grids agree, else resampled onto it. */
 	/**
 	 * Class scores or logits on the full model grid: as they are without a crop, else put back from
 	 * the crop's box with zeros outside; {@code onBox} null (nothing was run) gives all zeros.
@@ -614,6 +641,30 @@ public final class Segmenter implements AutoCloseable {
 		return full;
 	}
 
+	/**
+	 * How many bytes more than a label map on the model grid a label map streamed onto the scan's grid may
+	 * take ({@link #streamedOntoInput}): it is held for the whole inference, where the model grid's map would
+	 * be, so a large scan on a coarser model grid keeps the second pass instead (16 MiB).
+	 */
+	private static final long STREAMED_LABELS_MAX_EXTRA = 1L << 24;
+
+	/**
+	 * The nearest source index per axis from the scan's grid onto the model grid
+	 * ({@link Resample#nearestAlongAxes}) when the labels can be assembled straight onto the scan's grid
+	 * ({@link NearestLabelAssembler}, the same labels as {@link #toInputGrid} after the inference): the grids'
+	 * axes map one to one and the scan's label map (bytes) is at most {@link #STREAMED_LABELS_MAX_EXTRA}
+	 * larger than the model grid's. Else null.
+	 */
+	private static int[][] streamedOntoInput(Volume model, long[] inputDims, Geometry inputGeometry) {
+		long[] modelDims = Arrays.copyOf(model.dimensions(), 3);
+		long modelVoxels = modelDims[0] * modelDims[1] * modelDims[2];
+		long inputVoxels = inputDims[0] * inputDims[1] * inputDims[2];
+		if (inputVoxels > modelVoxels + STREAMED_LABELS_MAX_EXTRA)
+			return null;
+		return Resample.nearestAlongAxes(model.geometry(), modelDims, inputGeometry, inputDims);
+	}
+
+	/** The output on the input's grid: itself if the grids agree, else resampled onto it. */
 	static Volume toInputGrid(Volume onModelGrid, long[] inDims, Geometry inGeometry, Resample.Interpolation interpolation) {
 		long[] outDims = Arrays.copyOf(onModelGrid.dimensions(), 3);
 		if (Arrays.equals(inDims, outDims) && onModelGrid.geometry().equalsWithin(inGeometry, 1e-9))

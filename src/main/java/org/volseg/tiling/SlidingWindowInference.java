@@ -4,6 +4,7 @@ import org.volseg.CancelledException;
 
 import org.volseg.runtime.PatchPredictor;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,7 +23,8 @@ import org.volseg.volume.Volume;
  * predictor + {@link Stitcher}, MONAI-compatible (see {@link SlidingWindowSettings}).
  *
  * <p>Pipelining: a preparer thread copies the next batch of patches while the predictor runs the
- * current one, and a stitcher thread blends the previous batch's outputs meanwhile. Each hand-over
+ * current one, and a stitcher thread blends the previous batch's outputs meanwhile (it sets the
+ * stitcher up while the first batch is predicted, which waits only for its patches). Each hand-over
  * goes through a queue of one batch, so at most three input batches and two output batches are
  * in memory besides the stitcher's (the predictor waits for the stitcher to give an output batch
  * back before it starts a third: stitching a batch takes a small fraction of predicting it, so
@@ -82,6 +84,34 @@ public final class SlidingWindowInference {
 	 * @throws CancelledException if cancellation was requested
 	 */
 	public InferenceStats run(Volume input, TilePlan plan, PatchPredictor predictor, List<? extends StitchOutput> outputs) {
+		return run(input, plan, predictor, outputs, null);
+	}
+
+	/**
+	 * Cuts the patches of the first batch of the plan {@link TilePlanner#plan} makes for this volume and
+	 * these settings (its window order does not depend on the outputs) out of the volume, padded as these
+	 * settings say, to be handed to {@link #run(Volume, TilePlan, PatchPredictor, List, FirstBatch)} later:
+	 * a caller that has the volume before the network (the segmenter, while the model loads) lets the
+	 * first prediction start at once. Runs on the calling thread.
+	 *
+	 * @param input voxels (x, y, z[, channel]); read only
+	 */
+	public FirstBatch cutFirstBatch(Volume input) {
+		long[] size = Arrays.copyOf(input.dimensions(), 3);
+		TilePlan plan = TilePlan.of(size, settings, TilePlanner.order(size, settings));
+		return new FirstBatch(plan, settings.padding(),
+				new PatchExtractor(input, plan, settings.padding()).extractBatch(plan.batchStart(0), plan.batchEnd(0)));
+	}
+
+	/**
+	 * {@link #run(Volume, TilePlan, PatchPredictor, List)} with the first batch's patches cut ahead: used
+	 * when they are the windows of this plan's first batch with these settings' padding, else cut again
+	 * as usual.
+	 *
+	 * @param first from {@link #cutFirstBatch} of a volume with the same values as {@code input}; null for none
+	 */
+	public InferenceStats run(Volume input, TilePlan plan, PatchPredictor predictor, List<? extends StitchOutput> outputs,
+			FirstBatch first) {
 		long start = System.nanoTime();
 		if (input.channels() != predictor.inputChannels())
 			throw new VolSegException("the model expects " + predictor.inputChannels()
@@ -101,8 +131,10 @@ public final class SlidingWindowInference {
 		PatchExtractor extractor = new PatchExtractor(input, plan, settings.padding());
 		PatchPredictor network = settings.mirroring().enabled() ? new MirroringPredictor(predictor, settings.mirroring())
 				: predictor;
+		float[] firstPatches = first != null && first.fits(plan, settings.padding())
+				&& first.patches().length == plan.batchEnd(0) * voxels * input.channels() ? first.patches() : null;
 		return new Run(plan, extractor, network, (int) voxels * classes, start)
-				.execute(() -> new Stitcher(plan, classes, ImportanceMap.of(settings), outputs));
+				.execute(firstPatches, () -> new Stitcher(plan, classes, ImportanceMap.of(settings), outputs));
 	}
 
 	/** The plan must be one of this volume with these settings' window, overlap and batch. */
@@ -118,8 +150,6 @@ public final class SlidingWindowInference {
 	private final class Run {
 		private final TilePlan plan;
 		private final PatchExtractor extractor;
-		/** Set up by {@link #execute} while the first batch is cut, before the stitching thread starts. */
-		private Stitcher stitcher;
 		private final PatchPredictor predictor;
 		private final int outPerWindow;
 		private final long startNanos;
@@ -140,27 +170,28 @@ public final class SlidingWindowInference {
 		}
 
 		/**
-		 * @param stitcherSetUp makes the stitcher (its importance map takes a while): called on this thread
-		 *        while the preparer cuts the first batch, which is all the first prediction waits for
+		 * @param firstPatches the first batch's patches cut ahead, or null: the preparer cuts them
+		 * @param stitcherSetUp makes the stitcher (its importance map takes a while): called on the stitching
+		 *        thread while the first batch is cut and predicted, so that the first prediction waits for
+		 *        nothing but its patches
 		 */
-		InferenceStats execute(Supplier<Stitcher> stitcherSetUp) {
-			Thread preparer = new Thread(this::prepareAll, "volseg-patch-preparer");
-			Thread stitching = new Thread(this::stitchAll, "volseg-stitcher");
+		InferenceStats execute(float[] firstPatches, Supplier<Stitcher> stitcherSetUp) {
+			Thread preparer = new Thread(() -> prepareAll(firstPatches == null ? 0 : 1), "volseg-patch-preparer");
+			Thread stitching = new Thread(() -> stitchAll(stitcherSetUp), "volseg-stitcher");
 			preparer.setDaemon(true);
 			stitching.setDaemon(true);
 			long predictorNanos = 0;
 			int outputsAllocated = 0;
 			boolean done = false;
 			preparer.start();
+			stitching.start();
 			try {
-				stitcher = stitcherSetUp.get();
-				stitching.start();
 				int[] roi = plan.roi();
 				for (int b = 0; b < plan.batchCount(); b++) {
 					if (cancelRequested.getAsBoolean())
 						throw new CancelledException("sliding-window inference cancelled after " + plan.batchStart(b)
 								+ " of " + plan.windowCount() + " windows");
-					float[] patches = take(prepared);
+					float[] patches = b == 0 && firstPatches != null ? firstPatches : take(prepared);
 					int n = plan.batchEnd(b) - plan.batchStart(b);
 					float[] reuse = outputsAllocated < OUTPUT_BATCHES ? freeOutputs.poll() : take(freeOutputs);
 					if (reuse == null)
@@ -194,9 +225,10 @@ public final class SlidingWindowInference {
 			}
 		}
 
-		private void prepareAll() {
+		/** Cuts the batches from {@code first} on, in order, and queues them. */
+		private void prepareAll(int first) {
 			try {
-				for (int b = 0; b < plan.batchCount() && !stop; b++)
+				for (int b = first; b < plan.batchCount() && !stop; b++)
 					if (!offer(prepared, extractor.extractBatch(plan.batchStart(b), plan.batchEnd(b), freeInputs.poll())))
 						return;
 			} catch (Throwable t) {
@@ -207,8 +239,9 @@ public final class SlidingWindowInference {
 		/** Time from the start until the first batch was stitched (stitching thread only). */
 		private long firstBatchNanos;
 
-		private void stitchAll() {
+		private void stitchAll(Supplier<Stitcher> stitcherSetUp) {
 			try {
+				Stitcher stitcher = stitcherSetUp.get();
 				for (int b = 0; b < plan.batchCount(); b++) {
 					float[] out = poll(predicted);
 					if (out == null)

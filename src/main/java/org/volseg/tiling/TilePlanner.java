@@ -37,13 +37,22 @@ public final class TilePlanner {
 		if (classes < 1)
 			throw new IllegalArgumentException("classes must be at least 1, got " + classes);
 		int values = valuesPerVoxel(classes, outputs);
-		TilePlan zSlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Z_SLOWEST_LAST_PAIRED);
-		TilePlan ySlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Y_SLOWEST_LAST_PAIRED);
-		long z = heldBytes(zSlowest, values, SumPrecision.FLOAT32), y = heldBytes(ySlowest, values, SumPrecision.FLOAT32);
-		TilePlan chosen = y < z ? ySlowest : zSlowest;
-		long float32Bytes = Math.min(y, z);
+		TilePlan chosen = TilePlan.of(imageSize, settings, order(imageSize, settings));
+		long float32Bytes = heldBytes(chosen, values, SumPrecision.FLOAT32);
 		SumPrecision precision = settings.sumPrecision().resolve(values == classes, float32Bytes);
 		return chosen.withSums(precision, float32Bytes / SumPrecision.FLOAT32.bytes() * precision.bytes());
+	}
+
+	/**
+	 * The order {@link #plan} gives the windows: the one whose stitcher holds fewer rows at its peak,
+	 * z-slowest on a tie. The held bytes are those rows times the same bytes per row in both orders, so
+	 * the order depends on the volume's size and the windows only, not on the outputs or the classes.
+	 */
+	static TilePlan.Order order(long[] imageSize, SlidingWindowSettings settings) {
+		TilePlan zSlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Z_SLOWEST_LAST_PAIRED);
+		TilePlan ySlowest = TilePlan.of(imageSize, settings, TilePlan.Order.Y_SLOWEST_LAST_PAIRED);
+		return peakRows(ySlowest) < peakRows(zSlowest) ? TilePlan.Order.Y_SLOWEST_LAST_PAIRED
+				: TilePlan.Order.Z_SLOWEST_LAST_PAIRED;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package org.volseg.volume;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -185,25 +186,71 @@ public final class Resample {
 		byte[][] to = IntegerVoxels.unsignedBytesInFlatOrder(out).toArray(new byte[0][]);
 		double[][] m = volume.geometry().inverse().compose(targetGeometry.affineLps()).affineLps();
 		int nx = (int) targetDims[0];
-		if (m[0][1] == 0 && m[0][2] == 0 && m[1][0] == 0 && m[1][2] == 0 && m[2][0] == 0 && m[2][1] == 0) {
+		int[][] along = nearestAlongAxes(m, srcDims, targetDims, padding);
+		if (along != null) {
 			// each target axis maps to the same source axis: the source index per x, y and z once, then copies
 			byte outside = (byte) (int) fill;
-			int ny = (int) targetDims[1], sx = (int) srcDims[0];
-			int[] xs = nearestIndices(m[0][0], m[0][3], nx, srcDims[0], padding);
-			int[] ys = nearestIndices(m[1][1], m[1][3], ny, srcDims[1], padding);
-			int[] zs = nearestIndices(m[2][2], m[2][3], (int) targetDims[2], srcDims[2], padding);
-			IntStream.range(0, zs.length).parallel().forEach(z -> {
-				byte[] plane = to[z];
-				for (int y = 0, i = 0; y < ny; y++)
-					for (int x = 0; x < nx; x++, i++)
-						plane[i] = zs[z] < 0 || ys[y] < 0 || xs[x] < 0 ? outside : from[zs[z]][xs[x] + sx * ys[y]];
-			});
+			int sx = (int) srcDims[0];
+			int[] xs = along[0], ys = along[1], zs = along[2];
+			IntStream.range(0, zs.length).parallel()
+					.forEach(z -> nearestPlane(zs[z] < 0 ? null : from[zs[z]], sx, xs, ys, outside, to[z]));
 			return new Volume(out, targetGeometry);
 		}
 		Sampler src = Sampler.ofUnsignedBytes(from, srcDims[0]), dst = Sampler.ofUnsignedBytes(to, nx);
 		IntStream.range(0, (int) targetDims[2]).parallel()
 				.forEach(z -> resampleSlice(src, srcDims, dst, targetDims, z, m, Interpolation.NEAREST, padding, fill));
 		return new Volume(out, targetGeometry);
+	}
+
+	/**
+	 * For grids whose axes map one to one ({@code target} x, y, z along {@code source} x, y, z, each
+	 * scaled, shifted or flipped, as between a scan's grid and a model grid made from it by
+	 * {@link #monaiSpacingGrid}): per target axis, the source index that nearest resampling with
+	 * {@link Padding#BORDER} ({@link #onto}) takes for each target index, {x, y, z}. Null when an axis of
+	 * one grid is oblique to the other's.
+	 *
+	 * @param sourceDims (x, y, z) of the source grid
+	 * @param targetDims (x, y, z) of the target grid
+	 */
+	public static int[][] nearestAlongAxes(Geometry source, long[] sourceDims, Geometry target, long[] targetDims) {
+		return nearestAlongAxes(source.inverse().compose(target.affineLps()).affineLps(), sourceDims, targetDims,
+				Padding.BORDER);
+	}
+
+	/** {@link #nearestAlongAxes(Geometry, long[], Geometry, long[])} of the target-to-source voxel map {@code m}; -1 outside with FILL. */
+	private static int[][] nearestAlongAxes(double[][] m, long[] sourceDims, long[] targetDims, Padding padding) {
+		if (m[0][1] != 0 || m[0][2] != 0 || m[1][0] != 0 || m[1][2] != 0 || m[2][0] != 0 || m[2][1] != 0)
+			return null;
+		int[][] along = new int[3][];
+		for (int d = 0; d < 3; d++)
+			along[d] = nearestIndices(m[d][d], m[d][3], Math.toIntExact(targetDims[d]), sourceDims[d], padding);
+		return along;
+	}
+
+	/**
+	 * One target plane of an axis-aligned nearest resampling of bytes: target row {@code y} is source row
+	 * {@code ys[y]} of {@code source} (a plane {@code sx} voxels wide; null: the plane is outside) through
+	 * {@code xs}; -1 in {@code ys} or {@code xs} (or a null source) gives {@code outside}. A row equal to the
+	 * one above is copied.
+	 */
+	private static void nearestPlane(byte[] source, int sx, int[] xs, int[] ys, byte outside, byte[] plane) {
+		int nx = xs.length;
+		for (int y = 0, at = 0; y < ys.length; y++, at += nx) {
+			if (source == null || ys[y] < 0)
+				Arrays.fill(plane, at, at + nx, outside);
+			else if (y > 0 && ys[y] == ys[y - 1])
+				System.arraycopy(plane, at - nx, plane, at, nx);
+			else
+				nearestRow(source, ys[y] * sx, xs, outside, plane, at);
+		}
+	}
+
+	/** A row of its own method: called per row, it is compiled early in a fresh JVM (a plane's loop would run interpreted). */
+	private static void nearestRow(byte[] source, int rowStart, int[] xs, byte outside, byte[] target, int at) {
+		for (int x = 0; x < xs.length; x++) {
+			int i = xs[x];
+			target[at + x] = i < 0 ? outside : source[rowStart + i];
+		}
 	}
 
 	/**

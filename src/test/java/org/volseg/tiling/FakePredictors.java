@@ -1,5 +1,6 @@
 package org.volseg.tiling;
 
+import org.volseg.runtime.ForwardingPatchPredictor;
 import org.volseg.runtime.PatchPredictor;
 
 /** Plain-Java {@link PatchPredictor}s with outputs known in advance. */
@@ -33,6 +34,22 @@ public final class FakePredictors {
 
 	static PatchPredictor identity(int channels) {
 		return shift(channels, 0);
+	}
+
+	/** {@code predictor}, handing every input batch to {@code seen} (with its batch size and patch size) first. */
+	static PatchPredictor recording(PatchPredictor predictor, Seen seen) {
+		return new ForwardingPatchPredictor(predictor) {
+			@Override
+			public float[] predict(float[] patches, int batch, int[] size, float[] reuse) {
+				seen.batch(patches, batch, size);
+				return predictor.predict(patches, batch, size, reuse);
+			}
+		};
+	}
+
+	/** What {@link #recording} tells about each call. */
+	interface Seen {
+		void batch(float[] patches, int batch, int[] size);
 	}
 
 	/** Class {@code c} has value {@code values[c]} everywhere, whatever the input. */

@@ -225,24 +225,10 @@ class SlidingWindowInferenceTest {
 		for (TilePlan.Order order : TilePlan.Order.values()) {
 			TilePlan plan = TilePlan.of(in.dimensions(), s, order);
 			List<Long> firstVoxels = new CopyOnWriteArrayList<>();
-			PatchPredictor recording = new PatchPredictor() {
-				@Override
-				public int inputChannels() {
-					return 1;
-				}
-
-				@Override
-				public int outputChannels() {
-					return 1;
-				}
-
-				@Override
-				public float[] predict(float[] patches, int batch, int[] size) {
-					for (int b = 0; b < batch; b++)
-						firstVoxels.add((long) patches[b * size[0] * size[1] * size[2]]);
-					return identity.predict(patches, batch, size);
-				}
-			};
+			PatchPredictor recording = FakePredictors.recording(identity, (patches, batch, size) -> {
+				for (int b = 0; b < batch; b++)
+					firstVoxels.add((long) patches[b * size[0] * size[1] * size[2]]);
+			});
 			new SlidingWindowInference(s).run(in, plan, recording, outputs);
 			List<Long> expected = new ArrayList<>();
 			for (int w = 0; w < plan.windowCount(); w++) {
@@ -431,5 +417,36 @@ class SlidingWindowInferenceTest {
 				labels.volume().voxels()));
 		assertTrue(maxDifference(reference(in, FakePredictors.windowDependent(), s, Finalizer.softmax()),
 				probabilities.volume().voxels()) < 1e-6);
+	}
+
+	/**
+	 * A first batch cut ahead ({@link SlidingWindowInference#cutFirstBatch}) is what the predictor gets first,
+	 * the very array, and the result is the same as without it; one cut with another padding or for another
+	 * plan is not used (its edge windows would be wrong), and the result is still the same.
+	 */
+	@Test
+	void aFirstBatchCutAheadIsUsedOnlyForItsOwnPlan() {
+		long[] shape = { 21, 16, 5 }; // z is padded: the padding changes the edge windows
+		Volume in = randomVolume(77, shape);
+		SlidingWindowSettings s = SlidingWindowSettings.builder(8, 8, 8).overlap(0.25).batch(2).padding(Padding.edge())
+				.sumPrecision(SumPrecision.FLOAT32).build();
+		SlidingWindowInference inference = new SlidingWindowInference(s);
+		Volume expected = TilingTestSupport.run(inference, in, FakePredictors.shift(1, 1), Finalizer.raw());
+		FirstBatch fitting = inference.cutFirstBatch(in);
+		SlidingWindowSettings otherPadding = SlidingWindowSettings.builder(8, 8, 8).overlap(0.25).batch(2)
+				.padding(Padding.constant(-100)).sumPrecision(SumPrecision.FLOAT32).build();
+		FirstBatch otherPad = new SlidingWindowInference(otherPadding).cutFirstBatch(in);
+		SlidingWindowSettings otherOverlap = SlidingWindowSettings.builder(8, 8, 8).overlap(0.5).batch(2)
+				.padding(Padding.edge()).sumPrecision(SumPrecision.FLOAT32).build();
+		FirstBatch otherPlan = new SlidingWindowInference(otherOverlap).cutFirstBatch(in);
+		for (FirstBatch first : new FirstBatch[] { fitting, otherPad, otherPlan }) {
+			List<float[]> seen = new CopyOnWriteArrayList<>();
+			PatchPredictor recording = FakePredictors.recording(FakePredictors.shift(1, 1),
+					(patches, batch, size) -> seen.add(patches));
+			VolumeAssembler out = VolumeAssembler.floats(Finalizer.raw(), 1, in.dimensions(), in.geometry());
+			inference.run(in, TilePlanner.plan(in.dimensions(), s, 1, List.of(out)), recording, List.of(out), first);
+			assertEquals(first == fitting, seen.get(0) == first.patches(), "the batch cut ahead is used only for its plan");
+			assertEquals(0, maxDifference(expected.voxels(), out.volume().voxels()));
+		}
 	}
 }

@@ -57,6 +57,25 @@ class TilePlannerTest {
 	}
 
 	/**
+	 * The order the planner picks does not depend on the outputs or the classes (what lets the first batch
+	 * be cut before they are known, {@link SlidingWindowInference#cutFirstBatch}); both orders occur.
+	 */
+	@Test
+	void theOrderDependsOnTheVolumeAndTheWindowsOnly() {
+		java.util.Set<TilePlan.Order> seen = new java.util.HashSet<>();
+		for (long[] size : new long[][] { { 512, 512, 400 }, { 300, 200, 500 }, { 13, 30, 17 }, { 13, 17, 30 } })
+			for (int classes : new int[] { 1, 3, 14 })
+				for (Finalizer f : new Finalizer[] { Finalizer.argmax(), Finalizer.softmax(), Finalizer.raw() }) {
+					List<StitchOutput> outputs = List.of(TilingTestSupport.output(f, (y, z, row) -> {
+					}));
+					TilePlan.Order order = TilePlanner.order(size, ISSUE_6);
+					assertEquals(order, TilePlanner.plan(size, ISSUE_6, classes, outputs).order());
+					seen.add(order);
+				}
+		assertEquals(2, seen.size(), "both orders: " + seen);
+	}
+
+	/**
 	 * Issue 6: 512 x 512 x 400, 14 classes, ROI 96, overlap 0.5 (800 windows). A ring of roi_z
 	 * whole planes took 1.51 GB; the streaming stitcher, y-rows outermost, holds 0.73 GB with labels
 	 * alone in float32 (no summed weights), 0.36 GB in float16 (issue 19: what labels alone get by
