@@ -1,7 +1,5 @@
 package org.volseg.tiling;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 import org.volseg.volume.Geometry;
@@ -61,18 +59,19 @@ public final class NearestLabelAssembler implements AssembledVolume {
 
 	/** For each source index, the target indices mapped onto it, in increasing order. */
 	private static int[][] inverse(int[] sourceOf, long sources, String axis) {
-		List<List<Integer>> targets = new ArrayList<>();
-		for (long s = 0; s < sources; s++)
-			targets.add(new ArrayList<>());
+		int[] count = new int[Math.toIntExact(sources)];
 		for (int t = 0; t < sourceOf.length; t++) {
 			if (sourceOf[t] < 0 || sourceOf[t] >= sources)
 				throw new IllegalArgumentException("target " + axis + " " + t + " maps to source index " + sourceOf[t]
 						+ ", outside 0.." + (sources - 1));
-			targets.get(sourceOf[t]).add(t);
+			count[sourceOf[t]]++;
 		}
-		int[][] inverse = new int[targets.size()][];
-		for (int s = 0; s < inverse.length; s++)
-			inverse[s] = targets.get(s).stream().mapToInt(Integer::intValue).toArray();
+		int[][] inverse = new int[count.length][];
+		for (int s = 0; s < count.length; s++)
+			inverse[s] = new int[count[s]];
+		int[] filled = new int[count.length];
+		for (int t = 0; t < sourceOf.length; t++)
+			inverse[sourceOf[t]][filled[sourceOf[t]]++] = t;
 		return inverse;
 	}
 

@@ -128,12 +128,11 @@ public final class SlidingWindowInference {
 			throw new VolSegException("batch " + plan.batchSize() + " of windows " + roi[0] + "x" + roi[1] + "x" + roi[2]
 					+ " does not fit a Java array (" + Math.max(inLength, outLength)
 					+ " floats): use a smaller --batch or --roi");
-		PatchExtractor extractor = new PatchExtractor(input, plan, settings.padding());
 		PatchPredictor network = settings.mirroring().enabled() ? new MirroringPredictor(predictor, settings.mirroring())
 				: predictor;
 		float[] firstPatches = first != null && first.fits(plan, settings.padding())
 				&& first.patches().length == plan.batchEnd(0) * voxels * input.channels() ? first.patches() : null;
-		return new Run(plan, extractor, network, (int) voxels * classes, start)
+		return new Run(plan, () -> new PatchExtractor(input, plan, settings.padding()), network, (int) voxels * classes, start)
 				.execute(firstPatches, () -> new Stitcher(plan, classes, ImportanceMap.of(settings), outputs));
 	}
 
@@ -149,7 +148,8 @@ public final class SlidingWindowInference {
 	/** The state of one inference: its queues, threads and first failure. */
 	private final class Run {
 		private final TilePlan plan;
-		private final PatchExtractor extractor;
+		/** Makes the patch extractor, on the preparer thread (the first prediction need not wait for it). */
+		private final Supplier<PatchExtractor> extractorSetUp;
 		private final PatchPredictor predictor;
 		private final int outPerWindow;
 		private final long startNanos;
@@ -161,9 +161,10 @@ public final class SlidingWindowInference {
 		private final AtomicReference<Throwable> failure = new AtomicReference<>();
 		private volatile boolean stop;
 
-		Run(TilePlan plan, PatchExtractor extractor, PatchPredictor predictor, int outPerWindow, long startNanos) {
+		Run(TilePlan plan, Supplier<PatchExtractor> extractorSetUp, PatchPredictor predictor, int outPerWindow,
+				long startNanos) {
 			this.plan = plan;
-			this.extractor = extractor;
+			this.extractorSetUp = extractorSetUp;
 			this.predictor = predictor;
 			this.outPerWindow = outPerWindow;
 			this.startNanos = startNanos;
@@ -228,6 +229,7 @@ public final class SlidingWindowInference {
 		/** Cuts the batches from {@code first} on, in order, and queues them. */
 		private void prepareAll(int first) {
 			try {
+				PatchExtractor extractor = extractorSetUp.get();
 				for (int b = first; b < plan.batchCount() && !stop; b++)
 					if (!offer(prepared, extractor.extractBatch(plan.batchStart(b), plan.batchEnd(b), freeInputs.poll())))
 						return;
