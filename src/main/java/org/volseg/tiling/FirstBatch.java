@@ -29,10 +29,11 @@ public final class FirstBatch {
 		this.patches = patches;
 	}
 
-	/** True if these are the patches of {@code plan}'s first batch with this padding. */
-	boolean fits(TilePlan plan, Padding padding) {
+	/** True if these are the patches of {@code plan}'s first batch with this padding, of a volume with {@code channels}. */
+	boolean fits(TilePlan plan, Padding padding, long channels) {
 		if (!Arrays.equals(imageSize, plan.imageSize()) || !Arrays.equals(roi, plan.roi()) || !this.padding.equals(padding)
-				|| plan.batchEnd(0) != starts.length)
+				|| plan.batchEnd(0) != starts.length
+				|| patches.length != (long) starts.length * roi[0] * roi[1] * roi[2] * channels)
 			return false;
 		for (int w = 0; w < starts.length; w++)
 			if (!Arrays.equals(starts[w], plan.windowStart(w)))

@@ -49,7 +49,7 @@ public final class NearestLabelAssembler implements AssembledVolume {
 		this.targetX = along[0].clone();
 		this.targetRowsOf = inverse(along[1], sourceDims[1], "y");
 		this.targetPlanesOf = inverse(along[2], sourceDims[2], "z");
-		inverse(targetX, sourceDims[0], "x");
+		requireWithin(targetX, sourceDims[0], "x");
 		this.geometry = Objects.requireNonNull(geometry, "geometry");
 		this.targetDims = new long[] { along[0].length, along[1].length, along[2].length };
 		this.width = along[0].length;
@@ -59,13 +59,10 @@ public final class NearestLabelAssembler implements AssembledVolume {
 
 	/** For each source index, the target indices mapped onto it, in increasing order. */
 	private static int[][] inverse(int[] sourceOf, long sources, String axis) {
+		requireWithin(sourceOf, sources, axis);
 		int[] count = new int[Math.toIntExact(sources)];
-		for (int t = 0; t < sourceOf.length; t++) {
-			if (sourceOf[t] < 0 || sourceOf[t] >= sources)
-				throw new IllegalArgumentException("target " + axis + " " + t + " maps to source index " + sourceOf[t]
-						+ ", outside 0.." + (sources - 1));
-			count[sourceOf[t]]++;
-		}
+		for (int source : sourceOf)
+			count[source]++;
 		int[][] inverse = new int[count.length][];
 		for (int s = 0; s < count.length; s++)
 			inverse[s] = new int[count[s]];
@@ -73,6 +70,14 @@ public final class NearestLabelAssembler implements AssembledVolume {
 		for (int t = 0; t < sourceOf.length; t++)
 			inverse[sourceOf[t]][filled[sourceOf[t]]++] = t;
 		return inverse;
+	}
+
+	/** @throws IllegalArgumentException if a target index maps outside the source's {@code sources} indices */
+	private static void requireWithin(int[] sourceOf, long sources, String axis) {
+		for (int t = 0; t < sourceOf.length; t++)
+			if (sourceOf[t] < 0 || sourceOf[t] >= sources)
+				throw new IllegalArgumentException("target " + axis + " " + t + " maps to source index " + sourceOf[t]
+						+ ", outside 0.." + (sources - 1));
 	}
 
 	@Override

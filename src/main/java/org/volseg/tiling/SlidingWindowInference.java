@@ -130,8 +130,8 @@ public final class SlidingWindowInference {
 					+ " floats): use a smaller --batch or --roi");
 		PatchPredictor network = settings.mirroring().enabled() ? new MirroringPredictor(predictor, settings.mirroring())
 				: predictor;
-		float[] firstPatches = first != null && first.fits(plan, settings.padding())
-				&& first.patches().length == plan.batchEnd(0) * voxels * input.channels() ? first.patches() : null;
+		float[] firstPatches = first != null && first.fits(plan, settings.padding(), input.channels()) ? first.patches()
+				: null;
 		return new Run(plan, () -> new PatchExtractor(input, plan, settings.padding()), network, (int) voxels * classes, start)
 				.execute(firstPatches, () -> new Stitcher(plan, classes, ImportanceMap.of(settings), outputs));
 	}

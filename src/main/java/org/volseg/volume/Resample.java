@@ -153,8 +153,7 @@ public final class Resample {
 				? new long[] { targetDims[0], targetDims[1], targetDims[2], channels }
 				: new long[] { targetDims[0], targetDims[1], targetDims[2] };
 		Volume out = Volume.allocate(targetGeometry, dims);
-		// target voxel -> source voxel, as one affine
-		double[][] m = volume.geometry().inverse().compose(targetGeometry.affineLps()).affineLps();
+		double[][] m = targetToSource(volume.geometry(), targetGeometry);
 		long[] srcDims = volume.dimensions();
 		// source z moves by less than a plane across a target slice: each slice reads a few whole source planes
 		boolean planeWise = Math.abs(m[2][0]) * targetDims[0] + Math.abs(m[2][1]) * targetDims[1] < 1;
@@ -184,7 +183,7 @@ public final class Resample {
 		IntegerVoxels<UnsignedByteType> out = IntegerVoxels.allocateUnsignedBytes(targetDims[0], targetDims[1], targetDims[2]);
 		byte[][] from = source.toArray(new byte[0][]);
 		byte[][] to = IntegerVoxels.unsignedBytesInFlatOrder(out).toArray(new byte[0][]);
-		double[][] m = volume.geometry().inverse().compose(targetGeometry.affineLps()).affineLps();
+		double[][] m = targetToSource(volume.geometry(), targetGeometry);
 		int nx = (int) targetDims[0];
 		int[][] along = nearestAlongAxes(m, srcDims, targetDims, padding);
 		if (along != null) {
@@ -213,8 +212,12 @@ public final class Resample {
 	 * @param targetDims (x, y, z) of the target grid
 	 */
 	public static int[][] nearestAlongAxes(Geometry source, long[] sourceDims, Geometry target, long[] targetDims) {
-		return nearestAlongAxes(source.inverse().compose(target.affineLps()).affineLps(), sourceDims, targetDims,
-				Padding.BORDER);
+		return nearestAlongAxes(targetToSource(source, target), sourceDims, targetDims, Padding.BORDER);
+	}
+
+	/** Target voxel -> source voxel, as one affine (4 x 4 rows). */
+	private static double[][] targetToSource(Geometry source, Geometry target) {
+		return source.inverse().compose(target.affineLps()).affineLps();
 	}
 
 	/** {@link #nearestAlongAxes(Geometry, long[], Geometry, long[])} of the target-to-source voxel map {@code m}; -1 outside with FILL. */
