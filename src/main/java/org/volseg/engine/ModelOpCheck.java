@@ -58,7 +58,7 @@ final class ModelOpCheck {
 			"ZerosLike", "OnesLike", "BiasAdd", "BiasAddV1", "Lgamma", "Digamma", "Xlogy", "Xdivy",
 			// reductions and linear algebra
 			"Sum", "Mean", "Max", "Min", "Prod", "All", "Any", "ArgMax", "ArgMin", "MatMul", "BatchMatMul",
-			"BatchMatMulV2", "BatchMatMulV3", "Einsum", "Cumsum", "Cumprod", "TopKV2", "L2Loss",
+			"BatchMatMulV2", "BatchMatMulV3", "Einsum", "Cumsum", "Cumprod", "TopKV2", "L2Loss", "Qr",
 			// neural-network layers
 			"Conv2D", "Conv3D", "Conv2DBackpropInput", "Conv3DBackpropInputV2", "DepthwiseConv2dNative", "MaxPool",
 			"MaxPoolV2", "MaxPool3D", "AvgPool", "AvgPool3D", "FusedBatchNorm", "FusedBatchNormV2",

@@ -85,10 +85,31 @@ public final class Layers {
 		}
 	}
 
+	/** What the graph is built for. */
+	public enum Purpose {
+		/** Forward passes only: networks may rearrange operations in ways that have no TensorFlow gradient. */
+		INFERENCE,
+		/** Training: every operation has a TensorFlow gradient. */
+		TRAINING
+	}
+
+	private final Purpose purpose;
+
+	/** For {@link Purpose#INFERENCE}. */
 	public Layers(Ops tf, ParameterSource params, WeightStorage storage) {
+		this(tf, params, storage, Purpose.INFERENCE);
+	}
+
+	public Layers(Ops tf, ParameterSource params, WeightStorage storage, Purpose purpose) {
 		this.tf = tf;
 		this.params = params;
 		this.storage = storage;
+		this.purpose = purpose;
+	}
+
+	/** Whether the graph must have TensorFlow gradients ({@link Purpose#TRAINING}). */
+	public boolean training() {
+		return purpose == Purpose.TRAINING;
 	}
 
 	/**

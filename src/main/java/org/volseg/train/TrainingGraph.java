@@ -145,7 +145,7 @@ final class TrainingGraph implements AutoCloseable {
 			b.lr = tf.withName("learning_rate").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 			b.b1p = tf.withName("beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 			b.b2p = tf.withName("beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-			Layers layers = new Layers(tf, params, Layers.WeightStorage.VARIABLES);
+			Layers layers = new Layers(tf, params, Layers.WeightStorage.VARIABLES, Layers.Purpose.TRAINING);
 			b.logits = tf.withName("output").identity(network.build(layers, b.images));
 			params.finish();
 			b.parameters = List.copyOf(layers.variables());

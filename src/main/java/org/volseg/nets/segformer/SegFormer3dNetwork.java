@@ -224,15 +224,24 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 
 		/**
 		 * softmax(q k^T) v per batch sample and head, softmax over the keys; q already scaled.
-		 * BatchMatMul (oneDNN's batched matmul here) rather than {@link Layers#attention}'s Einsum:
-		 * about half the CPU time for these shapes (32768 queries x 512 keys x 32 at stage 1).
+		 * Batched matmuls rather than {@link Layers#attention}'s Einsum: about half the CPU time for
+		 * these shapes (32768 queries x 512 keys x 32 at stage 1). The logits are a
+		 * {@code BatchMatMulV3} (TensorFlow's own kernel), the weighted sum a {@code BatchMatMulV2},
+		 * which TensorFlow hands to oneDNN: each the faster of the two for its shape (the thin
+		 * 32-wide product takes about 0.6 of the own kernel's time in oneDNN, the logits about 1.3).
 		 */
 		private Operand<TFloat32> attend(Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v) {
 			long[] qs = Layers.staticShape(q);
 			long[] ks = Layers.staticShape(k);
 			l.countMultiplyAdds((qs[1] < 0 || qs[2] < 0 || ks[2] < 0) ? Double.NaN : (double) qs[1] * qs[2] * ks[2] * (qs[3] + ks[3]));
 			Operand<TFloat32> logits = tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
-			return tf.train.batchMatMul(tf.nn.softmax(logits), v, TFloat32.class);
+			return batchMatMulV2(tf.nn.softmax(logits), v);
+		}
+
+		/** {@code a b} per batch entry as a {@code BatchMatMulV2} op, which TF Java's {@code Ops} do not build. */
+		private Operand<TFloat32> batchMatMulV2(Operand<TFloat32> a, Operand<TFloat32> b) {
+			return tf.scope().opBuilder("BatchMatMulV2", "BatchMatMulV2").addInput(a.asOutput()).addInput(b.asOutput())
+					.build().output(0);
 		}
 
 		/**
@@ -264,34 +273,67 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 		 * per voxel commutes with interpolation, whose weights sum to 1), which cuts the decoder's
 		 * multiply-adds at 128^3 from 4.5 G to 1.2 G and never builds the 4d-channel concatenation.
 		 * The eval-mode BatchNorm after it is folded into the blocks (its scale) and one bias (its
-		 * shift). Equal to the reference up to float rounding.
+		 * shift). For inference each stage's Linear, LayerNorm and block run as one
+		 * {@link NormalizedProjection} (no d-wide intermediate; 0.3 G multiply-adds instead of 1.4 G
+		 * at 128^3), the LayerNorms' shifts joining the BatchNorm's bias, which is added to stage 4's
+		 * tokens before the resize instead of to the 32^3 x d sum. Equal to the reference up to
+		 * float rounding.
 		 */
 		private Operand<TFloat32> decoder(List<Operand<TFloat32>> features) {
 			int d = c.decoderHeadEmbeddingDim();
 			Operand<TFloat32> c1 = features.get(0);
-			List<Operand<TFloat32>> projected = new ArrayList<>();
-			for (int s = 3; s >= 0; s--) {
-				String p = "segformer_decoder.linear_c" + (s + 1);
-				projected.add(l.layerNorm(p + ".bn", l.linear(p + ".proj", tokens(features.get(s), c.embedDims()[s]), d, true), EPS));
-			}
 			String fuse = "segformer_decoder.linear_fuse";
 			Operand<TFloat32> fuseWeight = l.parameterReshaped(fuse + ".0.weight", new long[] { d, 4L * d, 1, 1, 1 },
 					Init.normal(Math.sqrt(2.0 / d)), new long[] { 4L * d, d }, 1, 0, 2, 3, 4);
 			List<Operand<TFloat32>> bn = l.batchNormScaleShift(fuse + ".1", d, EPS);
-			List<Operand<TFloat32>> parts = new ArrayList<>();
+			List<Operand<TFloat32>> fused = new ArrayList<>();
+			List<Operand<TFloat32>> shifts = new ArrayList<>(List.of(bn.get(1)));
 			for (int block = 0; block < 4; block++) {
 				// concatenation order [c4, c3, c2, c1]: block i reads stage 4 - i through rows [i d, (i + 1) d)
-				Operand<TFloat32> f = features.get(3 - block);
+				int stage = 3 - block;
 				Operand<TFloat32> w = tf.math.mul(tf.slice(fuseWeight, tf.constant(new int[] { block * d, 0 }),
 						tf.constant(new int[] { d, d })), bn.get(0));
-				Operand<TFloat32> fused = tf.linalg.matMul(tf.reshape(projected.get(block), tf.constant(new long[] { -1, d })), w);
-				Operand<TFloat32> v = volume(fused, ShapeOps.dims(tf, f, 0, 4), d);
+				String p = "segformer_decoder.linear_c" + (stage + 1);
+				Operand<TFloat32> f = features.get(stage);
+				Operand<TFloat32> x = tf.reshape(f, tf.constant(new long[] { -1, c.embedDims()[stage] }));
+				if (l.training()) {
+					Operand<TFloat32> projected = l.layerNorm(p + ".bn", l.linear(p + ".proj", x, d, true), EPS);
+					fused.add(tf.linalg.matMul(projected, w));
+				} else {
+					NormalizedProjection.Parts n = normalizedProjection(p, x, w, tokensPerSample(f));
+					fused.add(n.scaled());
+					shifts.add(n.shift());
+				}
+			}
+			// the constant shifts join the coarsest stage's 64 tokens: interpolation weights sum to 1
+			fused.set(0, tf.nn.biasAdd(fused.get(0), tf.math.addN(shifts)));
+			List<Operand<TFloat32>> parts = new ArrayList<>();
+			for (int block = 0; block < 4; block++) {
+				Operand<TFloat32> v = volume(fused.get(block), ShapeOps.dims(tf, features.get(3 - block), 0, 4), d);
 				parts.add(block == 3 ? v : TrilinearResize.toSizeOf(tf, v, c1));
 			}
-			Operand<TFloat32> t = l.relu(tf.nn.biasAdd(tf.math.addN(parts), bn.get(1)));
+			Operand<TFloat32> t = l.relu(tf.math.addN(parts));
 			// dropout: inactive in eval mode
 			t = pointwise(tokens(t, d), "segformer_decoder.linear_pred", d, c.numClasses(), true);
 			return TrilinearResize.byFactor(tf, volume(t, ShapeOps.dims(tf, c1, 0, 4), c.numClasses()), UPSAMPLE);
+		}
+
+		/**
+		 * {@code LayerNorm(x W + b) block} of a decoder stage ({@code prefix.proj}, {@code prefix.bn}: the
+		 * keys, shapes and initialisation of {@link Layers#linear} and {@link Layers#layerNorm}); x is
+		 * {@code [tokens, C]}.
+		 */
+		private NormalizedProjection.Parts normalizedProjection(String prefix, Operand<TFloat32> x, Operand<TFloat32> block,
+				double tokensPerSample) {
+			long in = Layers.channels(x);
+			int d = c.decoderHeadEmbeddingDim();
+			Init init = Init.fanIn(in);
+			Operand<TFloat32> w = l.parameter(prefix + ".proj.weight", new long[] { d, in }, init, 1, 0);
+			Operand<TFloat32> b = l.parameter(prefix + ".proj.bias", new long[] { d }, init);
+			Operand<TFloat32> gamma = l.parameter(prefix + ".bn.weight", new long[] { d }, Init.ones());
+			Operand<TFloat32> beta = l.parameter(prefix + ".bn.bias", new long[] { d }, Init.zeros());
+			l.countMultiplyAdds(tokensPerSample * ((in + 1) * d + in * Math.min(d, in + 1)));
+			return NormalizedProjection.apply(tf, x, w, b, gamma, beta, block, EPS);
 		}
 
 		/** A 1x1x1 {@code nn.Conv3d} (weight {@code [out, in, 1, 1, 1]}) on tokens {@code [batch, n, in]}. */
@@ -303,6 +345,12 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 				y = tf.nn.biasAdd(y, l.parameter(p + ".bias", new long[] { out }, Init.zeros()));
 			}
 			return tf.reshape(y, ShapeOps.concat(tf, ShapeOps.dims(tf, x, 0, 2), tf.constant(new int[] { out })));
+		}
+
+		/** d0 * d1 * d2 of a {@code [batch, d0, d1, d2, C]} volume; NaN if one is known only at run time. */
+		private double tokensPerSample(Operand<TFloat32> volume) {
+			long[] s = Layers.staticShape(volume);
+			return s[1] < 0 || s[2] < 0 || s[3] < 0 ? Double.NaN : (double) s[1] * s[2] * s[3];
 		}
 
 		/** {@code [batch, d0, d1, d2, C]} to {@code [batch, d0 * d1 * d2, C]} (PyTorch's {@code flatten(2).transpose(1, 2)}). */

@@ -43,7 +43,8 @@ public final class SegFormer3dBenchmark {
 			d[i] = (float) random.nextGaussian();
 		}
 		try (NetworkGraph g = NetworkGraph.build(net, new TrainedLikeParameters(new RandomParameters(1), 2),
-				Layers.WeightStorage.CONSTANTS)) {
+				storage())) {
+			System.out.printf("weights as %s%n", storage());
 			long t0 = System.nanoTime();
 			FloatTensor out = g.run(input);
 			System.out.printf("first run (graph optimisation included): %.2f s, output %s%n", (System.nanoTime() - t0) / 1e9,
@@ -74,6 +75,14 @@ public final class SegFormer3dBenchmark {
 				OpProfile.print(g, input, Integer.getInteger("profile.top", 30));
 			}
 		}
+	}
+
+	/**
+	 * {@code -Dstorage=variables} builds the graph as an exported model package holds it (weights as
+	 * variables, as {@code NetworkExport} writes them); the default is constants.
+	 */
+	private static Layers.WeightStorage storage() {
+		return Layers.WeightStorage.valueOf(System.getProperty("storage", "constants").toUpperCase(java.util.Locale.ROOT));
 	}
 
 	/**

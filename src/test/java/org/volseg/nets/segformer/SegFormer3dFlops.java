@@ -18,8 +18,10 @@ final class SegFormer3dFlops {
 	}
 
 	/**
-	 * FLOPs VolSeg's graph executes for the same: {@code linear_fuse} applied per stage at the stage's
-	 * resolution ({@code n_s d^2} multiply-adds per stage instead of {@code n_1 4 d^2}), the first
+	 * FLOPs VolSeg's inference graph executes for the same: each decoder stage's Linear (C_s -> d),
+	 * LayerNorm and block of {@code linear_fuse} as one {@link NormalizedProjection}
+	 * ({@code n_s ((C_s + 1) d + C_s min(d, C_s + 1))} multiply-adds per stage instead of {@code n_s C_s d} plus
+	 * {@code n_1 4 d^2} for {@code linear_fuse} at stage 1's resolution), the first
 	 * patch embedding as {@link BlockedConv3d} ({@code (q s)^3 / k^3} times the convolution's).
 	 */
 	static double executed(SegFormer3dConfig c, long[] inputSize) {
@@ -61,13 +63,12 @@ final class SegFormer3dFlops {
 		long d = c.decoderHeadEmbeddingDim();
 		long n1 = sizes[0][0] * sizes[0][1] * sizes[0][2];
 		for (int s = 0; s < 4; s++) {
-			macs += (double) sizes[s][0] * sizes[s][1] * sizes[s][2] * c.embedDims()[s] * d;
+			long n = sizes[s][0] * sizes[s][1] * sizes[s][2];
+			long dim = c.embedDims()[s];
+			// executed: Linear, LayerNorm and linear_fuse's block as one NormalizedProjection per stage
+			macs += executed ? (double) n * ((dim + 1) * d + dim * Math.min(d, dim + 1)) : (double) n * dim * d;
 		}
-		if (executed) {
-			for (int s = 0; s < 4; s++) {
-				macs += (double) sizes[s][0] * sizes[s][1] * sizes[s][2] * d * d;
-			}
-		} else {
+		if (!executed) {
 			macs += (double) n1 * 4 * d * d;
 		}
 		macs += (double) n1 * d * c.numClasses();

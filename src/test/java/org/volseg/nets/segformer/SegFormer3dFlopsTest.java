@@ -8,13 +8,17 @@ import org.junit.jupiter.api.Test;
 class SegFormer3dFlopsTest {
 
 	@Test
-	void executedDiffersByTheDecoderBlocksAndTheBlockedFirstEmbedding() {
+	void executedDiffersByTheNormalizedProjectionsAndTheBlockedFirstEmbedding() {
 		SegFormer3dConfig c = SegFormer3dConfig.defaults();
 		long[] size = { 128, 128, 128 };
 		double reference = SegFormer3dFlops.forward(c, size);
 		double executed = SegFormer3dFlops.executed(c, size);
-		// decoder: linear_fuse at 32^3 on 1024 channels -> one 256 x 256 block per stage at 32^3, 16^3, 8^3, 4^3
-		double decoder = 2.0 * (32768 + 4096 + 512 + 64) * 256 * 256 - 2.0 * 32768 * 1024 * 256;
+		// decoder: each stage's Linear C -> 256 (32, 64, 160, 256 channels at 32^3, 16^3, 8^3, 4^3) and
+		// linear_fuse at 32^3 on 1024 channels become, per stage, C + 1 -> 256 and C -> min(256, C + 1)
+		double executedDecoder = 2.0 * (32768 * (33 * 256 + 32 * 33) + 4096 * (65 * 256 + 64 * 65)
+				+ 512 * (161 * 256 + 160 * 161) + 64 * (257 * 256 + 256 * 256));
+		double referenceDecoder = 2.0 * (32768 * 32 + 4096 * 64 + 512 * 160 + 64 * 256) * 256 + 2.0 * 32768 * 1024 * 256;
+		double decoder = executedDecoder - referenceDecoder;
 		// first embedding: 7^3 x 4 -> 32 conv at 32^3 -> (33^3 blocks) x (4^3 x 4) x (2^3 x 32) matmul
 		double embed = 2.0 * 35937 * 256 * 256 - 2.0 * 32768 * 32 * 4 * 343;
 		assertEquals(reference + decoder + embed, executed, 1.0);
