@@ -289,10 +289,19 @@ public final class Layers {
 	 * {@code bias}, {@code prefix.bias} {@code [out]}.
 	 */
 	public Operand<TFloat32> linear(String prefix, Operand<TFloat32> x, int outFeatures, boolean bias) {
+		return linear(prefix, x, outFeatures, bias, 1);
+	}
+
+	/**
+	 * {@link #linear(String, Operand, int, boolean)} of {@code inputScale * x}, the scale applied to
+	 * the weight (out x in values) instead of the input.
+	 */
+	public Operand<TFloat32> linear(String prefix, Operand<TFloat32> x, int outFeatures, boolean bias, double inputScale) {
 		long[] xs = staticShape(x);
 		long in = xs[xs.length - 1];
 		Init init = Init.fanIn(in);
 		Operand<TFloat32> w = parameter(prefix + ".weight", new long[] { outFeatures, in }, init, 1, 0);
+		if (inputScale != 1) w = tf.math.mul(w, tf.constant((float) inputScale));
 		Operand<TFloat32> y = tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] { -1, in })), w);
 		if (bias) y = tf.nn.biasAdd(y, parameter(prefix + ".bias", new long[] { outFeatures }, init));
 		double rows = 1;

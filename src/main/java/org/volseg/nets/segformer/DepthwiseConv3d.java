@@ -22,7 +22,9 @@ import org.tensorflow.types.TInt32;
  * {@code t} is the sum over kd of plane {@code t + kd} of the kd-th stack. Those shifted windows are
  * slices along the stack's first axis, which TensorFlow hands out without copying; the k windows
  * are added in one {@code AddN}, and the planes that straddle two batch samples are dropped by one
- * gather. The result is exact up to float rounding (summation order).</p>
+ * gather. The bias is added to the first 2D convolution's planes (each output plane sums exactly one
+ * of them), where TensorFlow fuses it into that convolution. The result is exact up to float
+ * rounding (summation order).</p>
  *
  * <p>Layouts: input and output channels-last {@code [batch, d0, d1, d2, C]}; the filter is
  * {@code [k, k, k, C]} (PyTorch's {@code [C, 1, k, k, k]} weight transposed by
@@ -74,6 +76,10 @@ final class DepthwiseConv3d {
 					tf.constant(new long[] { kernel, kernel, channels, 1 }));
 			Operand<TFloat32> conv = tf.nn.depthwiseConv2dNative(stack, kernel2d, List.of(1L, 1L, 1L, 1L),
 					same ? "SAME" : "VALID");
+			if (bias != null && kd == 0) {
+				// every output plane sums exactly one plane of the first convolution
+				conv = tf.nn.biasAdd(conv, bias);
+			}
 			windows.add(kernel == 1 ? conv : tf.slice(conv, tf.constant(new int[] { kd, 0, 0, 0 }), windowSize));
 		}
 		Operand<TFloat32> sum = windows.size() == 1 ? windows.get(0) : tf.math.addN(windows);
@@ -84,7 +90,7 @@ final class DepthwiseConv3d {
 		Operand<TFloat32> kept = tf.gather(sum, planes, tf.constant(0));
 		Operand<TFloat32> out = tf.reshape(kept, ShapeOps.concat(tf, batch, ShapeOps.vector(tf, outD0),
 				ShapeOps.dims(tf, kept, 1, 4)));
-		return bias == null ? out : tf.nn.biasAdd(out, bias);
+		return out;
 	}
 
 	/**

@@ -247,7 +247,7 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 		/**
 		 * Linear, depthwise 3x3x3 Conv3d + BatchNorm3d on the token grid, GELU, Linear. The
 		 * BatchNorm (eval mode: a per-channel affine map) is folded into the depthwise kernel and
-		 * bias.
+		 * bias, and so are half of GELU's constants (the other half into fc2's weight).
 		 */
 		private Operand<TFloat32> mixFfn(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
 			int dim = c.embedDims()[s];
@@ -259,11 +259,14 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 					Init.normal(Math.sqrt(2.0 / 27)), new long[] { 3, 3, 3, hidden }, 2, 3, 4, 0, 1);
 			Operand<TFloat32> bias = l.parameter(dw + ".bias", new long[] { hidden }, Init.zeros());
 			List<Operand<TFloat32>> bn = l.batchNormScaleShift(p + ".dwconv.bn", hidden, EPS);
-			filter = tf.math.mul(filter, bn.get(0));
-			bias = tf.math.add(tf.math.mul(bias, bn.get(0)), bn.get(1));
-			h = DepthwiseConv3d.apply(tf, h, filter, bias, 3, 1);
-			h = l.gelu(tokens(h, hidden));
-			return l.linear(p + ".fc2", h, dim, true);
+			// GELU(h) = h' (1 + erf(h')) / sqrt 2 with h' = h / sqrt 2: one 1 / sqrt 2 goes into the
+			// depthwise kernel and bias, the other into fc2's weight (3 element-wise passes instead of 5)
+			Operand<TFloat32> scale = tf.math.mul(bn.get(0), tf.constant((float) (1 / Math.sqrt(2))));
+			filter = tf.math.mul(filter, scale);
+			bias = tf.math.mul(tf.math.add(tf.math.mul(bias, bn.get(0)), bn.get(1)), tf.constant((float) (1 / Math.sqrt(2))));
+			h = tokens(DepthwiseConv3d.apply(tf, h, filter, bias, 3, 1), hidden);
+			h = tf.math.mul(h, tf.math.add(tf.math.erf(h), tf.constant(1f)));
+			return l.linear(p + ".fc2", h, dim, true, 1 / Math.sqrt(2));
 		}
 
 		/**
