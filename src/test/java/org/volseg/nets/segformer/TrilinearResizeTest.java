@@ -73,6 +73,10 @@ class TrilinearResizeTest {
 		float[] actual = GraphRunner.run(new long[] { 1, 1, 1, 4, 1 }, new float[] { 1, 3, 10, 20 },
 				(tf, x) -> TrilinearResize.toSizeOf(tf, x, sized(tf, 1, 1, 2)));
 		assertArrayEquals(new float[] { 2f, 15f }, actual, 0f);
+		// the same along d0, which is resized by a matrix product instead of ResizeBilinear
+		float[] alongD0 = GraphRunner.run(new long[] { 1, 4, 1, 1, 1 }, new float[] { 1, 3, 10, 20 },
+				(tf, x) -> TrilinearResize.toSizeOf(tf, x, sized(tf, 2, 1, 1)));
+		assertArrayEquals(new float[] { 2f, 15f }, alongD0, 0f);
 	}
 
 	@Test
