@@ -1,6 +1,5 @@
 package org.volseg.nets.segformer;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.tensorflow.Operand;
@@ -11,19 +10,21 @@ import org.volseg.nets.blocks.ShapeOps;
 
 /**
  * A strided 3D convolution (PyTorch {@code nn.Conv3d(Cin, Cout, k, stride=s, padding=p)}, the same
- * k, s and p on every axis) as one matrix product: for few input channels (SegFormer3D's first patch
- * embedding: 4 channels, 7^3 kernel, stride 4) TensorFlow's {@code Conv3D} runs at a small fraction
- * of its matmul rate.
+ * k, s and p on every axis) as a stride-1 convolution of space-to-depth blocks: for few input
+ * channels (SegFormer3D's first patch embedding: 4 channels, 7^3 kernel, stride 4) TensorFlow's
+ * {@code Conv3D} runs at a small fraction of its matmul rate, and on the blocks' s^3 Cin channels
+ * (256 there) at a large one.
  *
- * <p>The zero-padded input is cut into s^3 blocks (space-to-depth: {@code [m0 m1 m2, s^3 Cin]}, block
- * {@code b} holding padded voxels {@code s b .. s b + s - 1} per axis). Output voxel {@code o} reads
- * padded voxels {@code s o .. s o + k - 1}, i.e. the {@code q^3} blocks {@code o + j},
+ * <p>The zero-padded input is cut into s^3 blocks (space-to-depth: {@code [m0, m1, m2, s^3 Cin]},
+ * block {@code b} holding padded voxels {@code s b .. s b + s - 1} per axis). Output voxel {@code o}
+ * reads padded voxels {@code s o .. s o + k - 1}, i.e. the {@code q^3} blocks {@code o + j},
  * {@code j in [0, q)^3}, {@code q = ceil(k / s)}, tap {@code j s + r} of the kernel meeting offset
- * {@code r} inside block {@code o + j} (taps past k are zero). So one matmul of the blocks with the
- * rearranged kernel {@code [s^3 Cin, q^3 Cout]} gives, for every block and every j, that block's
- * contribution, and the output is the sum over j of those contributions shifted by j (q^3 slices,
- * one {@code AddN}). Multiply-adds: {@code (q s / k)^3} times the convolution's (1.5 for k 7, s 4);
- * exact up to float rounding (summation order). Every op has a TensorFlow gradient.</p>
+ * {@code r} inside block {@code o + j} (taps past k are zero). So the output is a {@code q^3}
+ * convolution (stride 1, no padding) of the blocks with the kernel rearranged to
+ * {@code [q, q, q, s^3 Cin, Cout]}. Multiply-adds: {@code (q s / k)^3} times the convolution's (1.5
+ * for k 7, s 4); exact up to float rounding (summation order). Its gradient needs TensorFlow's
+ * {@code Conv3D} gradient, which training registers ({@code Conv3dGradients}); the other ops have
+ * theirs.</p>
  *
  * <p>Layouts: input {@code [batch, d0, d1, d2, Cin]} channels-last with static Cin (batch and spatial
  * sizes may be known only at run time); kernel {@code [k, k, k, Cin, Cout]} (TensorFlow's Conv3D
@@ -61,33 +62,21 @@ final class BlockedConv3d {
 		Operand<TInt32> m1 = tf.stridedSlice(m, org.tensorflow.ndarray.index.Indices.slice(1, 2));
 		Operand<TInt32> m2 = tf.stridedSlice(m, org.tensorflow.ndarray.index.Indices.slice(2, 3));
 		Operand<TInt32> sv = tf.constant(new int[] { s });
-		// [B, m0, s, m1, s, m2, s Cin] -> [B, m0, m1, m2, s, s, s Cin] -> [B m0 m1 m2, s^3 Cin]
+		// [B, m0, s, m1, s, m2, s Cin] -> [B, m0, m1, m2, s, s, s Cin] -> [B, m0, m1, m2, s^3 Cin]
 		// (the last offset and the channels stay together: a rank-7 transpose moving runs of s Cin floats)
 		Operand<TFloat32> split = tf.reshape(padded, ShapeOps.concat(tf, batch, m0, sv, m1, sv, m2, tf.constant(new int[] { s * in })));
 		Operand<TFloat32> blocks = tf.reshape(tf.linalg.transpose(split, tf.constant(new int[] { 0, 1, 3, 5, 2, 4, 6 })),
-				tf.constant(new long[] { -1, (long) s * s * s * in }));
+				ShapeOps.concat(tf, batch, m, tf.constant(new int[] { s * s * s * in })));
 		// kernel [k, k, k, Cin, Cout] -> zero taps up to q s -> [q, s, q, s, q, s, Cin, Cout]
-		// -> [s, s, s, Cin, q, q, q, Cout] -> [s^3 Cin, q^3 Cout]
+		// -> [q, q, q, s, s, s, Cin, Cout] -> [q, q, q, s^3 Cin, Cout]
 		int extra = q * s - k;
 		Operand<TFloat32> w = extra == 0 ? kernel
 				: tf.pad(kernel, tf.constant(new int[][] { { 0, extra }, { 0, extra }, { 0, extra }, { 0, 0 }, { 0, 0 } }),
 						tf.constant(0f));
 		w = tf.reshape(w, tf.constant(new long[] { q, s, q, s, q, s, in, out }));
-		w = tf.reshape(tf.linalg.transpose(w, tf.constant(new int[] { 1, 3, 5, 6, 0, 2, 4, 7 })),
-				tf.constant(new long[] { (long) s * s * s * in, (long) q * q * q * out }));
-		Operand<TFloat32> contributions = tf.reshape(tf.linalg.matMul(blocks, w),
-				ShapeOps.concat(tf, batch, m, tf.constant(new int[] { q * q * q * out })));
-		Operand<TInt32> size = ShapeOps.concat(tf, tf.constant(new int[] { -1 }), o, tf.constant(new int[] { out }));
-		List<Operand<TFloat32>> shifted = new ArrayList<>();
-		for (int j0 = 0; j0 < q; j0++) {
-			for (int j1 = 0; j1 < q; j1++) {
-				for (int j2 = 0; j2 < q; j2++) {
-					int j = (j0 * q + j1) * q + j2;
-					shifted.add(tf.slice(contributions, tf.constant(new int[] { 0, j0, j1, j2, j * out }), size));
-				}
-			}
-		}
-		Operand<TFloat32> sum = shifted.size() == 1 ? shifted.get(0) : tf.math.addN(shifted);
+		w = tf.reshape(tf.linalg.transpose(w, tf.constant(new int[] { 0, 2, 4, 1, 3, 5, 6, 7 })),
+				tf.constant(new long[] { q, q, q, (long) s * s * s * in, out }));
+		Operand<TFloat32> sum = tf.nn.conv3d(blocks, w, List.of(1L, 1L, 1L, 1L, 1L), "VALID");
 		return bias == null ? sum : tf.nn.biasAdd(sum, bias);
 	}
 

@@ -40,8 +40,8 @@ final class SegFormer3dFlops {
 			long stride = c.patchStride()[s];
 			if (executed && s == 0 && stride > 1) {
 				long q = (k + stride - 1) / stride;
-				long blocks = (sizes[s][0] + q - 1) * (sizes[s][1] + q - 1) * (sizes[s][2] + q - 1);
-				embed = (double) blocks * stride * stride * stride * inChannels * q * q * q * dim;
+				// a q^3 convolution of the s^3 Cin-channel blocks, per output voxel
+				embed = (double) n * q * q * q * stride * stride * stride * inChannels * dim;
 			}
 			macs += embed;
 			inChannels = dim;
