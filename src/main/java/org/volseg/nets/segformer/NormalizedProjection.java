@@ -1,5 +1,7 @@
 package org.volseg.nets.segformer;
 
+import java.util.List;
+
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.linalg.Qr;
@@ -12,20 +14,22 @@ import org.tensorflow.types.TInt32;
  * {@code LayerNorm(x W + b) B} (a Linear layer, a LayerNorm over its {@code d} outputs, then a
  * {@code d x e} linear map) computed without the {@code d}-wide intermediate: SegFormer3D's decoder
  * projects stage 1's 32 channels to 256, normalises them and applies a 256 x 256 block of
- * {@code linear_fuse} at 32^3 tokens, a 256-wide matmul the rewrite replaces by a 32-wide one.
+ * {@code linear_fuse} at 32^3 tokens, a 256-wide matmul the rewrite replaces by a 33-wide one.
  *
  * <p>With {@code W_c}, {@code b_c} the weight and bias centred over the {@code d} outputs (so
  * {@code x W_c + b_c} is the LayerNorm's centred input), {@code s = rsqrt(var + eps)} and
- * {@code var = |x W_c + b_c|^2 / d}:
- * {@code LayerNorm(x W + b) B = [s x, s] [M; m] + beta B} with {@code M = (W_c * gamma) B} and
- * {@code m = (b_c * gamma) B}: the per-token scale multiplies the C + 1 inputs, not the e outputs. The variance comes from the QR factorisation
+ * {@code var = |x W_c + b_c|^2 / d}: {@code LayerNorm(x W + b) B = [s x, s] [M; m] + beta B} with
+ * {@code M = (W_c * gamma) B} and {@code m = (b_c * gamma) B}, so the per-token scale multiplies the
+ * C + 1 inputs, not the e outputs. The variance comes from the QR factorisation
  * {@code [W_c; b_c]^T = Q R}: {@code |[x, 1] [W_c; b_c]| = |[x, 1] R^T|} because Q has orthonormal
  * columns, so it is a sum of {@code min(d, C + 1)} squares, as well conditioned as the direct
- * {@code d} squares (a Gram-matrix quadratic form would square the condition number). The centring is taken twice
- * (see {@link #centre}), so a bias far larger than its spread over the outputs costs no accuracy. The weight
- * products and the factorisation depend on parameters only: TensorFlow folds them once when the
- * weights are constants; with variables they are recomputed per run (microseconds). The
- * factorisation has no TensorFlow gradient: graphs built for training keep the plain form.</p>
+ * {@code d} squares (a Gram-matrix quadratic form would square the condition number). The centring
+ * is taken twice (see {@link #centre}), so a bias far larger than its spread over the outputs costs
+ * no accuracy.</p>
+ *
+ * <p>The weight products and the factorisation depend on parameters only: TensorFlow folds them
+ * once when the weights are constants; with variables they are recomputed per run (microseconds).
+ * The factorisation has no TensorFlow gradient: graphs built for training keep the plain form.</p>
  *
  * <p>Layouts: {@code x [n, C]} tokens by channels, {@code weight [C, d]} (TensorFlow layout, the
  * transposed {@code nn.Linear} weight), {@code bias}, {@code gamma}, {@code beta [d]},
@@ -34,7 +38,7 @@ import org.tensorflow.types.TInt32;
 final class NormalizedProjection {
 
 	/**
-	 * The result: {@code scaled [n, e]} is {@code s (x M + m)}; the constant {@code shift [e]}
+	 * The result: {@code scaled [n, e]} is {@code [s x, s] [M; m]}; the constant {@code shift [e]}
 	 * ({@code beta B}) is left to the caller, which can add it once after sums and interpolations
 	 * (whose weights sum to 1).
 	 */
@@ -44,28 +48,38 @@ final class NormalizedProjection {
 
 	static Parts apply(Ops tf, Operand<TFloat32> x, Operand<TFloat32> weight, Operand<TFloat32> bias,
 			Operand<TFloat32> gamma, Operand<TFloat32> beta, Operand<TFloat32> block, double eps) {
-		long in = weight.shape().size(0);
 		long d = weight.shape().size(1);
-		Operand<TInt32> outputsAxis = tf.constant(1);
 		// [C + 1, d]: the weight's rows, then the bias, centred over the d outputs
-		Operand<TFloat32> augmented = tf.concat(java.util.List.of(weight, tf.reshape(bias, tf.constant(new long[] { 1, d }))),
-				tf.constant(0));
-		Operand<TFloat32> centred = centre(tf, centre(tf, augmented));
-		// R^T [C + 1, k], k = min(d, C + 1): |[x, 1] centred| = |[x, 1] R^T|
-		Qr<TFloat32> qr = tf.linalg.qr(tf.linalg.transpose(centred, tf.constant(new int[] { 1, 0 })),
-				Qr.fullMatrices(false));
-		Operand<TFloat32> rt = tf.linalg.transpose(qr.r(), tf.constant(new int[] { 1, 0 }));
-		Operand<TFloat32> norm = tf.nn.biasAdd(tf.linalg.matMul(x, rows(tf, rt, 0, in)), tf.reshape(rows(tf, rt, in, 1),
-				tf.constant(new long[] { -1 })));
-		Operand<TFloat32> variance = tf.math.mul(tf.sum(tf.math.square(norm), outputsAxis, Sum.keepDims(true)),
-				tf.constant((float) (1.0 / d)));
-		Operand<TFloat32> s = tf.math.rsqrt(tf.math.add(variance, tf.constant((float) eps)));
-		// (centred * gamma) B: rows 0..C-1 give M, row C gives m; s (x M + m) = [s x, s] [M; m], scaled on the narrow side
+		Operand<TFloat32> centred = centre(tf, centre(tf, tf.concat(List.of(weight, row(tf, bias)), tf.constant(0))));
+		Operand<TFloat32> s = inverseDeviation(tf, x, centred, eps);
+		// (centred * gamma) B: rows 0..C-1 are M, row C is m
 		Operand<TFloat32> mapped = tf.linalg.matMul(tf.math.mul(centred, gamma), block);
-		Operand<TFloat32> scaledInput = tf.concat(java.util.List.of(tf.math.mul(x, s), s), outputsAxis);
-		Operand<TFloat32> shift = tf.reshape(tf.linalg.matMul(tf.reshape(beta, tf.constant(new long[] { 1, d })), block),
-				tf.constant(new long[] { -1 }));
+		Operand<TFloat32> scaledInput = tf.concat(List.of(tf.math.mul(x, s), s), tf.constant(1));
+		Operand<TFloat32> shift = tf.reshape(tf.linalg.matMul(row(tf, beta), block), tf.constant(new long[] { -1 }));
 		return new Parts(tf.linalg.matMul(scaledInput, mapped), shift);
+	}
+
+	/**
+	 * {@code rsqrt(|[x, 1] centred|^2 / d + eps)} per token ({@code [n, 1]}), the norm taken as
+	 * {@code |[x, 1] R^T|} with R ({@code [min(d, C + 1), C + 1]}) from the QR factorisation of
+	 * {@code centred^T}.
+	 */
+	private static Operand<TFloat32> inverseDeviation(Ops tf, Operand<TFloat32> x, Operand<TFloat32> centred, double eps) {
+		long in = centred.shape().size(0) - 1;
+		long d = centred.shape().size(1);
+		Operand<TInt32> swap = tf.constant(new int[] { 1, 0 });
+		Qr<TFloat32> qr = tf.linalg.qr(tf.linalg.transpose(centred, swap), Qr.fullMatrices(false));
+		Operand<TFloat32> rt = tf.linalg.transpose(qr.r(), swap);
+		Operand<TFloat32> norm = tf.nn.biasAdd(tf.linalg.matMul(x, rows(tf, rt, 0, in)),
+				tf.reshape(rows(tf, rt, in, 1), tf.constant(new long[] { -1 })));
+		Operand<TFloat32> variance = tf.math.mul(tf.sum(tf.math.square(norm), tf.constant(1), Sum.keepDims(true)),
+				tf.constant((float) (1.0 / d)));
+		return tf.math.rsqrt(tf.math.add(variance, tf.constant((float) eps)));
+	}
+
+	/** A vector {@code [d]} as a one-row matrix {@code [1, d]}. */
+	private static Operand<TFloat32> row(Ops tf, Operand<TFloat32> v) {
+		return tf.reshape(v, tf.constant(new long[] { 1, -1 }));
 	}
 
 	/**
