@@ -32,7 +32,10 @@ public final class NetsBenchmark {
 		Map<String, Object> cfg = a.presets().get(preset);
 		Network net = a.configure(cfg);
 		long t0 = System.nanoTime();
-		try (NetworkGraph g = NetworkGraph.build(net, new RandomParameters(0), Layers.WeightStorage.valueOf(System.getProperty("storage", "variables").toUpperCase(java.util.Locale.ROOT)))) {
+		// -Dstorage=constants: weights as graph constants instead of variables (as packages hold them)
+		Layers.WeightStorage storage = Layers.WeightStorage.valueOf(
+				System.getProperty("storage", "variables").toUpperCase(java.util.Locale.ROOT));
+		try (NetworkGraph g = NetworkGraph.build(net, new RandomParameters(0), storage)) {
 			System.out.printf("%s %s: built in %.1f s, %.1f GFLOP per sample (2 x multiply-adds of convolutions, linear layers, attention)%n",
 					arch, preset, (System.nanoTime() - t0) / 1e9, 2 * g.multiplyAddsPerSample() / 1e9);
 			long[] s = net.inputSpatialShape();

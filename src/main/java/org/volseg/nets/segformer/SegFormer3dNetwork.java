@@ -261,12 +261,13 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			List<Operand<TFloat32>> bn = l.batchNormScaleShift(p + ".dwconv.bn", hidden, EPS);
 			// GELU(h) = h' (1 + erf(h')) / sqrt 2 with h' = h / sqrt 2: one 1 / sqrt 2 goes into the
 			// depthwise kernel and bias, the other into fc2's weight (3 element-wise passes instead of 5)
-			Operand<TFloat32> scale = tf.math.mul(bn.get(0), tf.constant((float) (1 / Math.sqrt(2))));
+			double geluScale = 1 / Math.sqrt(2);
+			Operand<TFloat32> scale = tf.math.mul(bn.get(0), tf.constant((float) geluScale));
 			filter = tf.math.mul(filter, scale);
-			bias = tf.math.mul(tf.math.add(tf.math.mul(bias, bn.get(0)), bn.get(1)), tf.constant((float) (1 / Math.sqrt(2))));
+			bias = tf.math.add(tf.math.mul(bias, scale), tf.math.mul(bn.get(1), tf.constant((float) geluScale)));
 			h = tokens(DepthwiseConv3d.apply(tf, h, filter, bias, 3, 1), hidden);
 			h = tf.math.mul(h, tf.math.add(tf.math.erf(h), tf.constant(1f)));
-			return l.linear(p + ".fc2", h, dim, true, 1 / Math.sqrt(2));
+			return l.linear(p + ".fc2", h, dim, true, geluScale);
 		}
 
 		/**
