@@ -15,16 +15,17 @@ import org.tensorflow.types.TInt32;
  * built from TensorFlow ops that exist: TensorFlow has a depthwise 2D convolution but no 3D one.
  *
  * <p>A depthwise 3D convolution is the sum, over the kernel's first axis {@code kd}, of depthwise 2D
- * convolutions of the input shifted by {@code kd} along d0. The input is zero-padded along d0 (and
+ * convolutions of the input shifted by {@code kd} along d0. The input is put d0 first
+ * ({@code [d0, batch, d1, d2, C]}, which moves no data for batch 1), zero-padded along d0 (and
  * along d1, d2 unless {@code p = (k - 1) / 2}, where the 2D convolution's {@code SAME} padding does
- * it) and folded into a stack of planes {@code [batch * (d0 + 2p), d1', d2', C]}; each of the k 2D
- * kernels {@code filter[kd]} convolves the whole stack once, and the result for output plane
- * {@code t} is the sum over kd of plane {@code t + kd} of the kd-th stack. Those shifted windows are
- * slices along the stack's first axis, which TensorFlow hands out without copying; the k windows
- * are added in one {@code AddN}, and the planes that straddle two batch samples are dropped by one
- * gather. The bias is added to the first 2D convolution's planes (each output plane sums exactly one
- * of them), where TensorFlow fuses it into that convolution. The result is exact up to float
- * rounding (summation order).</p>
+ * it) and folded into a stack of planes {@code [(d0 + 2p) * batch, d1', d2', C]}, plane
+ * {@code t * batch + b}. Each of the k 2D kernels {@code filter[kd]} convolves the whole stack once,
+ * and the result for output plane {@code t} of every sample is the sum over kd of the planes
+ * {@code (t + kd) * batch + b} of the kd-th stack. Those shifted windows are slices along the stack's
+ * first axis, which TensorFlow hands out without copying, and never mix two samples; they are
+ * added in one {@code AddN} and put back batch first (again free for batch 1). The bias is added to
+ * the first 2D convolution's planes (each output plane sums exactly one of them), where TensorFlow
+ * fuses it into that convolution. The result is exact up to float rounding (summation order).</p>
  *
  * <p>Layouts: input and output channels-last {@code [batch, d0, d1, d2, C]}; the filter is
  * {@code [k, k, k, C]} (PyTorch's {@code [C, 1, k, k, k]} weight transposed by
@@ -54,22 +55,19 @@ final class DepthwiseConv3d {
 		// SAME padding of a stride-1 2D convolution is (k - 1) / 2 on both sides for odd k
 		boolean same = kernel % 2 == 1 && padding == (kernel - 1) / 2;
 		int planePadding = same ? 0 : padding;
-		Operand<TFloat32> padded = input;
+		Operand<TInt32> swapBatchAndD0 = tf.constant(new int[] { 1, 0, 2, 3, 4 });
+		Operand<TFloat32> planesFirst = tf.linalg.transpose(input, swapBatchAndD0);
 		if (padding > 0) {
-			padded = tf.pad(input, tf.constant(new int[][] { { 0, 0 }, { padding, padding }, { planePadding, planePadding },
-					{ planePadding, planePadding }, { 0, 0 } }), tf.constant(0f));
+			planesFirst = tf.pad(planesFirst, tf.constant(new int[][] { { padding, padding }, { 0, 0 },
+					{ planePadding, planePadding }, { planePadding, planePadding }, { 0, 0 } }), tf.constant(0f));
 		}
-		Operand<TInt32> batch = ShapeOps.dims(tf, padded, 0, 1);
-		Operand<TInt32> batchSize = ShapeOps.dim(tf, padded, 0);
-		Operand<TInt32> paddedD0 = ShapeOps.dim(tf, padded, 1);
-		Operand<TInt32> outD0 = tf.math.sub(paddedD0, tf.constant(kernel - 1));
-		// [batch * d0p, d1', d2', C]: plane t = b * d0p + i
-		Operand<TFloat32> stack = tf.reshape(padded, ShapeOps.concat(tf, tf.constant(new int[] { -1 }),
-				ShapeOps.dims(tf, padded, 2, 4), tf.constant(new int[] { channels })));
-		// windows of batch * d0p - (k - 1) planes: window plane t sums stack_kd[t + kd]
-		Operand<TInt32> windowPlanes = tf.math.sub(tf.math.mul(batchSize, paddedD0),
-				tf.constant(kernel - 1));
-		Operand<TInt32> windowSize = ShapeOps.concat(tf, ShapeOps.vector(tf, windowPlanes), tf.constant(new int[] { -1, -1, -1 }));
+		Operand<TInt32> batch = ShapeOps.dim(tf, planesFirst, 1);
+		Operand<TInt32> outD0 = tf.math.sub(ShapeOps.dim(tf, planesFirst, 0), tf.constant(kernel - 1));
+		// [d0p * batch, d1', d2', C]: plane t * batch + b
+		Operand<TFloat32> stack = tf.reshape(planesFirst, ShapeOps.concat(tf, tf.constant(new int[] { -1 }),
+				ShapeOps.dims(tf, planesFirst, 2, 4), tf.constant(new int[] { channels })));
+		Operand<TInt32> windowSize = ShapeOps.concat(tf, ShapeOps.vector(tf, tf.math.mul(outD0, batch)),
+				tf.constant(new int[] { -1, -1, -1 }));
 		List<Operand<TFloat32>> windows = new ArrayList<>();
 		for (int kd = 0; kd < kernel; kd++) {
 			Operand<TFloat32> kernel2d = tf.reshape(tf.stridedSlice(filter, Indices.at(kd)),
@@ -80,17 +78,14 @@ final class DepthwiseConv3d {
 				// every output plane sums exactly one plane of the first convolution
 				conv = tf.nn.biasAdd(conv, bias);
 			}
-			windows.add(kernel == 1 ? conv : tf.slice(conv, tf.constant(new int[] { kd, 0, 0, 0 }), windowSize));
+			Operand<TInt32> start = ShapeOps.concat(tf, ShapeOps.vector(tf, tf.math.mul(batch, tf.constant(kd))),
+					tf.constant(new int[] { 0, 0, 0 }));
+			windows.add(kernel == 1 ? conv : tf.slice(conv, start, windowSize));
 		}
 		Operand<TFloat32> sum = windows.size() == 1 ? windows.get(0) : tf.math.addN(windows);
-		// output plane (b, i) is window plane b * d0p + i, i < outD0 (the others straddle two samples)
-		Operand<TInt32> starts = tf.math.mul(tf.range(tf.constant(0), batchSize, tf.constant(1)), paddedD0);
-		Operand<TInt32> planes = tf.reshape(tf.math.add(tf.expandDims(starts, tf.constant(1)),
-				tf.expandDims(tf.range(tf.constant(0), outD0, tf.constant(1)), tf.constant(0))), tf.constant(new int[] { -1 }));
-		Operand<TFloat32> kept = tf.gather(sum, planes, tf.constant(0));
-		Operand<TFloat32> out = tf.reshape(kept, ShapeOps.concat(tf, batch, ShapeOps.vector(tf, outD0),
-				ShapeOps.dims(tf, kept, 1, 4)));
-		return out;
+		Operand<TFloat32> out = tf.reshape(sum, ShapeOps.concat(tf, ShapeOps.vector(tf, outD0), ShapeOps.vector(tf, batch),
+				ShapeOps.dims(tf, sum, 1, 4)));
+		return tf.linalg.transpose(out, swapBatchAndD0);
 	}
 
 	/**

@@ -20,16 +20,19 @@ import org.tensorflow.types.TInt32;
  * {@code x W_c + b_c} is the LayerNorm's centred input), {@code s = rsqrt(var + eps)} and
  * {@code var = |x W_c + b_c|^2 / d}: {@code LayerNorm(x W + b) B = [s x, s] [M; m] + beta B} with
  * {@code M = (W_c * gamma) B} and {@code m = (b_c * gamma) B}, so the per-token scale multiplies the
- * C + 1 inputs, not the e outputs. The variance comes from the QR factorisation
- * {@code [W_c; b_c]^T = Q R}: {@code |[x, 1] [W_c; b_c]| = |[x, 1] R^T|} because Q has orthonormal
- * columns, so it is a sum of {@code min(d, C + 1)} squares, as well conditioned as the direct
- * {@code d} squares (a Gram-matrix quadratic form would square the condition number). The centring
- * is taken twice (see {@link #centre}), so a bias far larger than its spread over the outputs costs
- * no accuracy.</p>
+ * C + 1 inputs, not the e outputs. Where {@code C + 1 <= d / 2} (SegFormer3D's stages 1 and 2) the
+ * variance comes from the QR factorisation {@code [W_c; b_c]^T = Q R}:
+ * {@code |[x, 1] [W_c; b_c]| = |[x, 1] R^T|} because Q has orthonormal columns, so it is a sum of
+ * C + 1 squares instead of d, as well conditioned as the direct d squares (a Gram-matrix quadratic
+ * form would square the condition number). With more input channels the direct d squares are
+ * taken: the factorisation would save little and, with weights as variables, costs milliseconds
+ * per run (3.6 ms for stage 4's 256 x 257). The centring is taken twice (see {@link #centre}), so a
+ * bias far larger than its spread over the outputs costs no accuracy.</p>
  *
  * <p>The weight products and the factorisation depend on parameters only: TensorFlow folds them
- * once when the weights are constants; with variables they are recomputed per run (microseconds).
- * The factorisation has no TensorFlow gradient: graphs built for training keep the plain form.</p>
+ * once when the weights are constants; with variables they are recomputed per run (well under a
+ * millisecond for stages 1 and 2). The factorisation has no TensorFlow gradient: graphs built for
+ * training keep the plain form.</p>
  *
  * <p>Layouts: {@code x [n, C]} tokens by channels, {@code weight [C, d]} (TensorFlow layout, the
  * transposed {@code nn.Linear} weight), {@code bias}, {@code gamma}, {@code beta [d]},
@@ -61,17 +64,21 @@ final class NormalizedProjection {
 
 	/**
 	 * {@code rsqrt(|[x, 1] centred|^2 / d + eps)} per token ({@code [n, 1]}), the norm taken as
-	 * {@code |[x, 1] R^T|} with R ({@code [min(d, C + 1), C + 1]}) from the QR factorisation of
-	 * {@code centred^T}.
+	 * {@code |[x, 1] R^T|} with R ({@code [C + 1, C + 1]}) from the QR factorisation of
+	 * {@code centred^T} if {@code C + 1 <= d / 2}, else directly.
 	 */
 	private static Operand<TFloat32> inverseDeviation(Ops tf, Operand<TFloat32> x, Operand<TFloat32> centred, double eps) {
 		long in = centred.shape().size(0) - 1;
 		long d = centred.shape().size(1);
-		Operand<TInt32> swap = tf.constant(new int[] { 1, 0 });
-		Qr<TFloat32> qr = tf.linalg.qr(tf.linalg.transpose(centred, swap), Qr.fullMatrices(false));
-		Operand<TFloat32> rt = tf.linalg.transpose(qr.r(), swap);
-		Operand<TFloat32> norm = tf.nn.biasAdd(tf.linalg.matMul(x, rows(tf, rt, 0, in)),
-				tf.reshape(rows(tf, rt, in, 1), tf.constant(new long[] { -1 })));
+		// [C + 1, k]: |[x, 1] factor| = |[x, 1] centred| for every x
+		Operand<TFloat32> factor = centred;
+		if (2 * (in + 1) <= d) {
+			Operand<TInt32> swap = tf.constant(new int[] { 1, 0 });
+			Qr<TFloat32> qr = tf.linalg.qr(tf.linalg.transpose(centred, swap), Qr.fullMatrices(false));
+			factor = tf.linalg.transpose(qr.r(), swap);
+		}
+		Operand<TFloat32> norm = tf.nn.biasAdd(tf.linalg.matMul(x, rows(tf, factor, 0, in)),
+				tf.reshape(rows(tf, factor, in, 1), tf.constant(new long[] { -1 })));
 		Operand<TFloat32> variance = tf.math.mul(tf.sum(tf.math.square(norm), tf.constant(1), Sum.keepDims(true)),
 				tf.constant((float) (1.0 / d)));
 		return tf.math.rsqrt(tf.math.add(variance, tf.constant((float) eps)));

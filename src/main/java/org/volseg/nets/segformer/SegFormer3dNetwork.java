@@ -194,26 +194,20 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			int dim = c.embedDims()[s];
 			int heads = c.numHeads()[s];
 			int headDim = dim / heads;
-			int sr = c.srRatios()[s];
+			if (heads == 1 && !l.training()) {
+				return singleHeadAttention(x, p, s, grid);
+			}
 			Operand<TInt32> batchTokens = ShapeOps.dims(tf, x, 0, 2);
 			Operand<TInt32> perHead = tf.constant(new int[] { 0, 2, 1, 3 });
 			// (B, N, C) -> (B, N, heads, head_dim) -> (B, heads, N, head_dim)
-			// the attention scale applied to the queries (n x head_dim values) instead of the logits (n x m)
-			Operand<TFloat32> scaledQuery = tf.math.mul(l.linear(p + ".query", x, dim, true),
-					tf.constant((float) (1.0 / Math.sqrt(headDim))));
-			Operand<TFloat32> q = tf.linalg.transpose(tf.reshape(scaledQuery,
+			Operand<TFloat32> q = tf.linalg.transpose(tf.reshape(l.linear(p + ".query", x, dim, true),
 					ShapeOps.concat(tf, batchTokens, tf.constant(new int[] { heads, headDim }))), perHead);
-			Operand<TFloat32> kvSource = x;
-			if (sr > 1) {
-				Operand<TFloat32> reduced = l.conv3d(p + ".sr", volume(x, grid, dim), dim, new int[] { sr, sr, sr },
-						new int[] { sr, sr, sr }, new int[] { 0, 0, 0 }, true);
-				kvSource = l.layerNorm(p + ".sr_norm", tokens(reduced, dim), EPS);
-			}
+			Operand<TFloat32> kvSource = keyValueSource(x, p, s, grid);
 			// key_value's 2C outputs are laid out (2, heads, head_dim): keys first, then values
 			Operand<TFloat32> kv = tf.reshape(l.linear(p + ".key_value", kvSource, 2 * dim, true), ShapeOps.concat(tf,
 					ShapeOps.dims(tf, kvSource, 0, 2), tf.constant(new int[] { 2, heads, headDim })));
-			Operand<TFloat32> k = tf.linalg.transpose(tf.stridedSlice(kv, Indices.all(), Indices.all(), Indices.at(0)),
-					perHead);
+			Operand<TFloat32> k = tf.linalg.transpose(scaledKeys(tf.stridedSlice(kv, Indices.all(), Indices.all(), Indices.at(0)),
+					headDim), perHead);
 			Operand<TFloat32> v = tf.linalg.transpose(tf.stridedSlice(kv, Indices.all(), Indices.all(), Indices.at(1)),
 					perHead);
 			Operand<TFloat32> context = attend(q, k, v);
@@ -222,8 +216,53 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			return l.linear(p + ".proj", merged, dim, true);
 		}
 
+		/** The tokens keys and values are computed from: the spatially reduced tokens if {@code sr_ratio > 1}, else x. */
+		private Operand<TFloat32> keyValueSource(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
+			int dim = c.embedDims()[s];
+			int sr = c.srRatios()[s];
+			if (sr == 1) {
+				return x;
+			}
+			Operand<TFloat32> reduced = l.conv3d(p + ".sr", volume(x, grid, dim), dim, new int[] { sr, sr, sr },
+					new int[] { sr, sr, sr }, new int[] { 0, 0, 0 }, true);
+			return l.layerNorm(p + ".sr_norm", tokens(reduced, dim), EPS);
+		}
+
 		/**
-		 * softmax(q k^T) v per batch sample and head, softmax over the keys; q already scaled.
+		 * {@link #attention} with one head (stage 1 of the published configurations), the output
+		 * projection applied to the values (inference only): every row of the softmax P sums to 1, so
+		 * {@code P V Wp^T + bp = P (V Wp^T + bp)}, which is computed on the m reduced tokens instead
+		 * of the n tokens (at 128^3, 512 rows instead of 32768). With one head no transposition is
+		 * needed. Same parameters (keys, shapes, initialisation, order) as the general form; equal to
+		 * it up to float rounding.
+		 */
+		private Operand<TFloat32> singleHeadAttention(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
+			int dim = c.embedDims()[s];
+			Operand<TFloat32> query = l.linear(p + ".query", x, dim, true);
+			Operand<TFloat32> kvSource = keyValueSource(x, p, s, grid);
+			Operand<TFloat32> kv = l.linear(p + ".key_value", kvSource, 2 * dim, true);
+			Operand<TFloat32> keys = scaledKeys(tf.slice(kv, tf.constant(new int[] { 0, 0, 0 }), tf.constant(new int[] { -1, -1, dim })),
+					dim);
+			Operand<TFloat32> values = tf.slice(kv, tf.constant(new int[] { 0, 0, dim }), tf.constant(new int[] { -1, -1, dim }));
+			Operand<TFloat32> projectedValues = l.linear(p + ".proj", values, dim, true);
+			return tf.reshape(attend(oneHead(query), oneHead(keys), oneHead(projectedValues)), ShapeOps.dims(tf, query, 0, 3));
+		}
+
+		/** {@code [batch, n, C]} as {@code [batch, 1, n, C]}. */
+		private Operand<TFloat32> oneHead(Operand<TFloat32> tokens) {
+			return tf.expandDims(tokens, tf.constant(1));
+		}
+
+		/**
+		 * The keys times the attention scale {@code head_dim^-0.5}, which is applied to them (m x
+		 * head_dim values) rather than to the queries (n) or the logits (n x m).
+		 */
+		private Operand<TFloat32> scaledKeys(Operand<TFloat32> keys, int headDim) {
+			return tf.math.mul(keys, tf.constant((float) (1.0 / Math.sqrt(headDim))));
+		}
+
+		/**
+		 * softmax(q k^T) v per batch sample and head, softmax over the keys; k already scaled.
 		 * Batched matmuls rather than {@link Layers#attention}'s Einsum: about half the CPU time for
 		 * these shapes (32768 queries x 512 keys x 32 at stage 1). The logits are a
 		 * {@code BatchMatMulV3} (TensorFlow's own kernel), the weighted sum a {@code BatchMatMulV2},

@@ -25,21 +25,28 @@ class NormalizedProjectionTest {
 
 	@Test
 	void equalsLinearLayerNormAndBlockAsTheDecoderHasThem() {
-		// C + 1 < d, as at SegFormer3D's stages 1 to 3 (32, 64, 160 channels to 256)
+		// C + 1 <= d / 2, as at SegFormer3D's stages 1 and 2 (32 and 64 channels to 256): the QR factor
 		assertMatchesReference(40, 6, 16, 5, 0, 1);
 	}
 
 	@Test
+	void equalsThePlainFormWhenTheInputHasAboutAsManyChannelsAsTheOutput() {
+		// d / 2 < C + 1 < d, as at stage 3 (160 channels to 256): the d squares directly
+		assertMatchesReference(40, 10, 16, 5, 0, 4);
+	}
+
+	@Test
 	void equalsThePlainFormWhenTheInputHasMoreChannelsThanTheOutput() {
-		// C + 1 > d, as at stage 4 (256 channels to 256): the factor has d rows, not C + 1
+		// C + 1 > d, as at stage 4 (256 channels to 256)
 		assertMatchesReference(30, 12, 8, 4, 0, 2);
 	}
 
 	@Test
 	void staysAccurateUnderALargeCommonBias() {
 		// the LayerNorm's input is 1000 + O(1): a centring that kept the float32 mean's rounding (6e-5)
-		// would leave that offset in every output
+		// would leave that offset in every output; both ways of taking the variance
 		assertMatchesReference(40, 6, 16, 5, 1000, 3);
+		assertMatchesReference(40, 10, 16, 5, 1000, 5);
 	}
 
 	private static void assertMatchesReference(int n, int c, int d, int e, double biasOffset, long seed) {

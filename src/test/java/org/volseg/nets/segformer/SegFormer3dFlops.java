@@ -20,9 +20,11 @@ final class SegFormer3dFlops {
 	/**
 	 * FLOPs VolSeg's inference graph executes for the same: each decoder stage's Linear (C_s -> d),
 	 * LayerNorm and block of {@code linear_fuse} as one {@link NormalizedProjection}
-	 * ({@code n_s ((C_s + 1) d + C_s min(d, C_s + 1))} multiply-adds per stage instead of {@code n_s C_s d} plus
+	 * ({@code n_s ((C_s + 1) d + C_s k_s)} multiply-adds per stage, {@code k_s = C_s + 1} if
+	 * {@code 2 (C_s + 1) <= d}, else d, instead of {@code n_s C_s d} plus
 	 * {@code n_1 4 d^2} for {@code linear_fuse} at stage 1's resolution), the first
-	 * patch embedding as {@link BlockedConv3d} ({@code (q s)^3 / k^3} times the convolution's).
+	 * patch embedding as {@link BlockedConv3d} ({@code (q s)^3 / k^3} times the convolution's), and
+	 * with one head the attention's output projection on the m reduced tokens instead of the n.
 	 */
 	static double executed(SegFormer3dConfig c, long[] inputSize) {
 		return count(c, inputSize, true);
@@ -55,7 +57,8 @@ final class SegFormer3dFlops {
 			}
 			block += (double) m * dim * 2 * dim; // key_value
 			block += 2.0 * n * m * dim; // q k^T and p v, all heads
-			block += (double) n * dim * dim; // proj
+			// proj; executed with one head on the m values (see SegFormer3dNetwork's singleHeadAttention)
+			block += (double) (executed && c.numHeads()[s] == 1 ? m : n) * dim * dim;
 			block += 2.0 * n * dim * hidden; // fc1, fc2
 			block += (double) n * hidden * 27; // depthwise 3x3x3
 			macs += block * c.depths()[s];
@@ -65,8 +68,10 @@ final class SegFormer3dFlops {
 		for (int s = 0; s < 4; s++) {
 			long n = sizes[s][0] * sizes[s][1] * sizes[s][2];
 			long dim = c.embedDims()[s];
-			// executed: Linear, LayerNorm and linear_fuse's block as one NormalizedProjection per stage
-			macs += executed ? (double) n * ((dim + 1) * d + dim * Math.min(d, dim + 1)) : (double) n * dim * d;
+			// executed: Linear, LayerNorm and linear_fuse's block as one NormalizedProjection per stage,
+			// its variance from C + 1 squares (the QR factor) where 2 (C + 1) <= d, else from d
+			long squares = 2 * (dim + 1) <= d ? dim + 1 : d;
+			macs += executed ? (double) n * ((dim + 1) * d + dim * squares) : (double) n * dim * d;
 		}
 		if (!executed) {
 			macs += (double) n1 * 4 * d * d;
