@@ -36,7 +36,16 @@ class SegFormer3dInferenceFormTest {
 
 	@Test
 	void inferenceGraphEqualsThePlainForms() {
-		long[] shape = { 2, 32, 32, 32, CONFIG.inChannels() };
+		assertInferenceGraphEqualsThePlainForms(new long[] { 2, 32, 32, 32, CONFIG.inChannels() });
+	}
+
+	@Test
+	void inferenceGraphEqualsThePlainFormsOnAnUnevenGrid() {
+		// stage 1 is 9 x 8 x 5 tokens, its keys and values 2 x 2 x 1 (the reduction's floor), stage 4 2 x 1 x 1
+		assertInferenceGraphEqualsThePlainForms(new long[] { 1, 36, 32, 20, CONFIG.inChannels() });
+	}
+
+	private static void assertInferenceGraphEqualsThePlainForms(long[] shape) {
 		float[] input = new float[(int) (shape[0] * shape[1] * shape[2] * shape[3] * shape[4])];
 		Random random = new Random(7);
 		for (int i = 0; i < input.length; i++) input[i] = (float) random.nextGaussian();
