@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", hidden = true, mixinStandardHelpOptions = true,
 		description = "Benchmarks for developers: io (NIfTI write/read), engine (patches through TensorFlow, "
 				+ "resident memory), pipeline (a whole segmentation: overhead, voxels/s, peak memory), "
-				+ "startup (a model's load and first patch, cold and warm). "
+				+ "startup (a model's load and first patch, cold and warm), "
+				+ "forward (a network's forward pass against a matmul in the same process). "
 				+ "Results and how to compare them with the reference tools: docs/benchmarks.md.")
 final class BenchCommand implements Callable<Integer> {
 
@@ -30,6 +31,7 @@ final class BenchCommand implements Callable<Integer> {
 		add(bench, "engine", new BenchEngineCommand());
 		add(bench, "pipeline", new BenchPipelineCommand());
 		add(bench, "startup", new BenchStartupCommand());
+		add(bench, "forward", new BenchForwardCommand());
 	}
 
 	/** The annotations hide each benchmark's former top-level name; under {@code bench} it is listed. */

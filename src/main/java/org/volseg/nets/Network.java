@@ -60,6 +60,18 @@ public interface Network {
 	}
 
 	/**
+	 * Floating-point operations of one forward pass of the reference network on one sample of the
+	 * given spatial size, counted as 2 per multiply-add of its convolutions, linear layers and
+	 * attention products (the work the pass stands for, whatever VolSeg's graph executes instead),
+	 * for benchmarks; NaN (the default) if the network does not count them, in which case the
+	 * multiply-adds its graph counts while being built ({@link NetworkGraph#multiplyAddsPerSample()})
+	 * stand in.
+	 */
+	default double referenceFlops(long[] spatialSize) {
+		return Double.NaN;
+	}
+
+	/**
 	 * Glob patterns ({@code *} = any characters) of state_dict keys that the reference creates
 	 * but its forward pass never uses; an import accepts and ignores exactly these.
 	 */

@@ -111,6 +111,12 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 		return sizes;
 	}
 
+	/** {@link SegFormer3dFlops#forward}: 31.1 GFLOP at 128^3 for {@code segformer3d-brats}. */
+	@Override
+	public double referenceFlops(long[] spatialSize) {
+		return SegFormer3dFlops.forward(c, spatialSize);
+	}
+
 	@Override
 	public Operand<TFloat32> build(Layers l, Operand<TFloat32> input) {
 		long[] shape = Layers.staticShape(input);

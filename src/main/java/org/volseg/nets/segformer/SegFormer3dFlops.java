@@ -4,7 +4,8 @@ package org.volseg.nets.segformer;
  * Floating-point operations of one SegFormer3D forward pass, counted as 2 per multiply-add of the
  * convolutions, linear layers, depthwise convolutions and attention matmuls (normalisations,
  * activations, softmax and resizing, which are memory-bound, are not counted). For reporting
- * achieved GFLOP/s in benchmarks: {@link #forward} counts the reference network's operations (the
+ * achieved GFLOP/s in benchmarks ({@code volseg bench forward}, through
+ * {@link SegFormer3dNetwork#referenceFlops}): {@link #forward} counts the reference network's operations (the
  * work a forward pass stands for), {@link #executed} the multiply-adds VolSeg's graph actually does
  * (fewer in the decoder, more in the first patch embedding; see {@link SegFormer3dNetwork}).
  */
