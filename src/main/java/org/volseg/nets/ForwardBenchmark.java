@@ -35,6 +35,8 @@ public final class ForwardBenchmark {
 
 	private static final int MATMUL_RUNS = 4;
 
+	private static final long MIN_MATMUL_CPU_NANOS = 200_000_000L;
+
 	private ForwardBenchmark() {}
 
 	/** A matmul measurement: best wall-clock GFLOP/s of the runs, and GFLOP per CPU-second over all of them. */
@@ -126,7 +128,11 @@ public final class ForwardBenchmark {
 		return input;
 	}
 
-	/** A {@code size}^3 float32 matmul in a TensorFlow session: one untimed run, then 4 timed. */
+	/**
+	 * A {@code size}^3 float32 matmul in a TensorFlow session: one untimed run, then timed runs, at
+	 * least 4 and until they have taken 0.2 CPU-seconds (the process's CPU clock is coarse: a few
+	 * small matmuls can take no measurable CPU time).
+	 */
 	public static Matmul matmul(int size) {
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
@@ -139,14 +145,16 @@ public final class ForwardBenchmark {
 			double flops = 2.0 * size * size * size;
 			double best = 0;
 			long cpu0 = processCpuNanos();
-			for (int r = 0; r < MATMUL_RUNS; r++) {
+			int runs = 0;
+			while (runs < MATMUL_RUNS || processCpuNanos() - cpu0 < MIN_MATMUL_CPU_NANOS) {
 				long t0 = System.nanoTime();
 				try (Result res = s.runner().fetch(c).run()) {
 					best = Math.max(best, flops / 1e9 / ((System.nanoTime() - t0) / 1e9));
 				}
+				runs++;
 			}
 			double cpu = (processCpuNanos() - cpu0) / 1e9;
-			return new Matmul(size, best, MATMUL_RUNS * flops / 1e9 / cpu);
+			return new Matmul(size, best, runs * flops / 1e9 / cpu);
 		}
 	}
 
