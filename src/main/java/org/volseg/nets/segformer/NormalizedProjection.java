@@ -72,7 +72,7 @@ final class NormalizedProjection {
 		long d = centred.shape().size(1);
 		// [C + 1, k]: |[x, 1] factor| = |[x, 1] centred| for every x
 		Operand<TFloat32> factor = centred;
-		if (2 * (in + 1) <= d) {
+		if (squaresPerToken(in, d) < d) {
 			Operand<TInt32> swap = tf.constant(new int[] { 1, 0 });
 			Qr<TFloat32> qr = tf.linalg.qr(tf.linalg.transpose(centred, swap), Qr.fullMatrices(false));
 			factor = tf.linalg.transpose(qr.r(), swap);
@@ -82,6 +82,14 @@ final class NormalizedProjection {
 		Operand<TFloat32> variance = tf.math.mul(tf.sum(tf.math.square(norm), tf.constant(1), Sum.keepDims(true)),
 				tf.constant((float) (1.0 / d)));
 		return tf.math.rsqrt(tf.math.add(variance, tf.constant((float) eps)));
+	}
+
+	/**
+	 * How many squares the variance of one token sums for C input channels and d outputs: C + 1 (the
+	 * QR factor's columns) where {@code C + 1 <= d / 2}, else d.
+	 */
+	static long squaresPerToken(long inChannels, long d) {
+		return 2 * (inChannels + 1) <= d ? inChannels + 1 : d;
 	}
 
 	/** A vector {@code [d]} as a one-row matrix {@code [1, d]}. */

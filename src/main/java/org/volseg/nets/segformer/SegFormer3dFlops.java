@@ -71,8 +71,8 @@ final class SegFormer3dFlops {
 			long dim = c.embedDims()[s];
 			// executed: Linear, LayerNorm and linear_fuse's block as one NormalizedProjection per stage,
 			// its variance from C + 1 squares (the QR factor) where 2 (C + 1) <= d, else from d
-			long squares = 2 * (dim + 1) <= d ? dim + 1 : d;
-			macs += executed ? (double) n * ((dim + 1) * d + dim * squares) : (double) n * dim * d;
+			macs += executed ? (double) n * ((dim + 1) * d + dim * NormalizedProjection.squaresPerToken(dim, d))
+					: (double) n * dim * d;
 		}
 		if (!executed) {
 			macs += (double) n1 * 4 * d * d;

@@ -381,7 +381,7 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			Operand<TFloat32> b = l.parameter(prefix + ".proj.bias", new long[] { d }, init);
 			Operand<TFloat32> gamma = l.parameter(prefix + ".bn.weight", new long[] { d }, Init.ones());
 			Operand<TFloat32> beta = l.parameter(prefix + ".bn.bias", new long[] { d }, Init.zeros());
-			l.countMultiplyAdds(tokensPerSample * ((in + 1) * d + in * Math.min(d, in + 1)));
+			l.countMultiplyAdds(tokensPerSample * ((in + 1) * d + in * NormalizedProjection.squaresPerToken(in, d)));
 			return NormalizedProjection.apply(tf, x, w, b, gamma, beta, block, EPS);
 		}
 
