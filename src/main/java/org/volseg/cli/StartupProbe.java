@@ -14,6 +14,7 @@ import org.volseg.runtime.EngineOptions;
 import org.volseg.runtime.EngineRuntime;
 import org.volseg.runtime.EngineRuntimes;
 import org.volseg.runtime.LoadedNetwork;
+import org.volseg.util.ProcessCpu;
 
 /**
  * Times the start-up of a model in this JVM, phase by phase: opening the package, finding the engine
@@ -71,7 +72,7 @@ final class StartupProbe {
 	List<Phase> run(boolean withJvm) {
 		List<Phase> phases = new ArrayList<>();
 		if (withJvm)
-			phases.add(new Phase(JVM, ManagementFactory.getRuntimeMXBean().getUptime() * 1e-3, cpuSeconds()));
+			phases.add(new Phase(JVM, ManagementFactory.getRuntimeMXBean().getUptime() * 1e-3, ProcessCpu.seconds()));
 		ModelDescriptor d = time(phases, PACKAGE, () -> {
 			try (ModelPackage pkg = ModelPackage.open(model)) {
 				return pkg.descriptor();
@@ -120,18 +121,10 @@ final class StartupProbe {
 
 	private static <T> T time(List<Phase> phases, String name, Supplier<T> work) {
 		long t0 = System.nanoTime();
-		double c0 = cpuSeconds();
+		double c0 = ProcessCpu.seconds();
 		T result = work.get();
-		phases.add(new Phase(name, (System.nanoTime() - t0) * 1e-9, cpuSeconds() - c0));
+		phases.add(new Phase(name, (System.nanoTime() - t0) * 1e-9, ProcessCpu.seconds() - c0));
 		return result;
 	}
 
-	/** CPU seconds of the whole process (all threads) so far; NaN where the JVM cannot tell. */
-	static double cpuSeconds() {
-		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-			long ns = os.getProcessCpuTime();
-			return ns < 0 ? Double.NaN : ns * 1e-9;
-		}
-		return Double.NaN;
-	}
 }

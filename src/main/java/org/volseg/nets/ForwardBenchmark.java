@@ -1,6 +1,5 @@
 package org.volseg.nets;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,6 +12,7 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
+import org.volseg.util.ProcessCpu;
 
 /**
  * How fast a network's forward pass runs on this machine, against a 4096^3 float32 matmul measured
@@ -35,7 +35,7 @@ public final class ForwardBenchmark {
 
 	private static final int MATMUL_RUNS = 4;
 
-	private static final long MIN_MATMUL_CPU_NANOS = 200_000_000L;
+	private static final double MIN_MATMUL_CPU_SECONDS = 0.2;
 
 	private ForwardBenchmark() {}
 
@@ -101,13 +101,13 @@ public final class ForwardBenchmark {
 			long t0 = System.nanoTime();
 			g.run(input);
 			first = (System.nanoTime() - t0) / 1e9;
-			long cpu0 = processCpuNanos();
+			double cpu0 = ProcessCpu.seconds();
 			for (int r = 0; r < runs; r++) {
 				long t = System.nanoTime();
 				g.run(input);
 				seconds[r] = (System.nanoTime() - t) / 1e9;
 			}
-			cpu = (processCpuNanos() - cpu0) / 1e9 / runs;
+			cpu = (ProcessCpu.seconds() - cpu0) / runs;
 		}
 		Arrays.sort(seconds);
 		return new Report(network.describe(), spatialSize.clone(), weights, flops, reference, first, seconds, cpu, before,
@@ -144,16 +144,16 @@ public final class ForwardBenchmark {
 			s.runner().fetch(c).run().close();
 			double flops = 2.0 * size * size * size;
 			double best = 0;
-			long cpu0 = processCpuNanos();
+			double cpu0 = ProcessCpu.seconds();
 			int runs = 0;
-			while (runs < MATMUL_RUNS || processCpuNanos() - cpu0 < MIN_MATMUL_CPU_NANOS) {
+			while (runs < MATMUL_RUNS || ProcessCpu.seconds() - cpu0 < MIN_MATMUL_CPU_SECONDS) {
 				long t0 = System.nanoTime();
 				try (Result res = s.runner().fetch(c).run()) {
 					best = Math.max(best, flops / 1e9 / ((System.nanoTime() - t0) / 1e9));
 				}
 				runs++;
 			}
-			double cpu = (processCpuNanos() - cpu0) / 1e9;
+			double cpu = ProcessCpu.seconds() - cpu0;
 			return new Matmul(size, best, runs * flops / 1e9 / cpu);
 		}
 	}
@@ -166,11 +166,6 @@ public final class ForwardBenchmark {
 		} catch (java.io.IOException | RuntimeException ex) {
 			return "unknown";
 		}
-	}
-
-	/** CPU time of this process, all threads (Java and native). */
-	private static long processCpuNanos() {
-		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	/**
