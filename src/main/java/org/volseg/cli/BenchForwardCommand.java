@@ -79,6 +79,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
 		ForwardBenchmark.Report r = ForwardBenchmark.run(network, spatial, storage, runs, matmulSize);
 		out.printf("matmul %d^3 float32 before: %.1f GFLOP/s wall, %.1f GFLOP per CPU-second%n", r.before().size(),
 				r.before().wallGflops(), r.before().gflopPerCpuSecond());
+		out.printf("kernels: %s%n", r.kernels());
 		out.printf("first forward (graph optimisation included): %.2f s%n", r.firstSeconds());
 		out.printf("forward: median %.3f s (min %.3f, max %.3f) over %d runs, %.1f GFLOP per forward (%s)%n",
 				r.medianSeconds(), r.seconds()[0], r.seconds()[r.seconds().length - 1], r.seconds().length, r.flops() / 1e9,

@@ -2,6 +2,7 @@ package org.volseg.engine;
 
 import org.volseg.runtime.EngineOptions;
 import org.volseg.runtime.Device;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
+import org.volseg.engine.kernels.FusedKernels;
 import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.types.TFloat32;
 import org.volseg.model.AxisSize;
@@ -181,10 +183,29 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 			config.putDeviceCount("GPU", 0);
 		else
 			config.setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
-		return SavedModelBundle.loader(pkg.savedModelDir().toString())
-				.withTags(SavedModelExport.TAG)
-				.withConfigProto(config.build())
-				.load();
+		Optional<FusedSavedModel> fused = choice.device() == Device.CPU
+				? fusedForm(pkg, options.effectiveIntraOpThreads()) : Optional.empty();
+		try {
+			SavedModelBundle bundle = SavedModelBundle.loader(fused.map(FusedSavedModel::dir).orElse(pkg.savedModelDir()).toString())
+					.withTags(SavedModelExport.TAG)
+					.withConfigProto(config.build())
+					.load();
+			fused.ifPresent(f -> LOG.info("VolSeg engine: " + f.fused() + " subgraphs of " + pkg.source()
+					+ " run as fused CPU kernels (" + FusedKernels.status() + ")"));
+			return bundle;
+		} finally {
+			fused.ifPresent(FusedSavedModel::close);
+		}
+	}
+
+	/** The package's SavedModel with fused CPU kernels, if it marks subgraphs for them and they are available. */
+	private static Optional<FusedSavedModel> fusedForm(ModelPackage pkg, int threads) {
+		try {
+			return FusedSavedModel.prepare(pkg.savedModelDir(), Math.min(threads, FusedKernels.MAX_THREADS));
+		} catch (IOException e) {
+			LOG.warning(pkg.source() + ": TensorFlow's ops run instead of fused CPU kernels: " + e.getMessage());
+			return Optional.empty();
+		}
 	}
 
 	private static EngineException loadError(ModelPackage pkg, DeviceChoice choice, TensorFlowException e) {

@@ -12,6 +12,7 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
+import org.volseg.engine.kernels.FusedKernels;
 import org.volseg.util.ProcessCpu;
 
 /**
@@ -48,10 +49,11 @@ public final class ForwardBenchmark {
 	 * @param flops per forward: {@link Network#referenceFlops} if the network counts them, else twice the
 	 *        multiply-adds its graph counts ({@code referenceCount} says which)
 	 * @param seconds wall-clock time of each timed forward, ascending
+	 * @param kernels which kernels ran: {@link FusedKernels#status()}
 	 * @param cpuSecondsPerForward process CPU time over the timed forwards, divided by their number
 	 * @param before the matmul measured before the network was built, {@code after} after its runs
 	 */
-	public record Report(String network, long[] spatialSize, Layers.WeightStorage weights, double flops,
+	public record Report(String network, long[] spatialSize, Layers.WeightStorage weights, String kernels, double flops,
 			boolean referenceCount, double firstSeconds, double[] seconds, double cpuSecondsPerForward, Matmul before,
 			Matmul after) {
 
@@ -110,13 +112,19 @@ public final class ForwardBenchmark {
 			cpu = (ProcessCpu.seconds() - cpu0) / runs;
 		}
 		Arrays.sort(seconds);
-		return new Report(network.describe(), spatialSize.clone(), weights, flops, reference, first, seconds, cpu, before,
-				matmul(matmulSize));
+		return new Report(network.describe(), spatialSize.clone(), weights, FusedKernels.status(), flops, reference, first,
+				seconds, cpu, before, matmul(matmulSize));
 	}
 
-	/** The network built as {@link #run} builds it (trained-like random weights); the caller closes it. */
+	/**
+	 * The network built as {@link #run} builds it (trained-like random weights), with VolSeg's fused
+	 * CPU kernels where they are {@link FusedKernels#available() available}, as a model package runs
+	 * on the CPU; the caller closes it.
+	 */
 	public static NetworkGraph graph(Network network, Layers.WeightStorage weights) {
-		return NetworkGraph.build(network, new TrainedLikeParameters(new RandomParameters(1), 2), weights);
+		int threads = FusedKernels.available()
+				? Math.min(Runtime.getRuntime().availableProcessors(), FusedKernels.MAX_THREADS) : 0;
+		return NetworkGraph.build(network, new TrainedLikeParameters(new RandomParameters(1), 2), weights, threads);
 	}
 
 	/** The input {@link #run} feeds: one sample {@code [1, d0, d1, d2, C]} of N(0, 1) noise (seed 1). */

@@ -17,6 +17,7 @@ import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.volseg.engine.kernels.FusedKernels;
 
 /**
  * Builds PyTorch layers as TensorFlow graph ops with PyTorch's numerics, reading their
@@ -105,6 +106,33 @@ public final class Layers {
 		this.params = params;
 		this.storage = storage;
 		this.purpose = purpose;
+	}
+
+	private int fusedKernelThreads;
+
+	/**
+	 * Lets networks build VolSeg's fused CPU ops ({@link FusedKernels})
+	 * directly, for a graph that runs in this process on the CPU; by default (0) they build
+	 * TensorFlow's ops, marked where a fused op can take their place when a saved graph is loaded.
+	 * Ignored for {@link Purpose#TRAINING}.
+	 *
+	 * @param threads threads each fused op uses (the session's intra-op count), or 0 for none
+	 * @return this
+	 * @throws IllegalStateException if threads &gt; 0 and the fused kernels are not available
+	 */
+	public Layers fuseKernels(int threads) {
+		if (threads < 0 || threads > FusedKernels.MAX_THREADS)
+			throw new IllegalArgumentException("threads must be 0 to " + FusedKernels.MAX_THREADS
+					+ ", got " + threads);
+		if (threads > 0 && !FusedKernels.available())
+			throw new IllegalStateException(FusedKernels.status());
+		this.fusedKernelThreads = threads;
+		return this;
+	}
+
+	/** Threads of the fused ops networks build directly, 0 when they build TensorFlow's ops (see {@link #fuseKernels}). */
+	public int fusedKernelThreads() {
+		return training() ? 0 : fusedKernelThreads;
 	}
 
 	/** Whether the graph must have TensorFlow gradients ({@link Purpose#TRAINING}). */

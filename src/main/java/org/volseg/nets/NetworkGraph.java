@@ -53,6 +53,18 @@ public final class NetworkGraph implements AutoCloseable {
 	 * @throws WeightImportException if the parameters do not fit (nothing stays open)
 	 */
 	public static NetworkGraph build(Network network, ParameterSource params, Layers.WeightStorage storage) {
+		return build(network, params, storage, 0);
+	}
+
+	/**
+	 * As {@link #build(Network, ParameterSource, Layers.WeightStorage)}, for a graph that runs here
+	 * and is not exported: with {@code fusedKernelThreads > 0} networks use VolSeg's fused CPU ops
+	 * directly ({@link Layers#fuseKernels}).
+	 *
+	 * @throws IllegalStateException if fusedKernelThreads &gt; 0 and the fused kernels are not available
+	 */
+	public static NetworkGraph build(Network network, ParameterSource params, Layers.WeightStorage storage,
+			int fusedKernelThreads) {
 		Graph graph = new Graph();
 		Session session = null;
 		try {
@@ -61,7 +73,7 @@ public final class NetworkGraph implements AutoCloseable {
 			Shape inputShape = network.acceptsOtherSpatialShapes() ? Shape.of(-1, -1, -1, -1, network.inputChannels())
 					: Shape.of(-1, s[0], s[1], s[2], network.inputChannels());
 			Placeholder<TFloat32> input = tf.withName(INPUT_NAME).placeholder(TFloat32.class, Placeholder.shape(inputShape));
-			Layers layers = new Layers(tf, params, storage);
+			Layers layers = new Layers(tf, params, storage).fuseKernels(fusedKernelThreads);
 			Operand<TFloat32> out = tf.withName(OUTPUT_NAME).identity(network.build(layers, input));
 			params.finish();
 			session = new Session(graph);

@@ -16,6 +16,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.volseg.InvalidParameterException;
 import org.volseg.nets.Init;
+import org.volseg.engine.kernels.FusedKernels;
 import org.volseg.nets.Layers;
 
 /**
@@ -310,9 +311,27 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			Operand<TFloat32> scale = tf.math.mul(bn.get(0), tf.constant((float) geluScale));
 			filter = tf.math.mul(filter, scale);
 			bias = tf.math.add(tf.math.mul(bias, scale), tf.math.mul(bn.get(1), tf.constant((float) geluScale)));
-			h = tokens(DepthwiseConv3d.apply(tf, h, filter, bias, 3, 1), hidden);
-			h = tf.math.mul(h, tf.math.add(tf.math.erf(h), tf.constant(1f)));
+			h = tokens(depthwiseConvErfGate(h, filter, bias), hidden);
 			return l.linear(p + ".fc2", h, dim, true, geluScale);
+		}
+
+		/**
+		 * {@code h (1 + erf h)} with {@code h} the depthwise 3x3x3 convolution plus bias: VolSeg's
+		 * fused CPU op when the graph runs here with {@link Layers#fuseKernels fused kernels}, else
+		 * TensorFlow's ops, marked for the fused op (for inference) so that a model package loaded
+		 * on a CPU with the kernels runs it fused.
+		 */
+		private Operand<TFloat32> depthwiseConvErfGate(Operand<TFloat32> h, Operand<TFloat32> filter, Operand<TFloat32> bias) {
+			if (l.fusedKernelThreads() > 0)
+				return FusedKernels.depthwiseConv3dGelu(tf, h, filter, bias, l.fusedKernelThreads());
+			if (l.training())
+				return erfGate(tf, DepthwiseConv3d.apply(tf, h, filter, bias, 3, 1));
+			return FusedKernels.markedDepthwiseConv3dGelu(tf, h, filter, bias,
+					(ops, x, f, b) -> erfGate(ops, DepthwiseConv3d.apply(ops, x, f, b, 3, 1)));
+		}
+
+		private static Operand<TFloat32> erfGate(Ops tf, Operand<TFloat32> h) {
+			return tf.math.mul(h, tf.math.add(tf.math.erf(h), tf.constant(1f)));
 		}
 
 		/**

@@ -2,6 +2,7 @@ package org.volseg.nets.segformer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.volseg.testutil.FusedKernelsTesting.requireFusedKernels;
 
 import java.util.Random;
 
@@ -26,7 +27,7 @@ import org.volseg.nets.ParameterSource;
  * training graph keeps compute. Unlike the reference fixture, whose linear layers have zero biases
  * and weights of 0.02 (so its attention is almost uniform and a lost bias goes unseen), every
  * parameter here is random and of order one: peaked attention, non-zero query and projection
- * biases, offset LayerNorm inputs.
+ * biases, offset LayerNorm inputs. The same holds with VolSeg's fused CPU kernels in the graph.
  */
 class SegFormer3dInferenceFormTest {
 
@@ -45,14 +46,24 @@ class SegFormer3dInferenceFormTest {
 		assertInferenceGraphEqualsThePlainForms(new long[] { 1, 36, 32, 20, CONFIG.inChannels() });
 	}
 
+	@Test
+	void inferenceGraphWithFusedKernelsEqualsThePlainForms() {
+		requireFusedKernels();
+		assertInferenceGraphEqualsThePlainForms(new long[] { 1, 36, 32, 20, CONFIG.inChannels() }, 2);
+	}
+
 	private static void assertInferenceGraphEqualsThePlainForms(long[] shape) {
+		assertInferenceGraphEqualsThePlainForms(shape, 0);
+	}
+
+	private static void assertInferenceGraphEqualsThePlainForms(long[] shape, int fusedKernelThreads) {
 		float[] input = new float[(int) (shape[0] * shape[1] * shape[2] * shape[3] * shape[4])];
 		Random random = new Random(7);
 		for (int i = 0; i < input.length; i++) input[i] = (float) random.nextGaussian();
 
-		float[] plain = forward(Layers.Purpose.TRAINING, Layers.WeightStorage.VARIABLES, shape, input);
+		float[] plain = forward(Layers.Purpose.TRAINING, Layers.WeightStorage.VARIABLES, 0, shape, input);
 		for (Layers.WeightStorage storage : Layers.WeightStorage.values()) {
-			float[] rewritten = forward(Layers.Purpose.INFERENCE, storage, shape, input);
+			float[] rewritten = forward(Layers.Purpose.INFERENCE, storage, fusedKernelThreads, shape, input);
 			assertArrayEquals(new long[] { plain.length }, new long[] { rewritten.length });
 			double scale = 0;
 			double diff = 0;
@@ -66,12 +77,13 @@ class SegFormer3dInferenceFormTest {
 		}
 	}
 
-	private static float[] forward(Layers.Purpose purpose, Layers.WeightStorage storage, long[] shape, float[] input) {
+	private static float[] forward(Layers.Purpose purpose, Layers.WeightStorage storage, int fusedKernelThreads, long[] shape,
+			float[] input) {
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
 			Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
 					Placeholder.shape(Shape.of(-1, -1, -1, -1, CONFIG.inChannels())));
-			Layers layers = new Layers(tf, new OrderOneParameters(), storage, purpose);
+			Layers layers = new Layers(tf, new OrderOneParameters(), storage, purpose).fuseKernels(fusedKernelThreads);
 			Operand<TFloat32> y = new SegFormer3dNetwork(CONFIG).build(layers, x);
 			layers.initializeVariables(s);
 			try (TFloat32 in = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(input, true, false));

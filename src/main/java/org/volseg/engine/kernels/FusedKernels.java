@@ -1,0 +1,185 @@
+package org.volseg.engine.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+import org.tensorflow.Operand;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.volseg.InvalidParameterException;
+
+/**
+ * VolSeg's fused CPU kernels: TensorFlow ops that do in one pass over memory what takes
+ * TensorFlow's own ops several. Their C source ({@code volseg_kernels.c}, next to this class) is
+ * compiled on first use with the machine's C compiler and TensorFlow's C kernel API, kept in
+ * {@code ~/.volseg/kernels/} and loaded into TensorFlow.
+ *
+ * <p>The one op so far, {@value #DEPTHWISE_CONV3D_GELU}{@code (input, filter, bias; threads)}:
+ * input {@code [n, d0, d1, d2, C]} channels last, filter {@code [3, 3, 3, C]} (cross-correlation,
+ * zero padding 1), bias {@code [C]}; output {@code h (1 + erf h)} with {@code h} the depthwise
+ * convolution plus bias, same shape as the input. {@code h (1 + erf h)} is {@code sqrt 2 GELU(sqrt 2 h)};
+ * SegFormer3D's Mix-FFN folds the two factors into its weights. Equal to TensorFlow's ops up to float
+ * rounding (erf's absolute error is at most 1.5e-7).</p>
+ *
+ * <p>Graph forms. A graph that will be exported ({@link org.tensorflow.SavedModelBundle}) keeps
+ * TensorFlow's ops, so that a model package runs anywhere, and marks the subgraph
+ * ({@link #markedDepthwiseConv3dGelu}); {@link FusedKernelRewrite} puts the fused op in its place
+ * when the package is loaded on a CPU where the kernels are {@link #available()}. A graph that runs
+ * in the building process may use the op directly ({@link #depthwiseConv3dGelu}).</p>
+ *
+ * <p>Where they run: Linux with a C compiler ({@code cc}, {@code gcc} or {@code clang} on the PATH,
+ * or named by {@code $CC} or {@code -Dvolseg.cc}). Elsewhere, or with {@code -D}{@value #PROPERTY}
+ * {@code =portable}, {@link #available()} is false and networks run TensorFlow's ops; {@link #status()}
+ * says which and why. Thread-safe; the library is compiled and loaded at most once per JVM.</p>
+ */
+public final class FusedKernels {
+
+	/** The system property choosing the kernels: {@code fused} (the default: when available) or {@code portable}. */
+	public static final String PROPERTY = "volseg.kernels";
+	/** The fused depthwise 3x3x3 convolution, bias and {@code h (1 + erf h)}. */
+	public static final String DEPTHWISE_CONV3D_GELU = "VolsegDepthwiseConv3dGelu";
+	/**
+	 * The name scope that marks a portable depthwise-convolution-GELU subgraph; it holds Identity ops
+	 * named {@code input}, {@code filter}, {@code bias} and {@code output}.
+	 */
+	public static final String DEPTHWISE_CONV3D_GELU_MARK = "VolsegFusable_DepthwiseConv3dGelu";
+	/** The most threads one fused op may use. */
+	public static final int MAX_THREADS = 256;
+
+	private static final Logger LOG = Logger.getLogger(FusedKernels.class.getName());
+	private static final String SOURCE = "volseg_kernels.c";
+
+	private record State(boolean loaded, String status) {}
+
+	private static State state; // guarded by FusedKernels.class
+
+	private FusedKernels() {}
+
+	/**
+	 * Whether {@value #PROPERTY} allows the fused kernels.
+	 *
+	 * @throws InvalidParameterException when the property is neither {@code fused} nor {@code portable}
+	 */
+	public static boolean enabled() {
+		String v = System.getProperty(PROPERTY, "fused").trim().toLowerCase(Locale.ROOT);
+		if (!v.equals("fused") && !v.equals("portable"))
+			throw InvalidParameterException.of("-D" + PROPERTY, System.getProperty(PROPERTY), "fused or portable");
+		return v.equals("fused");
+	}
+
+	/**
+	 * Whether the fused ops can be used in this JVM: enabled, compiled and loaded into TensorFlow.
+	 * The first call compiles the library unless it is cached (about a second), and loads
+	 * TensorFlow's native library if it is not loaded yet.
+	 */
+	public static boolean available() {
+		return enabled() && load().loaded();
+	}
+
+	/** One line for logs and benchmark reports: which kernels run, and why. */
+	public static String status() {
+		if (!enabled())
+			return "TensorFlow's ops (fused CPU kernels off: -D" + PROPERTY + "=portable)";
+		return load().status();
+	}
+
+	/**
+	 * The fused op, for graphs that run in this process.
+	 *
+	 * @param input {@code [n, d0, d1, d2, C]}
+	 * @param filter {@code [3, 3, 3, C]}
+	 * @param bias {@code [C]}
+	 * @param threads threads the op uses, 1 to {@value #MAX_THREADS} (the session's intra-op count)
+	 * @throws IllegalStateException if the kernels are not {@link #available()}
+	 */
+	public static Operand<TFloat32> depthwiseConv3dGelu(Ops tf, Operand<TFloat32> input, Operand<TFloat32> filter,
+			Operand<TFloat32> bias, int threads) {
+		if (threads < 1 || threads > MAX_THREADS)
+			throw new IllegalArgumentException("threads must be 1 to " + MAX_THREADS + ", got " + threads);
+		if (!available())
+			throw new IllegalStateException("fused CPU kernels are not available: " + status());
+		return tf.scope().opBuilder(DEPTHWISE_CONV3D_GELU, DEPTHWISE_CONV3D_GELU).addInput(input.asOutput())
+				.addInput(filter.asOutput()).addInput(bias.asOutput()).setAttr("threads", (long) threads).build()
+				.output(0);
+	}
+
+	/** TensorFlow ops computing what {@value #DEPTHWISE_CONV3D_GELU} computes. */
+	@FunctionalInterface
+	public interface PortableForm {
+		/** The portable ops on the marked inputs. */
+		Operand<TFloat32> build(Ops tf, Operand<TFloat32> input, Operand<TFloat32> filter, Operand<TFloat32> bias);
+	}
+
+	/**
+	 * The portable form inside a {@value #DEPTHWISE_CONV3D_GELU_MARK} scope, which
+	 * {@link FusedKernelRewrite} recognises: Identity ops {@code input}, {@code filter}, {@code bias}
+	 * in front of the portable ops and {@code output} after them (Identity ops cost nothing).
+	 */
+	public static Operand<TFloat32> markedDepthwiseConv3dGelu(Ops tf, Operand<TFloat32> input, Operand<TFloat32> filter,
+			Operand<TFloat32> bias, PortableForm portable) {
+		Ops mark = tf.withSubScope(DEPTHWISE_CONV3D_GELU_MARK);
+		Operand<TFloat32> out = portable.build(mark, mark.withName("input").identity(input),
+				mark.withName("filter").identity(filter), mark.withName("bias").identity(bias));
+		return mark.withName("output").identity(out);
+	}
+
+	private static synchronized State load() {
+		if (state == null)
+			state = compileAndLoad();
+		return state;
+	}
+
+	private static State compileAndLoad() {
+		if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux"))
+			return unavailable("built on Linux only");
+		try {
+			TensorFlow.version(); // loads TensorFlow's native library, whose path the kernels link to
+			Path framework = loadedLibrary("libtensorflow_framework.so")
+					.orElseThrow(() -> new KernelCompiler.CompileException("libtensorflow_framework.so is not loaded"));
+			double[] compileSeconds = { Double.NaN };
+			Path library = KernelCompiler.library(source(), framework, KernelCompiler.cacheFolder(),
+					s -> compileSeconds[0] = s);
+			TensorFlow.loadLibrary(library.toString());
+			String how = Double.isNaN(compileSeconds[0]) ? "cached"
+					: String.format(Locale.ROOT, "compiled in %.1f s", compileSeconds[0]);
+			String status = "fused CPU kernels (" + library + ", " + how + ")";
+			LOG.info(status);
+			return new State(true, status);
+		} catch (KernelCompiler.CompileException e) {
+			return unavailable(e.getMessage());
+		} catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+			return unavailable(e.getClass().getSimpleName() + ": " + e.getMessage());
+		}
+	}
+
+	private static State unavailable(String why) {
+		LOG.warning("fused CPU kernels unavailable, TensorFlow's ops run instead: " + why);
+		return new State(false, "TensorFlow's ops (fused CPU kernels unavailable: " + why + ")");
+	}
+
+	private static byte[] source() throws IOException {
+		try (InputStream in = FusedKernels.class.getResourceAsStream(SOURCE)) {
+			if (in == null)
+				throw new IOException(SOURCE + " is missing from the class path");
+			return in.readAllBytes();
+		}
+	}
+
+	/** The file of a native library this process has mapped whose name starts with {@code prefix} ({@code /proc/self/maps}). */
+	static Optional<Path> loadedLibrary(String prefix) {
+		try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+			return maps.map(l -> l.indexOf('/') < 0 ? null : l.substring(l.indexOf('/')).trim())
+					.filter(p -> p != null && Path.of(p).getFileName().toString().startsWith(prefix)).findFirst()
+					.map(Path::of);
+		} catch (IOException | RuntimeException e) {
+			return Optional.empty();
+		}
+	}
+}

@@ -1,0 +1,295 @@
+/*
+ * VolSeg's fused CPU kernels for TensorFlow, registered through TensorFlow's C kernel API.
+ *
+ * Compiled on the machine that runs it (org.volseg.engine.kernels.KernelCompiler: cc -O3 -march=native
+ * -shared, linked against the libtensorflow_framework.so.2 that TensorFlow Java loaded) and loaded
+ * with TensorFlow.loadLibrary, which runs volseg_register_kernels below. Only the handful of
+ * declarations it needs from TensorFlow's C API (tensorflow/c/c_api.h, kernels.h, ops.h,
+ * tf_tensor.h, tf_status.h) are repeated here: those headers are not on Maven Central, and these
+ * are stable C functions exported by libtensorflow_framework.so.2.
+ *
+ * Op VolsegDepthwiseConv3dGelu(input, filter, bias; threads) -> output
+ *   input  [n, d0, d1, d2, C] float, channels last
+ *   filter [3, 3, 3, C]       depthwise kernel, cross-correlation (PyTorch's Conv3d, groups = C)
+ *   bias   [C]
+ *   output [n, d0, d1, d2, C] = h (1 + erf h), h = depthwise(input, zero padding 1) + bias
+ * h (1 + erf h) is sqrt 2 GELU(sqrt 2 h): the caller folds the two sqrt 2 factors into the filter,
+ * the bias and the next layer's weight. One pass over memory instead of TensorFlow's six (transpose,
+ * pad, three 2D depthwise convolutions, their sum, three element-wise passes). erf is Abramowitz &
+ * Stegun 7.1.26 (absolute error <= 1.5e-7) with a Cephes-style exp; the sum is in the order
+ * (kd, kh) rows, kw innermost, so results differ from TensorFlow's by float rounding.
+ * threads: the number of threads the op uses (the caller passes the session's intra-op count);
+ * the output rows are split into that many contiguous ranges, one pthread each.
+ */
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct TF_Status TF_Status;
+typedef struct TF_Tensor TF_Tensor;
+typedef struct TF_KernelBuilder TF_KernelBuilder;
+typedef struct TF_OpKernelConstruction TF_OpKernelConstruction;
+typedef struct TF_OpKernelContext TF_OpKernelContext;
+typedef struct TF_OpDefinitionBuilder TF_OpDefinitionBuilder;
+typedef struct TF_ShapeInferenceContext TF_ShapeInferenceContext;
+typedef struct TF_ShapeHandle TF_ShapeHandle;
+enum { VOLSEG_TF_FLOAT = 1 };                         /* TF_DataType TF_FLOAT */
+enum { VOLSEG_TF_OK = 0, VOLSEG_TF_INVALID_ARGUMENT = 3 }; /* TF_Code */
+
+extern TF_Status* TF_NewStatus(void);
+extern void TF_DeleteStatus(TF_Status*);
+extern void TF_SetStatus(TF_Status*, int code, const char* message);
+extern int TF_GetCode(const TF_Status*);
+extern void* TF_TensorData(const TF_Tensor*);
+extern int TF_NumDims(const TF_Tensor*);
+extern int64_t TF_Dim(const TF_Tensor*, int dim_index);
+extern void TF_DeleteTensor(TF_Tensor*);
+extern TF_KernelBuilder* TF_NewKernelBuilder(const char* op_name, const char* device_name,
+		void* (*create)(TF_OpKernelConstruction*), void (*compute)(void*, TF_OpKernelContext*),
+		void (*destroy)(void*));
+extern void TF_RegisterKernelBuilder(const char* kernel_name, TF_KernelBuilder*, TF_Status*);
+extern void TF_GetInput(TF_OpKernelContext*, int i, TF_Tensor** tensor, TF_Status*);
+extern TF_Tensor* TF_AllocateOutput(TF_OpKernelContext*, int index, int dtype, const int64_t* dims,
+		int num_dims, size_t len, TF_Status*);
+extern void TF_OpKernelContext_Failure(TF_OpKernelContext*, TF_Status*);
+extern void TF_OpKernelConstruction_GetAttrInt64(TF_OpKernelConstruction*, const char* name, int64_t* value,
+		TF_Status*);
+extern void TF_OpKernelConstruction_Failure(TF_OpKernelConstruction*, TF_Status*);
+extern TF_OpDefinitionBuilder* TF_NewOpDefinitionBuilder(const char* op_name);
+extern void TF_OpDefinitionBuilderAddInput(TF_OpDefinitionBuilder*, const char* spec);
+extern void TF_OpDefinitionBuilderAddOutput(TF_OpDefinitionBuilder*, const char* spec);
+extern void TF_OpDefinitionBuilderAddAttr(TF_OpDefinitionBuilder*, const char* spec);
+extern void TF_OpDefinitionBuilderSetShapeInferenceFunction(TF_OpDefinitionBuilder*,
+		void (*shape)(TF_ShapeInferenceContext*, TF_Status*));
+extern void TF_RegisterOpDefinition(TF_OpDefinitionBuilder*, TF_Status*);
+extern TF_ShapeHandle* TF_NewShapeHandle(void);
+extern void TF_DeleteShapeHandle(TF_ShapeHandle*);
+extern void TF_ShapeInferenceContextGetInput(TF_ShapeInferenceContext*, int i, TF_ShapeHandle*, TF_Status*);
+extern void TF_ShapeInferenceContextSetOutput(TF_ShapeInferenceContext*, int i, TF_ShapeHandle*, TF_Status*);
+
+/* ---- 16-float vectors (GCC/Clang vector extensions: one AVX-512 register, two AVX2 ones, ...) ---- */
+
+#define L 16
+typedef float vf __attribute__((vector_size(4 * L)));
+typedef float vf_unaligned __attribute__((vector_size(4 * L), aligned(4)));
+typedef int32_t vi __attribute__((vector_size(4 * L)));
+
+static inline vf load(const float* p) { return *(const vf_unaligned*) p; }
+static inline void store(float* p, vf v) { *(vf_unaligned*) p = v; }
+static inline vf splat(float a) { return (vf) { 0 } + a; }
+/* lanes of a where mask is set (-1), of b elsewhere */
+static inline vf pick(vi mask, vf a, vf b) { return (vf) (((vi) a & mask) | ((vi) b & ~mask)); }
+static inline vf vmin(vf a, vf b) { return pick(a < b, a, b); }
+static inline vf vmax(vf a, vf b) { return pick(a > b, a, b); }
+
+/* exp(x) = 2^k p(r), k = round(x / ln 2), r = x - k ln 2 (ln 2 in two parts); x clamped to [-87, 88] */
+static inline vf vexp(vf x) {
+	x = vmax(vmin(x, splat(88.0f)), splat(-87.0f));
+	vf k = x * splat(1.44269504089f);
+	vi ki = __builtin_convertvector(k + pick(k < 0, splat(-0.5f), splat(0.5f)), vi);
+	k = __builtin_convertvector(ki, vf);
+	vf r = x - k * splat(0.693359375f) + k * splat(2.12194440e-4f);
+	vf p = splat(1.9875691500e-4f);
+	p = p * r + splat(1.3981999507e-3f);
+	p = p * r + splat(8.3334519073e-3f);
+	p = p * r + splat(4.1665795894e-2f);
+	p = p * r + splat(1.6666665459e-1f);
+	p = p * r + splat(5.0000001201e-1f);
+	p = p * r * r + r + splat(1.0f);
+	return p * (vf) ((ki + 127) << 23);
+}
+
+/* erf(x), Abramowitz & Stegun 7.1.26: absolute error <= 1.5e-7 */
+static inline vf verf(vf x) {
+	vf ax = vmax(x, -x);
+	vf t = splat(1.0f) / (splat(1.0f) + splat(0.3275911f) * ax);
+	vf p = splat(1.061405429f);
+	p = p * t + splat(-1.453152027f);
+	p = p * t + splat(1.421413741f);
+	p = p * t + splat(-0.284496736f);
+	p = p * t + splat(0.254829592f);
+	vf y = splat(1.0f) - p * t * vexp(-ax * ax);
+	return pick(x < 0, -y, y);
+}
+
+static inline vf erf_gate(vf h) { return h * (splat(1.0f) + verf(h)); }
+
+/* ---- depthwise 3x3x3 convolution + bias + h (1 + erf h) ---- */
+
+typedef struct {
+	const float* in;
+	const float* filter;
+	const float* bias;
+	float* out;
+	int64_t n, d0, d1, d2, c;
+	int64_t row0, row1; /* output rows (b, z, y) of this part: [row0, row1) */
+} dw_part;
+
+#define XB 8 /* output voxels along d2 computed together: each loaded input vector serves up to 3 of them */
+
+/* XB outputs x0 .. x0 + nx - 1 of one row, channels [c, c + L), from the nr in-range input rows */
+static inline void dw_vector_block(const float* const* rows, const float* const* taps, int nr, int64_t channels,
+		int64_t d2, int64_t x0, int nx, int64_t c, vf bias, float* out_row) {
+	vf acc[XB];
+	for (int i = 0; i < XB; i++) acc[i] = bias;
+	int interior = x0 >= 1 && x0 + XB + 1 <= d2;
+	for (int r = 0; r < nr; r++) {
+		const float* in = rows[r] + c;
+		const float* w = taps[r] + c;
+		vf w0 = load(w), w1 = load(w + channels), w2 = load(w + 2 * channels);
+		vf v[XB + 2];
+		for (int i = 0; i < XB + 2; i++) {
+			int64_t x = x0 + i - 1;
+			v[i] = interior || (x >= 0 && x < d2) ? load(in + x * channels) : splat(0.0f);
+		}
+		for (int i = 0; i < XB; i++) acc[i] += v[i] * w0 + v[i + 1] * w1 + v[i + 2] * w2;
+	}
+	for (int i = 0; i < nx; i++) store(out_row + (x0 + i) * channels + c, erf_gate(acc[i]));
+}
+
+/* the channels past the last full vector, one at a time */
+static void dw_scalar_tail(const float* const* rows, const float* const* taps, int nr, int64_t channels,
+		int64_t d2, int64_t c0, const float* bias, float* out_row) {
+	for (int64_t x = 0; x < d2; x++) {
+		for (int64_t c = c0; c < channels; c++) {
+			float h = bias[c];
+			for (int r = 0; r < nr; r++)
+				for (int kx = 0; kx < 3; kx++) {
+					int64_t xx = x + kx - 1;
+					if (xx >= 0 && xx < d2) h += rows[r][xx * channels + c] * taps[r][kx * channels + c];
+				}
+			out_row[x * channels + c] = erf_gate(splat(h))[0];
+		}
+	}
+}
+
+static void dw_run(const dw_part* p) {
+	const int64_t d0 = p->d0, d1 = p->d1, d2 = p->d2, channels = p->c;
+	const int64_t vector_channels = channels / L * L;
+	for (int64_t row = p->row0; row < p->row1; row++) {
+		int64_t y = row % d1, z = row / d1 % d0, b = row / (d1 * d0);
+		const float* rows[9];
+		const float* taps[9];
+		int nr = 0;
+		for (int kz = 0; kz < 3; kz++)
+			for (int ky = 0; ky < 3; ky++) {
+				int64_t zz = z + kz - 1, yy = y + ky - 1;
+				if (zz < 0 || zz >= d0 || yy < 0 || yy >= d1) continue; /* zero padding */
+				rows[nr] = p->in + ((b * d0 + zz) * d1 + yy) * d2 * channels;
+				taps[nr] = p->filter + (kz * 3 + ky) * 3 * channels;
+				nr++;
+			}
+		float* out_row = p->out + ((b * d0 + z) * d1 + y) * d2 * channels;
+		for (int64_t x0 = 0; x0 < d2; x0 += XB) {
+			int nx = d2 - x0 < XB ? (int) (d2 - x0) : XB;
+			for (int64_t c = 0; c < vector_channels; c += L)
+				dw_vector_block(rows, taps, nr, channels, d2, x0, nx, c, load(p->bias + c), out_row);
+		}
+		if (vector_channels < channels) dw_scalar_tail(rows, taps, nr, channels, d2, vector_channels, p->bias, out_row);
+	}
+}
+
+static void* dw_thread(void* part) {
+	dw_run((const dw_part*) part);
+	return NULL;
+}
+
+#define MAX_THREADS 256
+
+typedef struct {
+	int64_t threads;
+} dw_kernel;
+
+static void* dw_create(TF_OpKernelConstruction* ctx) {
+	dw_kernel* k = calloc(1, sizeof(dw_kernel));
+	TF_Status* s = TF_NewStatus();
+	TF_OpKernelConstruction_GetAttrInt64(ctx, "threads", &k->threads, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK && (k->threads < 1 || k->threads > MAX_THREADS))
+		TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, "VolsegDepthwiseConv3dGelu: threads must be 1 to 256");
+	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelConstruction_Failure(ctx, s);
+	TF_DeleteStatus(s);
+	return k;
+}
+
+static void dw_delete(void* kernel) { free(kernel); }
+
+/* the shapes' error, or NULL when input [n, d0, d1, d2, C], filter [3, 3, 3, C] and bias [C] fit */
+static const char* dw_shape_error(const TF_Tensor* in, const TF_Tensor* filter, const TF_Tensor* bias, char* buf,
+		size_t size) {
+	if (TF_NumDims(in) != 5) return "VolsegDepthwiseConv3dGelu: input must be [n, d0, d1, d2, C]";
+	int64_t c = TF_Dim(in, 4);
+	if (TF_NumDims(filter) != 4 || TF_Dim(filter, 0) != 3 || TF_Dim(filter, 1) != 3 || TF_Dim(filter, 2) != 3
+			|| TF_Dim(filter, 3) != c || TF_NumDims(bias) != 1 || TF_Dim(bias, 0) != c) {
+		snprintf(buf, size, "VolsegDepthwiseConv3dGelu: filter must be [3, 3, 3, %lld] and bias [%lld]",
+				(long long) c, (long long) c);
+		return buf;
+	}
+	return NULL;
+}
+
+static void dw_compute(void* kernel, TF_OpKernelContext* ctx) {
+	const dw_kernel* k = kernel;
+	TF_Status* s = TF_NewStatus();
+	TF_Tensor *in = NULL, *filter = NULL, *bias = NULL, *out = NULL;
+	TF_GetInput(ctx, 0, &in, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 1, &filter, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 2, &bias, s);
+	char message[160];
+	const char* error = TF_GetCode(s) == VOLSEG_TF_OK ? dw_shape_error(in, filter, bias, message, sizeof message) : NULL;
+	if (error != NULL) TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, error);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		int64_t dims[5];
+		int64_t count = 1;
+		for (int i = 0; i < 5; i++) count *= dims[i] = TF_Dim(in, i);
+		out = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 5, sizeof(float) * (size_t) count, s);
+		int64_t rows = dims[0] * dims[1] * dims[2];
+		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
+			int parts = (int) (k->threads < rows ? k->threads : rows);
+			dw_part part[MAX_THREADS];
+			pthread_t thread[MAX_THREADS];
+			int started[MAX_THREADS] = { 0 };
+			for (int t = 0; t < parts; t++)
+				part[t] = (dw_part) { TF_TensorData(in), TF_TensorData(filter), TF_TensorData(bias), TF_TensorData(out),
+					dims[0], dims[1], dims[2], dims[3], dims[4], rows * t / parts, rows * (t + 1) / parts };
+			for (int t = 1; t < parts; t++) started[t] = pthread_create(&thread[t], NULL, dw_thread, &part[t]) == 0;
+			dw_run(&part[0]);
+			for (int t = 1; t < parts; t++) {
+				if (started[t]) pthread_join(thread[t], NULL);
+				else dw_run(&part[t]); /* no thread to be had: this one does the part */
+			}
+		}
+	}
+	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelContext_Failure(ctx, s);
+	TF_Tensor* owned[] = { in, filter, bias, out };
+	for (int i = 0; i < 4; i++)
+		if (owned[i] != NULL) TF_DeleteTensor(owned[i]);
+	TF_DeleteStatus(s);
+}
+
+static void same_shape_as_input(TF_ShapeInferenceContext* ctx, TF_Status* s) {
+	TF_ShapeHandle* shape = TF_NewShapeHandle();
+	TF_ShapeInferenceContextGetInput(ctx, 0, shape, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSetOutput(ctx, 0, shape, s);
+	TF_DeleteShapeHandle(shape);
+}
+
+/* runs when TensorFlow.loadLibrary opens this library */
+__attribute__((constructor)) static void volseg_register_kernels(void) {
+	TF_Status* s = TF_NewStatus();
+	TF_OpDefinitionBuilder* op = TF_NewOpDefinitionBuilder("VolsegDepthwiseConv3dGelu");
+	TF_OpDefinitionBuilderAddInput(op, "input: float");
+	TF_OpDefinitionBuilderAddInput(op, "filter: float");
+	TF_OpDefinitionBuilderAddInput(op, "bias: float");
+	TF_OpDefinitionBuilderAddOutput(op, "output: float");
+	TF_OpDefinitionBuilderAddAttr(op, "threads: int = 1");
+	TF_OpDefinitionBuilderSetShapeInferenceFunction(op, same_shape_as_input);
+	TF_RegisterOpDefinition(op, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegDepthwiseConv3dGelu", "CPU", dw_create, dw_compute,
+				dw_delete);
+		TF_RegisterKernelBuilder("VolsegDepthwiseConv3dGelu", kernel, s);
+	}
+	TF_DeleteStatus(s);
+}

@@ -1,0 +1,130 @@
+package org.volseg.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.volseg.testutil.FusedKernelsTesting.requireFusedKernels;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.volseg.engine.kernels.FusedKernels;
+import org.volseg.model.ModelPackage;
+import org.volseg.nets.ParityFixtures;
+import org.volseg.runtime.EngineOptions;
+import org.volseg.testutil.CliRunner;
+
+/**
+ * A SegFormer3D model package (the reference fixture's weights, converted by {@code volseg convert})
+ * runs its Mix-FFNs' depthwise convolutions as fused CPU kernels when loaded on the CPU, with the
+ * package left as it was, and predicts what it predicts with TensorFlow's ops. (That the fused
+ * package reproduces the PyTorch reference is {@code SegFormer3dConvertForwardTest}'s.)
+ */
+class FusedSavedModelTest {
+
+	@TempDir
+	static Path shared;
+
+	private static Path pkg;
+
+	@BeforeAll
+	static void convert() {
+		pkg = shared.resolve("segformer-small");
+		CliRunner r = CliRunner.run("convert", "--arch", "segformer3d", "--weights",
+				ParityFixtures.path("segformer3d_small.safetensors").toString(), "--out", pkg.toString());
+		assertEquals(0, r.exitCode, r.err);
+	}
+
+	@Test
+	void everyMixFfnIsFusedAndThePackageIsLeftAsItWas() throws Exception {
+		requireFusedKernels();
+		try (ModelPackage p = ModelPackage.open(pkg)) {
+			Path savedModel = p.savedModelDir();
+			byte[] graph = Files.readAllBytes(savedModel.resolve("saved_model.pb"));
+			int mixFfns = ((List<?>) p.descriptor().volseg().network().config().get("depths")).stream()
+					.mapToInt(d -> ((Number) d).intValue()).sum();
+			Path dir;
+			try (FusedSavedModel fused = FusedSavedModel.prepare(savedModel, 2).orElseThrow()) {
+				dir = fused.dir();
+				assertEquals(mixFfns, fused.fused());
+				assertTrue(Files.isSymbolicLink(dir.resolve("variables")));
+				assertFalse(Files.isSymbolicLink(dir.resolve("saved_model.pb")));
+			}
+			assertFalse(Files.exists(dir), "the temporary folder is deleted");
+			assertArrayEquals(graph, Files.readAllBytes(savedModel.resolve("saved_model.pb")), "the package is not written");
+			assertTrue(Files.isDirectory(savedModel.resolve("variables")), "deleting the links leaves their targets");
+		}
+	}
+
+	@Test
+	void theFusedEnginePredictsWhatTensorFlowsOpsPredict() throws Exception {
+		requireFusedKernels();
+		List<String> log = new ArrayList<>();
+		Handler handler = new Handler() {
+			@Override
+			public void publish(LogRecord r) {
+				log.add(r.getMessage());
+			}
+
+			@Override
+			public void flush() {}
+
+			@Override
+			public void close() {}
+		};
+		Logger engineLog = Logger.getLogger(Engine.class.getName());
+		engineLog.addHandler(handler);
+		float[] fused;
+		float[] portable;
+		int[] size = { 32, 32, 32 };
+		try (ModelPackage p = ModelPackage.open(pkg)) {
+			float[] in;
+			try (Engine e = Engine.load(p, EngineOptions.cpu().withThreads(2, 1))) {
+				in = gaussian(2 * e.inputChannels() * 32 * 32 * 32);
+				fused = e.predict(in, 2, size);
+			} finally {
+				engineLog.removeHandler(handler);
+			}
+			String before = System.getProperty(FusedKernels.PROPERTY);
+			System.setProperty(FusedKernels.PROPERTY, "portable");
+			try (Engine e = Engine.load(p, EngineOptions.cpu().withThreads(2, 1))) {
+				portable = e.predict(in, 2, size);
+			} finally {
+				if (before == null) System.clearProperty(FusedKernels.PROPERTY);
+				else System.setProperty(FusedKernels.PROPERTY, before);
+			}
+		}
+		assertTrue(log.stream().anyMatch(m -> m.contains("subgraphs of") && m.contains("run as fused CPU kernels")), log.toString());
+		double scale = 0;
+		double diff = 0;
+		for (int i = 0; i < fused.length; i++) {
+			scale = Math.max(scale, Math.abs(portable[i]));
+			diff = Math.max(diff, Math.abs(fused[i] - portable[i]));
+		}
+		assertTrue(scale > 0.01, "output scale " + scale);
+		assertTrue(diff <= 1e-5 * scale, "max |diff| " + diff + " for output scale " + scale);
+	}
+
+	@Test
+	void aGraphWithoutMarksIsNotParsed(@TempDir Path dir) throws Exception {
+		Files.writeString(dir.resolve("saved_model.pb"), "not a SavedModel, and no mark in it");
+		assertTrue(FusedSavedModel.prepare(dir, 2).isEmpty());
+	}
+
+	private static float[] gaussian(int n) {
+		Random r = new Random(5);
+		float[] v = new float[n];
+		for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+		return v;
+	}
+}
