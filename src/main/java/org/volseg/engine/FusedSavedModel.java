@@ -25,7 +25,7 @@ import org.volseg.engine.kernels.FusedKernels;
 final class FusedSavedModel implements AutoCloseable {
 
 	private static final String GRAPH_FILE = "saved_model.pb";
-	private static final byte[] MARK = FusedKernels.DEPTHWISE_CONV3D_GELU_MARK.getBytes(StandardCharsets.US_ASCII);
+	private static final byte[] MARK = FusedKernels.MARK_PREFIX.getBytes(StandardCharsets.US_ASCII);
 
 	private final Path dir;
 	private final int fused;

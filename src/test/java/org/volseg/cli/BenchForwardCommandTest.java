@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.volseg.nets.Architectures;
 import org.volseg.nets.Network;
 import org.volseg.testutil.CliRunner;
+import org.volseg.engine.kernels.FusedKernels;
 
 class BenchForwardCommandTest {
 
@@ -28,6 +29,7 @@ class BenchForwardCommandTest {
 		assertTrue(r.out.contains(String.format(Locale.ROOT, "%.1f GFLOP per forward (the reference network's count)",
 				flops / 1e9)), r.toString());
 		assertTrue(r.out.contains("over 2 runs"), r.out);
+		assertTrue(r.out.contains("kernels: " + FusedKernels.status()), r.out);
 		// a small matmul takes little CPU time: its rate must still be measured, not divided by zero
 		assertTrue(!r.out.contains("Infinity") && !r.out.contains("NaN"), r.out);
 		Matcher percent = Pattern.compile("forward per CPU-second: (\\d+)% of the matmul's").matcher(r.out);

@@ -26,7 +26,7 @@ import org.volseg.testutil.CliRunner;
 
 /**
  * A SegFormer3D model package (the reference fixture's weights, converted by {@code volseg convert})
- * runs its Mix-FFNs' depthwise convolutions as fused CPU kernels when loaded on the CPU, with the
+ * runs its attentions and its Mix-FFNs' depthwise convolutions as fused CPU kernels when loaded on the CPU, with the
  * package left as it was, and predicts what it predicts with TensorFlow's ops. (That the fused
  * package reproduces the PyTorch reference is {@code SegFormer3dConvertForwardTest}'s.)
  */
@@ -46,17 +46,17 @@ class FusedSavedModelTest {
 	}
 
 	@Test
-	void everyMixFfnIsFusedAndThePackageIsLeftAsItWas() throws Exception {
+	void everyAttentionAndMixFfnIsFusedAndThePackageIsLeftAsItWas() throws Exception {
 		requireFusedKernels();
 		try (ModelPackage p = ModelPackage.open(pkg)) {
 			Path savedModel = p.savedModelDir();
 			byte[] graph = Files.readAllBytes(savedModel.resolve("saved_model.pb"));
-			int mixFfns = ((List<?>) p.descriptor().volseg().network().config().get("depths")).stream()
+			int blocks = ((List<?>) p.descriptor().volseg().network().config().get("depths")).stream()
 					.mapToInt(d -> ((Number) d).intValue()).sum();
 			Path dir;
 			try (FusedSavedModel fused = FusedSavedModel.prepare(savedModel, 2).orElseThrow()) {
 				dir = fused.dir();
-				assertEquals(mixFfns, fused.fused());
+				assertEquals(2 * blocks, fused.fused(), "each transformer block's attention and Mix-FFN");
 				assertTrue(Files.isSymbolicLink(dir.resolve("variables")));
 				assertFalse(Files.isSymbolicLink(dir.resolve("saved_model.pb")));
 			}

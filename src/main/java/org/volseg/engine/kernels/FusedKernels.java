@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -21,18 +22,25 @@ import org.volseg.InvalidParameterException;
  * compiled on first use with the machine's C compiler and TensorFlow's C kernel API, kept in
  * {@code ~/.volseg/kernels/} and loaded into TensorFlow.
  *
- * <p>The one op so far, {@value #DEPTHWISE_CONV3D_GELU}{@code (input, filter, bias; threads)}:
- * input {@code [n, d0, d1, d2, C]} channels last, filter {@code [3, 3, 3, C]} (cross-correlation,
- * zero padding 1), bias {@code [C]}; output {@code h (1 + erf h)} with {@code h} the depthwise
- * convolution plus bias, same shape as the input. {@code h (1 + erf h)} is {@code sqrt 2 GELU(sqrt 2 h)};
- * SegFormer3D's Mix-FFN folds the two factors into its weights. Equal to TensorFlow's ops up to float
- * rounding (erf's absolute error is at most 1.5e-7).</p>
+ * <p>The ops ({@link Fusion}), each with an attribute {@code threads}, the threads it uses:</p>
+ * <ul>
+ * <li>{@code VolsegDepthwiseConv3dGelu(input, filter, bias)}: input {@code [n, d0, d1, d2, C]}
+ * channels last, filter {@code [3, 3, 3, C]} (cross-correlation, zero padding 1), bias {@code [C]};
+ * output {@code h (1 + erf h)} with {@code h} the depthwise convolution plus bias, same shape as the
+ * input. {@code h (1 + erf h)} is {@code sqrt 2 GELU(sqrt 2 h)}; SegFormer3D's Mix-FFN folds the two
+ * factors into its weights. erf's absolute error is at most 1.5e-7.</li>
+ * <li>{@code VolsegAttention(query, key, value)}: {@code [b, h, n, d]}, {@code [b, h, m, d]},
+ * {@code [b, h, m, e]}; output {@code softmax(query key^T) value}, {@code [b, h, n, e]}, the softmax
+ * over the m keys (scale the keys or queries beforehand). The n x m logits are never written to
+ * memory: eight query rows at a time go through logits, softmax and weighted sum in the cache.</li>
+ * </ul>
+ * <p>Both equal TensorFlow's ops up to float rounding (about 1e-6 of the output's scale).</p>
  *
  * <p>Graph forms. A graph that will be exported ({@link org.tensorflow.SavedModelBundle}) keeps
  * TensorFlow's ops, so that a model package runs anywhere, and marks the subgraph
- * ({@link #markedDepthwiseConv3dGelu}); {@link FusedKernelRewrite} puts the fused op in its place
+ * ({@link #marked}); {@link FusedKernelRewrite} puts the fused op in its place
  * when the package is loaded on a CPU where the kernels are {@link #available()}. A graph that runs
- * in the building process may use the op directly ({@link #depthwiseConv3dGelu}).</p>
+ * in the building process may use the op directly ({@link #fused}).</p>
  *
  * <p>Where they run: Linux with a C compiler ({@code cc}, {@code gcc} or {@code clang} on the PATH,
  * or named by {@code $CC} or {@code -Dvolseg.cc}). Elsewhere, or with {@code -D}{@value #PROPERTY}
@@ -43,13 +51,43 @@ public final class FusedKernels {
 
 	/** The system property choosing the kernels: {@code fused} (the default: when available) or {@code portable}. */
 	public static final String PROPERTY = "volseg.kernels";
-	/** The fused depthwise 3x3x3 convolution, bias and {@code h (1 + erf h)}. */
-	public static final String DEPTHWISE_CONV3D_GELU = "VolsegDepthwiseConv3dGelu";
-	/**
-	 * The name scope that marks a portable depthwise-convolution-GELU subgraph; it holds Identity ops
-	 * named {@code input}, {@code filter}, {@code bias} and {@code output}.
-	 */
-	public static final String DEPTHWISE_CONV3D_GELU_MARK = "VolsegFusable_DepthwiseConv3dGelu";
+	/** What a fused op replaces: the op's name, its mark's name scope and its inputs' names. */
+	public enum Fusion {
+		/** The depthwise 3x3x3 convolution, bias and {@code h (1 + erf h)}. */
+		DEPTHWISE_CONV3D_GELU("VolsegDepthwiseConv3dGelu", "input", "filter", "bias"),
+		/** {@code softmax(query key^T) value}. */
+		ATTENTION("VolsegAttention", "query", "key", "value");
+
+		private final String op;
+		private final List<String> inputs;
+
+		Fusion(String op, String... inputs) {
+			this.op = op;
+			this.inputs = List.of(inputs);
+		}
+
+		/** The TensorFlow op's name. */
+		public String op() {
+			return op;
+		}
+
+		/**
+		 * The name scope that marks the portable form: {@value #MARK_PREFIX} and the op's name after
+		 * "Volseg", holding Identity ops named by {@link #inputs()} in front of the portable ops and
+		 * {@code output} after them.
+		 */
+		public String mark() {
+			return MARK_PREFIX + op.substring("Volseg".length());
+		}
+
+		/** The op's inputs, in order. */
+		public List<String> inputs() {
+			return inputs;
+		}
+	}
+
+	/** The start of every mark's name scope. */
+	public static final String MARK_PREFIX = "VolsegFusable_";
 	/** The most threads one fused op may use. */
 	public static final int MAX_THREADS = 256;
 
@@ -91,42 +129,40 @@ public final class FusedKernels {
 	}
 
 	/**
-	 * The fused op, for graphs that run in this process.
+	 * A fused op, for graphs that run in this process.
 	 *
-	 * @param input {@code [n, d0, d1, d2, C]}
-	 * @param filter {@code [3, 3, 3, C]}
-	 * @param bias {@code [C]}
+	 * @param inputs the op's three inputs, in the order of {@link Fusion#inputs()}
 	 * @param threads threads the op uses, 1 to {@value #MAX_THREADS} (the session's intra-op count)
 	 * @throws IllegalStateException if the kernels are not {@link #available()}
 	 */
-	public static Operand<TFloat32> depthwiseConv3dGelu(Ops tf, Operand<TFloat32> input, Operand<TFloat32> filter,
-			Operand<TFloat32> bias, int threads) {
+	public static Operand<TFloat32> fused(Ops tf, Fusion fusion, Operand<TFloat32> a, Operand<TFloat32> b,
+			Operand<TFloat32> c, int threads) {
 		if (threads < 1 || threads > MAX_THREADS)
 			throw new IllegalArgumentException("threads must be 1 to " + MAX_THREADS + ", got " + threads);
 		if (!available())
 			throw new IllegalStateException("fused CPU kernels are not available: " + status());
-		return tf.scope().opBuilder(DEPTHWISE_CONV3D_GELU, DEPTHWISE_CONV3D_GELU).addInput(input.asOutput())
-				.addInput(filter.asOutput()).addInput(bias.asOutput()).setAttr("threads", (long) threads).build()
-				.output(0);
+		return tf.scope().opBuilder(fusion.op(), fusion.op()).addInput(a.asOutput()).addInput(b.asOutput())
+				.addInput(c.asOutput()).setAttr("threads", (long) threads).build().output(0);
 	}
 
-	/** TensorFlow ops computing what {@value #DEPTHWISE_CONV3D_GELU} computes. */
+	/** TensorFlow ops computing what a fused op computes, on its three inputs. */
 	@FunctionalInterface
 	public interface PortableForm {
 		/** The portable ops on the marked inputs. */
-		Operand<TFloat32> build(Ops tf, Operand<TFloat32> input, Operand<TFloat32> filter, Operand<TFloat32> bias);
+		Operand<TFloat32> build(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b, Operand<TFloat32> c);
 	}
 
 	/**
-	 * The portable form inside a {@value #DEPTHWISE_CONV3D_GELU_MARK} scope, which
-	 * {@link FusedKernelRewrite} recognises: Identity ops {@code input}, {@code filter}, {@code bias}
-	 * in front of the portable ops and {@code output} after them (Identity ops cost nothing).
+	 * The portable form inside the fusion's {@link Fusion#mark() mark}, which
+	 * {@link FusedKernelRewrite} recognises: Identity ops named by the fusion's inputs in front of
+	 * the portable ops and {@code output} after them (Identity ops cost nothing).
 	 */
-	public static Operand<TFloat32> markedDepthwiseConv3dGelu(Ops tf, Operand<TFloat32> input, Operand<TFloat32> filter,
-			Operand<TFloat32> bias, PortableForm portable) {
-		Ops mark = tf.withSubScope(DEPTHWISE_CONV3D_GELU_MARK);
-		Operand<TFloat32> out = portable.build(mark, mark.withName("input").identity(input),
-				mark.withName("filter").identity(filter), mark.withName("bias").identity(bias));
+	public static Operand<TFloat32> marked(Ops tf, Fusion fusion, Operand<TFloat32> a, Operand<TFloat32> b,
+			Operand<TFloat32> c, PortableForm portable) {
+		Ops mark = tf.withSubScope(fusion.mark());
+		List<String> names = fusion.inputs();
+		Operand<TFloat32> out = portable.build(mark, mark.withName(names.get(0)).identity(a),
+				mark.withName(names.get(1)).identity(b), mark.withName(names.get(2)).identity(c));
 		return mark.withName("output").identity(out);
 	}
 

@@ -275,17 +275,19 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 		 * {@code BatchMatMulV3} (TensorFlow's own kernel), the weighted sum a {@code BatchMatMulV2},
 		 * which TensorFlow hands to oneDNN: each the faster of the two for its shape (the thin
 		 * 32-wide product takes about 0.6 of the own kernel's time in oneDNN, the logits about 1.3).
+		 * Marked for, or built as, VolSeg's fused {@code VolsegAttention} ({@link #fusable}), which
+		 * never writes the n x m logits to memory.
 		 */
 		private Operand<TFloat32> attend(Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v) {
 			long[] qs = Layers.staticShape(q);
 			long[] ks = Layers.staticShape(k);
 			l.countMultiplyAdds((qs[1] < 0 || qs[2] < 0 || ks[2] < 0) ? Double.NaN : (double) qs[1] * qs[2] * ks[2] * (qs[3] + ks[3]));
-			Operand<TFloat32> logits = tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
-			return batchMatMulV2(tf.nn.softmax(logits), v);
+			return fusable(FusedKernels.Fusion.ATTENTION, q, k, v, (ops, query, key, value) -> batchMatMulV2(ops,
+					ops.nn.softmax(ops.train.batchMatMul(query, key, TFloat32.class, BatchMatMul.adjY(true))), value));
 		}
 
 		/** {@code a b} per batch entry as a {@code BatchMatMulV2} op, which TF Java's {@code Ops} do not build. */
-		private Operand<TFloat32> batchMatMulV2(Operand<TFloat32> a, Operand<TFloat32> b) {
+		private static Operand<TFloat32> batchMatMulV2(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b) {
 			return tf.scope().opBuilder("BatchMatMulV2", "BatchMatMulV2").addInput(a.asOutput()).addInput(b.asOutput())
 					.build().output(0);
 		}
@@ -322,12 +324,21 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 		 * on a CPU with the kernels runs it fused.
 		 */
 		private Operand<TFloat32> depthwiseConvErfGate(Operand<TFloat32> h, Operand<TFloat32> filter, Operand<TFloat32> bias) {
-			if (l.fusedKernelThreads() > 0)
-				return FusedKernels.depthwiseConv3dGelu(tf, h, filter, bias, l.fusedKernelThreads());
-			if (l.training())
-				return erfGate(tf, DepthwiseConv3d.apply(tf, h, filter, bias, 3, 1));
-			return FusedKernels.markedDepthwiseConv3dGelu(tf, h, filter, bias,
+			return fusable(FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, h, filter, bias,
 					(ops, x, f, b) -> erfGate(ops, DepthwiseConv3d.apply(ops, x, f, b, 3, 1)));
+		}
+
+		/**
+		 * The fused op when the graph runs here with {@link Layers#fuseKernels fused kernels}; else
+		 * the portable form, marked for the fused op unless the graph is for training.
+		 */
+		private Operand<TFloat32> fusable(FusedKernels.Fusion fusion, Operand<TFloat32> a, Operand<TFloat32> b,
+				Operand<TFloat32> c, FusedKernels.PortableForm portable) {
+			if (l.fusedKernelThreads() > 0)
+				return FusedKernels.fused(tf, fusion, a, b, c, l.fusedKernelThreads());
+			if (l.training())
+				return portable.build(tf, a, b, c);
+			return FusedKernels.marked(tf, fusion, a, b, c, portable);
 		}
 
 		private static Operand<TFloat32> erfGate(Ops tf, Operand<TFloat32> h) {

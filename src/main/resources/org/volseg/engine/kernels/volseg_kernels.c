@@ -18,8 +18,16 @@
  * pad, three 2D depthwise convolutions, their sum, three element-wise passes). erf is Abramowitz &
  * Stegun 7.1.26 (absolute error <= 1.5e-7) with a Cephes-style exp; the sum is in the order
  * (kd, kh) rows, kw innermost, so results differ from TensorFlow's by float rounding.
- * threads: the number of threads the op uses (the caller passes the session's intra-op count);
- * the output rows are split into that many contiguous ranges, one pthread each.
+ *
+ * Op VolsegAttention(query, key, value; threads) -> output
+ *   query [b, h, n, d], key [b, h, m, d], value [b, h, m, e]
+ *   output [b, h, n, e] = softmax(query key^T) value, the softmax over the m keys (the caller scales
+ *   the keys). Eight query rows at a time: their logits (8 x m floats) are computed, turned into
+ *   exp(logit - row max) and multiplied by the values while they are in the cache; the division by
+ *   the row sum is applied to the 8 x e results. TensorFlow writes and reads the n x m logits twice.
+ *
+ * threads (both ops): the number of threads the op uses (the caller passes the session's intra-op
+ * count); the work is split into that many contiguous ranges, one pthread each.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -68,6 +76,12 @@ extern TF_ShapeHandle* TF_NewShapeHandle(void);
 extern void TF_DeleteShapeHandle(TF_ShapeHandle*);
 extern void TF_ShapeInferenceContextGetInput(TF_ShapeInferenceContext*, int i, TF_ShapeHandle*, TF_Status*);
 extern void TF_ShapeInferenceContextSetOutput(TF_ShapeInferenceContext*, int i, TF_ShapeHandle*, TF_Status*);
+extern void TF_ShapeInferenceContextWithRank(TF_ShapeInferenceContext*, TF_ShapeHandle* handle, int64_t rank,
+		TF_ShapeHandle* new_shape, TF_Status*);
+extern void TF_ShapeInferenceContextSubshape(TF_ShapeInferenceContext*, TF_ShapeHandle* handle, int64_t start,
+		int64_t end, TF_ShapeHandle* result, TF_Status*);
+extern void TF_ShapeInferenceContextConcatenateShapes(TF_ShapeInferenceContext*, TF_ShapeHandle* first,
+		TF_ShapeHandle* second, TF_ShapeHandle* result, TF_Status*);
 
 /* ---- 16-float vectors (GCC/Clang vector extensions: one AVX-512 register, two AVX2 ones, ...) ---- */
 
@@ -78,7 +92,7 @@ typedef int32_t vi __attribute__((vector_size(4 * L)));
 
 static inline vf load(const float* p) { return *(const vf_unaligned*) p; }
 static inline void store(float* p, vf v) { *(vf_unaligned*) p = v; }
-static inline vf splat(float a) { return (vf) { 0 } + a; }
+static inline vf splat(float a) { return (vf) { a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a }; }
 /* lanes of a where mask is set (-1), of b elsewhere */
 static inline vf pick(vi mask, vf a, vf b) { return (vf) (((vi) a & mask) | ((vi) b & ~mask)); }
 static inline vf vmin(vf a, vf b) { return pick(a < b, a, b); }
@@ -268,6 +282,221 @@ static void dw_compute(void* kernel, TF_OpKernelContext* ctx) {
 	TF_DeleteStatus(s);
 }
 
+/* ---- attention: softmax(q k^T) v per batch sample and head ---- */
+
+typedef struct {
+	const float* q; /* [b, h, n, d] */
+	const float* k; /* [b, h, m, d] */
+	const float* v; /* [b, h, m, e] */
+	float* out;     /* [b, h, n, e] */
+	int64_t heads, n, m, d, e; /* heads = b h */
+	int64_t block0, block1;    /* query blocks (head, rows [QB i, QB i + QB)) of this part: [block0, block1) */
+} attention_part;
+
+#define QB 8 /* query rows computed together */
+
+static inline int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
+
+/* keys^T of one head, [d][mp], zero beyond m */
+static void transpose_keys(const float* k, int64_t m, int64_t d, int64_t mp, float* kt) {
+	for (int64_t i = 0; i < d; i++) {
+		for (int64_t j = 0; j < m; j++) kt[i * mp + j] = k[j * d + i];
+		for (int64_t j = m; j < mp; j++) kt[i * mp + j] = 0;
+	}
+}
+
+/* logits[r][j] = q_r . k_j for the rows of one block; keys past m get -inf. Inlined into callers
+ * that pass rows = QB, so that the row loops unroll and the accumulators stay in registers. */
+static inline __attribute__((always_inline)) void attention_logits(const float* q, int rows, int64_t d, const float* kt, int64_t m, int64_t mp, float* logits) {
+	for (int64_t j = 0; j < mp; j += 2 * L) {
+		int two = j + L < mp;
+		vf acc0[QB], acc1[QB];
+		for (int r = 0; r < QB; r++) acc0[r] = acc1[r] = splat(0.0f);
+		for (int64_t i = 0; i < d; i++) {
+			vf k0 = load(kt + i * mp + j);
+			vf k1 = two ? load(kt + i * mp + j + L) : splat(0.0f);
+			for (int r = 0; r < rows; r++) {
+				vf qi = splat(q[r * d + i]);
+				acc0[r] += qi * k0;
+				acc1[r] += qi * k1;
+			}
+		}
+		for (int r = 0; r < rows; r++) {
+			store(logits + r * mp + j, acc0[r]);
+			if (two) store(logits + r * mp + j + L, acc1[r]);
+		}
+	}
+	for (int r = 0; r < rows; r++)
+		for (int64_t j = m; j < mp; j++) logits[r * mp + j] = -__builtin_inff();
+}
+
+/* p_r = exp(logits_r - max_r), in place; 1 / sum_j p_rj into inverse[r] */
+static void attention_softmax(float* logits, int rows, int64_t mp, float* inverse) {
+	for (int r = 0; r < rows; r++) {
+		float* row = logits + r * mp;
+		vf mx = splat(-__builtin_inff());
+		for (int64_t j = 0; j < mp; j += L) mx = vmax(mx, load(row + j));
+		float top = mx[0];
+		for (int i = 1; i < L; i++) top = mx[i] > top ? mx[i] : top;
+		vf sum = splat(0.0f);
+		for (int64_t j = 0; j < mp; j += L) {
+			/* the keys past m: exp(-inf) is clamped to exp(-87), 1.6e-38, against a sum of at least 1 */
+			vf p = vexp(load(row + j) - top);
+			store(row + j, p);
+			sum += p;
+		}
+		float total = 0;
+		for (int i = 0; i < L; i++) total += sum[i];
+		inverse[r] = 1.0f / total;
+	}
+}
+
+/* out_r = inverse_r sum_j p_rj v_j (inlined as attention_logits is) */
+static inline __attribute__((always_inline)) void attention_weighted_sum(const float* p, int rows, int64_t m, int64_t mp, const float* v, int64_t e,
+		const float* inverse, float* out) {
+	int64_t ev = e / L * L;
+	int64_t c = 0;
+	for (; c + 2 * L <= ev; c += 2 * L) { /* two vectors of columns: 2 QB accumulators, each p_rj loaded once */
+		vf acc0[QB], acc1[QB];
+		for (int r = 0; r < QB; r++) acc0[r] = acc1[r] = splat(0.0f);
+		for (int64_t j = 0; j < m; j++) {
+			vf v0 = load(v + j * e + c), v1 = load(v + j * e + c + L);
+			for (int r = 0; r < rows; r++) {
+				vf prj = splat(p[r * mp + j]);
+				acc0[r] += prj * v0;
+				acc1[r] += prj * v1;
+			}
+		}
+		for (int r = 0; r < rows; r++) {
+			store(out + r * e + c, acc0[r] * inverse[r]);
+			store(out + r * e + c + L, acc1[r] * inverse[r]);
+		}
+	}
+	for (; c < ev; c += L) {
+		vf acc[QB];
+		for (int r = 0; r < QB; r++) acc[r] = splat(0.0f);
+		for (int64_t j = 0; j < m; j++) {
+			vf vj = load(v + j * e + c);
+			for (int r = 0; r < rows; r++) acc[r] += splat(p[r * mp + j]) * vj;
+		}
+		for (int r = 0; r < rows; r++) store(out + r * e + c, acc[r] * inverse[r]);
+	}
+	for (int64_t c = ev; c < e; c++)
+		for (int r = 0; r < rows; r++) {
+			float acc = 0;
+			for (int64_t j = 0; j < m; j++) acc += p[r * mp + j] * v[j * e + c];
+			out[r * e + c] = acc * inverse[r];
+		}
+}
+
+static void attention_run(const attention_part* a) {
+	const int64_t n = a->n, m = a->m, d = a->d, e = a->e, mp = round_up(m, 2 * L);
+	const int64_t blocks_per_head = (n + QB - 1) / QB;
+	float* kt = malloc(sizeof(float) * (size_t) (d * mp));
+	float* logits = malloc(sizeof(float) * (size_t) (QB * mp));
+	if (kt == NULL || logits == NULL) abort();
+	int64_t head_in_kt = -1;
+	for (int64_t block = a->block0; block < a->block1; block++) {
+		int64_t head = block / blocks_per_head, row0 = block % blocks_per_head * QB;
+		int rows = (int) (n - row0 < QB ? n - row0 : QB);
+		if (head != head_in_kt) {
+			transpose_keys(a->k + head * m * d, m, d, mp, kt);
+			head_in_kt = head;
+		}
+		float inverse[QB];
+		const float* q = a->q + (head * n + row0) * d;
+		const float* v = a->v + head * m * e;
+		float* out = a->out + (head * n + row0) * e;
+		if (rows == QB) {
+			attention_logits(q, QB, d, kt, m, mp, logits);
+			attention_softmax(logits, QB, mp, inverse);
+			attention_weighted_sum(logits, QB, m, mp, v, e, inverse, out);
+		} else {
+			attention_logits(q, rows, d, kt, m, mp, logits);
+			attention_softmax(logits, rows, mp, inverse);
+			attention_weighted_sum(logits, rows, m, mp, v, e, inverse, out);
+		}
+	}
+	free(kt);
+	free(logits);
+}
+
+static void* attention_thread(void* part) {
+	attention_run((const attention_part*) part);
+	return NULL;
+}
+
+/* the shapes' error, or NULL when q [b, h, n, d], k [b, h, m, d] and v [b, h, m, e] fit */
+static const char* attention_shape_error(const TF_Tensor* q, const TF_Tensor* k, const TF_Tensor* v) {
+	if (TF_NumDims(q) != 4 || TF_NumDims(k) != 4 || TF_NumDims(v) != 4)
+		return "VolsegAttention: query, key and value must be [batch, heads, tokens, channels]";
+	for (int i = 0; i < 2; i++)
+		if (TF_Dim(k, i) != TF_Dim(q, i) || TF_Dim(v, i) != TF_Dim(q, i))
+			return "VolsegAttention: query, key and value must have the same batch and heads";
+	if (TF_Dim(k, 3) != TF_Dim(q, 3)) return "VolsegAttention: query and key must have the same channels";
+	if (TF_Dim(v, 2) != TF_Dim(k, 2)) return "VolsegAttention: key and value must have the same tokens";
+	if (TF_Dim(k, 2) < 1 && TF_Dim(q, 2) > 0) return "VolsegAttention: there must be at least one key";
+	return NULL;
+}
+
+static void attention_compute(void* kernel, TF_OpKernelContext* ctx) {
+	const dw_kernel* k = kernel; /* the same attribute: threads */
+	TF_Status* s = TF_NewStatus();
+	TF_Tensor *q = NULL, *key = NULL, *v = NULL, *out = NULL;
+	TF_GetInput(ctx, 0, &q, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 1, &key, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 2, &v, s);
+	const char* error = TF_GetCode(s) == VOLSEG_TF_OK ? attention_shape_error(q, key, v) : NULL;
+	if (error != NULL) TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, error);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		int64_t dims[4] = { TF_Dim(q, 0), TF_Dim(q, 1), TF_Dim(q, 2), TF_Dim(v, 3) };
+		int64_t count = dims[0] * dims[1] * dims[2] * dims[3];
+		out = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 4, sizeof(float) * (size_t) count, s);
+		int64_t heads = dims[0] * dims[1], n = dims[2];
+		int64_t blocks = heads * ((n + QB - 1) / QB);
+		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
+			int parts = (int) (k->threads < blocks ? k->threads : blocks);
+			attention_part part[MAX_THREADS];
+			pthread_t thread[MAX_THREADS];
+			int started[MAX_THREADS] = { 0 };
+			for (int t = 0; t < parts; t++)
+				part[t] = (attention_part) { TF_TensorData(q), TF_TensorData(key), TF_TensorData(v), TF_TensorData(out),
+					heads, n, TF_Dim(key, 2), TF_Dim(q, 3), dims[3], blocks * t / parts, blocks * (t + 1) / parts };
+			for (int t = 1; t < parts; t++)
+				started[t] = pthread_create(&thread[t], NULL, attention_thread, &part[t]) == 0;
+			attention_run(&part[0]);
+			for (int t = 1; t < parts; t++) {
+				if (started[t]) pthread_join(thread[t], NULL);
+				else attention_run(&part[t]);
+			}
+		}
+	}
+	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelContext_Failure(ctx, s);
+	TF_Tensor* owned[] = { q, key, v, out };
+	for (int i = 0; i < 4; i++)
+		if (owned[i] != NULL) TF_DeleteTensor(owned[i]);
+	TF_DeleteStatus(s);
+}
+
+/* [b, h, n, e]: query's first three dimensions, value's last */
+static void attention_shape(TF_ShapeInferenceContext* ctx, TF_Status* s) {
+	TF_ShapeHandle* q = TF_NewShapeHandle();
+	TF_ShapeHandle* v = TF_NewShapeHandle();
+	TF_ShapeHandle* front = TF_NewShapeHandle();
+	TF_ShapeHandle* back = TF_NewShapeHandle();
+	TF_ShapeHandle* out = TF_NewShapeHandle();
+	TF_ShapeInferenceContextGetInput(ctx, 0, q, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextGetInput(ctx, 2, v, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextWithRank(ctx, q, 4, q, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextWithRank(ctx, v, 4, v, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSubshape(ctx, q, 0, 3, front, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSubshape(ctx, v, 3, 4, back, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextConcatenateShapes(ctx, front, back, out, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSetOutput(ctx, 0, out, s);
+	TF_ShapeHandle* handles[] = { q, v, front, back, out };
+	for (int i = 0; i < 5; i++) TF_DeleteShapeHandle(handles[i]);
+}
+
 static void same_shape_as_input(TF_ShapeInferenceContext* ctx, TF_Status* s) {
 	TF_ShapeHandle* shape = TF_NewShapeHandle();
 	TF_ShapeInferenceContextGetInput(ctx, 0, shape, s);
@@ -290,6 +519,20 @@ __attribute__((constructor)) static void volseg_register_kernels(void) {
 		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegDepthwiseConv3dGelu", "CPU", dw_create, dw_compute,
 				dw_delete);
 		TF_RegisterKernelBuilder("VolsegDepthwiseConv3dGelu", kernel, s);
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		op = TF_NewOpDefinitionBuilder("VolsegAttention");
+		TF_OpDefinitionBuilderAddInput(op, "query: float");
+		TF_OpDefinitionBuilderAddInput(op, "key: float");
+		TF_OpDefinitionBuilderAddInput(op, "value: float");
+		TF_OpDefinitionBuilderAddOutput(op, "output: float");
+		TF_OpDefinitionBuilderAddAttr(op, "threads: int = 1");
+		TF_OpDefinitionBuilderSetShapeInferenceFunction(op, attention_shape);
+		TF_RegisterOpDefinition(op, s);
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegAttention", "CPU", dw_create, attention_compute, dw_delete);
+		TF_RegisterKernelBuilder("VolsegAttention", kernel, s);
 	}
 	TF_DeleteStatus(s);
 }

@@ -47,18 +47,18 @@ class FusedKernelRewriteTest {
 		FusedKernelRewrite.Result r = FusedKernelRewrite.fuse(marked, 3);
 		assertEquals(2, r.fused());
 		List<NodeDef> fused = r.graph().getNodeList().stream()
-				.filter(n -> n.getOp().equals(FusedKernels.DEPTHWISE_CONV3D_GELU)).collect(Collectors.toList());
-		assertEquals(List.of(FusedKernels.DEPTHWISE_CONV3D_GELU_MARK + "/output",
-				FusedKernels.DEPTHWISE_CONV3D_GELU_MARK + "_1/output"),
+				.filter(n -> n.getOp().equals(FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU.op())).collect(Collectors.toList());
+		assertEquals(List.of(FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU.mark() + "/output",
+				FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU.mark() + "_1/output"),
 				fused.stream().map(NodeDef::getName).sorted().collect(Collectors.toList()));
 		assertEquals(3, fused.get(0).getAttrOrThrow("threads").getI());
 
 		float[] expected;
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
-			Operand<TFloat32> once = FusedKernels.depthwiseConv3dGelu(tf, constant(tf, x, SHAPE), constant(tf, f, 3, 3, 3, 16),
+			Operand<TFloat32> once = FusedKernels.fused(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, constant(tf, x, SHAPE), constant(tf, f, 3, 3, 3, 16),
 					constant(tf, b, 16), 1);
-			Operand<TFloat32> twice = FusedKernels.depthwiseConv3dGelu(tf, once, constant(tf, f, 3, 3, 3, 16),
+			Operand<TFloat32> twice = FusedKernels.fused(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, once, constant(tf, f, 3, 3, 3, 16),
 					constant(tf, b, 16), 1);
 			expected = fetch(s, tf.math.add(twice, tf.constant(1f)));
 		}
@@ -74,7 +74,7 @@ class FusedKernelRewriteTest {
 	void anIncompleteMarkIsLeftAsItIs() {
 		try (Graph g = new Graph()) {
 			Ops tf = Ops.create(g);
-			Ops mark = tf.withSubScope(FusedKernels.DEPTHWISE_CONV3D_GELU_MARK);
+			Ops mark = tf.withSubScope(FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU.mark());
 			Operand<TFloat32> in = mark.withName("input").identity(tf.constant(new float[] { 1 }));
 			Operand<TFloat32> filter = mark.withName("filter").identity(tf.constant(new float[] { 2 }));
 			mark.withName("output").identity(mark.math.add(in, filter)); // no "bias"
@@ -88,9 +88,9 @@ class FusedKernelRewriteTest {
 	/** after = mark(mark(x)) + 1, each mark's portable form 2 * input. */
 	private static Operand<TFloat32> twoMarks(Ops tf, float[] x, float[] f, float[] b) {
 		FusedKernels.PortableForm notTheOp = (ops, in, filter, bias) -> ops.math.mul(in, ops.constant(2f));
-		Operand<TFloat32> first = FusedKernels.markedDepthwiseConv3dGelu(tf, constant(tf, x, SHAPE),
+		Operand<TFloat32> first = FusedKernels.marked(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, constant(tf, x, SHAPE),
 				constant(tf, f, 3, 3, 3, 16), constant(tf, b, 16), notTheOp);
-		Operand<TFloat32> second = FusedKernels.markedDepthwiseConv3dGelu(tf, first, constant(tf, f, 3, 3, 3, 16),
+		Operand<TFloat32> second = FusedKernels.marked(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, first, constant(tf, f, 3, 3, 3, 16),
 				constant(tf, b, 16), notTheOp);
 		return tf.withName("after").math.add(second, tf.constant(1f));
 	}

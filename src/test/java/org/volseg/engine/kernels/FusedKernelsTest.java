@@ -22,12 +22,17 @@ import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
 
 /**
- * {@value FusedKernels#DEPTHWISE_CONV3D_GELU} against a plain reference: the depthwise convolution
- * summed in double precision here, {@code h (1 + erf h)} by TensorFlow's {@code Erf}. Shapes cover
- * vector and left-over channels (C = 40 is two 16-float vectors and 8 more), a batch of two, edges
- * shorter than the op's 8-voxel blocks, and more threads than rows and than cores.
+ * The fused ops against plain references. {@code VolsegDepthwiseConv3dGelu}: the depthwise
+ * convolution summed in double precision here, {@code h (1 + erf h)} by TensorFlow's {@code Erf};
+ * shapes cover vector and left-over channels (C = 40 is two 16-float vectors and 8 more), a batch of
+ * two, edges shorter than the op's 8-voxel blocks, and more threads than rows and than cores.
+ * {@code VolsegAttention}: softmax and sums in double precision here; query counts that are not a
+ * multiple of the op's 8-row blocks, key counts that are not a multiple of its 32-key vectors, one
+ * key, channel counts that are not a multiple of 16, and peaked attention (logits of a few units).
  */
 class FusedKernelsTest {
+
+	private static final FusedKernels.Fusion DWGELU = FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU;
 
 	@ParameterizedTest(name = "[{0}, {1}, {2}, {3}, {4}], {5} threads")
 	@CsvSource({ "1, 8, 8, 8, 32, 1", "1, 8, 8, 8, 32, 2", "2, 5, 6, 7, 40, 3", "1, 3, 4, 19, 16, 2",
@@ -41,7 +46,7 @@ class FusedKernelsTest {
 		float[] h = depthwiseReference(input, filter, bias, n, d0, d1, d2, c);
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
-			Operand<TFloat32> fused = FusedKernels.depthwiseConv3dGelu(tf, constant(tf, input, shape),
+			Operand<TFloat32> fused = FusedKernels.fused(tf, DWGELU, constant(tf, input, shape),
 					constant(tf, filter, 3, 3, 3, c), constant(tf, bias, c), threads);
 			assertEquals(Shape.of(shape), fused.shape(), "the op's static shape is the input's");
 			Operand<TFloat32> hRef = constant(tf, h, shape);
@@ -60,13 +65,51 @@ class FusedKernelsTest {
 		}
 	}
 
+	@ParameterizedTest(name = "[{0}, {1}, {2}] x [{3}] keys, d {4}, e {5}, {6} threads")
+	@CsvSource({ "1, 1, 40, 13, 32, 32, 2", "2, 3, 37, 13, 20, 24, 3", "1, 2, 64, 64, 32, 16, 1", "1, 1, 5, 1, 4, 40, 4",
+			"1, 1, 300, 70, 32, 32, 2" })
+	void attentionEqualsTheReference(int b, int h, int n, int m, int d, int e, int threads) {
+		requireFusedKernels();
+		float[] q = gaussian(b * h * n * d, 4, 1.0);
+		float[] k = gaussian(b * h * m * d, 5, 2.0 / Math.sqrt(d));
+		float[] v = gaussian(b * h * m * e, 6, 1.0);
+		float[] want = attentionReference(q, k, v, b * h, n, m, d, e);
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			Operand<TFloat32> fused = FusedKernels.fused(tf, FusedKernels.Fusion.ATTENTION, constant(tf, q, b, h, n, d),
+					constant(tf, k, b, h, m, d), constant(tf, v, b, h, m, e), threads);
+			assertEquals(Shape.of(b, h, n, e), fused.shape(), "the op's static shape: the query's [b, h, n], the value's e");
+			float[] got = fetch(s, fused);
+			double scale = 0;
+			double diff = 0;
+			for (int i = 0; i < want.length; i++) {
+				scale = Math.max(scale, Math.abs(want[i]));
+				diff = Math.max(diff, Math.abs(got[i] - want[i]));
+			}
+			assertTrue(scale > 0.5, "output scale " + scale);
+			assertTrue(diff <= 2e-6 * scale, "max |diff| " + diff + " for scale " + scale);
+		}
+	}
+
+	@Test
+	void keysAndValuesOfDifferentLengthsAreAnErrorNamingTheOp() {
+		requireFusedKernels();
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			Operand<TFloat32> bad = FusedKernels.fused(tf, FusedKernels.Fusion.ATTENTION, constant(tf, new float[64], 1, 1, 8, 8),
+					constant(tf, new float[32], 1, 1, 4, 8), constant(tf, new float[40], 1, 1, 5, 8), 2);
+			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
+			assertTrue(e.getMessage().contains("VolsegAttention: key and value must have the same tokens"), e.getMessage());
+		}
+	}
+
 	@Test
 	void aFilterOfTheWrongShapeIsAnErrorNamingTheOp() {
 		requireFusedKernels();
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
 			// the op's shape function does not check the filter: the kernel must, before it reads it
-			Operand<TFloat32> bad = FusedKernels.depthwiseConv3dGelu(tf, constant(tf, new float[512], 1, 4, 4, 4, 8),
+			Operand<TFloat32> bad = FusedKernels.fused(tf, DWGELU, constant(tf, new float[512], 1, 4, 4, 4, 8),
 					constant(tf, new float[72], 3, 3, 8), constant(tf, new float[8], 8), 2);
 			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
 			assertTrue(e.getMessage().contains("VolsegDepthwiseConv3dGelu: filter must be [3, 3, 3, 8] and bias [8]"),
@@ -79,9 +122,9 @@ class FusedKernelsTest {
 		try (Graph g = new Graph()) {
 			Ops tf = Ops.create(g);
 			Operand<TFloat32> x = tf.constant(new float[] { 1 });
-			assertThrows(IllegalArgumentException.class, () -> FusedKernels.depthwiseConv3dGelu(tf, x, x, x, 0));
+			assertThrows(IllegalArgumentException.class, () -> FusedKernels.fused(tf, DWGELU, x, x, x, 0));
 			assertThrows(IllegalArgumentException.class,
-					() -> FusedKernels.depthwiseConv3dGelu(tf, x, x, x, FusedKernels.MAX_THREADS + 1));
+					() -> FusedKernels.fused(tf, DWGELU, x, x, x, FusedKernels.MAX_THREADS + 1));
 		}
 	}
 
@@ -120,6 +163,30 @@ class FusedKernelsTest {
 									}
 							out[(((b * d0 + z) * d1 + y) * d2 + x) * c + ch] = (float) sum;
 						}
+		return out;
+	}
+
+	/** softmax(q k^T) v per head, in double; q [heads, n, d], k [heads, m, d], v [heads, m, e]. */
+	static float[] attentionReference(float[] q, float[] k, float[] v, int heads, int n, int m, int d, int e) {
+		float[] out = new float[heads * n * e];
+		double[] p = new double[m];
+		for (int hd = 0; hd < heads; hd++)
+			for (int i = 0; i < n; i++) {
+				double max = Double.NEGATIVE_INFINITY;
+				for (int j = 0; j < m; j++) {
+					double dot = 0;
+					for (int c = 0; c < d; c++) dot += (double) q[(hd * n + i) * d + c] * k[(hd * m + j) * d + c];
+					p[j] = dot;
+					max = Math.max(max, dot);
+				}
+				double sum = 0;
+				for (int j = 0; j < m; j++) sum += p[j] = Math.exp(p[j] - max);
+				for (int c = 0; c < e; c++) {
+					double acc = 0;
+					for (int j = 0; j < m; j++) acc += p[j] * v[(hd * m + j) * e + c];
+					out[(hd * n + i) * e + c] = (float) (acc / sum);
+				}
+			}
 		return out;
 	}
 
