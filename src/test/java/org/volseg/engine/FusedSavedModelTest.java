@@ -26,7 +26,8 @@ import org.volseg.testutil.CliRunner;
 
 /**
  * A SegFormer3D model package (the reference fixture's weights, converted by {@code volseg convert})
- * runs its attentions and its Mix-FFNs' depthwise convolutions as fused CPU kernels when loaded on the CPU, with the
+ * runs its first patch embedding, its attentions and its Mix-FFNs' depthwise convolutions as fused
+ * CPU kernels when loaded on the CPU, with the
  * package left as it was, and predicts what it predicts with TensorFlow's ops. (That the fused
  * package reproduces the PyTorch reference is {@code SegFormer3dConvertForwardTest}'s.)
  */
@@ -46,7 +47,7 @@ class FusedSavedModelTest {
 	}
 
 	@Test
-	void everyAttentionAndMixFfnIsFusedAndThePackageIsLeftAsItWas() throws Exception {
+	void everyAttentionMixFfnAndTheFirstEmbeddingAreFusedAndThePackageIsLeftAsItWas() throws Exception {
 		requireFusedKernels();
 		try (ModelPackage p = ModelPackage.open(pkg)) {
 			Path savedModel = p.savedModelDir();
@@ -56,7 +57,9 @@ class FusedSavedModelTest {
 			Path dir;
 			try (FusedSavedModel fused = FusedSavedModel.prepare(savedModel, 2).orElseThrow()) {
 				dir = fused.dir();
-				assertEquals(2 * blocks, fused.fused(), "each transformer block's attention and Mix-FFN");
+				assertEquals(4, ((List<?>) p.descriptor().volseg().network().config().get("patch_stride")).stream()
+						.mapToInt(d -> ((Number) d).intValue()).findFirst().orElseThrow());
+				assertEquals(2 * blocks + 1, fused.fused(), "each transformer block's attention and Mix-FFN, the first embedding");
 				assertTrue(Files.isSymbolicLink(dir.resolve("variables")));
 				assertFalse(Files.isSymbolicLink(dir.resolve("saved_model.pb")));
 			}

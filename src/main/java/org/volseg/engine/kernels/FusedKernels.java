@@ -33,8 +33,16 @@ import org.volseg.InvalidParameterException;
  * {@code [b, h, m, e]}; output {@code softmax(query key^T) value}, {@code [b, h, n, e]}, the softmax
  * over the m keys (scale the keys or queries beforehand). The n x m logits are never written to
  * memory: eight query rows at a time go through logits, softmax and weighted sum in the cache.</li>
+ * <li>{@code VolsegConv3d(input, filter, bias, stride, padding)}: a strided 3D convolution (PyTorch's
+ * {@code Conv3d(Cin, Cout, k, stride, padding)}, the same on every axis) for few input channels:
+ * input {@code [n, d0, d1, d2, Cin]}, filter {@code [k, k, k, Cin, Cout]} (k up to 8), bias
+ * {@code [Cout]}, stride and padding int32 scalars; output {@code [n, o0, o1, o2, Cout]},
+ * {@code o = floor((d + 2 padding - k) / stride) + 1}. Eight output voxels by 32 output channels at
+ * a time, from the input rows copied with their zero padding; for SegFormer3D's first patch
+ * embedding (4 channels, 7^3 kernel, stride 4) it replaces a padding, a space-to-depth transposition
+ * and a convolution of 1.5 times the multiply-adds.</li>
  * </ul>
- * <p>Both equal TensorFlow's ops up to float rounding (about 1e-6 of the output's scale).</p>
+ * <p>All equal TensorFlow's ops up to float rounding (about 1e-6 of the output's scale).</p>
  *
  * <p>Graph forms. A graph that will be exported ({@link org.tensorflow.SavedModelBundle}) keeps
  * TensorFlow's ops, so that a model package runs anywhere, and marks the subgraph
@@ -56,7 +64,9 @@ public final class FusedKernels {
 		/** The depthwise 3x3x3 convolution, bias and {@code h (1 + erf h)}. */
 		DEPTHWISE_CONV3D_GELU("VolsegDepthwiseConv3dGelu", "input", "filter", "bias"),
 		/** {@code softmax(query key^T) value}. */
-		ATTENTION("VolsegAttention", "query", "key", "value");
+		ATTENTION("VolsegAttention", "query", "key", "value"),
+		/** A strided 3D convolution with bias. */
+		CONV3D("VolsegConv3d", "input", "filter", "bias", "stride", "padding");
 
 		private final String op;
 		private final List<String> inputs;
@@ -131,39 +141,57 @@ public final class FusedKernels {
 	/**
 	 * A fused op, for graphs that run in this process.
 	 *
-	 * @param inputs the op's three inputs, in the order of {@link Fusion#inputs()}
 	 * @param threads threads the op uses, 1 to {@value #MAX_THREADS} (the session's intra-op count)
+	 * @param inputs the op's inputs, in the order of {@link Fusion#inputs()}
 	 * @throws IllegalStateException if the kernels are not {@link #available()}
 	 */
-	public static Operand<TFloat32> fused(Ops tf, Fusion fusion, Operand<TFloat32> a, Operand<TFloat32> b,
-			Operand<TFloat32> c, int threads) {
+	public static Operand<TFloat32> fused(Ops tf, Fusion fusion, int threads, Operand<?>... inputs) {
 		if (threads < 1 || threads > MAX_THREADS)
 			throw new IllegalArgumentException("threads must be 1 to " + MAX_THREADS + ", got " + threads);
+		checkInputs(fusion, inputs);
 		if (!available())
 			throw new IllegalStateException("fused CPU kernels are not available: " + status());
-		return tf.scope().opBuilder(fusion.op(), fusion.op()).addInput(a.asOutput()).addInput(b.asOutput())
-				.addInput(c.asOutput()).setAttr("threads", (long) threads).build().output(0);
+		org.tensorflow.OperationBuilder op = tf.scope().opBuilder(fusion.op(), fusion.op());
+		for (Operand<?> in : inputs)
+			op.addInput(in.asOutput());
+		return op.setAttr("threads", (long) threads).build().output(0);
 	}
 
-	/** TensorFlow ops computing what a fused op computes, on its three inputs. */
+	/** TensorFlow ops computing what a fused op computes. */
 	@FunctionalInterface
 	public interface PortableForm {
-		/** The portable ops on the marked inputs. */
-		Operand<TFloat32> build(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b, Operand<TFloat32> c);
+		/**
+		 * The portable ops on the marked inputs.
+		 *
+		 * @param inputs the marked inputs, in the order of {@link Fusion#inputs()}
+		 */
+		Operand<TFloat32> build(Ops tf, List<Operand<?>> inputs);
 	}
 
 	/**
 	 * The portable form inside the fusion's {@link Fusion#mark() mark}, which
 	 * {@link FusedKernelRewrite} recognises: Identity ops named by the fusion's inputs in front of
-	 * the portable ops and {@code output} after them (Identity ops cost nothing).
+	 * the portable ops and {@code output} after them (Identity ops cost nothing; inputs the portable
+	 * form does not read, such as a stride the Java code knows, are left without consumers).
+	 *
+	 * @param inputs the op's inputs, in the order of {@link Fusion#inputs()}
 	 */
-	public static Operand<TFloat32> marked(Ops tf, Fusion fusion, Operand<TFloat32> a, Operand<TFloat32> b,
-			Operand<TFloat32> c, PortableForm portable) {
+	public static Operand<TFloat32> marked(Ops tf, Fusion fusion, PortableForm portable, Operand<?>... inputs) {
+		checkInputs(fusion, inputs);
 		Ops mark = tf.withSubScope(fusion.mark());
-		List<String> names = fusion.inputs();
-		Operand<TFloat32> out = portable.build(mark, mark.withName(names.get(0)).identity(a),
-				mark.withName(names.get(1)).identity(b), mark.withName(names.get(2)).identity(c));
-		return mark.withName("output").identity(out);
+		List<Operand<?>> marked = new java.util.ArrayList<>();
+		for (int i = 0; i < inputs.length; i++)
+			marked.add(identity(mark.withName(fusion.inputs().get(i)), inputs[i]));
+		return mark.withName("output").identity(portable.build(mark, marked));
+	}
+
+	private static <T extends org.tensorflow.types.family.TType> Operand<T> identity(Ops tf, Operand<T> input) {
+		return tf.identity(input);
+	}
+
+	private static void checkInputs(Fusion fusion, Operand<?>[] inputs) {
+		if (inputs.length != fusion.inputs().size())
+			throw new IllegalArgumentException(fusion.op() + " takes " + fusion.inputs() + ", got " + inputs.length + " inputs");
 	}
 
 	private static synchronized State load() {

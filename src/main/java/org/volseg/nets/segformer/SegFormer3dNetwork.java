@@ -172,8 +172,9 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 
 		/**
 		 * {@link Layers#conv3d} with bias (same keys, shapes and initialisation) computed by
-		 * {@link BlockedConv3d}: for the first patch embedding, whose few input channels (the MRI
-		 * modalities) make TensorFlow's Conv3D slow.
+		 * {@link BlockedConv3d}, or VolSeg's fused {@code VolsegConv3d} ({@link #fusable}): for the
+		 * first patch embedding, whose few input channels (the MRI modalities) make TensorFlow's
+		 * Conv3D slow.
 		 */
 		private Operand<TFloat32> blockedConv3d(String prefix, Operand<TFloat32> x, int out, int k, int stride, int pad) {
 			long in = Layers.channels(x);
@@ -186,7 +187,16 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 				voxels *= xs[a] < 0 ? Double.NaN : Math.floorDiv(xs[a] + 2L * pad - k, stride) + 1;
 			}
 			l.countMultiplyAdds(voxels * out * in * k * k * k);
-			return BlockedConv3d.apply(tf, x, w, b, k, stride, pad);
+			Operand<TFloat32> y = fusable(FusedKernels.Fusion.CONV3D,
+					(ops, inputs) -> BlockedConv3d.apply(ops, f32(inputs, 0), f32(inputs, 1), f32(inputs, 2), k, stride, pad), x, w,
+					b, tf.constant(stride), tf.constant(pad));
+			if (l.fusedKernelThreads() == 0)
+				return y;
+			// the fused op's shape function cannot read the stride and padding: the sizes known here
+			long[] shape = { xs[0], -1, -1, -1, out };
+			for (int a = 1; a <= 3; a++)
+				shape[a] = xs[a] < 0 ? -1 : Math.floorDiv(xs[a] + 2L * pad - k, stride) + 1;
+			return tf.ensureShape(y, org.tensorflow.ndarray.Shape.of(shape));
 		}
 
 		private Operand<TFloat32> block(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {
@@ -282,8 +292,9 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			long[] qs = Layers.staticShape(q);
 			long[] ks = Layers.staticShape(k);
 			l.countMultiplyAdds((qs[1] < 0 || qs[2] < 0 || ks[2] < 0) ? Double.NaN : (double) qs[1] * qs[2] * ks[2] * (qs[3] + ks[3]));
-			return fusable(FusedKernels.Fusion.ATTENTION, q, k, v, (ops, query, key, value) -> batchMatMulV2(ops,
-					ops.nn.softmax(ops.train.batchMatMul(query, key, TFloat32.class, BatchMatMul.adjY(true))), value));
+			return fusable(FusedKernels.Fusion.ATTENTION, (ops, in) -> batchMatMulV2(ops,
+					ops.nn.softmax(ops.train.batchMatMul(f32(in, 0), f32(in, 1), TFloat32.class, BatchMatMul.adjY(true))),
+					f32(in, 2)), q, k, v);
 		}
 
 		/** {@code a b} per batch entry as a {@code BatchMatMulV2} op, which TF Java's {@code Ops} do not build. */
@@ -324,21 +335,27 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 		 * on a CPU with the kernels runs it fused.
 		 */
 		private Operand<TFloat32> depthwiseConvErfGate(Operand<TFloat32> h, Operand<TFloat32> filter, Operand<TFloat32> bias) {
-			return fusable(FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, h, filter, bias,
-					(ops, x, f, b) -> erfGate(ops, DepthwiseConv3d.apply(ops, x, f, b, 3, 1)));
+			return fusable(FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU,
+					(ops, in) -> erfGate(ops, DepthwiseConv3d.apply(ops, f32(in, 0), f32(in, 1), f32(in, 2), 3, 1)), h, filter,
+					bias);
 		}
 
 		/**
 		 * The fused op when the graph runs here with {@link Layers#fuseKernels fused kernels}; else
 		 * the portable form, marked for the fused op unless the graph is for training.
 		 */
-		private Operand<TFloat32> fusable(FusedKernels.Fusion fusion, Operand<TFloat32> a, Operand<TFloat32> b,
-				Operand<TFloat32> c, FusedKernels.PortableForm portable) {
+		private Operand<TFloat32> fusable(FusedKernels.Fusion fusion, FusedKernels.PortableForm portable, Operand<?>... inputs) {
 			if (l.fusedKernelThreads() > 0)
-				return FusedKernels.fused(tf, fusion, a, b, c, l.fusedKernelThreads());
+				return FusedKernels.fused(tf, fusion, l.fusedKernelThreads(), inputs);
 			if (l.training())
-				return portable.build(tf, a, b, c);
-			return FusedKernels.marked(tf, fusion, a, b, c, portable);
+				return portable.build(tf, List.of(inputs));
+			return FusedKernels.marked(tf, fusion, portable, inputs);
+		}
+
+		/** Input i of a portable form, a float operand. */
+		@SuppressWarnings("unchecked")
+		private static Operand<TFloat32> f32(List<Operand<?>> inputs, int i) {
+			return (Operand<TFloat32>) inputs.get(i);
 		}
 
 		private static Operand<TFloat32> erfGate(Ops tf, Operand<TFloat32> h) {

@@ -80,6 +80,8 @@ extern void TF_ShapeInferenceContextWithRank(TF_ShapeInferenceContext*, TF_Shape
 		TF_ShapeHandle* new_shape, TF_Status*);
 extern void TF_ShapeInferenceContextSubshape(TF_ShapeInferenceContext*, TF_ShapeHandle* handle, int64_t start,
 		int64_t end, TF_ShapeHandle* result, TF_Status*);
+extern void TF_ShapeInferenceContextSetUnknownShape(TF_ShapeInferenceContext*, TF_Status*);
+extern void TF_KernelBuilder_HostMemory(TF_KernelBuilder*, const char* arg_name);
 extern void TF_ShapeInferenceContextConcatenateShapes(TF_ShapeInferenceContext*, TF_ShapeHandle* first,
 		TF_ShapeHandle* second, TF_ShapeHandle* result, TF_Status*);
 
@@ -497,6 +499,181 @@ static void attention_shape(TF_ShapeInferenceContext* ctx, TF_Status* s) {
 	for (int i = 0; i < 5; i++) TF_DeleteShapeHandle(handles[i]);
 }
 
+/* ---- strided 3D convolution for few input channels ---- */
+
+typedef struct {
+	const float* in;     /* [n, d0, d1, d2, cin] */
+	const float* filter; /* [k, k, k, cin, cout] */
+	const float* bias;   /* [cout] */
+	float* out;          /* [n, o0, o1, o2, cout] */
+	int64_t n, d0, d1, d2, cin, cout, k, stride, pad, o0, o1, o2;
+	int64_t row0, row1;  /* output rows (b, z, y) of this part: [row0, row1) */
+} conv_part;
+
+#define CB 8 /* output voxels along o2 computed together: each loaded filter vector serves CB of them */
+
+/* CB outputs of a row, channels [c, c + 2L), from nr zero-padded input rows (padded voxel 0 is input
+ * voxel -pad); the outputs past nx are computed and dropped */
+static inline void conv_block(const conv_part* p, const float* const* rows, const float* const* taps, int nr,
+		int64_t x0, int nx, int64_t c, float* out_row) {
+	const int64_t cout = p->cout, run = p->k * p->cin, step = p->stride * p->cin;
+	vf acc0[CB], acc1[CB];
+	vf b0 = load(p->bias + c), b1 = load(p->bias + c + L);
+	for (int i = 0; i < CB; i++) {
+		acc0[i] = b0;
+		acc1[i] = b1;
+	}
+	for (int r = 0; r < nr; r++) {
+		const float* in = rows[r] + x0 * step;
+		const float* w = taps[r] + c;
+		for (int64_t t = 0; t < run; t++) {
+			vf w0 = load(w + t * cout), w1 = load(w + t * cout + L);
+			for (int i = 0; i < CB; i++) {
+				vf a = splat(in[i * step + t]);
+				acc0[i] += a * w0;
+				acc1[i] += a * w1;
+			}
+		}
+	}
+	for (int i = 0; i < nx; i++) {
+		store(out_row + (x0 + i) * cout + c, acc0[i]);
+		store(out_row + (x0 + i) * cout + c + L, acc1[i]);
+	}
+}
+
+/* the output channels past the last pair of vectors, one at a time */
+static void conv_scalar_channels(const conv_part* p, const float* const* rows, const float* const* taps, int nr,
+		int64_t c0, float* out_row) {
+	const int64_t cin = p->cin, cout = p->cout, run = p->k * cin, step = p->stride * cin;
+	for (int64_t x = 0; x < p->o2; x++)
+		for (int64_t c = c0; c < cout; c++) {
+			float acc = p->bias[c];
+			for (int r = 0; r < nr; r++)
+				for (int64_t t = 0; t < run; t++) acc += rows[r][x * step + t] * taps[r][t * cout + c];
+			out_row[x * cout + c] = acc;
+		}
+}
+
+/* Per output row: the k^2 input rows it reads (fewer at the volume's edges along d0 and d1, where
+ * the padding is zeros) are copied, zero-padded along d2, into a buffer, so that every block reads
+ * whole rows without bounds checks; then the row's blocks of CB outputs are computed. */
+static void conv_run(const conv_part* p) {
+	const int64_t k = p->k, cin = p->cin, cout = p->cout, vector_channels = cout / (2 * L) * (2 * L);
+	const int64_t blocks = (p->o2 + CB - 1) / CB;
+	const int64_t padded_length = ((blocks * CB - 1) * p->stride + k) * cin; /* room for whole blocks */
+	float* buffer = malloc(sizeof(float) * (size_t) (k * k * padded_length));
+	if (buffer == NULL) abort();
+	const float* rows[64];
+	const float* taps[64];
+	for (int64_t row = p->row0; row < p->row1; row++) {
+		int64_t y = row % p->o1, z = row / p->o1 % p->o0, b = row / (p->o1 * p->o0);
+		int nr = 0;
+		for (int64_t kz = 0; kz < k; kz++)
+			for (int64_t ky = 0; ky < k; ky++) {
+				int64_t zz = z * p->stride - p->pad + kz, yy = y * p->stride - p->pad + ky;
+				if (zz < 0 || zz >= p->d0 || yy < 0 || yy >= p->d1) continue; /* zero padding */
+				const float* src = p->in + ((b * p->d0 + zz) * p->d1 + yy) * p->d2 * cin;
+				float* dst = buffer + nr * padded_length;
+				int64_t before = p->pad * cin, data = p->d2 * cin;
+				if (before + data > padded_length) data = padded_length - before;
+				for (int64_t i = 0; i < before; i++) dst[i] = 0;
+				for (int64_t i = 0; i < data; i++) dst[before + i] = src[i];
+				for (int64_t i = before + data; i < padded_length; i++) dst[i] = 0;
+				rows[nr] = dst;
+				taps[nr] = p->filter + (kz * k + ky) * k * cin * cout;
+				nr++;
+			}
+		float* out_row = p->out + ((b * p->o0 + z) * p->o1 + y) * p->o2 * cout;
+		for (int64_t x0 = 0; x0 < p->o2; x0 += CB) {
+			int nx = p->o2 - x0 < CB ? (int) (p->o2 - x0) : CB;
+			for (int64_t c = 0; c < vector_channels; c += 2 * L) conv_block(p, rows, taps, nr, x0, nx, c, out_row);
+		}
+		if (vector_channels < cout) conv_scalar_channels(p, rows, taps, nr, vector_channels, out_row);
+	}
+	free(buffer);
+}
+
+static void* conv_thread(void* part) {
+	conv_run((const conv_part*) part);
+	return NULL;
+}
+
+static void conv_compute(void* kernel, TF_OpKernelContext* ctx) {
+	const dw_kernel* kn = kernel; /* the same attribute: threads */
+	TF_Status* s = TF_NewStatus();
+	TF_Tensor *in = NULL, *filter = NULL, *bias = NULL, *stride = NULL, *pad = NULL, *out = NULL;
+	TF_GetInput(ctx, 0, &in, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 1, &filter, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 2, &bias, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 3, &stride, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 4, &pad, s);
+	conv_part base = { 0 };
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		if (TF_NumDims(in) != 5 || TF_NumDims(filter) != 5 || TF_NumDims(bias) != 1 || TF_NumDims(stride) != 0
+				|| TF_NumDims(pad) != 0)
+			TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, "VolsegConv3d: input must be [n, d0, d1, d2, Cin], filter "
+					"[k, k, k, Cin, Cout], bias [Cout], stride and padding scalars");
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		base.n = TF_Dim(in, 0);
+		base.d0 = TF_Dim(in, 1);
+		base.d1 = TF_Dim(in, 2);
+		base.d2 = TF_Dim(in, 3);
+		base.cin = TF_Dim(in, 4);
+		base.k = TF_Dim(filter, 0);
+		base.cout = TF_Dim(filter, 4);
+		base.stride = *(const int32_t*) TF_TensorData(stride);
+		base.pad = *(const int32_t*) TF_TensorData(pad);
+		if (TF_Dim(filter, 1) != base.k || TF_Dim(filter, 2) != base.k || TF_Dim(filter, 3) != base.cin
+				|| TF_Dim(bias, 0) != base.cout || base.k < 1 || base.k * base.k > 64)
+			TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, "VolsegConv3d: filter must be [k, k, k, Cin, Cout] with k 1 to 8 "
+					"and Cin the input's channels, bias [Cout]");
+		else if (base.stride < 1 || base.pad < 0 || base.pad >= base.k)
+			TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, "VolsegConv3d: stride must be at least 1 and padding 0 to k - 1");
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		base.o0 = (base.d0 + 2 * base.pad - base.k) / base.stride + 1;
+		base.o1 = (base.d1 + 2 * base.pad - base.k) / base.stride + 1;
+		base.o2 = (base.d2 + 2 * base.pad - base.k) / base.stride + 1;
+		if (base.d0 + 2 * base.pad < base.k || base.d1 + 2 * base.pad < base.k || base.d2 + 2 * base.pad < base.k)
+			base.o0 = base.o1 = base.o2 = 0;
+		int64_t dims[5] = { base.n, base.o0, base.o1, base.o2, base.cout };
+		int64_t count = dims[0] * dims[1] * dims[2] * dims[3] * dims[4];
+		out = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 5, sizeof(float) * (size_t) count, s);
+		int64_t rows = base.n * base.o0 * base.o1;
+		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
+			base.in = TF_TensorData(in);
+			base.filter = TF_TensorData(filter);
+			base.bias = TF_TensorData(bias);
+			base.out = TF_TensorData(out);
+			int parts = (int) (kn->threads < rows ? kn->threads : rows);
+			conv_part part[MAX_THREADS];
+			pthread_t thread[MAX_THREADS];
+			int started[MAX_THREADS] = { 0 };
+			for (int t = 0; t < parts; t++) {
+				part[t] = base;
+				part[t].row0 = rows * t / parts;
+				part[t].row1 = rows * (t + 1) / parts;
+			}
+			for (int t = 1; t < parts; t++) started[t] = pthread_create(&thread[t], NULL, conv_thread, &part[t]) == 0;
+			conv_run(&part[0]);
+			for (int t = 1; t < parts; t++) {
+				if (started[t]) pthread_join(thread[t], NULL);
+				else conv_run(&part[t]);
+			}
+		}
+	}
+	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelContext_Failure(ctx, s);
+	TF_Tensor* owned[] = { in, filter, bias, stride, pad, out };
+	for (int i = 0; i < 6; i++)
+		if (owned[i] != NULL) TF_DeleteTensor(owned[i]);
+	TF_DeleteStatus(s);
+}
+
+/* unknown: the sizes depend on the stride and padding inputs' values (callers that build the op
+ * directly set the static shape they know, with EnsureShape) */
+static void unknown_shape(TF_ShapeInferenceContext* ctx, TF_Status* s) { TF_ShapeInferenceContextSetUnknownShape(ctx, s); }
+
 static void same_shape_as_input(TF_ShapeInferenceContext* ctx, TF_Status* s) {
 	TF_ShapeHandle* shape = TF_NewShapeHandle();
 	TF_ShapeInferenceContextGetInput(ctx, 0, shape, s);
@@ -533,6 +710,24 @@ __attribute__((constructor)) static void volseg_register_kernels(void) {
 	if (TF_GetCode(s) == VOLSEG_TF_OK) {
 		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegAttention", "CPU", dw_create, attention_compute, dw_delete);
 		TF_RegisterKernelBuilder("VolsegAttention", kernel, s);
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		op = TF_NewOpDefinitionBuilder("VolsegConv3d");
+		TF_OpDefinitionBuilderAddInput(op, "input: float");
+		TF_OpDefinitionBuilderAddInput(op, "filter: float");
+		TF_OpDefinitionBuilderAddInput(op, "bias: float");
+		TF_OpDefinitionBuilderAddInput(op, "stride: int32");
+		TF_OpDefinitionBuilderAddInput(op, "padding: int32");
+		TF_OpDefinitionBuilderAddOutput(op, "output: float");
+		TF_OpDefinitionBuilderAddAttr(op, "threads: int = 1");
+		TF_OpDefinitionBuilderSetShapeInferenceFunction(op, unknown_shape);
+		TF_RegisterOpDefinition(op, s);
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegConv3d", "CPU", dw_create, conv_compute, dw_delete);
+		TF_KernelBuilder_HostMemory(kernel, "stride");
+		TF_KernelBuilder_HostMemory(kernel, "padding");
+		TF_RegisterKernelBuilder("VolsegConv3d", kernel, s);
 	}
 	TF_DeleteStatus(s);
 }

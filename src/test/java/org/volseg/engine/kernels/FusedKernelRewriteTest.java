@@ -56,10 +56,10 @@ class FusedKernelRewriteTest {
 		float[] expected;
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
-			Operand<TFloat32> once = FusedKernels.fused(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, constant(tf, x, SHAPE), constant(tf, f, 3, 3, 3, 16),
-					constant(tf, b, 16), 1);
-			Operand<TFloat32> twice = FusedKernels.fused(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, once, constant(tf, f, 3, 3, 3, 16),
-					constant(tf, b, 16), 1);
+			Operand<TFloat32> once = FusedKernels.fused(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, 1, constant(tf, x, SHAPE),
+					constant(tf, f, 3, 3, 3, 16), constant(tf, b, 16));
+			Operand<TFloat32> twice = FusedKernels.fused(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, 1, once,
+					constant(tf, f, 3, 3, 3, 16), constant(tf, b, 16));
 			expected = fetch(s, tf.math.add(twice, tf.constant(1f)));
 		}
 		try (Graph g = new Graph(); Session s = new Session(g)) {
@@ -87,11 +87,11 @@ class FusedKernelRewriteTest {
 
 	/** after = mark(mark(x)) + 1, each mark's portable form 2 * input. */
 	private static Operand<TFloat32> twoMarks(Ops tf, float[] x, float[] f, float[] b) {
-		FusedKernels.PortableForm notTheOp = (ops, in, filter, bias) -> ops.math.mul(in, ops.constant(2f));
-		Operand<TFloat32> first = FusedKernels.marked(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, constant(tf, x, SHAPE),
-				constant(tf, f, 3, 3, 3, 16), constant(tf, b, 16), notTheOp);
-		Operand<TFloat32> second = FusedKernels.marked(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, first, constant(tf, f, 3, 3, 3, 16),
-				constant(tf, b, 16), notTheOp);
+		FusedKernels.PortableForm notTheOp = (ops, in) -> ops.math.mul(FusedKernelsTest.f32(in.get(0)), ops.constant(2f));
+		Operand<TFloat32> first = FusedKernels.marked(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, notTheOp,
+				constant(tf, x, SHAPE), constant(tf, f, 3, 3, 3, 16), constant(tf, b, 16));
+		Operand<TFloat32> second = FusedKernels.marked(tf, FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU, notTheOp, first,
+				constant(tf, f, 3, 3, 3, 16), constant(tf, b, 16));
 		return tf.withName("after").math.add(second, tf.constant(1f));
 	}
 }

@@ -29,6 +29,9 @@ import org.volseg.InvalidParameterException;
  * {@code VolsegAttention}: softmax and sums in double precision here; query counts that are not a
  * multiple of the op's 8-row blocks, key counts that are not a multiple of its 32-key vectors, one
  * key, channel counts that are not a multiple of 16, and peaked attention (logits of a few units).
+ * {@code VolsegConv3d}: a direct convolution summed in double precision here; SegFormer3D's first
+ * embedding on an uneven volume, output channels that are not a multiple of 32 (40, 16: the scalar
+ * path), kernels of 2, 3 and 7, strides of 1, 2 and 4, paddings of 0, 1 and 3.
  */
 class FusedKernelsTest {
 
@@ -46,8 +49,8 @@ class FusedKernelsTest {
 		float[] h = depthwiseReference(input, filter, bias, n, d0, d1, d2, c);
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
-			Operand<TFloat32> fused = FusedKernels.fused(tf, DWGELU, constant(tf, input, shape),
-					constant(tf, filter, 3, 3, 3, c), constant(tf, bias, c), threads);
+			Operand<TFloat32> fused = FusedKernels.fused(tf, DWGELU, threads, constant(tf, input, shape),
+					constant(tf, filter, 3, 3, 3, c), constant(tf, bias, c));
 			assertEquals(Shape.of(shape), fused.shape(), "the op's static shape is the input's");
 			Operand<TFloat32> hRef = constant(tf, h, shape);
 			Operand<TFloat32> expected = tf.math.mul(hRef, tf.math.add(tf.math.erf(hRef), tf.constant(1f)));
@@ -76,8 +79,8 @@ class FusedKernelsTest {
 		float[] want = attentionReference(q, k, v, b * h, n, m, d, e);
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
-			Operand<TFloat32> fused = FusedKernels.fused(tf, FusedKernels.Fusion.ATTENTION, constant(tf, q, b, h, n, d),
-					constant(tf, k, b, h, m, d), constant(tf, v, b, h, m, e), threads);
+			Operand<TFloat32> fused = FusedKernels.fused(tf, FusedKernels.Fusion.ATTENTION, threads, constant(tf, q, b, h, n, d),
+					constant(tf, k, b, h, m, d), constant(tf, v, b, h, m, e));
 			assertEquals(Shape.of(b, h, n, e), fused.shape(), "the op's static shape: the query's [b, h, n], the value's e");
 			float[] got = fetch(s, fused);
 			double scale = 0;
@@ -91,13 +94,74 @@ class FusedKernelsTest {
 		}
 	}
 
+	@ParameterizedTest(name = "[{0}, {1}, {2}, {3}, {4}] k {5} stride {6} padding {7} -> {8} channels, {9} threads")
+	@CsvSource({ "1, 20, 17, 19, 4, 7, 4, 3, 32, 2", "2, 9, 9, 9, 3, 3, 2, 1, 40, 3", "1, 8, 8, 8, 2, 2, 2, 0, 16, 1",
+			"1, 5, 6, 7, 1, 3, 1, 1, 64, 4" })
+	void conv3dEqualsTheReference(int n, int d0, int d1, int d2, int cin, int k, int stride, int pad, int cout, int threads) {
+		requireFusedKernels();
+		float[] input = gaussian(n * d0 * d1 * d2 * cin, 7, 1.0);
+		float[] filter = gaussian(k * k * k * cin * cout, 8, 1 / Math.sqrt(k * k * k * cin));
+		float[] bias = gaussian(cout, 9, 0.5);
+		int o0 = Math.floorDiv(d0 + 2 * pad - k, stride) + 1, o1 = Math.floorDiv(d1 + 2 * pad - k, stride) + 1,
+				o2 = Math.floorDiv(d2 + 2 * pad - k, stride) + 1;
+		float[] want = new float[n * o0 * o1 * o2 * cout];
+		for (int b = 0; b < n; b++)
+			for (int z = 0; z < o0; z++)
+				for (int y = 0; y < o1; y++)
+					for (int x = 0; x < o2; x++)
+						for (int co = 0; co < cout; co++) {
+							double sum = bias[co];
+							for (int kz = 0; kz < k; kz++)
+								for (int ky = 0; ky < k; ky++)
+									for (int kx = 0; kx < k; kx++) {
+										int zz = z * stride - pad + kz, yy = y * stride - pad + ky, xx = x * stride - pad + kx;
+										if (zz < 0 || zz >= d0 || yy < 0 || yy >= d1 || xx < 0 || xx >= d2) continue;
+										for (int ci = 0; ci < cin; ci++)
+											sum += (double) input[(((b * d0 + zz) * d1 + yy) * d2 + xx) * cin + ci]
+													* filter[(((kz * k + ky) * k + kx) * cin + ci) * cout + co];
+									}
+							want[(((b * o0 + z) * o1 + y) * o2 + x) * cout + co] = (float) sum;
+						}
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			Operand<TFloat32> fused = FusedKernels.fused(tf, FusedKernels.Fusion.CONV3D, threads,
+					constant(tf, input, n, d0, d1, d2, cin), constant(tf, filter, k, k, k, cin, cout), constant(tf, bias, cout),
+					tf.constant(stride), tf.constant(pad));
+			try (Result r = s.runner().fetch(fused).run()) {
+				assertEquals(Shape.of(n, o0, o1, o2, cout), r.get(0).shape());
+			}
+			float[] got = fetch(s, fused);
+			double scale = 0;
+			double diff = 0;
+			for (int i = 0; i < want.length; i++) {
+				scale = Math.max(scale, Math.abs(want[i]));
+				diff = Math.max(diff, Math.abs(got[i] - want[i]));
+			}
+			assertTrue(scale > 0.5, "output scale " + scale);
+			// float sums of up to 1372 terms: a few 1e-6 of the scale; a wrong tap or channel is 1e-2 or more
+			assertTrue(diff <= 5e-6 * scale, "max |diff| " + diff + " for scale " + scale);
+		}
+	}
+
+	@Test
+	void aPaddingOfTheKernelsSizeIsAnErrorNamingTheOp() {
+		requireFusedKernels();
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			Operand<TFloat32> bad = FusedKernels.fused(tf, FusedKernels.Fusion.CONV3D, 2, constant(tf, new float[64], 1, 4, 4, 4, 1),
+					constant(tf, new float[27 * 16], 3, 3, 3, 1, 16), constant(tf, new float[16], 16), tf.constant(1), tf.constant(3));
+			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
+			assertTrue(e.getMessage().contains("VolsegConv3d: stride must be at least 1 and padding 0 to k - 1"), e.getMessage());
+		}
+	}
+
 	@Test
 	void keysAndValuesOfDifferentLengthsAreAnErrorNamingTheOp() {
 		requireFusedKernels();
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
-			Operand<TFloat32> bad = FusedKernels.fused(tf, FusedKernels.Fusion.ATTENTION, constant(tf, new float[64], 1, 1, 8, 8),
-					constant(tf, new float[32], 1, 1, 4, 8), constant(tf, new float[40], 1, 1, 5, 8), 2);
+			Operand<TFloat32> bad = FusedKernels.fused(tf, FusedKernels.Fusion.ATTENTION, 2, constant(tf, new float[64], 1, 1, 8, 8),
+					constant(tf, new float[32], 1, 1, 4, 8), constant(tf, new float[40], 1, 1, 5, 8));
 			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
 			assertTrue(e.getMessage().contains("VolsegAttention: key and value must have the same tokens"), e.getMessage());
 		}
@@ -109,8 +173,8 @@ class FusedKernelsTest {
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
 			// the op's shape function does not check the filter: the kernel must, before it reads it
-			Operand<TFloat32> bad = FusedKernels.fused(tf, DWGELU, constant(tf, new float[512], 1, 4, 4, 4, 8),
-					constant(tf, new float[72], 3, 3, 8), constant(tf, new float[8], 8), 2);
+			Operand<TFloat32> bad = FusedKernels.fused(tf, DWGELU, 2, constant(tf, new float[512], 1, 4, 4, 4, 8),
+					constant(tf, new float[72], 3, 3, 8), constant(tf, new float[8], 8));
 			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
 			assertTrue(e.getMessage().contains("VolsegDepthwiseConv3dGelu: filter must be [3, 3, 3, 8] and bias [8]"),
 					e.getMessage());
@@ -122,9 +186,9 @@ class FusedKernelsTest {
 		try (Graph g = new Graph()) {
 			Ops tf = Ops.create(g);
 			Operand<TFloat32> x = tf.constant(new float[] { 1 });
-			assertThrows(IllegalArgumentException.class, () -> FusedKernels.fused(tf, DWGELU, x, x, x, 0));
+			assertThrows(IllegalArgumentException.class, () -> FusedKernels.fused(tf, DWGELU, 0, x, x, x));
 			assertThrows(IllegalArgumentException.class,
-					() -> FusedKernels.fused(tf, DWGELU, x, x, x, FusedKernels.MAX_THREADS + 1));
+					() -> FusedKernels.fused(tf, DWGELU, FusedKernels.MAX_THREADS + 1, x, x, x));
 		}
 	}
 
@@ -188,6 +252,11 @@ class FusedKernelsTest {
 				}
 			}
 		return out;
+	}
+
+	@SuppressWarnings("unchecked")
+	static Operand<TFloat32> f32(Operand<?> o) {
+		return (Operand<TFloat32>) o;
 	}
 
 	static float[] gaussian(int n, long seed, double std) {
