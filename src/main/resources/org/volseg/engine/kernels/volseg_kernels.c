@@ -117,6 +117,24 @@ static inline vf vexp(vf x) {
 	return p * (vf) ((ki + 127) << 23);
 }
 
+/* exp(x) for x <= 0, as vexp (clamped at -87), k rounded by adding and subtracting 1.5 * 2^23: the
+ * sum's low mantissa bits are k */
+static inline vf vexp_nonpositive(vf x) {
+	const vf magic = splat(12582912.0f);
+	x = vmax(x, splat(-87.0f));
+	vf t = x * splat(1.44269504089f) + magic;
+	vf k = t - magic;
+	vf r = x - k * splat(0.693359375f) + k * splat(2.12194440e-4f);
+	vf p = splat(1.9875691500e-4f);
+	p = p * r + splat(1.3981999507e-3f);
+	p = p * r + splat(8.3334519073e-3f);
+	p = p * r + splat(4.1665795894e-2f);
+	p = p * r + splat(1.6666665459e-1f);
+	p = p * r + splat(5.0000001201e-1f);
+	p = p * r * r + r + splat(1.0f);
+	return p * (vf) ((((vi) t - (vi) magic) + 127) << 23);
+}
+
 /* erf(x), Abramowitz & Stegun 7.1.26: absolute error <= 1.5e-7 */
 static inline vf verf(vf x) {
 	vf ax = vmax(x, -x);
@@ -307,16 +325,18 @@ static void transpose_keys(const float* k, int64_t m, int64_t d, int64_t mp, flo
 	}
 }
 
-/* logits[r][j] = q_r . k_j for the rows of one block; keys past m get -inf. Inlined into callers
- * that pass rows = QB, so that the row loops unroll and the accumulators stay in registers. */
-static inline __attribute__((always_inline)) void attention_logits(const float* q, int rows, int64_t d, const float* kt, int64_t m, int64_t mp, float* logits) {
+/* logits[r][j] = q_r . k_j for the rows of one block, keys past m -inf, and each row's largest
+ * logit into top[r]. Inlined into callers that pass rows = QB, so that the row loops unroll and the
+ * accumulators stay in registers. */
+static inline __attribute__((always_inline)) void attention_logits(const float* q, int rows, int64_t d, const float* kt,
+		int64_t m, int64_t mp, float* logits, float* top) {
+	vf mx[QB];
+	for (int r = 0; r < QB; r++) mx[r] = splat(-__builtin_inff());
 	for (int64_t j = 0; j < mp; j += 2 * L) {
-		int two = j + L < mp;
 		vf acc0[QB], acc1[QB];
 		for (int r = 0; r < QB; r++) acc0[r] = acc1[r] = splat(0.0f);
 		for (int64_t i = 0; i < d; i++) {
-			vf k0 = load(kt + i * mp + j);
-			vf k1 = two ? load(kt + i * mp + j + L) : splat(0.0f);
+			vf k0 = load(kt + i * mp + j), k1 = load(kt + i * mp + j + L);
 			for (int r = 0; r < rows; r++) {
 				vf qi = splat(q[r * d + i]);
 				acc0[r] += qi * k0;
@@ -325,25 +345,28 @@ static inline __attribute__((always_inline)) void attention_logits(const float* 
 		}
 		for (int r = 0; r < rows; r++) {
 			store(logits + r * mp + j, acc0[r]);
-			if (two) store(logits + r * mp + j + L, acc1[r]);
+			store(logits + r * mp + j + L, acc1[r]);
+			if (j + 2 * L <= m) mx[r] = vmax(mx[r], vmax(acc0[r], acc1[r])); /* the padded keys' zeros stay out */
 		}
 	}
-	for (int r = 0; r < rows; r++)
+	for (int r = 0; r < rows; r++) {
+		float t = mx[r][0];
+		for (int i = 1; i < L; i++) t = mx[r][i] > t ? mx[r][i] : t;
+		for (int64_t j = m / (2 * L) * (2 * L); j < m; j++) t = logits[r * mp + j] > t ? logits[r * mp + j] : t;
 		for (int64_t j = m; j < mp; j++) logits[r * mp + j] = -__builtin_inff();
+		top[r] = t;
+	}
 }
 
-/* p_r = exp(logits_r - max_r), in place; 1 / sum_j p_rj into inverse[r] */
-static void attention_softmax(float* logits, int rows, int64_t mp, float* inverse) {
+/* p_r = exp(logits_r - top_r), in place; 1 / sum_j p_rj into inverse[r] */
+static void attention_softmax(float* logits, int rows, int64_t mp, const float* top, float* inverse) {
 	for (int r = 0; r < rows; r++) {
 		float* row = logits + r * mp;
-		vf mx = splat(-__builtin_inff());
-		for (int64_t j = 0; j < mp; j += L) mx = vmax(mx, load(row + j));
-		float top = mx[0];
-		for (int i = 1; i < L; i++) top = mx[i] > top ? mx[i] : top;
+		vf t = splat(top[r]);
 		vf sum = splat(0.0f);
 		for (int64_t j = 0; j < mp; j += L) {
 			/* the keys past m: exp(-inf) is clamped to exp(-87), 1.6e-38, against a sum of at least 1 */
-			vf p = vexp(load(row + j) - top);
+			vf p = vexp_nonpositive(load(row + j) - t);
 			store(row + j, p);
 			sum += p;
 		}
@@ -405,17 +428,17 @@ static void attention_run(const attention_part* a) {
 			transpose_keys(a->k + head * m * d, m, d, mp, kt);
 			head_in_kt = head;
 		}
-		float inverse[QB];
+		float top[QB], inverse[QB];
 		const float* q = a->q + (head * n + row0) * d;
 		const float* v = a->v + head * m * e;
 		float* out = a->out + (head * n + row0) * e;
 		if (rows == QB) {
-			attention_logits(q, QB, d, kt, m, mp, logits);
-			attention_softmax(logits, QB, mp, inverse);
+			attention_logits(q, QB, d, kt, m, mp, logits, top);
+			attention_softmax(logits, QB, mp, top, inverse);
 			attention_weighted_sum(logits, QB, m, mp, v, e, inverse, out);
 		} else {
-			attention_logits(q, rows, d, kt, m, mp, logits);
-			attention_softmax(logits, rows, mp, inverse);
+			attention_logits(q, rows, d, kt, m, mp, logits, top);
+			attention_softmax(logits, rows, mp, top, inverse);
 			attention_weighted_sum(logits, rows, m, mp, v, e, inverse, out);
 		}
 	}

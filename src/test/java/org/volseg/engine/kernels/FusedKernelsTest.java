@@ -155,6 +155,28 @@ class FusedKernelsTest {
 		}
 	}
 
+	/**
+	 * Logits of -100 to -112 (13 keys, so the op pads its key vectors with zeros): the softmax must
+	 * subtract the largest real logit, not the padding's 0, or every exp underflows to the same value.
+	 */
+	@Test
+	void attentionWithVeryNegativeLogitsSubtractsTheRowsLargestRealLogit() {
+		requireFusedKernels();
+		int m = 13, d = 4, e = 16;
+		float[] q = { 1, 1, 1, 1 };
+		float[] k = new float[m * d];
+		for (int j = 0; j < m; j++)
+			for (int c = 0; c < d; c++) k[j * d + c] = -(100 + j) / (float) d;
+		float[] v = gaussian(m * e, 10, 1.0);
+		float[] want = attentionReference(q, k, v, 1, 1, m, d, e);
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			float[] got = fetch(s, FusedKernels.fused(tf, FusedKernels.Fusion.ATTENTION, 1, constant(tf, q, 1, 1, 1, d),
+					constant(tf, k, 1, 1, m, d), constant(tf, v, 1, 1, m, e)));
+			for (int i = 0; i < e; i++) assertEquals(want[i], got[i], 1e-5, "column " + i);
+		}
+	}
+
 	@Test
 	void keysAndValuesOfDifferentLengthsAreAnErrorNamingTheOp() {
 		requireFusedKernels();
