@@ -24,14 +24,21 @@ final class SegFormer3dFlops {
 	 * ({@code n_s ((C_s + 1) d + C_s k_s)} multiply-adds per stage, {@code k_s = C_s + 1} if
 	 * {@code 2 (C_s + 1) <= d}, else d, instead of {@code n_s C_s d} plus
 	 * {@code n_1 4 d^2} for {@code linear_fuse} at stage 1's resolution), the first
-	 * patch embedding as {@link BlockedConv3d} ({@code (q s)^3 / k^3} times the convolution's), and
-	 * with one head the attention's output projection on the m reduced tokens instead of the n.
+	 * patch embedding as {@link BlockedConv3d} ({@code (q s)^3 / k^3} times the convolution's) unless
+	 * it runs as the fused {@code VolsegConv3d} (the convolution's own count), and with one head the
+	 * attention's output projection on the m reduced tokens instead of the n.
+	 *
+	 * @param fusedKernels whether the graph runs VolSeg's fused CPU kernels
 	 */
-	static double executed(SegFormer3dConfig c, long[] inputSize) {
-		return count(c, inputSize, true);
+	static double executed(SegFormer3dConfig c, long[] inputSize, boolean fusedKernels) {
+		return count(c, inputSize, true, fusedKernels);
 	}
 
 	private static double count(SegFormer3dConfig c, long[] inputSize, boolean executed) {
+		return count(c, inputSize, executed, false);
+	}
+
+	private static double count(SegFormer3dConfig c, long[] inputSize, boolean executed, boolean fusedKernels) {
 		long[][] sizes = SegFormer3dNetwork.stageSizes(c, inputSize);
 		double macs = 0;
 		long inChannels = c.inChannels();
@@ -41,7 +48,7 @@ final class SegFormer3dFlops {
 			long k = c.patchKernelSize()[s];
 			double embed = (double) n * dim * inChannels * k * k * k;
 			long stride = c.patchStride()[s];
-			if (executed && s == 0 && stride > 1) {
+			if (executed && !fusedKernels && s == 0 && stride > 1) {
 				long q = (k + stride - 1) / stride;
 				// a q^3 convolution of the s^3 Cin-channel blocks, per output voxel
 				embed = (double) n * q * q * q * stride * stride * stride * inChannels * dim;

@@ -26,8 +26,16 @@
  *   exp(logit - row max) and multiplied by the values while they are in the cache; the division by
  *   the row sum is applied to the 8 x e results. TensorFlow writes and reads the n x m logits twice.
  *
- * threads (both ops): the number of threads the op uses (the caller passes the session's intra-op
- * count); the work is split into that many contiguous ranges, one pthread each.
+ * Op VolsegConv3d(input, filter, bias, stride, padding; threads) -> output
+ *   input [n, d0, d1, d2, Cin], filter [k, k, k, Cin, Cout] (k <= 8), bias [Cout], stride and padding
+ *   int32 scalars (host memory); output [n, o0, o1, o2, Cout], o = (d + 2 padding - k) / stride + 1
+ *   (PyTorch's Conv3d with the same kernel, stride and padding on every axis). For few input
+ *   channels: per output row, the k^2 input rows it reads are copied with their zero padding, then
+ *   eight output voxels by 32 output channels are accumulated in registers at a time.
+ *
+ * threads (every op): the number of threads the op uses (the caller passes the session's intra-op
+ * count); the work is split into that many contiguous ranges, one pthread each. Shapes are checked
+ * before any data is read; a bad shape fails the op with an INVALID_ARGUMENT naming it.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -234,20 +242,21 @@ static void* dw_thread(void* part) {
 
 typedef struct {
 	int64_t threads;
-} dw_kernel;
+} kernel_threads;
 
-static void* dw_create(TF_OpKernelConstruction* ctx) {
-	dw_kernel* k = calloc(1, sizeof(dw_kernel));
+static void* kernel_create(TF_OpKernelConstruction* ctx) {
+	kernel_threads* k = calloc(1, sizeof(kernel_threads));
+	if (k == NULL) abort();
 	TF_Status* s = TF_NewStatus();
 	TF_OpKernelConstruction_GetAttrInt64(ctx, "threads", &k->threads, s);
 	if (TF_GetCode(s) == VOLSEG_TF_OK && (k->threads < 1 || k->threads > MAX_THREADS))
-		TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, "VolsegDepthwiseConv3dGelu: threads must be 1 to 256");
+		TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, "Volseg kernels: threads must be 1 to 256");
 	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelConstruction_Failure(ctx, s);
 	TF_DeleteStatus(s);
 	return k;
 }
 
-static void dw_delete(void* kernel) { free(kernel); }
+static void kernel_delete(void* kernel) { free(kernel); }
 
 /* the shapes' error, or NULL when input [n, d0, d1, d2, C], filter [3, 3, 3, C] and bias [C] fit */
 static const char* dw_shape_error(const TF_Tensor* in, const TF_Tensor* filter, const TF_Tensor* bias, char* buf,
@@ -264,7 +273,7 @@ static const char* dw_shape_error(const TF_Tensor* in, const TF_Tensor* filter, 
 }
 
 static void dw_compute(void* kernel, TF_OpKernelContext* ctx) {
-	const dw_kernel* k = kernel;
+	const kernel_threads* k = kernel;
 	TF_Status* s = TF_NewStatus();
 	TF_Tensor *in = NULL, *filter = NULL, *bias = NULL, *out = NULL;
 	TF_GetInput(ctx, 0, &in, s);
@@ -465,7 +474,7 @@ static const char* attention_shape_error(const TF_Tensor* q, const TF_Tensor* k,
 }
 
 static void attention_compute(void* kernel, TF_OpKernelContext* ctx) {
-	const dw_kernel* k = kernel; /* the same attribute: threads */
+	const kernel_threads* k = kernel;
 	TF_Status* s = TF_NewStatus();
 	TF_Tensor *q = NULL, *key = NULL, *v = NULL, *out = NULL;
 	TF_GetInput(ctx, 0, &q, s);
@@ -622,7 +631,7 @@ static void* conv_thread(void* part) {
 }
 
 static void conv_compute(void* kernel, TF_OpKernelContext* ctx) {
-	const dw_kernel* kn = kernel; /* the same attribute: threads */
+	const kernel_threads* kn = kernel;
 	TF_Status* s = TF_NewStatus();
 	TF_Tensor *in = NULL, *filter = NULL, *bias = NULL, *stride = NULL, *pad = NULL, *out = NULL;
 	TF_GetInput(ctx, 0, &in, s);
@@ -716,8 +725,8 @@ __attribute__((constructor)) static void volseg_register_kernels(void) {
 	TF_OpDefinitionBuilderSetShapeInferenceFunction(op, same_shape_as_input);
 	TF_RegisterOpDefinition(op, s);
 	if (TF_GetCode(s) == VOLSEG_TF_OK) {
-		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegDepthwiseConv3dGelu", "CPU", dw_create, dw_compute,
-				dw_delete);
+		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegDepthwiseConv3dGelu", "CPU", kernel_create, dw_compute,
+				kernel_delete);
 		TF_RegisterKernelBuilder("VolsegDepthwiseConv3dGelu", kernel, s);
 	}
 	if (TF_GetCode(s) == VOLSEG_TF_OK) {
@@ -731,7 +740,7 @@ __attribute__((constructor)) static void volseg_register_kernels(void) {
 		TF_RegisterOpDefinition(op, s);
 	}
 	if (TF_GetCode(s) == VOLSEG_TF_OK) {
-		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegAttention", "CPU", dw_create, attention_compute, dw_delete);
+		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegAttention", "CPU", kernel_create, attention_compute, kernel_delete);
 		TF_RegisterKernelBuilder("VolsegAttention", kernel, s);
 	}
 	if (TF_GetCode(s) == VOLSEG_TF_OK) {
@@ -747,7 +756,7 @@ __attribute__((constructor)) static void volseg_register_kernels(void) {
 		TF_RegisterOpDefinition(op, s);
 	}
 	if (TF_GetCode(s) == VOLSEG_TF_OK) {
-		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegConv3d", "CPU", dw_create, conv_compute, dw_delete);
+		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegConv3d", "CPU", kernel_create, conv_compute, kernel_delete);
 		TF_KernelBuilder_HostMemory(kernel, "stride");
 		TF_KernelBuilder_HostMemory(kernel, "padding");
 		TF_RegisterKernelBuilder("VolsegConv3d", kernel, s);

@@ -42,7 +42,7 @@ public final class SegFormer3dBenchmark {
 				r.after().gflopPerCpuSecond());
 		System.out.printf("SegFormer3D per CPU-second: %.0f%% of the matmul's (best of before/after, %.1f)%n",
 				r.percentOfMatmul(), r.matmulGflopPerCpuSecond());
-		double executed = SegFormer3dFlops.executed(config, spatial);
+		double executed = SegFormer3dFlops.executed(config, spatial, org.volseg.engine.kernels.FusedKernels.available());
 		System.out.printf("multiply-adds the graph executes: %.1f GFLOP, %.1f GFLOP per CPU-second = %.0f%% of the matmul's%n",
 				executed / 1e9, executed / 1e9 / r.cpuSecondsPerForward(),
 				100 * executed / 1e9 / r.cpuSecondsPerForward() / r.matmulGflopPerCpuSecond());
