@@ -20,9 +20,9 @@ import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
-import org.volseg.engine.kernels.FusedKernels;
 import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.types.TFloat32;
+import org.volseg.engine.kernels.FusedKernels;
 import org.volseg.model.AxisSize;
 import org.volseg.model.AxisType;
 import org.volseg.model.ModelDescriptor;
@@ -190,8 +190,8 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 					.withTags(SavedModelExport.TAG)
 					.withConfigProto(config.build())
 					.load();
-			fused.ifPresent(f -> LOG.info("VolSeg engine: " + f.fused() + " subgraphs of " + pkg.source()
-					+ " run as fused CPU kernels (" + FusedKernels.status() + ")"));
+			fused.ifPresent(f -> LOG.info("VolSeg engine: " + f.fused() + " subgraphs of " + pkg.source() + " replaced by "
+					+ FusedKernels.status()));
 			return bundle;
 		} finally {
 			fused.ifPresent(FusedSavedModel::close);

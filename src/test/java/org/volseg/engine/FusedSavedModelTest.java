@@ -107,7 +107,7 @@ class FusedSavedModelTest {
 				else System.setProperty(FusedKernels.PROPERTY, before);
 			}
 		}
-		assertTrue(log.stream().anyMatch(m -> m.contains("subgraphs of") && m.contains("run as fused CPU kernels")), log.toString());
+		assertTrue(log.stream().anyMatch(m -> m.contains("subgraphs of") && m.contains("replaced by fused CPU kernels (")), log.toString());
 		double scale = 0;
 		double diff = 0;
 		for (int i = 0; i < fused.length; i++) {

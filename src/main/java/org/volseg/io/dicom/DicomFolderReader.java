@@ -69,14 +69,21 @@ public final class DicomFolderReader {
 
 	/**
 	 * @param source the DICOM parser to use
-	 * @param warnings receives each warning (a skipped file, uneven spacing, gantry tilt, ...) as one line
+	 * @param warnings receives each warning (a skipped file, uneven spacing, gantry tilt, ...) as one
+	 *        line; called from the reading threads, one call at a time (so a plain list's {@code add}
+	 *        will do)
 	 * @param threads threads for reading headers and decoding slices, at least 1
 	 */
 	public DicomFolderReader(DicomSource source, Consumer<String> warnings, int threads) {
 		if (threads < 1)
 			throw new IllegalArgumentException("threads must be at least 1, got " + threads);
 		this.source = source;
-		this.warnings = warnings;
+		Object lock = new Object();
+		this.warnings = w -> {
+			synchronized (lock) {
+				warnings.accept(w);
+			}
+		};
 		this.threads = threads;
 	}
 

@@ -158,6 +158,35 @@ static inline vf verf(vf x) {
 
 static inline vf erf_gate(vf h) { return h * (splat(1.0f) + verf(h)); }
 
+/* ---- threads ---- */
+
+#define MAX_THREADS 256
+
+typedef struct {
+	void (*run)(const void* part);
+	const void* part;
+} task;
+
+static void* run_task(void* t) {
+	((const task*) t)->run(((const task*) t)->part);
+	return NULL;
+}
+
+/* runs count parts of size bytes each, the first on this thread and the others on a thread each
+ * (on this one, after the others, if no thread can be had), and returns when all are done */
+static void run_parts(const void* parts, size_t size, int count, void (*run)(const void* part)) {
+	task tasks[MAX_THREADS];
+	pthread_t thread[MAX_THREADS];
+	int started[MAX_THREADS] = { 0 };
+	for (int t = 0; t < count; t++) tasks[t] = (task) { run, (const char*) parts + t * size };
+	for (int t = 1; t < count; t++) started[t] = pthread_create(&thread[t], NULL, run_task, &tasks[t]) == 0;
+	run(parts);
+	for (int t = 1; t < count; t++) {
+		if (started[t]) pthread_join(thread[t], NULL);
+		else run(tasks[t].part);
+	}
+}
+
 /* ---- depthwise 3x3x3 convolution + bias + h (1 + erf h) ---- */
 
 typedef struct {
@@ -233,12 +262,7 @@ static void dw_run(const dw_part* p) {
 	}
 }
 
-static void* dw_thread(void* part) {
-	dw_run((const dw_part*) part);
-	return NULL;
-}
-
-#define MAX_THREADS 256
+static void dw_run_part(const void* part) { dw_run(part); }
 
 typedef struct {
 	int64_t threads;
@@ -291,17 +315,10 @@ static void dw_compute(void* kernel, TF_OpKernelContext* ctx) {
 		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
 			int parts = (int) (k->threads < rows ? k->threads : rows);
 			dw_part part[MAX_THREADS];
-			pthread_t thread[MAX_THREADS];
-			int started[MAX_THREADS] = { 0 };
 			for (int t = 0; t < parts; t++)
 				part[t] = (dw_part) { TF_TensorData(in), TF_TensorData(filter), TF_TensorData(bias), TF_TensorData(out),
 					dims[0], dims[1], dims[2], dims[3], dims[4], rows * t / parts, rows * (t + 1) / parts };
-			for (int t = 1; t < parts; t++) started[t] = pthread_create(&thread[t], NULL, dw_thread, &part[t]) == 0;
-			dw_run(&part[0]);
-			for (int t = 1; t < parts; t++) {
-				if (started[t]) pthread_join(thread[t], NULL);
-				else dw_run(&part[t]); /* no thread to be had: this one does the part */
-			}
+			run_parts(part, sizeof part[0], parts, dw_run_part);
 		}
 	}
 	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelContext_Failure(ctx, s);
@@ -455,10 +472,7 @@ static void attention_run(const attention_part* a) {
 	free(logits);
 }
 
-static void* attention_thread(void* part) {
-	attention_run((const attention_part*) part);
-	return NULL;
-}
+static void attention_run_part(const void* part) { attention_run(part); }
 
 /* the shapes' error, or NULL when q [b, h, n, d], k [b, h, m, d] and v [b, h, m, e] fit */
 static const char* attention_shape_error(const TF_Tensor* q, const TF_Tensor* k, const TF_Tensor* v) {
@@ -491,18 +505,10 @@ static void attention_compute(void* kernel, TF_OpKernelContext* ctx) {
 		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
 			int parts = (int) (k->threads < blocks ? k->threads : blocks);
 			attention_part part[MAX_THREADS];
-			pthread_t thread[MAX_THREADS];
-			int started[MAX_THREADS] = { 0 };
 			for (int t = 0; t < parts; t++)
 				part[t] = (attention_part) { TF_TensorData(q), TF_TensorData(key), TF_TensorData(v), TF_TensorData(out),
 					heads, n, TF_Dim(key, 2), TF_Dim(q, 3), dims[3], blocks * t / parts, blocks * (t + 1) / parts };
-			for (int t = 1; t < parts; t++)
-				started[t] = pthread_create(&thread[t], NULL, attention_thread, &part[t]) == 0;
-			attention_run(&part[0]);
-			for (int t = 1; t < parts; t++) {
-				if (started[t]) pthread_join(thread[t], NULL);
-				else attention_run(&part[t]);
-			}
+			run_parts(part, sizeof part[0], parts, attention_run_part);
 		}
 	}
 	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelContext_Failure(ctx, s);
@@ -625,10 +631,7 @@ static void conv_run(const conv_part* p) {
 	free(buffer);
 }
 
-static void* conv_thread(void* part) {
-	conv_run((const conv_part*) part);
-	return NULL;
-}
+static void conv_run_part(const void* part) { conv_run(part); }
 
 static void conv_compute(void* kernel, TF_OpKernelContext* ctx) {
 	const kernel_threads* kn = kernel;
@@ -680,19 +683,12 @@ static void conv_compute(void* kernel, TF_OpKernelContext* ctx) {
 			base.out = TF_TensorData(out);
 			int parts = (int) (kn->threads < rows ? kn->threads : rows);
 			conv_part part[MAX_THREADS];
-			pthread_t thread[MAX_THREADS];
-			int started[MAX_THREADS] = { 0 };
 			for (int t = 0; t < parts; t++) {
 				part[t] = base;
 				part[t].row0 = rows * t / parts;
 				part[t].row1 = rows * (t + 1) / parts;
 			}
-			for (int t = 1; t < parts; t++) started[t] = pthread_create(&thread[t], NULL, conv_thread, &part[t]) == 0;
-			conv_run(&part[0]);
-			for (int t = 1; t < parts; t++) {
-				if (started[t]) pthread_join(thread[t], NULL);
-				else conv_run(&part[t]);
-			}
+			run_parts(part, sizeof part[0], parts, conv_run_part);
 		}
 	}
 	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelContext_Failure(ctx, s);
