@@ -5,14 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.volseg.engine.kernels.FusedKernelRewrite;
 import org.volseg.engine.kernels.FusedKernels;
+import org.volseg.util.AtomicFiles;
 
 /**
  * A model package's SavedModel with VolSeg's fused CPU kernels in place of the subgraphs it marks
@@ -90,12 +89,10 @@ final class FusedSavedModel implements AutoCloseable {
 		delete(dir);
 	}
 
-	/** Deletes a folder of files and symbolic links; links are deleted, never followed. */
+	/** Deletes the folder; its symbolic links are deleted, never followed. */
 	private static void delete(Path dir) {
-		try (Stream<Path> entries = Files.list(dir)) {
-			for (Path e : (Iterable<Path>) entries.sorted(Comparator.reverseOrder())::iterator)
-				Files.deleteIfExists(e);
-			Files.deleteIfExists(dir);
+		try {
+			AtomicFiles.deleteRecursively(dir);
 		} catch (IOException e) {
 			dir.toFile().deleteOnExit();
 		}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.volseg.testutil.FusedKernelsTesting.assertCloseToScale;
 import static org.volseg.testutil.FusedKernelsTesting.requireFusedKernels;
 
 import java.nio.file.Files;
@@ -108,14 +109,7 @@ class FusedSavedModelTest {
 			}
 		}
 		assertTrue(log.stream().anyMatch(m -> m.contains("subgraphs of") && m.contains("replaced by fused CPU kernels (")), log.toString());
-		double scale = 0;
-		double diff = 0;
-		for (int i = 0; i < fused.length; i++) {
-			scale = Math.max(scale, Math.abs(portable[i]));
-			diff = Math.max(diff, Math.abs(fused[i] - portable[i]));
-		}
-		assertTrue(scale > 0.01, "output scale " + scale);
-		assertTrue(diff <= 1e-5 * scale, "max |diff| " + diff + " for output scale " + scale);
+		assertCloseToScale(portable, fused, 0.01, 1e-5);
 	}
 
 	@Test

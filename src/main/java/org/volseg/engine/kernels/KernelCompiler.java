@@ -2,10 +2,8 @@ package org.volseg.engine.kernels;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -14,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.volseg.util.AtomicFiles;
 
 /**
  * Compiles VolSeg's kernel source into a shared library with the machine's C compiler, once: the
@@ -90,21 +90,13 @@ final class KernelCompiler {
 				if (r.exitCode() != 0 || !Files.isRegularFile(out))
 					throw new CompileException(compiler + " failed (exit " + r.exitCode() + "): " + firstLines(r.output(), 3));
 				compiled.accept((System.nanoTime() - t0) * 1e-9);
-				moveAtomically(out, library);
+				AtomicFiles.moveIntoPlace(out, library);
 			} finally {
 				deleteTree(dir);
 			}
 			return library;
 		} catch (IOException e) {
 			throw new CompileException("cannot compile into " + cache + ": " + e.getMessage());
-		}
-	}
-
-	private static void moveAtomically(Path from, Path to) throws IOException {
-		try {
-			Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-		} catch (AtomicMoveNotSupportedException e) {
-			Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
 		}
 	}
 
@@ -214,9 +206,9 @@ final class KernelCompiler {
 	}
 
 	private static void deleteTree(Path dir) {
-		try (Stream<Path> walk = Files.walk(dir)) {
-			walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-		} catch (IOException | RuntimeException e) {
+		try {
+			AtomicFiles.deleteRecursively(dir);
+		} catch (IOException e) {
 			// a leftover temporary folder in the cache is harmless
 		}
 	}

@@ -182,21 +182,18 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			Operand<TFloat32> w = l.parameter(prefix + ".weight", new long[] { out, in, k, k, k }, init, 2, 3, 4, 1, 0);
 			Operand<TFloat32> b = l.parameter(prefix + ".bias", new long[] { out }, init);
 			long[] xs = Layers.staticShape(x);
+			long[] shape = { xs[0], -1, -1, -1, out }; // -1 where the input's size is known only at run time
 			double voxels = 1;
 			for (int a = 1; a <= 3; a++) {
-				voxels *= xs[a] < 0 ? Double.NaN : Math.floorDiv(xs[a] + 2L * pad - k, stride) + 1;
+				shape[a] = xs[a] < 0 ? -1 : Math.floorDiv(xs[a] + 2L * pad - k, stride) + 1;
+				voxels *= shape[a] < 0 ? Double.NaN : shape[a];
 			}
 			l.countMultiplyAdds(voxels * out * in * k * k * k);
 			Operand<TFloat32> y = fusable(FusedKernels.Fusion.CONV3D,
 					(ops, inputs) -> BlockedConv3d.apply(ops, f32(inputs, 0), f32(inputs, 1), f32(inputs, 2), k, stride, pad), x, w,
 					b, tf.constant(stride), tf.constant(pad));
-			if (l.fusedKernelThreads() == 0)
-				return y;
 			// the fused op's shape function cannot read the stride and padding: the sizes known here
-			long[] shape = { xs[0], -1, -1, -1, out };
-			for (int a = 1; a <= 3; a++)
-				shape[a] = xs[a] < 0 ? -1 : Math.floorDiv(xs[a] + 2L * pad - k, stride) + 1;
-			return tf.ensureShape(y, org.tensorflow.ndarray.Shape.of(shape));
+			return l.fusedKernelThreads() == 0 ? y : tf.ensureShape(y, org.tensorflow.ndarray.Shape.of(shape));
 		}
 
 		private Operand<TFloat32> block(Operand<TFloat32> x, String p, int s, Operand<TInt32> grid) {

@@ -282,6 +282,21 @@ static void* kernel_create(TF_OpKernelConstruction* ctx) {
 
 static void kernel_delete(void* kernel) { free(kernel); }
 
+/* the op's first n inputs into t[0..n): false, with s set, if one cannot be had (t must start NULL) */
+static int get_inputs(TF_OpKernelContext* ctx, int n, TF_Tensor** t, TF_Status* s) {
+	for (int i = 0; i < n && TF_GetCode(s) == VOLSEG_TF_OK; i++) TF_GetInput(ctx, i, &t[i], s);
+	return TF_GetCode(s) == VOLSEG_TF_OK;
+}
+
+/* tells TensorFlow of s's error if there is one, then releases the count tensors of t (NULL ones
+ * skipped) and s */
+static void finish(TF_OpKernelContext* ctx, TF_Tensor** t, int count, TF_Status* s) {
+	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelContext_Failure(ctx, s);
+	for (int i = 0; i < count; i++)
+		if (t[i] != NULL) TF_DeleteTensor(t[i]);
+	TF_DeleteStatus(s);
+}
+
 /* the shapes' error, or NULL when input [n, d0, d1, d2, C], filter [3, 3, 3, C] and bias [C] fit */
 static const char* dw_shape_error(const TF_Tensor* in, const TF_Tensor* filter, const TF_Tensor* bias, char* buf,
 		size_t size) {
@@ -299,18 +314,16 @@ static const char* dw_shape_error(const TF_Tensor* in, const TF_Tensor* filter, 
 static void dw_compute(void* kernel, TF_OpKernelContext* ctx) {
 	const kernel_threads* k = kernel;
 	TF_Status* s = TF_NewStatus();
-	TF_Tensor *in = NULL, *filter = NULL, *bias = NULL, *out = NULL;
-	TF_GetInput(ctx, 0, &in, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 1, &filter, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 2, &bias, s);
+	TF_Tensor* t[4] = { NULL }; /* input, filter, bias, output */
 	char message[160];
-	const char* error = TF_GetCode(s) == VOLSEG_TF_OK ? dw_shape_error(in, filter, bias, message, sizeof message) : NULL;
+	const char* error = get_inputs(ctx, 3, t, s) ? dw_shape_error(t[0], t[1], t[2], message, sizeof message) : NULL;
 	if (error != NULL) TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, error);
 	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		const TF_Tensor *in = t[0], *filter = t[1], *bias = t[2];
 		int64_t dims[5];
 		int64_t count = 1;
 		for (int i = 0; i < 5; i++) count *= dims[i] = TF_Dim(in, i);
-		out = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 5, sizeof(float) * (size_t) count, s);
+		TF_Tensor* out = t[3] = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 5, sizeof(float) * (size_t) count, s);
 		int64_t rows = dims[0] * dims[1] * dims[2];
 		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
 			int parts = (int) (k->threads < rows ? k->threads : rows);
@@ -321,11 +334,7 @@ static void dw_compute(void* kernel, TF_OpKernelContext* ctx) {
 			run_parts(part, sizeof part[0], parts, dw_run_part);
 		}
 	}
-	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelContext_Failure(ctx, s);
-	TF_Tensor* owned[] = { in, filter, bias, out };
-	for (int i = 0; i < 4; i++)
-		if (owned[i] != NULL) TF_DeleteTensor(owned[i]);
-	TF_DeleteStatus(s);
+	finish(ctx, t, 4, s);
 }
 
 /* ---- attention: softmax(q k^T) v per batch sample and head ---- */
@@ -490,16 +499,14 @@ static const char* attention_shape_error(const TF_Tensor* q, const TF_Tensor* k,
 static void attention_compute(void* kernel, TF_OpKernelContext* ctx) {
 	const kernel_threads* k = kernel;
 	TF_Status* s = TF_NewStatus();
-	TF_Tensor *q = NULL, *key = NULL, *v = NULL, *out = NULL;
-	TF_GetInput(ctx, 0, &q, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 1, &key, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 2, &v, s);
-	const char* error = TF_GetCode(s) == VOLSEG_TF_OK ? attention_shape_error(q, key, v) : NULL;
+	TF_Tensor* t[4] = { NULL }; /* query, key, value, output */
+	const char* error = get_inputs(ctx, 3, t, s) ? attention_shape_error(t[0], t[1], t[2]) : NULL;
 	if (error != NULL) TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, error);
 	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		const TF_Tensor *q = t[0], *key = t[1], *v = t[2];
 		int64_t dims[4] = { TF_Dim(q, 0), TF_Dim(q, 1), TF_Dim(q, 2), TF_Dim(v, 3) };
 		int64_t count = dims[0] * dims[1] * dims[2] * dims[3];
-		out = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 4, sizeof(float) * (size_t) count, s);
+		TF_Tensor* out = t[3] = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 4, sizeof(float) * (size_t) count, s);
 		int64_t heads = dims[0] * dims[1], n = dims[2];
 		int64_t blocks = heads * ((n + QB - 1) / QB);
 		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
@@ -511,11 +518,7 @@ static void attention_compute(void* kernel, TF_OpKernelContext* ctx) {
 			run_parts(part, sizeof part[0], parts, attention_run_part);
 		}
 	}
-	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelContext_Failure(ctx, s);
-	TF_Tensor* owned[] = { q, key, v, out };
-	for (int i = 0; i < 4; i++)
-		if (owned[i] != NULL) TF_DeleteTensor(owned[i]);
-	TF_DeleteStatus(s);
+	finish(ctx, t, 4, s);
 }
 
 /* [b, h, n, e]: query's first three dimensions, value's last */
@@ -636,12 +639,9 @@ static void conv_run_part(const void* part) { conv_run(part); }
 static void conv_compute(void* kernel, TF_OpKernelContext* ctx) {
 	const kernel_threads* kn = kernel;
 	TF_Status* s = TF_NewStatus();
-	TF_Tensor *in = NULL, *filter = NULL, *bias = NULL, *stride = NULL, *pad = NULL, *out = NULL;
-	TF_GetInput(ctx, 0, &in, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 1, &filter, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 2, &bias, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 3, &stride, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_GetInput(ctx, 4, &pad, s);
+	TF_Tensor* t[6] = { NULL }; /* input, filter, bias, stride, padding, output */
+	get_inputs(ctx, 5, t, s);
+	const TF_Tensor *in = t[0], *filter = t[1], *bias = t[2], *stride = t[3], *pad = t[4];
 	conv_part base = { 0 };
 	if (TF_GetCode(s) == VOLSEG_TF_OK) {
 		if (TF_NumDims(in) != 5 || TF_NumDims(filter) != 5 || TF_NumDims(bias) != 1 || TF_NumDims(stride) != 0
@@ -674,7 +674,7 @@ static void conv_compute(void* kernel, TF_OpKernelContext* ctx) {
 			base.o0 = base.o1 = base.o2 = 0;
 		int64_t dims[5] = { base.n, base.o0, base.o1, base.o2, base.cout };
 		int64_t count = dims[0] * dims[1] * dims[2] * dims[3] * dims[4];
-		out = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 5, sizeof(float) * (size_t) count, s);
+		TF_Tensor* out = t[5] = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 5, sizeof(float) * (size_t) count, s);
 		int64_t rows = base.n * base.o0 * base.o1;
 		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
 			base.in = TF_TensorData(in);
@@ -691,11 +691,7 @@ static void conv_compute(void* kernel, TF_OpKernelContext* ctx) {
 			run_parts(part, sizeof part[0], parts, conv_run_part);
 		}
 	}
-	if (TF_GetCode(s) != VOLSEG_TF_OK) TF_OpKernelContext_Failure(ctx, s);
-	TF_Tensor* owned[] = { in, filter, bias, stride, pad, out };
-	for (int i = 0; i < 6; i++)
-		if (owned[i] != NULL) TF_DeleteTensor(owned[i]);
-	TF_DeleteStatus(s);
+	finish(ctx, t, 6, s);
 }
 
 /* unknown: the sizes depend on the stride and padding inputs' values (callers that build the op

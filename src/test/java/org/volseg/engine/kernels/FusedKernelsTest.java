@@ -3,6 +3,7 @@ package org.volseg.engine.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.volseg.testutil.FusedKernelsTesting.assertCloseToScale;
 import static org.volseg.testutil.FusedKernelsTesting.requireFusedKernels;
 
 import java.util.Random;
@@ -56,15 +57,8 @@ class FusedKernelsTest {
 			Operand<TFloat32> expected = tf.math.mul(hRef, tf.math.add(tf.math.erf(hRef), tf.constant(1f)));
 			float[] got = fetch(s, fused);
 			float[] want = fetch(s, expected);
-			double scale = 0;
-			double diff = 0;
-			for (int i = 0; i < want.length; i++) {
-				scale = Math.max(scale, Math.abs(want[i]));
-				diff = Math.max(diff, Math.abs(got[i] - want[i]));
-			}
-			assertTrue(scale > 0.1, "output scale " + scale);
 			// float sums of up to 27 terms and erf's 1.5e-7: a few 1e-7 of the scale; a wrong tap is 1e-2
-			assertTrue(diff <= 1e-6 * scale, "max |diff| " + diff + " for scale " + scale);
+			assertCloseToScale(want, got, 0.1, 1e-6);
 		}
 	}
 
@@ -83,14 +77,7 @@ class FusedKernelsTest {
 					constant(tf, k, b, h, m, d), constant(tf, v, b, h, m, e));
 			assertEquals(Shape.of(b, h, n, e), fused.shape(), "the op's static shape: the query's [b, h, n], the value's e");
 			float[] got = fetch(s, fused);
-			double scale = 0;
-			double diff = 0;
-			for (int i = 0; i < want.length; i++) {
-				scale = Math.max(scale, Math.abs(want[i]));
-				diff = Math.max(diff, Math.abs(got[i] - want[i]));
-			}
-			assertTrue(scale > 0.5, "output scale " + scale);
-			assertTrue(diff <= 2e-6 * scale, "max |diff| " + diff + " for scale " + scale);
+			assertCloseToScale(want, got, 0.5, 2e-6);
 		}
 	}
 
@@ -131,15 +118,8 @@ class FusedKernelsTest {
 				assertEquals(Shape.of(n, o0, o1, o2, cout), r.get(0).shape());
 			}
 			float[] got = fetch(s, fused);
-			double scale = 0;
-			double diff = 0;
-			for (int i = 0; i < want.length; i++) {
-				scale = Math.max(scale, Math.abs(want[i]));
-				diff = Math.max(diff, Math.abs(got[i] - want[i]));
-			}
-			assertTrue(scale > 0.5, "output scale " + scale);
 			// float sums of up to 1372 terms: a few 1e-6 of the scale; a wrong tap or channel is 1e-2 or more
-			assertTrue(diff <= 5e-6 * scale, "max |diff| " + diff + " for scale " + scale);
+			assertCloseToScale(want, got, 0.5, 5e-6);
 		}
 	}
 
