@@ -48,7 +48,7 @@ class FusedSavedModelTest {
 	}
 
 	@Test
-	void everyAttentionMixFfnAndTheFirstEmbeddingAreFusedAndThePackageIsLeftAsItWas() throws Exception {
+	void everyAttentionMixFfnTheFirstEmbeddingAndTheDecoderHeadAreFusedAndThePackageIsLeftAsItWas() throws Exception {
 		requireFusedKernels();
 		try (ModelPackage p = ModelPackage.open(pkg)) {
 			Path savedModel = p.savedModelDir();
@@ -60,7 +60,8 @@ class FusedSavedModelTest {
 				dir = fused.dir();
 				assertEquals(4, ((List<?>) p.descriptor().volseg().network().config().get("patch_stride")).stream()
 						.mapToInt(d -> ((Number) d).intValue()).findFirst().orElseThrow());
-				assertEquals(2 * blocks + 1, fused.fused(), "each transformer block's attention and Mix-FFN, the first embedding");
+				assertEquals(2 * blocks + 2, fused.fused(),
+						"each transformer block's attention and Mix-FFN, the first embedding, the decoder head");
 				assertTrue(Files.isSymbolicLink(dir.resolve("variables")));
 				assertFalse(Files.isSymbolicLink(dir.resolve("saved_model.pb")));
 			}

@@ -41,6 +41,13 @@ import org.volseg.InvalidParameterException;
  * a time, from the input rows copied with their zero padding; for SegFormer3D's first patch
  * embedding (4 channels, 7^3 kernel, stride 4) it replaces a padding, a space-to-depth transposition
  * and a convolution of 1.5 times the multiply-adds.</li>
+ * <li>{@code VolsegResizeSumReluLinear(fine, coarse1, coarse2, coarse3, weight, bias)}: fine
+ * {@code [n, D0, D1, D2, C]}, each coarse input {@code [n, d0, d1, d2, C]} of its own size, weight
+ * {@code [C, K]}, bias {@code [K]}; output {@code [n, D0, D1, D2, K]} =
+ * {@code relu(fine + sum of the coarse inputs resized) weight + bias}, the resize trilinear to
+ * {@code (D0, D1, D2)} as {@link org.volseg.nets.blocks.TrilinearResize} (PyTorch's
+ * {@code align_corners=False}). SegFormer3D's decoder head, one output row at a time in the cache:
+ * TensorFlow's ops write five {@code D0 D1 D2 C} volumes (three resized, their sum, its ReLU).</li>
  * </ul>
  * <p>All equal TensorFlow's ops up to float rounding (about 1e-6 of the output's scale).</p>
  *
@@ -66,7 +73,9 @@ public final class FusedKernels {
 		/** {@code softmax(query key^T) value}. */
 		ATTENTION("VolsegAttention", "query", "key", "value"),
 		/** A strided 3D convolution with bias. */
-		CONV3D("VolsegConv3d", "input", "filter", "bias", "stride", "padding");
+		CONV3D("VolsegConv3d", "input", "filter", "bias", "stride", "padding"),
+		/** Trilinear resize of three coarse volumes to a fine one's size, their sum, ReLU and a linear map. */
+		RESIZE_SUM_RELU_LINEAR("VolsegResizeSumReluLinear", "fine", "coarse1", "coarse2", "coarse3", "weight", "bias");
 
 		private final String op;
 		private final List<String> inputs;

@@ -400,15 +400,36 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			}
 			// the constant shifts join the coarsest stage's 64 tokens: interpolation weights sum to 1
 			fused.set(0, tf.nn.biasAdd(fused.get(0), tf.math.addN(shifts)));
-			List<Operand<TFloat32>> parts = new ArrayList<>();
-			for (int block = 0; block < 4; block++) {
-				Operand<TFloat32> v = volume(fused.get(block), ShapeOps.dims(tf, features.get(3 - block), 0, 4), d);
-				parts.add(block == 3 ? v : TrilinearResize.toSizeOf(tf, v, c1));
-			}
-			Operand<TFloat32> t = l.relu(tf.math.addN(parts));
+			List<Operand<TFloat32>> volumes = new ArrayList<>();
+			for (int block = 0; block < 4; block++)
+				volumes.add(volume(fused.get(block), ShapeOps.dims(tf, features.get(3 - block), 0, 4), d));
 			// dropout: inactive in eval mode
-			t = pointwise(tokens(t, d), "segformer_decoder.linear_pred", d, c.numClasses(), true);
-			return TrilinearResize.byFactor(tf, volume(t, ShapeOps.dims(tf, c1, 0, 4), c.numClasses()), UPSAMPLE);
+			String pred = "segformer_decoder.linear_pred";
+			Operand<TFloat32> predWeight = pointwiseWeight(pred, d, c.numClasses());
+			Operand<TFloat32> predBias = l.parameter(pred + ".bias", new long[] { c.numClasses() }, Init.zeros());
+			Operand<TFloat32> logits = fusable(FusedKernels.Fusion.RESIZE_SUM_RELU_LINEAR,
+					(ops, in) -> resizeSumReluLinear(ops, f32(in, 0), List.of(f32(in, 1), f32(in, 2), f32(in, 3)), f32(in, 4),
+							f32(in, 5)),
+					volumes.get(3), volumes.get(0), volumes.get(1), volumes.get(2), predWeight, predBias);
+			return TrilinearResize.byFactor(tf, logits, UPSAMPLE);
+		}
+
+		/**
+		 * {@code relu(fine + coarse inputs resized to fine's size) weight + bias} on
+		 * {@code [batch, d0, d1, d2, C]} volumes, weight {@code [C, K]}: the decoder head from TensorFlow's
+		 * ops, the portable form of VolSeg's fused {@code VolsegResizeSumReluLinear} ({@link #fusable}).
+		 */
+		private static Operand<TFloat32> resizeSumReluLinear(Ops tf, Operand<TFloat32> fine, List<Operand<TFloat32>> coarse,
+				Operand<TFloat32> weight, Operand<TFloat32> bias) {
+			List<Operand<TFloat32>> parts = new ArrayList<>();
+			for (Operand<TFloat32> v : coarse)
+				parts.add(TrilinearResize.toSizeOf(tf, v, fine));
+			parts.add(fine);
+			Operand<TFloat32> sum = tf.nn.relu(tf.math.addN(parts));
+			long channels = Layers.channels(fine);
+			Operand<TFloat32> y = tf.nn.biasAdd(tf.linalg.matMul(tf.reshape(sum, tf.constant(new long[] { -1, channels })), weight),
+					bias);
+			return tf.reshape(y, ShapeOps.concat(tf, ShapeOps.dims(tf, fine, 0, 4), ShapeOps.dims(tf, weight, 1, 2)));
 		}
 
 		/**
@@ -429,15 +450,10 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			return NormalizedProjection.apply(tf, x, w, b, gamma, beta, block, EPS);
 		}
 
-		/** A 1x1x1 {@code nn.Conv3d} (weight {@code [out, in, 1, 1, 1]}) on tokens {@code [batch, n, in]}. */
-		private Operand<TFloat32> pointwise(Operand<TFloat32> x, String p, int in, int out, boolean bias) {
-			Operand<TFloat32> w = l.parameterReshaped(p + ".weight", new long[] { out, in, 1, 1, 1 },
-					Init.normal(Math.sqrt(2.0 / out)), new long[] { in, out }, 1, 0, 2, 3, 4);
-			Operand<TFloat32> y = tf.linalg.matMul(tf.reshape(x, tf.constant(new long[] { -1, in })), w);
-			if (bias) {
-				y = tf.nn.biasAdd(y, l.parameter(p + ".bias", new long[] { out }, Init.zeros()));
-			}
-			return tf.reshape(y, ShapeOps.concat(tf, ShapeOps.dims(tf, x, 0, 2), tf.constant(new int[] { out })));
+		/** The {@code [in, out]} matrix of a 1x1x1 Conv3d {@code p} ({@code p.weight}, {@code [out, in, 1, 1, 1]}). */
+		private Operand<TFloat32> pointwiseWeight(String p, int in, int out) {
+			return l.parameterReshaped(p + ".weight", new long[] { out, in, 1, 1, 1 }, Init.normal(Math.sqrt(2.0 / out)),
+					new long[] { in, out }, 1, 0, 2, 3, 4);
 		}
 
 		/** d0 * d1 * d2 of a {@code [batch, d0, d1, d2, C]} volume; NaN if one is known only at run time. */

@@ -33,6 +33,15 @@
  *   channels: per output row, the k^2 input rows it reads are copied with their zero padding, then
  *   eight output voxels by 32 output channels are accumulated in registers at a time.
  *
+ * Op VolsegResizeSumReluLinear(fine, coarse1, coarse2, coarse3, weight, bias; threads) -> output
+ *   fine [n, D0, D1, D2, C], coarse1..3 [n, d0, d1, d2, C] (each its own size), weight [C, K], bias [K]
+ *   output [n, D0, D1, D2, K] = relu(fine + sum_j resize(coarse_j)) weight + bias, resize being
+ *   trilinear to (D0, D1, D2) with PyTorch's align_corners=False rule. SegFormer3D's decoder head:
+ *   per output row, each coarse input's two-by-two rows are blended into one row; per voxel, the
+ *   fine input plus those rows interpolated along d2 is summed and rectified in registers and mapped
+ *   to K channels while in the cache.
+ *   TensorFlow writes the three resized volumes, their sum and its ReLU (five n D0 D1 D2 C volumes).
+ *
  * threads (every op): the number of threads the op uses (the caller passes the session's intra-op
  * count); the work is split into that many contiguous ranges, one pthread each. Shapes are checked
  * before any data is read; a bad shape fails the op with an INVALID_ARGUMENT naming it.
@@ -352,12 +361,12 @@ typedef struct {
 
 static inline int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
 
-/* keys^T of one head, [d][mp], zero beyond m */
+/* keys^T of one head in chunks of 2L keys, [mp / 2L][d][2L], zero beyond m: the logits loop reads a
+ * chunk's d rows one after another (as [d][mp], rows mp floats apart fall into few cache sets) */
 static void transpose_keys(const float* k, int64_t m, int64_t d, int64_t mp, float* kt) {
-	for (int64_t i = 0; i < d; i++) {
-		for (int64_t j = 0; j < m; j++) kt[i * mp + j] = k[j * d + i];
-		for (int64_t j = m; j < mp; j++) kt[i * mp + j] = 0;
-	}
+	for (int64_t j0 = 0; j0 < mp; j0 += 2 * L)
+		for (int64_t i = 0; i < d; i++)
+			for (int64_t j = j0; j < j0 + 2 * L; j++) kt[j0 * d + i * 2 * L + j - j0] = j < m ? k[j * d + i] : 0;
 }
 
 /* logits[r][j] = q_r . k_j for the rows of one block, keys past m -inf, and each row's largest
@@ -371,7 +380,7 @@ static inline __attribute__((always_inline)) void attention_logits(const float* 
 		vf acc0[QB], acc1[QB];
 		for (int r = 0; r < QB; r++) acc0[r] = acc1[r] = splat(0.0f);
 		for (int64_t i = 0; i < d; i++) {
-			vf k0 = load(kt + i * mp + j), k1 = load(kt + i * mp + j + L);
+			vf k0 = load(kt + j * d + i * 2 * L), k1 = load(kt + j * d + i * 2 * L + L);
 			for (int r = 0; r < rows; r++) {
 				vf qi = splat(q[r * d + i]);
 				acc0[r] += qi * k0;
@@ -694,6 +703,217 @@ static void conv_compute(void* kernel, TF_OpKernelContext* ctx) {
 	finish(ctx, t, 6, s);
 }
 
+/* ---- trilinear resize of coarse volumes, sum, ReLU and linear map (SegFormer3D's decoder head) ---- */
+
+#define COARSE 3 /* coarse inputs */
+
+/* one output axis's interpolation from an input axis of length in: output o reads i0[o] and i1[o]
+ * with weights 1 - w1[o] and w1[o] */
+typedef struct {
+	int64_t* i0;
+	int64_t* i1;
+	float* w1;
+} axis_weights;
+
+typedef struct {
+	const float* fine;             /* [n, D0, D1, D2, C] */
+	const float* coarse[COARSE];   /* [n, d0, d1, d2, C] each */
+	int64_t size[COARSE][3];       /* the coarse inputs' (d0, d1, d2) */
+	axis_weights axes[COARSE][3];  /* per coarse input and axis, D0, D1 or D2 entries */
+	const float* weight_t;         /* [K, C]: the weight transposed */
+	const float* bias;             /* [K] */
+	float* out;                    /* [n, D0, D1, D2, K] */
+	int64_t n, d0, d1, d2, c, k;
+	int64_t row0, row1;            /* output rows (b, z, y) of this part: [row0, row1) */
+} head_part;
+
+/* PyTorch's trilinear rule on one axis (align_corners=False): source s = scale (o + 0.5) - 0.5,
+ * scale = in / out in float, clamped to [0, in - 1]; i0 = floor(s), i1 = min(i0 + 1, in - 1), w1 = s - i0 */
+static void fill_axis_weights(int64_t in, int64_t out, axis_weights* a) {
+	float scale = (float) in / (float) out;
+	for (int64_t o = 0; o < out; o++) {
+		float s = scale * ((float) o + 0.5f) - 0.5f;
+		if (s < 0) s = 0;
+		if (s > (float) (in - 1)) s = (float) (in - 1);
+		int64_t i0 = (int64_t) s;
+		a->i0[o] = i0;
+		a->i1[o] = i0 + 1 < in ? i0 + 1 : in - 1;
+		a->w1[o] = s - (float) i0;
+	}
+}
+
+/* plane [d2][C] = coarse input j's rows around output row (b, z, y), blended along d0 and d1 */
+static void head_blend_rows(const head_part* p, int j, int64_t b, int64_t z, int64_t y, float* plane) {
+	const int64_t cd0 = p->size[j][0], cd1 = p->size[j][1], length = p->size[j][2] * p->c;
+	const axis_weights* a = p->axes[j];
+	const float* volume = p->coarse[j] + b * cd0 * cd1 * length;
+	const float wz = a[0].w1[z], wy = a[1].w1[y];
+	const float* r00 = volume + (a[0].i0[z] * cd1 + a[1].i0[y]) * length;
+	const float* r01 = volume + (a[0].i0[z] * cd1 + a[1].i1[y]) * length;
+	const float* r10 = volume + (a[0].i1[z] * cd1 + a[1].i0[y]) * length;
+	const float* r11 = volume + (a[0].i1[z] * cd1 + a[1].i1[y]) * length;
+	const float w00 = (1 - wz) * (1 - wy), w01 = (1 - wz) * wy, w10 = wz * (1 - wy), w11 = wz * wy;
+	int64_t i = 0;
+	for (; i + L <= length; i += L)
+		store(plane + i, splat(w00) * load(r00 + i) + splat(w01) * load(r01 + i) + splat(w10) * load(r10 + i)
+				+ splat(w11) * load(r11 + i));
+	for (; i < length; i++) plane[i] = w00 * r00[i] + w01 * r01[i] + w10 * r10[i] + w11 * r11[i];
+}
+
+/* Per output row: each coarse input's rows are blended into a plane [d2_j][C]; then per voxel x,
+ * h = relu(fine + the planes interpolated along d2) is formed in registers a vector of channels at a
+ * time into hx [C], and mapped to the K outputs. */
+static void head_run(const head_part* p) {
+	const int64_t c = p->c, k = p->k, d2 = p->d2, vector_channels = c / L * L;
+	float* plane[COARSE];
+	float* hx = malloc(sizeof(float) * (size_t) c);
+	if (hx == NULL) abort();
+	for (int j = 0; j < COARSE; j++)
+		if ((plane[j] = malloc(sizeof(float) * (size_t) (p->size[j][2] * c))) == NULL) abort();
+	for (int64_t row = p->row0; row < p->row1; row++) {
+		int64_t y = row % p->d1, z = row / p->d1 % p->d0, b = row / (p->d1 * p->d0);
+		for (int j = 0; j < COARSE; j++) head_blend_rows(p, j, b, z, y, plane[j]);
+		const float* fine = p->fine + row * d2 * c;
+		float* out = p->out + row * d2 * k;
+		for (int64_t x = 0; x < d2; x++) {
+			const float *lo[COARSE], *hi[COARSE];
+			float wlo[COARSE], whi[COARSE];
+			for (int j = 0; j < COARSE; j++) {
+				const axis_weights* a = &p->axes[j][2];
+				lo[j] = plane[j] + a->i0[x] * c;
+				hi[j] = plane[j] + a->i1[x] * c;
+				whi[j] = a->w1[x];
+				wlo[j] = 1 - whi[j];
+			}
+			const float* f = fine + x * c;
+			int64_t i = 0;
+			for (; i < vector_channels; i += L) {
+				vf h = load(f + i);
+				for (int j = 0; j < COARSE; j++) h += splat(wlo[j]) * load(lo[j] + i) + splat(whi[j]) * load(hi[j] + i);
+				store(hx + i, vmax(h, splat(0.0f)));
+			}
+			for (; i < c; i++) {
+				float h = f[i];
+				for (int j = 0; j < COARSE; j++) h += wlo[j] * lo[j][i] + whi[j] * hi[j][i];
+				hx[i] = h > 0 ? h : 0;
+			}
+			for (int64_t o = 0; o < k; o++) {
+				const float* w = p->weight_t + o * c;
+				vf acc = splat(0.0f);
+				for (i = 0; i < vector_channels; i += L) acc += load(hx + i) * load(w + i);
+				float sum = p->bias[o];
+				for (int l = 0; l < L; l++) sum += acc[l];
+				for (i = vector_channels; i < c; i++) sum += hx[i] * w[i];
+				out[x * k + o] = sum;
+			}
+		}
+	}
+	free(hx);
+	for (int j = 0; j < COARSE; j++) free(plane[j]);
+}
+
+static void head_run_part(const void* part) { head_run(part); }
+
+/* the shapes' error, or NULL when fine [n, D0, D1, D2, C], the coarse inputs [n, d0, d1, d2, C] (no
+ * size 0), weight [C, K] and bias [K] fit (t: fine, the coarse inputs, weight, bias) */
+static const char* head_shape_error(TF_Tensor* const* t) {
+	const TF_Tensor *fine = t[0], *weight = t[COARSE + 1], *bias = t[COARSE + 2];
+	if (TF_NumDims(fine) != 5) return "VolsegResizeSumReluLinear: fine must be [n, D0, D1, D2, C]";
+	for (int j = 1; j <= COARSE; j++) {
+		if (TF_NumDims(t[j]) != 5 || TF_Dim(t[j], 0) != TF_Dim(fine, 0) || TF_Dim(t[j], 4) != TF_Dim(fine, 4))
+			return "VolsegResizeSumReluLinear: each coarse input must be [n, d0, d1, d2, C] with fine's n and C";
+		for (int a = 1; a <= 3; a++)
+			if (TF_Dim(t[j], a) < 1 && TF_Dim(fine, 0) > 0 && TF_Dim(fine, a) > 0)
+				return "VolsegResizeSumReluLinear: a coarse input is empty along an axis the output is not";
+	}
+	if (TF_NumDims(weight) != 2 || TF_Dim(weight, 0) != TF_Dim(fine, 4) || TF_NumDims(bias) != 1
+			|| TF_Dim(bias, 0) != TF_Dim(weight, 1))
+		return "VolsegResizeSumReluLinear: weight must be [C, K] with fine's C, and bias [K]";
+	return NULL;
+}
+
+static void head_compute(void* kernel, TF_OpKernelContext* ctx) {
+	const kernel_threads* kn = kernel;
+	TF_Status* s = TF_NewStatus();
+	TF_Tensor* t[COARSE + 4] = { NULL }; /* fine, coarse inputs, weight, bias, output */
+	const char* error = get_inputs(ctx, COARSE + 3, t, s) ? head_shape_error(t) : NULL;
+	if (error != NULL) TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, error);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		head_part base = { 0 };
+		const TF_Tensor *fine = t[0], *weight = t[COARSE + 1];
+		base.n = TF_Dim(fine, 0);
+		base.d0 = TF_Dim(fine, 1);
+		base.d1 = TF_Dim(fine, 2);
+		base.d2 = TF_Dim(fine, 3);
+		base.c = TF_Dim(fine, 4);
+		base.k = TF_Dim(weight, 1);
+		int64_t dims[5] = { base.n, base.d0, base.d1, base.d2, base.k };
+		int64_t count = base.n * base.d0 * base.d1 * base.d2 * base.k;
+		TF_Tensor* out = t[COARSE + 3] = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 5, sizeof(float) * (size_t) count, s);
+		int64_t rows = base.n * base.d0 * base.d1;
+		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
+			const int64_t extent[3] = { base.d0, base.d1, base.d2 };
+			/* the axis tables, then the transposed weight */
+			int64_t total_extent = COARSE * (base.d0 + base.d1 + base.d2);
+			int64_t* indices = malloc(sizeof(int64_t) * (size_t) (2 * total_extent));
+			float* floats = malloc(sizeof(float) * (size_t) (total_extent + base.k * base.c));
+			if (indices == NULL || floats == NULL) abort();
+			int64_t* next_index = indices;
+			float* next = floats;
+			for (int j = 0; j < COARSE; j++) {
+				base.coarse[j] = TF_TensorData(t[j + 1]);
+				for (int a = 0; a < 3; a++) {
+					axis_weights* w = &base.axes[j][a];
+					base.size[j][a] = TF_Dim(t[j + 1], a + 1);
+					w->i0 = next_index;
+					w->i1 = next_index + extent[a];
+					w->w1 = next;
+					next_index += 2 * extent[a];
+					next += extent[a];
+					fill_axis_weights(base.size[j][a], extent[a], w);
+				}
+			}
+			const float* w = TF_TensorData(weight);
+			for (int64_t i = 0; i < base.c; i++)
+				for (int64_t o = 0; o < base.k; o++) next[o * base.c + i] = w[i * base.k + o];
+			base.weight_t = next;
+			base.fine = TF_TensorData(fine);
+			base.bias = TF_TensorData(t[COARSE + 2]);
+			base.out = TF_TensorData(out);
+			int parts = (int) (kn->threads < rows ? kn->threads : rows);
+			head_part part[MAX_THREADS];
+			for (int i = 0; i < parts; i++) {
+				part[i] = base;
+				part[i].row0 = rows * i / parts;
+				part[i].row1 = rows * (i + 1) / parts;
+			}
+			run_parts(part, sizeof part[0], parts, head_run_part);
+			free(indices);
+			free(floats);
+		}
+	}
+	finish(ctx, t, COARSE + 4, s);
+}
+
+/* [n, D0, D1, D2, K]: fine's first four dimensions, weight's last */
+static void head_shape(TF_ShapeInferenceContext* ctx, TF_Status* s) {
+	TF_ShapeHandle* fine = TF_NewShapeHandle();
+	TF_ShapeHandle* weight = TF_NewShapeHandle();
+	TF_ShapeHandle* front = TF_NewShapeHandle();
+	TF_ShapeHandle* back = TF_NewShapeHandle();
+	TF_ShapeHandle* out = TF_NewShapeHandle();
+	TF_ShapeInferenceContextGetInput(ctx, 0, fine, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextGetInput(ctx, COARSE + 1, weight, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextWithRank(ctx, fine, 5, fine, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextWithRank(ctx, weight, 2, weight, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSubshape(ctx, fine, 0, 4, front, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSubshape(ctx, weight, 1, 2, back, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextConcatenateShapes(ctx, front, back, out, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSetOutput(ctx, 0, out, s);
+	TF_ShapeHandle* handles[] = { fine, weight, front, back, out };
+	for (int i = 0; i < 5; i++) TF_DeleteShapeHandle(handles[i]);
+}
+
 /* unknown: the sizes depend on the stride and padding inputs' values (callers that build the op
  * directly set the static shape they know, with EnsureShape) */
 static void unknown_shape(TF_ShapeInferenceContext* ctx, TF_Status* s) { TF_ShapeInferenceContextSetUnknownShape(ctx, s); }
@@ -752,6 +972,24 @@ __attribute__((constructor)) static void volseg_register_kernels(void) {
 		TF_KernelBuilder_HostMemory(kernel, "stride");
 		TF_KernelBuilder_HostMemory(kernel, "padding");
 		TF_RegisterKernelBuilder("VolsegConv3d", kernel, s);
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		op = TF_NewOpDefinitionBuilder("VolsegResizeSumReluLinear");
+		TF_OpDefinitionBuilderAddInput(op, "fine: float");
+		TF_OpDefinitionBuilderAddInput(op, "coarse1: float");
+		TF_OpDefinitionBuilderAddInput(op, "coarse2: float");
+		TF_OpDefinitionBuilderAddInput(op, "coarse3: float");
+		TF_OpDefinitionBuilderAddInput(op, "weight: float");
+		TF_OpDefinitionBuilderAddInput(op, "bias: float");
+		TF_OpDefinitionBuilderAddOutput(op, "output: float");
+		TF_OpDefinitionBuilderAddAttr(op, "threads: int = 1");
+		TF_OpDefinitionBuilderSetShapeInferenceFunction(op, head_shape);
+		TF_RegisterOpDefinition(op, s);
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegResizeSumReluLinear", "CPU", kernel_create, head_compute,
+				kernel_delete);
+		TF_RegisterKernelBuilder("VolsegResizeSumReluLinear", kernel, s);
 	}
 	TF_DeleteStatus(s);
 }

@@ -33,6 +33,9 @@ import org.volseg.InvalidParameterException;
  * {@code VolsegConv3d}: a direct convolution summed in double precision here; SegFormer3D's first
  * embedding on an uneven volume, output channels that are not a multiple of 32 (40, 16: the scalar
  * path), kernels of 2, 3 and 7, strides of 1, 2 and 4, paddings of 0, 1 and 3.
+ * {@code VolsegResizeSumReluLinear}: PyTorch's trilinear rule and the sums in double precision here;
+ * SegFormer3D's factors of 2, 4 and 8, uneven ratios, coarse inputs larger than the output along an
+ * axis, left-over channels (C = 40, 3), a batch of two, and more threads than rows.
  */
 class FusedKernelsTest {
 
@@ -120,6 +123,51 @@ class FusedKernelsTest {
 			float[] got = fetch(s, fused);
 			// float sums of up to 1372 terms: a few 1e-6 of the scale; a wrong tap or channel is 1e-2 or more
 			assertCloseToScale(want, got, 0.5, 5e-6);
+		}
+	}
+
+	@ParameterizedTest(name = "[{0}, {1}, {2}] from {3}, {4}, {5}, K {6}, {7} threads")
+	@CsvSource({ "1, 8 8 8, 32, 4 4 4, 2 2 2, 1 1 1, 3, 2", "2, 7 5 9, 40, 3 2 5, 2 5 4, 1 1 2, 5, 3",
+			"1, 4 6 19, 16, 9 3 2, 4 6 19, 2 3 7, 1, 1", "1, 1 2 3, 3, 1 1 1, 2 2 2, 3 1 2, 2, 8" })
+	void resizeSumReluLinearEqualsTheReference(int n, String fine, int c, String coarse1, String coarse2, String coarse3, int k,
+			int threads) {
+		requireFusedKernels();
+		int[] size = sizes(fine);
+		int[][] coarseSizes = { sizes(coarse1), sizes(coarse2), sizes(coarse3) };
+		float[] fineValues = gaussian(n * size[0] * size[1] * size[2] * c, 10, 1.0);
+		float[][] coarseValues = new float[3][];
+		for (int j = 0; j < 3; j++)
+			coarseValues[j] = gaussian(n * coarseSizes[j][0] * coarseSizes[j][1] * coarseSizes[j][2] * c, 11 + j, 1.0);
+		float[] weight = gaussian(c * k, 14, 1 / Math.sqrt(c));
+		float[] bias = gaussian(k, 15, 0.5);
+		float[] want = resizeSumReluLinearReference(n, size, c, fineValues, coarseSizes, coarseValues, weight, bias, k);
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			Operand<TFloat32>[] coarse = new Operand[3];
+			for (int j = 0; j < 3; j++)
+				coarse[j] = constant(tf, coarseValues[j], n, coarseSizes[j][0], coarseSizes[j][1], coarseSizes[j][2], c);
+			Operand<TFloat32> fused = FusedKernels.fused(tf, FusedKernels.Fusion.RESIZE_SUM_RELU_LINEAR, threads,
+					constant(tf, fineValues, n, size[0], size[1], size[2], c), coarse[0], coarse[1], coarse[2],
+					constant(tf, weight, c, k), constant(tf, bias, k));
+			assertEquals(Shape.of(n, size[0], size[1], size[2], k), fused.shape(), "the op's static shape: fine's [n, D0, D1, D2], K");
+			float[] got = fetch(s, fused);
+			// float sums of C products of sums of 25 terms: a few 1e-7 of the scale; a wrong corner or weight is 1e-2
+			assertCloseToScale(want, got, 0.1, 2e-6);
+		}
+	}
+
+	@Test
+	void aWeightOfTheWrongChannelsIsAnErrorNamingTheOp() {
+		requireFusedKernels();
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			Operand<TFloat32> coarse = constant(tf, new float[8], 1, 1, 1, 1, 8);
+			Operand<TFloat32> bad = FusedKernels.fused(tf, FusedKernels.Fusion.RESIZE_SUM_RELU_LINEAR, 2,
+					constant(tf, new float[64], 1, 2, 2, 2, 8), coarse, coarse, coarse, constant(tf, new float[27], 9, 3),
+					constant(tf, new float[3], 3));
+			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
+			assertTrue(e.getMessage().contains("VolsegResizeSumReluLinear: weight must be [C, K] with fine's C, and bias [K]"),
+					e.getMessage());
 		}
 	}
 
@@ -254,6 +302,57 @@ class FusedKernelsTest {
 				}
 			}
 		return out;
+	}
+
+	/**
+	 * {@code relu(fine + sum_j resize(coarse_j)) weight + bias} in double, resize by PyTorch's trilinear
+	 * rule ({@code align_corners=False}) as written in {@code torch.nn.functional.interpolate}: per axis
+	 * {@code src = max(scale (o + 0.5) - 0.5, 0)}, {@code scale = in / out} in float,
+	 * {@code i0 = floor(src)}, {@code i1 = min(i0 + 1, in - 1)}, weight {@code src - i0} on {@code i1}.
+	 */
+	static float[] resizeSumReluLinearReference(int n, int[] size, int c, float[] fine, int[][] coarseSizes,
+			float[][] coarse, float[] weight, float[] bias, int k) {
+		float[] out = new float[n * size[0] * size[1] * size[2] * k];
+		double[] h = new double[c];
+		int[] o = new int[3];
+		for (int b = 0; b < n; b++)
+			for (o[0] = 0; o[0] < size[0]; o[0]++)
+				for (o[1] = 0; o[1] < size[1]; o[1]++)
+					for (o[2] = 0; o[2] < size[2]; o[2]++) {
+						int voxel = ((b * size[0] + o[0]) * size[1] + o[1]) * size[2] + o[2];
+						for (int ch = 0; ch < c; ch++) h[ch] = fine[voxel * c + ch];
+						for (int j = 0; j < 3; j++) {
+							int[] in = coarseSizes[j];
+							int[][] index = new int[3][2];
+							double[][] w = new double[3][2];
+							for (int a = 0; a < 3; a++) {
+								float scale = (float) in[a] / size[a];
+								float src = Math.max(scale * (o[a] + 0.5f) - 0.5f, 0f);
+								int i0 = (int) Math.floor(src);
+								index[a][0] = Math.min(i0, in[a] - 1);
+								index[a][1] = Math.min(i0 + 1, in[a] - 1);
+								w[a][1] = src - i0;
+								w[a][0] = 1 - w[a][1];
+							}
+							for (int cz = 0; cz < 2; cz++)
+								for (int cy = 0; cy < 2; cy++)
+									for (int cx = 0; cx < 2; cx++) {
+										double corner = w[0][cz] * w[1][cy] * w[2][cx];
+										int at = ((b * in[0] + index[0][cz]) * in[1] + index[1][cy]) * in[2] + index[2][cx];
+										for (int ch = 0; ch < c; ch++) h[ch] += corner * coarse[j][at * c + ch];
+									}
+						}
+						for (int q = 0; q < k; q++) {
+							double sum = bias[q];
+							for (int ch = 0; ch < c; ch++) sum += Math.max(h[ch], 0) * weight[ch * k + q];
+							out[voxel * k + q] = (float) sum;
+						}
+					}
+		return out;
+	}
+
+	private static int[] sizes(String s) {
+		return java.util.Arrays.stream(s.trim().split(" +")).mapToInt(Integer::parseInt).toArray();
 	}
 
 	@SuppressWarnings("unchecked")
