@@ -351,23 +351,43 @@ public final class Layers {
 
 	/**
 	 * PyTorch {@code LayerNorm} over the last axis (biased variance): keys {@code prefix.weight},
-	 * {@code prefix.bias}. With weights as constants the ops are laid out in the pattern
-	 * TensorFlow's graph optimiser fuses into one oneDNN {@code _MklLayerNorm} kernel (see
-	 * {@link #fusableLayerNorm}); with weights as variables (training) they are the plain
-	 * normalisation.
+	 * {@code prefix.bias}. With {@link #fuseKernels fused kernels}, VolSeg's {@code VolsegLayerNorm};
+	 * else, unless for training, TensorFlow's ops inside the op's mark ({@link FusedKernels#marked}),
+	 * so that a package's LayerNorms run fused where the kernels are available. TensorFlow's ops:
+	 * with weights as constants laid out in the pattern TensorFlow's graph optimiser fuses into one
+	 * oneDNN {@code _MklLayerNorm} kernel (see {@link #fusableLayerNorm}); with weights as variables
+	 * the plain normalisation.
 	 */
 	public Operand<TFloat32> layerNorm(String prefix, Operand<TFloat32> x, double eps) {
 		long[] xs = staticShape(x);
 		long c = xs[xs.length - 1];
 		Operand<TFloat32> w = parameter(prefix + ".weight", new long[] { c }, Init.ones());
 		Operand<TFloat32> b = parameter(prefix + ".bias", new long[] { c }, Init.zeros());
+		FusedKernels.PortableForm portable = (ops, in) -> portableLayerNorm(ops, f32(in, 0), f32(in, 1), f32(in, 2), eps);
+		Operand<TFloat32> epsilon = tf.constant((float) eps);
+		if (fusedKernelThreads() > 0)
+			return FusedKernels.fused(tf, FusedKernels.Fusion.LAYER_NORM, fusedKernelThreads(), x, w, b, epsilon);
+		if (training())
+			return portable.build(tf, List.of(x, w, b, epsilon));
+		return FusedKernels.marked(tf, FusedKernels.Fusion.LAYER_NORM, portable, x, w, b, epsilon);
+	}
+
+	/** {@link #layerNorm} from TensorFlow's ops (the epsilon input is not read: {@code eps} is). */
+	private Operand<TFloat32> portableLayerNorm(Ops tf, Operand<TFloat32> x, Operand<TFloat32> gamma, Operand<TFloat32> beta,
+			double eps) {
+		long[] xs = staticShape(x);
 		if (storage == WeightStorage.CONSTANTS) {
-			if (xs.length == 2 || xs.length == 3) return fusableLayerNorm(x, w, b, eps);
-			Operand<TFloat32> rows = tf.reshape(x, tf.constant(new long[] { -1, c }));
-			return tf.reshape(fusableLayerNorm(rows, w, b, eps), tf.shape(x));
+			if (xs.length == 2 || xs.length == 3) return fusableLayerNorm(tf, x, gamma, beta, eps);
+			Operand<TFloat32> rows = tf.reshape(x, tf.constant(new long[] { -1, xs[xs.length - 1] }));
+			return tf.reshape(fusableLayerNorm(tf, rows, gamma, beta, eps), tf.shape(x));
 		}
-		Operand<TFloat32> y = normalize(x, new int[] { xs.length - 1 }, eps);
-		return tf.math.add(tf.math.mul(y, w), b);
+		Operand<TFloat32> y = normalize(tf, x, new int[] { xs.length - 1 }, eps);
+		return tf.math.add(tf.math.mul(y, gamma), beta);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Operand<TFloat32> f32(List<Operand<?>> inputs, int i) {
+		return (Operand<TFloat32>) inputs.get(i);
 	}
 
 	/**
@@ -380,21 +400,21 @@ public final class Layers {
 	 * is scaled by {@code k} and the graph's epsilon is {@value #FUSED_LAYER_NORM_EPSILON}: the
 	 * result is the same whether the optimiser fuses or not.
 	 */
-	private Operand<TFloat32> fusableLayerNorm(Operand<TFloat32> x, Operand<TFloat32> gamma, Operand<TFloat32> beta,
-			double eps) {
+	private static Operand<TFloat32> fusableLayerNorm(Ops tf, Operand<TFloat32> x, Operand<TFloat32> gamma,
+			Operand<TFloat32> beta, double eps) {
 		Operand<TInt32> last = tf.constant(staticShape(x).length - 1);
 		Operand<TFloat32> scaled = tf.math.mul(x, tf.constant((float) Math.sqrt(FUSED_LAYER_NORM_EPSILON / eps)));
 		Operand<TFloat32> mean = tf.math.mean(scaled, last, Mean.keepDims(true));
 		Operand<TFloat32> var = tf.math.mean(tf.math.squaredDifference(scaled, mean), last, Mean.keepDims(true));
-		Operand<TFloat32> s = tf.math.mul(tf.math.rsqrt(addV2(var, tf.constant((float) FUSED_LAYER_NORM_EPSILON))), gamma);
-		return addV2(tf.math.mul(scaled, s), tf.math.sub(beta, tf.math.mul(s, mean)));
+		Operand<TFloat32> s = tf.math.mul(tf.math.rsqrt(addV2(tf, var, tf.constant((float) FUSED_LAYER_NORM_EPSILON))), gamma);
+		return addV2(tf, tf.math.mul(scaled, s), tf.math.sub(beta, tf.math.mul(s, mean)));
 	}
 
 	/** The epsilon of TensorFlow's oneDNN {@code _MklLayerNorm} kernel (its attribute's default). */
 	static final double FUSED_LAYER_NORM_EPSILON = 1e-3;
 
 	/** {@code AddV2} (the remapper's patterns name it; {@code tf.math.add} builds {@code Add}). */
-	private Operand<TFloat32> addV2(Operand<TFloat32> a, Operand<TFloat32> b) {
+	private static Operand<TFloat32> addV2(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b) {
 		return tf.scope().opBuilder("AddV2", "AddV2").addInput(a.asOutput()).addInput(b.asOutput()).build().output(0);
 	}
 
@@ -451,9 +471,13 @@ public final class Layers {
 	 * taken with {@link #meanOverAxes}.
 	 */
 	public Operand<TFloat32> normalize(Operand<TFloat32> x, int[] axes, double eps) {
-		Operand<TFloat32> mean = meanOverAxes(x, axes);
+		return normalize(tf, x, axes, eps);
+	}
+
+	private static Operand<TFloat32> normalize(Ops tf, Operand<TFloat32> x, int[] axes, double eps) {
+		Operand<TFloat32> mean = meanOverAxes(tf, x, axes);
 		Operand<TFloat32> centered = tf.math.sub(x, mean);
-		Operand<TFloat32> var = meanOverAxes(tf.math.square(centered), axes);
+		Operand<TFloat32> var = meanOverAxes(tf, tf.math.square(centered), axes);
 		return tf.math.mul(centered, tf.math.rsqrt(tf.math.add(var, tf.constant((float) eps))));
 	}
 
@@ -465,6 +489,10 @@ public final class Layers {
 	 * ~1e-3 of the value, PyTorch's does not).
 	 */
 	public Operand<TFloat32> meanOverAxes(Operand<TFloat32> x, int[] axes) {
+		return meanOverAxes(tf, x, axes);
+	}
+
+	private static Operand<TFloat32> meanOverAxes(Ops tf, Operand<TFloat32> x, int[] axes) {
 		int[] sorted = axes.clone();
 		Arrays.sort(sorted);
 		Operand<TFloat32> m = x;

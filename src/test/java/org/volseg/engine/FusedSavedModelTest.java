@@ -48,20 +48,26 @@ class FusedSavedModelTest {
 	}
 
 	@Test
-	void everyAttentionMixFfnTheFirstEmbeddingAndTheDecoderHeadAreFusedAndThePackageIsLeftAsItWas() throws Exception {
+	void everyFusableSubgraphIsFusedAndThePackageIsLeftAsItWas() throws Exception {
 		requireFusedKernels();
 		try (ModelPackage p = ModelPackage.open(pkg)) {
 			Path savedModel = p.savedModelDir();
 			byte[] graph = Files.readAllBytes(savedModel.resolve("saved_model.pb"));
-			int blocks = ((List<?>) p.descriptor().volseg().network().config().get("depths")).stream()
-					.mapToInt(d -> ((Number) d).intValue()).sum();
+			java.util.Map<String, Object> config = p.descriptor().volseg().network().config();
+			int[] depths = ((List<?>) config.get("depths")).stream().mapToInt(d -> ((Number) d).intValue()).toArray();
+			int[] srRatios = ((List<?>) config.get("sr_ratios")).stream().mapToInt(d -> ((Number) d).intValue()).toArray();
+			int blocks = 0, layerNorms = 2 * depths.length; // each stage's embedding norm and final norm
+			for (int s = 0; s < depths.length; s++) {
+				blocks += depths[s];
+				layerNorms += depths[s] * (srRatios[s] > 1 ? 3 : 2); // norm1, norm2 and the keys' sr_norm
+			}
 			Path dir;
 			try (FusedSavedModel fused = FusedSavedModel.prepare(savedModel, 2).orElseThrow()) {
 				dir = fused.dir();
 				assertEquals(4, ((List<?>) p.descriptor().volseg().network().config().get("patch_stride")).stream()
 						.mapToInt(d -> ((Number) d).intValue()).findFirst().orElseThrow());
-				assertEquals(2 * blocks + 2, fused.fused(),
-						"each transformer block's attention and Mix-FFN, the first embedding, the decoder head");
+				assertEquals(2 * blocks + 2 + layerNorms, fused.fused(), "each transformer block's attention and Mix-FFN, "
+						+ "the first embedding, the decoder head and every LayerNorm");
 				assertTrue(Files.isSymbolicLink(dir.resolve("variables")));
 				assertFalse(Files.isSymbolicLink(dir.resolve("saved_model.pb")));
 			}

@@ -48,6 +48,11 @@ import org.volseg.InvalidParameterException;
  * {@code (D0, D1, D2)} as {@link org.volseg.nets.blocks.TrilinearResize} (PyTorch's
  * {@code align_corners=False}). SegFormer3D's decoder head, one output row at a time in the cache:
  * TensorFlow's ops write five {@code D0 D1 D2 C} volumes (three resized, their sum, its ReLU).</li>
+ * <li>{@code VolsegLayerNorm(input, gamma, beta, epsilon)}: input {@code [..., C]}, gamma and beta
+ * {@code [C]}, epsilon a float scalar; output {@code (x - mean) / sqrt(var + epsilon) gamma + beta}
+ * per row of C, the input's shape (PyTorch's {@code LayerNorm}, biased variance). One pass over
+ * memory whether the weights are constants or variables (TensorFlow fuses its LayerNorm only for
+ * constants).</li>
  * </ul>
  * <p>All equal TensorFlow's ops up to float rounding (about 1e-6 of the output's scale).</p>
  *
@@ -75,7 +80,9 @@ public final class FusedKernels {
 		/** A strided 3D convolution with bias. */
 		CONV3D("VolsegConv3d", "input", "filter", "bias", "stride", "padding"),
 		/** Trilinear resize of three coarse volumes to a fine one's size, their sum, ReLU and a linear map. */
-		RESIZE_SUM_RELU_LINEAR("VolsegResizeSumReluLinear", "fine", "coarse1", "coarse2", "coarse3", "weight", "bias");
+		RESIZE_SUM_RELU_LINEAR("VolsegResizeSumReluLinear", "fine", "coarse1", "coarse2", "coarse3", "weight", "bias"),
+		/** LayerNorm over the last axis. */
+		LAYER_NORM("VolsegLayerNorm", "input", "gamma", "beta", "epsilon");
 
 		private final String op;
 		private final List<String> inputs;

@@ -34,6 +34,7 @@ final class KernelCompiler {
 	static final String CACHE_PROPERTY = "volseg.kernels.cache";
 
 	private static final List<String> FLAGS = List.of("-O3", "-march=native", "-fPIC", "-shared", "-std=gnu11");
+	private static final List<String> LIBRARIES = List.of("-lpthread", "-lm");
 	private static final long TIMEOUT_SECONDS = 120;
 
 	private KernelCompiler() {}
@@ -69,7 +70,7 @@ final class KernelCompiler {
 				? "no C compiler (cc, gcc or clang) on the PATH: install gcc, or name one with $CC or -D" + COMPILER_PROPERTY
 				: "no C compiler at " + namedCompiler() + " (named by -D" + COMPILER_PROPERTY + " or $CC): install gcc, or name another"));
 		String version = firstLine(run(List.of(compiler.toString(), "--version"), null, 20).output());
-		String key = digest(source, compiler.toString(), version, String.join(" ", FLAGS),
+		String key = digest(source, compiler.toString(), version, String.join(" ", FLAGS) + " " + String.join(" ", LIBRARIES),
 				tensorflowFramework.toString(), String.valueOf(size(tensorflowFramework)), processorFlags());
 		Path library = cache.resolve("volseg_kernels-" + key + ".so");
 		if (Files.isRegularFile(library))
@@ -84,7 +85,8 @@ final class KernelCompiler {
 				List<String> command = new ArrayList<>();
 				command.add(compiler.toString());
 				command.addAll(FLAGS);
-				command.addAll(List.of("-o", out.toString(), src.toString(), tensorflowFramework.toString(), "-lpthread"));
+				command.addAll(List.of("-o", out.toString(), src.toString(), tensorflowFramework.toString()));
+				command.addAll(LIBRARIES);
 				long t0 = System.nanoTime();
 				Run r = run(command, dir, TIMEOUT_SECONDS);
 				if (r.exitCode() != 0 || !Files.isRegularFile(out))

@@ -42,15 +42,23 @@
  *   to K channels while in the cache.
  *   TensorFlow writes the three resized volumes, their sum and its ReLU (five n D0 D1 D2 C volumes).
  *
+ * Op VolsegLayerNorm(input, gamma, beta, epsilon; threads) -> output
+ *   input [..., C], gamma and beta [C], epsilon a float scalar (host memory); output the input's
+ *   shape, (x - mean) / sqrt(var + epsilon) gamma + beta per row of C (biased variance, from the
+ *   mean's deviations): PyTorch's LayerNorm over the last axis. A row is read three times while in
+ *   the cache; threads only for at least 32768 elements each.
+ *
  * threads (every op): the number of threads the op uses (the caller passes the session's intra-op
  * count); the work is split into that many contiguous ranges, one pthread each. Shapes are checked
  * before any data is read; a bad shape fails the op with an INVALID_ARGUMENT naming it.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct TF_Status TF_Status;
 typedef struct TF_Tensor TF_Tensor;
@@ -116,6 +124,22 @@ static inline vf splat(float a) { return (vf) { a, a, a, a, a, a, a, a, a, a, a,
 static inline vf pick(vi mask, vf a, vf b) { return (vf) (((vi) a & mask) | ((vi) b & ~mask)); }
 static inline vf vmin(vf a, vf b) { return pick(a < b, a, b); }
 static inline vf vmax(vf a, vf b) { return pick(a > b, a, b); }
+
+typedef float vf_half __attribute__((vector_size(2 * L)));
+typedef float vf_quarter __attribute__((vector_size(L)));
+
+/* the sum of v's lanes, by halving (a few shuffles and adds instead of L - 1 dependent adds) */
+static inline float sum_lanes(vf v) {
+	vf_half h0, h1;
+	memcpy(&h0, &v, sizeof h0);
+	memcpy(&h1, (const char*) &v + sizeof h0, sizeof h1);
+	h0 += h1;
+	vf_quarter q0, q1;
+	memcpy(&q0, &h0, sizeof q0);
+	memcpy(&q1, (const char*) &h0 + sizeof q0, sizeof q1);
+	q0 += q1;
+	return (q0[0] + q0[2]) + (q0[1] + q0[3]);
+}
 
 /* exp(x) = 2^k p(r), k = round(x / ln 2), r = x - k ln 2 (ln 2 in two parts); x clamped to [-87, 88] */
 static inline vf vexp(vf x) {
@@ -414,9 +438,7 @@ static void attention_softmax(float* logits, int rows, int64_t mp, const float* 
 			store(row + j, p);
 			sum += p;
 		}
-		float total = 0;
-		for (int i = 0; i < L; i++) total += sum[i];
-		inverse[r] = 1.0f / total;
+		inverse[r] = 1.0f / sum_lanes(sum);
 	}
 }
 
@@ -742,22 +764,28 @@ static void fill_axis_weights(int64_t in, int64_t out, axis_weights* a) {
 	}
 }
 
-/* plane [d2][C] = coarse input j's rows around output row (b, z, y), blended along d0 and d1 */
-static void head_blend_rows(const head_part* p, int j, int64_t b, int64_t z, int64_t y, float* plane) {
-	const int64_t cd0 = p->size[j][0], cd1 = p->size[j][1], length = p->size[j][2] * p->c;
-	const axis_weights* a = p->axes[j];
-	const float* volume = p->coarse[j] + b * cd0 * cd1 * length;
-	const float wz = a[0].w1[z], wy = a[1].w1[y];
-	const float* r00 = volume + (a[0].i0[z] * cd1 + a[1].i0[y]) * length;
-	const float* r01 = volume + (a[0].i0[z] * cd1 + a[1].i1[y]) * length;
-	const float* r10 = volume + (a[0].i1[z] * cd1 + a[1].i0[y]) * length;
-	const float* r11 = volume + (a[0].i1[z] * cd1 + a[1].i1[y]) * length;
+/* plane [length] = the rows (z0, y0), (z0, y1), (z1, y0) and (z1, y1) of volume [..][d1][length],
+ * weighted (1 - wz)(1 - wy), (1 - wz) wy, wz (1 - wy) and wz wy */
+static void blend_rows(const float* volume, int64_t d1, int64_t length, int64_t z0, int64_t z1, float wz, int64_t y0,
+		int64_t y1, float wy, float* plane) {
+	const float* r00 = volume + (z0 * d1 + y0) * length;
+	const float* r01 = volume + (z0 * d1 + y1) * length;
+	const float* r10 = volume + (z1 * d1 + y0) * length;
+	const float* r11 = volume + (z1 * d1 + y1) * length;
 	const float w00 = (1 - wz) * (1 - wy), w01 = (1 - wz) * wy, w10 = wz * (1 - wy), w11 = wz * wy;
 	int64_t i = 0;
 	for (; i + L <= length; i += L)
 		store(plane + i, splat(w00) * load(r00 + i) + splat(w01) * load(r01 + i) + splat(w10) * load(r10 + i)
 				+ splat(w11) * load(r11 + i));
 	for (; i < length; i++) plane[i] = w00 * r00[i] + w01 * r01[i] + w10 * r10[i] + w11 * r11[i];
+}
+
+/* plane [d2][C] = coarse input j's rows around output row (b, z, y), blended along d0 and d1 */
+static void head_blend_rows(const head_part* p, int j, int64_t b, int64_t z, int64_t y, float* plane) {
+	const int64_t cd0 = p->size[j][0], cd1 = p->size[j][1], length = p->size[j][2] * p->c;
+	const axis_weights* a = p->axes[j];
+	blend_rows(p->coarse[j] + b * cd0 * cd1 * length, cd1, length, a[0].i0[z], a[0].i1[z], a[0].w1[z], a[1].i0[y],
+			a[1].i1[y], a[1].w1[y], plane);
 }
 
 /* Per output row: each coarse input's rows are blended into a plane [d2_j][C]; then per voxel x,
@@ -801,8 +829,7 @@ static void head_run(const head_part* p) {
 				const float* w = p->weight_t + o * c;
 				vf acc = splat(0.0f);
 				for (i = 0; i < vector_channels; i += L) acc += load(hx + i) * load(w + i);
-				float sum = p->bias[o];
-				for (int l = 0; l < L; l++) sum += acc[l];
+				float sum = p->bias[o] + sum_lanes(acc);
 				for (i = vector_channels; i < c; i++) sum += hx[i] * w[i];
 				out[x * k + o] = sum;
 			}
@@ -914,6 +941,91 @@ static void head_shape(TF_ShapeInferenceContext* ctx, TF_Status* s) {
 	for (int i = 0; i < 5; i++) TF_DeleteShapeHandle(handles[i]);
 }
 
+/* ---- LayerNorm over the last axis ---- */
+
+typedef struct {
+	const float* in;    /* [rows, C] */
+	const float* gamma; /* [C] */
+	const float* beta;  /* [C] */
+	float* out;         /* [rows, C] */
+	int64_t c;
+	float epsilon;
+	int64_t row0, row1; /* rows of this part: [row0, row1) */
+} norm_part;
+
+#define NORM_PART_ELEMENTS 32768 /* the least work worth a thread of its own */
+
+
+static void norm_run(const norm_part* p) {
+	const int64_t c = p->c, vector_channels = c / L * L;
+	for (int64_t row = p->row0; row < p->row1; row++) {
+		const float* x = p->in + row * c;
+		float* y = p->out + row * c;
+		vf acc = splat(0.0f);
+		int64_t i = 0;
+		for (; i < vector_channels; i += L) acc += load(x + i);
+		float sum = sum_lanes(acc);
+		for (; i < c; i++) sum += x[i];
+		const float mean = sum / (float) c;
+		const vf m = splat(mean);
+		acc = splat(0.0f);
+		for (i = 0; i < vector_channels; i += L) {
+			vf d = load(x + i) - m;
+			acc += d * d;
+		}
+		float squares = sum_lanes(acc);
+		for (; i < c; i++) squares += (x[i] - mean) * (x[i] - mean);
+		const float scale = 1.0f / sqrtf(squares / (float) c + p->epsilon);
+		const vf s = splat(scale);
+		for (i = 0; i < vector_channels; i += L) store(y + i, (load(x + i) - m) * s * load(p->gamma + i) + load(p->beta + i));
+		for (; i < c; i++) y[i] = (x[i] - mean) * scale * p->gamma[i] + p->beta[i];
+	}
+}
+
+static void norm_run_part(const void* part) { norm_run(part); }
+
+static void norm_compute(void* kernel, TF_OpKernelContext* ctx) {
+	const kernel_threads* kn = kernel;
+	TF_Status* s = TF_NewStatus();
+	TF_Tensor* t[5] = { NULL }; /* input, gamma, beta, epsilon, output */
+	get_inputs(ctx, 4, t, s);
+	const TF_Tensor *in = t[0], *gamma = t[1], *beta = t[2], *epsilon = t[3];
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		int rank = TF_NumDims(in);
+		int64_t c = rank < 1 ? 0 : TF_Dim(in, rank - 1);
+		if (rank < 1 || TF_NumDims(gamma) != 1 || TF_Dim(gamma, 0) != c || TF_NumDims(beta) != 1 || TF_Dim(beta, 0) != c
+				|| TF_NumDims(epsilon) != 0)
+			TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, "VolsegLayerNorm: input must be [..., C], gamma and beta [C] and "
+					"epsilon a scalar");
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		int rank = TF_NumDims(in);
+		int64_t dims[8];
+		int64_t count = 1;
+		for (int i = 0; i < rank && i < 8; i++) count *= dims[i] = TF_Dim(in, i);
+		if (rank > 8) TF_SetStatus(s, VOLSEG_TF_INVALID_ARGUMENT, "VolsegLayerNorm: input of rank over 8");
+		TF_Tensor* out = NULL;
+		if (TF_GetCode(s) == VOLSEG_TF_OK)
+			out = t[4] = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, rank, sizeof(float) * (size_t) count, s);
+		int64_t c = dims[rank - 1], rows = c > 0 ? count / c : 0;
+		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
+			norm_part base = { TF_TensorData(in), TF_TensorData(gamma), TF_TensorData(beta), TF_TensorData(out), c,
+				*(const float*) TF_TensorData(epsilon), 0, 0 };
+			int64_t worth = (count + NORM_PART_ELEMENTS - 1) / NORM_PART_ELEMENTS;
+			int64_t limit = kn->threads < worth ? kn->threads : worth;
+			int parts = (int) (limit < rows ? limit : rows);
+			norm_part part[MAX_THREADS];
+			for (int i = 0; i < parts; i++) {
+				part[i] = base;
+				part[i].row0 = rows * i / parts;
+				part[i].row1 = rows * (i + 1) / parts;
+			}
+			run_parts(part, sizeof part[0], parts, norm_run_part);
+		}
+	}
+	finish(ctx, t, 5, s);
+}
+
 /* unknown: the sizes depend on the stride and padding inputs' values (callers that build the op
  * directly set the static shape they know, with EnsureShape) */
 static void unknown_shape(TF_ShapeInferenceContext* ctx, TF_Status* s) { TF_ShapeInferenceContextSetUnknownShape(ctx, s); }
@@ -990,6 +1102,22 @@ __attribute__((constructor)) static void volseg_register_kernels(void) {
 		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegResizeSumReluLinear", "CPU", kernel_create, head_compute,
 				kernel_delete);
 		TF_RegisterKernelBuilder("VolsegResizeSumReluLinear", kernel, s);
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		op = TF_NewOpDefinitionBuilder("VolsegLayerNorm");
+		TF_OpDefinitionBuilderAddInput(op, "input: float");
+		TF_OpDefinitionBuilderAddInput(op, "gamma: float");
+		TF_OpDefinitionBuilderAddInput(op, "beta: float");
+		TF_OpDefinitionBuilderAddInput(op, "epsilon: float");
+		TF_OpDefinitionBuilderAddOutput(op, "output: float");
+		TF_OpDefinitionBuilderAddAttr(op, "threads: int = 1");
+		TF_OpDefinitionBuilderSetShapeInferenceFunction(op, same_shape_as_input);
+		TF_RegisterOpDefinition(op, s);
+	}
+	if (TF_GetCode(s) == VOLSEG_TF_OK) {
+		TF_KernelBuilder* kernel = TF_NewKernelBuilder("VolsegLayerNorm", "CPU", kernel_create, norm_compute, kernel_delete);
+		TF_KernelBuilder_HostMemory(kernel, "epsilon");
+		TF_RegisterKernelBuilder("VolsegLayerNorm", kernel, s);
 	}
 	TF_DeleteStatus(s);
 }

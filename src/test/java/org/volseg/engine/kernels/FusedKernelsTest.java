@@ -36,6 +36,8 @@ import org.volseg.InvalidParameterException;
  * {@code VolsegResizeSumReluLinear}: PyTorch's trilinear rule and the sums in double precision here;
  * SegFormer3D's factors of 2, 4 and 8, uneven ratios, coarse inputs larger than the output along an
  * axis, left-over channels (C = 40, 3), a batch of two, and more threads than rows.
+ * {@code VolsegLayerNorm}: mean and variance in double precision here, rows offset from zero;
+ * ranks 2, 3 and 5, vector and left-over channels, one channel, and rows enough for threads.
  */
 class FusedKernelsTest {
 
@@ -153,6 +155,49 @@ class FusedKernelsTest {
 			float[] got = fetch(s, fused);
 			// float sums of C products of sums of 25 terms: a few 1e-7 of the scale; a wrong corner or weight is 1e-2
 			assertCloseToScale(want, got, 0.1, 2e-6);
+		}
+	}
+
+	@ParameterizedTest(name = "[{0}] eps {1}, {2} threads")
+	@CsvSource({ "2 37 40, 1e-5, 2", "5 3, 1e-6, 3", "1 4096 32, 1e-5, 2", "1 4 4 4 16, 1e-5, 1", "3 1, 1e-5, 2" })
+	void layerNormEqualsTheReference(String shape, double eps, int threads) {
+		requireFusedKernels();
+		long[] dims = java.util.Arrays.stream(shape.trim().split(" +")).mapToLong(Long::parseLong).toArray();
+		int c = (int) dims[dims.length - 1], count = (int) Shape.of(dims).size();
+		// rows with an offset of 3 and a spread of 0.5: a normalisation that forgets the mean or the variance is off by 1
+		float[] x = gaussian(count, 17, 0.5);
+		for (int i = 0; i < count; i++) x[i] += 3;
+		float[] gamma = gaussian(c, 18, 1.0), beta = gaussian(c, 19, 1.0);
+		float[] want = new float[count];
+		for (int row = 0; row < count / c; row++) {
+			double mean = 0, var = 0;
+			for (int i = 0; i < c; i++) mean += x[row * c + i];
+			mean /= c;
+			for (int i = 0; i < c; i++) var += (x[row * c + i] - mean) * (x[row * c + i] - mean);
+			var /= c;
+			for (int i = 0; i < c; i++)
+				want[row * c + i] = (float) ((x[row * c + i] - mean) / Math.sqrt(var + eps) * gamma[i] + beta[i]);
+		}
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			Operand<TFloat32> fused = FusedKernels.fused(tf, FusedKernels.Fusion.LAYER_NORM, threads, constant(tf, x, dims),
+					constant(tf, gamma, c), constant(tf, beta, c), tf.constant((float) eps));
+			assertEquals(Shape.of(dims), fused.shape(), "the op's static shape is the input's");
+			float[] got = fetch(s, fused);
+			// float sums of up to 40 terms around a mean of 3: a few 1e-6 of the scale
+			assertCloseToScale(want, got, 0.5, 5e-6);
+		}
+	}
+
+	@Test
+	void aLayerNormGammaOfTheWrongLengthIsAnErrorNamingTheOp() {
+		requireFusedKernels();
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			Operand<TFloat32> bad = FusedKernels.fused(tf, FusedKernels.Fusion.LAYER_NORM, 2, constant(tf, new float[24], 3, 8),
+					constant(tf, new float[7], 7), constant(tf, new float[8], 8), tf.constant(1e-5f));
+			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
+			assertTrue(e.getMessage().contains("VolsegLayerNorm: input must be [..., C], gamma and beta [C]"), e.getMessage());
 		}
 	}
 
@@ -304,51 +349,61 @@ class FusedKernelsTest {
 		return out;
 	}
 
-	/**
-	 * {@code relu(fine + sum_j resize(coarse_j)) weight + bias} in double, resize by PyTorch's trilinear
-	 * rule ({@code align_corners=False}) as written in {@code torch.nn.functional.interpolate}: per axis
-	 * {@code src = max(scale (o + 0.5) - 0.5, 0)}, {@code scale = in / out} in float,
-	 * {@code i0 = floor(src)}, {@code i1 = min(i0 + 1, in - 1)}, weight {@code src - i0} on {@code i1}.
-	 */
+	/** {@code relu(fine + sum_j resize(coarse_j)) weight + bias} in double, resize as {@link #trilinearReference}. */
 	static float[] resizeSumReluLinearReference(int n, int[] size, int c, float[] fine, int[][] coarseSizes,
 			float[][] coarse, float[] weight, float[] bias, int k) {
-		float[] out = new float[n * size[0] * size[1] * size[2] * k];
-		double[] h = new double[c];
-		int[] o = new int[3];
-		for (int b = 0; b < n; b++)
-			for (o[0] = 0; o[0] < size[0]; o[0]++)
-				for (o[1] = 0; o[1] < size[1]; o[1]++)
-					for (o[2] = 0; o[2] < size[2]; o[2]++) {
-						int voxel = ((b * size[0] + o[0]) * size[1] + o[1]) * size[2] + o[2];
-						for (int ch = 0; ch < c; ch++) h[ch] = fine[voxel * c + ch];
-						for (int j = 0; j < 3; j++) {
-							int[] in = coarseSizes[j];
-							int[][] index = new int[3][2];
-							double[][] w = new double[3][2];
-							for (int a = 0; a < 3; a++) {
-								float scale = (float) in[a] / size[a];
-								float src = Math.max(scale * (o[a] + 0.5f) - 0.5f, 0f);
-								int i0 = (int) Math.floor(src);
-								index[a][0] = Math.min(i0, in[a] - 1);
-								index[a][1] = Math.min(i0 + 1, in[a] - 1);
-								w[a][1] = src - i0;
-								w[a][0] = 1 - w[a][1];
-							}
-							for (int cz = 0; cz < 2; cz++)
-								for (int cy = 0; cy < 2; cy++)
-									for (int cx = 0; cx < 2; cx++) {
-										double corner = w[0][cz] * w[1][cy] * w[2][cx];
-										int at = ((b * in[0] + index[0][cz]) * in[1] + index[1][cy]) * in[2] + index[2][cx];
-										for (int ch = 0; ch < c; ch++) h[ch] += corner * coarse[j][at * c + ch];
-									}
-						}
-						for (int q = 0; q < k; q++) {
-							double sum = bias[q];
-							for (int ch = 0; ch < c; ch++) sum += Math.max(h[ch], 0) * weight[ch * k + q];
-							out[voxel * k + q] = (float) sum;
-						}
-					}
+		double[] h = new double[fine.length];
+		for (int i = 0; i < h.length; i++) h[i] = fine[i];
+		for (int j = 0; j < 3; j++) {
+			double[] resized = trilinearReference(coarse[j], n, coarseSizes[j], c, size);
+			for (int i = 0; i < h.length; i++) h[i] += resized[i];
+		}
+		int voxels = h.length / c;
+		float[] out = new float[voxels * k];
+		for (int v = 0; v < voxels; v++)
+			for (int q = 0; q < k; q++) {
+				double sum = bias[q];
+				for (int ch = 0; ch < c; ch++) sum += Math.max(h[v * c + ch], 0) * weight[ch * k + q];
+				out[v * k + q] = (float) sum;
+			}
 		return out;
+	}
+
+	/**
+	 * {@code [n, in0, in1, in2, c]} resized to {@code out}, in double, by PyTorch's trilinear rule
+	 * ({@code align_corners=False}) as written in {@code torch.nn.functional.interpolate}: per axis
+	 * {@code src = max(scale (o + 0.5) - 0.5, 0)}, {@code scale = in / out} in float,
+	 * {@code i0 = floor(src)}, {@code i1 = min(i0 + 1, in - 1)}, weight {@code src - i0} on {@code i1};
+	 * the eight corners summed directly.
+	 */
+	static double[] trilinearReference(float[] volume, int n, int[] in, int c, int[] out) {
+		double[] result = new double[n * out[0] * out[1] * out[2] * c];
+		int[] o = new int[3];
+		int[][] index = new int[3][2];
+		double[][] w = new double[3][2];
+		for (int b = 0; b < n; b++)
+			for (o[0] = 0; o[0] < out[0]; o[0]++)
+				for (o[1] = 0; o[1] < out[1]; o[1]++)
+					for (o[2] = 0; o[2] < out[2]; o[2]++) {
+						for (int a = 0; a < 3; a++) {
+							float scale = (float) in[a] / out[a];
+							float src = Math.max(scale * (o[a] + 0.5f) - 0.5f, 0f);
+							int i0 = (int) Math.floor(src);
+							index[a][0] = Math.min(i0, in[a] - 1);
+							index[a][1] = Math.min(i0 + 1, in[a] - 1);
+							w[a][1] = src - i0;
+							w[a][0] = 1 - w[a][1];
+						}
+						int voxel = ((b * out[0] + o[0]) * out[1] + o[1]) * out[2] + o[2];
+						for (int cz = 0; cz < 2; cz++)
+							for (int cy = 0; cy < 2; cy++)
+								for (int cx = 0; cx < 2; cx++) {
+									double corner = w[0][cz] * w[1][cy] * w[2][cx];
+									int at = ((b * in[0] + index[0][cz]) * in[1] + index[1][cy]) * in[2] + index[2][cx];
+									for (int ch = 0; ch < c; ch++) result[voxel * c + ch] += corner * volume[at * c + ch];
+								}
+					}
+		return result;
 	}
 
 	private static int[] sizes(String s) {
