@@ -145,11 +145,11 @@ class FusedKernelsTest {
 		float[] want = resizeSumReluLinearReference(n, size, c, fineValues, coarseSizes, coarseValues, weight, bias, k);
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
-			Operand<TFloat32>[] coarse = new Operand[3];
+			java.util.List<Operand<TFloat32>> coarse = new java.util.ArrayList<>();
 			for (int j = 0; j < 3; j++)
-				coarse[j] = constant(tf, coarseValues[j], n, coarseSizes[j][0], coarseSizes[j][1], coarseSizes[j][2], c);
+				coarse.add(constant(tf, coarseValues[j], n, coarseSizes[j][0], coarseSizes[j][1], coarseSizes[j][2], c));
 			Operand<TFloat32> fused = FusedKernels.fused(tf, FusedKernels.Fusion.RESIZE_SUM_RELU_LINEAR, threads,
-					constant(tf, fineValues, n, size[0], size[1], size[2], c), coarse[0], coarse[1], coarse[2],
+					constant(tf, fineValues, n, size[0], size[1], size[2], c), coarse.get(0), coarse.get(1), coarse.get(2),
 					constant(tf, weight, c, k), constant(tf, bias, k));
 			assertEquals(Shape.of(n, size[0], size[1], size[2], k), fused.shape(), "the op's static shape: fine's [n, D0, D1, D2], K");
 			float[] got = fetch(s, fused);
