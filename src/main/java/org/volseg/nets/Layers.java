@@ -1,5 +1,7 @@
 package org.volseg.nets;
 
+import static org.volseg.engine.kernels.FusedKernels.PortableForm.floatInput;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -363,7 +365,7 @@ public final class Layers {
 		long c = xs[xs.length - 1];
 		Operand<TFloat32> w = parameter(prefix + ".weight", new long[] { c }, Init.ones());
 		Operand<TFloat32> b = parameter(prefix + ".bias", new long[] { c }, Init.zeros());
-		FusedKernels.PortableForm portable = (ops, in) -> portableLayerNorm(ops, f32(in, 0), f32(in, 1), f32(in, 2), eps);
+		FusedKernels.PortableForm portable = (ops, in) -> portableLayerNorm(ops, floatInput(in, 0), floatInput(in, 1), floatInput(in, 2), eps);
 		Operand<TFloat32> epsilon = tf.constant((float) eps);
 		if (fusedKernelThreads() > 0)
 			return FusedKernels.fused(tf, FusedKernels.Fusion.LAYER_NORM, fusedKernelThreads(), x, w, b, epsilon);
@@ -383,11 +385,6 @@ public final class Layers {
 		}
 		Operand<TFloat32> y = normalize(tf, x, new int[] { xs.length - 1 }, eps);
 		return tf.math.add(tf.math.mul(y, gamma), beta);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Operand<TFloat32> f32(List<Operand<?>> inputs, int i) {
-		return (Operand<TFloat32>) inputs.get(i);
 	}
 
 	/**

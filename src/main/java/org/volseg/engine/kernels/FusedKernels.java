@@ -182,6 +182,12 @@ public final class FusedKernels {
 		 * @param inputs the marked inputs, in the order of {@link Fusion#inputs()}
 		 */
 		Operand<TFloat32> build(Ops tf, List<Operand<?>> inputs);
+
+		/** Input i of {@link #build}'s inputs as a float operand (the fusions' float inputs). */
+		@SuppressWarnings("unchecked")
+		static Operand<TFloat32> floatInput(List<Operand<?>> inputs, int i) {
+			return (Operand<TFloat32>) inputs.get(i);
+		}
 	}
 
 	/**

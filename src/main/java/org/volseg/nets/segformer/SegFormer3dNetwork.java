@@ -1,5 +1,7 @@
 package org.volseg.nets.segformer;
 
+import static org.volseg.engine.kernels.FusedKernels.PortableForm.floatInput;
+
 import org.volseg.nets.ConfiguredNetwork;
 
 import java.util.ArrayList;
@@ -190,7 +192,7 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			}
 			l.countMultiplyAdds(voxels * out * in * k * k * k);
 			Operand<TFloat32> y = fusable(FusedKernels.Fusion.CONV3D,
-					(ops, inputs) -> BlockedConv3d.apply(ops, f32(inputs, 0), f32(inputs, 1), f32(inputs, 2), k, stride, pad), x, w,
+					(ops, inputs) -> BlockedConv3d.apply(ops, floatInput(inputs, 0), floatInput(inputs, 1), floatInput(inputs, 2), k, stride, pad), x, w,
 					b, tf.constant(stride), tf.constant(pad));
 			// the fused op's shape function cannot read the stride and padding: the sizes known here
 			return l.fusedKernelThreads() == 0 ? y : tf.ensureShape(y, org.tensorflow.ndarray.Shape.of(shape));
@@ -290,8 +292,8 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			long[] ks = Layers.staticShape(k);
 			l.countMultiplyAdds((qs[1] < 0 || qs[2] < 0 || ks[2] < 0) ? Double.NaN : (double) qs[1] * qs[2] * ks[2] * (qs[3] + ks[3]));
 			return fusable(FusedKernels.Fusion.ATTENTION, (ops, in) -> batchMatMulV2(ops,
-					ops.nn.softmax(ops.train.batchMatMul(f32(in, 0), f32(in, 1), TFloat32.class, BatchMatMul.adjY(true))),
-					f32(in, 2)), q, k, v);
+					ops.nn.softmax(ops.train.batchMatMul(floatInput(in, 0), floatInput(in, 1), TFloat32.class, BatchMatMul.adjY(true))),
+					floatInput(in, 2)), q, k, v);
 		}
 
 		/** {@code a b} per batch entry as a {@code BatchMatMulV2} op, which TF Java's {@code Ops} do not build. */
@@ -333,7 +335,7 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 		 */
 		private Operand<TFloat32> depthwiseConvErfGate(Operand<TFloat32> h, Operand<TFloat32> filter, Operand<TFloat32> bias) {
 			return fusable(FusedKernels.Fusion.DEPTHWISE_CONV3D_GELU,
-					(ops, in) -> erfGate(ops, DepthwiseConv3d.apply(ops, f32(in, 0), f32(in, 1), f32(in, 2), 3, 1)), h, filter,
+					(ops, in) -> erfGate(ops, DepthwiseConv3d.apply(ops, floatInput(in, 0), floatInput(in, 1), floatInput(in, 2), 3, 1)), h, filter,
 					bias);
 		}
 
@@ -347,12 +349,6 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			if (l.training())
 				return portable.build(tf, List.of(inputs));
 			return FusedKernels.marked(tf, fusion, portable, inputs);
-		}
-
-		/** Input i of a portable form, a float operand. */
-		@SuppressWarnings("unchecked")
-		private static Operand<TFloat32> f32(List<Operand<?>> inputs, int i) {
-			return (Operand<TFloat32>) inputs.get(i);
 		}
 
 		private static Operand<TFloat32> erfGate(Ops tf, Operand<TFloat32> h) {
@@ -408,8 +404,8 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			Operand<TFloat32> predWeight = pointwiseWeight(pred, d, c.numClasses());
 			Operand<TFloat32> predBias = l.parameter(pred + ".bias", new long[] { c.numClasses() }, Init.zeros());
 			Operand<TFloat32> logits = fusable(FusedKernels.Fusion.RESIZE_SUM_RELU_LINEAR,
-					(ops, in) -> resizeSumReluLinear(ops, f32(in, 0), List.of(f32(in, 1), f32(in, 2), f32(in, 3)), f32(in, 4),
-							f32(in, 5)),
+					(ops, in) -> resizeSumReluLinear(ops, floatInput(in, 0), List.of(floatInput(in, 1), floatInput(in, 2), floatInput(in, 3)), floatInput(in, 4),
+							floatInput(in, 5)),
 					volumes.get(3), volumes.get(0), volumes.get(1), volumes.get(2), predWeight, predBias);
 			return TrilinearResize.byFactor(tf, logits, UPSAMPLE);
 		}

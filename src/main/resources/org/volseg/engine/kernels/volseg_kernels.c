@@ -220,6 +220,24 @@ static void run_parts(const void* parts, size_t size, int count, void (*run)(con
 	}
 }
 
+/* runs count units of work (rows, blocks) split into min(threads, count) contiguous ranges, through
+ * run_parts: part i is a copy of base (size bytes) whose int64_t fields at offsets first and end
+ * (offsetof) are set to [count i / parts, count (i + 1) / parts) */
+static void run_ranges(const void* base, size_t size, size_t first, size_t end, int64_t count, int64_t threads,
+		void (*run)(const void* part)) {
+	int parts = (int) (threads < count ? threads : count);
+	char* copies = malloc(size * (size_t) parts);
+	if (copies == NULL) abort();
+	for (int i = 0; i < parts; i++) {
+		int64_t range[2] = { count * i / parts, count * (i + 1) / parts };
+		memcpy(copies + i * size, base, size);
+		memcpy(copies + i * size + first, &range[0], sizeof range[0]);
+		memcpy(copies + i * size + end, &range[1], sizeof range[1]);
+	}
+	run_parts(copies, size, parts, run);
+	free(copies);
+}
+
 /* ---- depthwise 3x3x3 convolution + bias + h (1 + erf h) ---- */
 
 typedef struct {
@@ -359,12 +377,9 @@ static void dw_compute(void* kernel, TF_OpKernelContext* ctx) {
 		TF_Tensor* out = t[3] = TF_AllocateOutput(ctx, 0, VOLSEG_TF_FLOAT, dims, 5, sizeof(float) * (size_t) count, s);
 		int64_t rows = dims[0] * dims[1] * dims[2];
 		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
-			int parts = (int) (k->threads < rows ? k->threads : rows);
-			dw_part part[MAX_THREADS];
-			for (int t = 0; t < parts; t++)
-				part[t] = (dw_part) { TF_TensorData(in), TF_TensorData(filter), TF_TensorData(bias), TF_TensorData(out),
-					dims[0], dims[1], dims[2], dims[3], dims[4], rows * t / parts, rows * (t + 1) / parts };
-			run_parts(part, sizeof part[0], parts, dw_run_part);
+			dw_part base = { TF_TensorData(in), TF_TensorData(filter), TF_TensorData(bias), TF_TensorData(out), dims[0],
+				dims[1], dims[2], dims[3], dims[4], 0, 0 };
+			run_ranges(&base, sizeof base, offsetof(dw_part, row0), offsetof(dw_part, row1), rows, k->threads, dw_run_part);
 		}
 	}
 	finish(ctx, t, 4, s);
@@ -541,34 +556,39 @@ static void attention_compute(void* kernel, TF_OpKernelContext* ctx) {
 		int64_t heads = dims[0] * dims[1], n = dims[2];
 		int64_t blocks = heads * ((n + QB - 1) / QB);
 		if (TF_GetCode(s) == VOLSEG_TF_OK && count > 0) {
-			int parts = (int) (k->threads < blocks ? k->threads : blocks);
-			attention_part part[MAX_THREADS];
-			for (int t = 0; t < parts; t++)
-				part[t] = (attention_part) { TF_TensorData(q), TF_TensorData(key), TF_TensorData(v), TF_TensorData(out),
-					heads, n, TF_Dim(key, 2), TF_Dim(q, 3), dims[3], blocks * t / parts, blocks * (t + 1) / parts };
-			run_parts(part, sizeof part[0], parts, attention_run_part);
+			attention_part base = { TF_TensorData(q), TF_TensorData(key), TF_TensorData(v), TF_TensorData(out), heads, n,
+				TF_Dim(key, 2), TF_Dim(q, 3), dims[3], 0, 0 };
+			run_ranges(&base, sizeof base, offsetof(attention_part, block0), offsetof(attention_part, block1), blocks,
+					k->threads, attention_run_part);
 		}
 	}
 	finish(ctx, t, 4, s);
 }
 
-/* [b, h, n, e]: query's first three dimensions, value's last */
-static void attention_shape(TF_ShapeInferenceContext* ctx, TF_Status* s) {
-	TF_ShapeHandle* q = TF_NewShapeHandle();
-	TF_ShapeHandle* v = TF_NewShapeHandle();
+/* output 0's shape: input a's dimensions [0, a_end) then input b's [b_start, b_rank), input a of rank
+ * a_rank and input b of rank b_rank */
+static void concatenated_dims_shape(TF_ShapeInferenceContext* ctx, TF_Status* s, int a, int64_t a_rank, int64_t a_end,
+		int b, int64_t b_rank, int64_t b_start) {
+	TF_ShapeHandle* first = TF_NewShapeHandle();
+	TF_ShapeHandle* second = TF_NewShapeHandle();
 	TF_ShapeHandle* front = TF_NewShapeHandle();
 	TF_ShapeHandle* back = TF_NewShapeHandle();
 	TF_ShapeHandle* out = TF_NewShapeHandle();
-	TF_ShapeInferenceContextGetInput(ctx, 0, q, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextGetInput(ctx, 2, v, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextWithRank(ctx, q, 4, q, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextWithRank(ctx, v, 4, v, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSubshape(ctx, q, 0, 3, front, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSubshape(ctx, v, 3, 4, back, s);
+	TF_ShapeInferenceContextGetInput(ctx, a, first, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextGetInput(ctx, b, second, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextWithRank(ctx, first, a_rank, first, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextWithRank(ctx, second, b_rank, second, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSubshape(ctx, first, 0, a_end, front, s);
+	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSubshape(ctx, second, b_start, b_rank, back, s);
 	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextConcatenateShapes(ctx, front, back, out, s);
 	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSetOutput(ctx, 0, out, s);
-	TF_ShapeHandle* handles[] = { q, v, front, back, out };
+	TF_ShapeHandle* handles[] = { first, second, front, back, out };
 	for (int i = 0; i < 5; i++) TF_DeleteShapeHandle(handles[i]);
+}
+
+/* [b, h, n, e]: query's first three dimensions, value's last */
+static void attention_shape(TF_ShapeInferenceContext* ctx, TF_Status* s) {
+	concatenated_dims_shape(ctx, s, 0, 4, 3, 2, 4, 3);
 }
 
 /* ---- strided 3D convolution for few input channels ---- */
@@ -712,14 +732,8 @@ static void conv_compute(void* kernel, TF_OpKernelContext* ctx) {
 			base.filter = TF_TensorData(filter);
 			base.bias = TF_TensorData(bias);
 			base.out = TF_TensorData(out);
-			int parts = (int) (kn->threads < rows ? kn->threads : rows);
-			conv_part part[MAX_THREADS];
-			for (int t = 0; t < parts; t++) {
-				part[t] = base;
-				part[t].row0 = rows * t / parts;
-				part[t].row1 = rows * (t + 1) / parts;
-			}
-			run_parts(part, sizeof part[0], parts, conv_run_part);
+			run_ranges(&base, sizeof base, offsetof(conv_part, row0), offsetof(conv_part, row1), rows, kn->threads,
+					conv_run_part);
 		}
 	}
 	finish(ctx, t, 6, s);
@@ -907,14 +921,8 @@ static void head_compute(void* kernel, TF_OpKernelContext* ctx) {
 			base.fine = TF_TensorData(fine);
 			base.bias = TF_TensorData(t[COARSE + 2]);
 			base.out = TF_TensorData(out);
-			int parts = (int) (kn->threads < rows ? kn->threads : rows);
-			head_part part[MAX_THREADS];
-			for (int i = 0; i < parts; i++) {
-				part[i] = base;
-				part[i].row0 = rows * i / parts;
-				part[i].row1 = rows * (i + 1) / parts;
-			}
-			run_parts(part, sizeof part[0], parts, head_run_part);
+			run_ranges(&base, sizeof base, offsetof(head_part, row0), offsetof(head_part, row1), rows, kn->threads,
+					head_run_part);
 			free(indices);
 			free(floats);
 		}
@@ -924,21 +932,7 @@ static void head_compute(void* kernel, TF_OpKernelContext* ctx) {
 
 /* [n, D0, D1, D2, K]: fine's first four dimensions, weight's last */
 static void head_shape(TF_ShapeInferenceContext* ctx, TF_Status* s) {
-	TF_ShapeHandle* fine = TF_NewShapeHandle();
-	TF_ShapeHandle* weight = TF_NewShapeHandle();
-	TF_ShapeHandle* front = TF_NewShapeHandle();
-	TF_ShapeHandle* back = TF_NewShapeHandle();
-	TF_ShapeHandle* out = TF_NewShapeHandle();
-	TF_ShapeInferenceContextGetInput(ctx, 0, fine, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextGetInput(ctx, COARSE + 1, weight, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextWithRank(ctx, fine, 5, fine, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextWithRank(ctx, weight, 2, weight, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSubshape(ctx, fine, 0, 4, front, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSubshape(ctx, weight, 1, 2, back, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextConcatenateShapes(ctx, front, back, out, s);
-	if (TF_GetCode(s) == VOLSEG_TF_OK) TF_ShapeInferenceContextSetOutput(ctx, 0, out, s);
-	TF_ShapeHandle* handles[] = { fine, weight, front, back, out };
-	for (int i = 0; i < 5; i++) TF_DeleteShapeHandle(handles[i]);
+	concatenated_dims_shape(ctx, s, 0, 5, 4, COARSE + 1, 2, 1);
 }
 
 /* ---- LayerNorm over the last axis ---- */
@@ -954,7 +948,6 @@ typedef struct {
 } norm_part;
 
 #define NORM_PART_ELEMENTS 32768 /* the least work worth a thread of its own */
-
 
 static void norm_run(const norm_part* p) {
 	const int64_t c = p->c, vector_channels = c / L * L;
@@ -1012,15 +1005,8 @@ static void norm_compute(void* kernel, TF_OpKernelContext* ctx) {
 			norm_part base = { TF_TensorData(in), TF_TensorData(gamma), TF_TensorData(beta), TF_TensorData(out), c,
 				*(const float*) TF_TensorData(epsilon), 0, 0 };
 			int64_t worth = (count + NORM_PART_ELEMENTS - 1) / NORM_PART_ELEMENTS;
-			int64_t limit = kn->threads < worth ? kn->threads : worth;
-			int parts = (int) (limit < rows ? limit : rows);
-			norm_part part[MAX_THREADS];
-			for (int i = 0; i < parts; i++) {
-				part[i] = base;
-				part[i].row0 = rows * i / parts;
-				part[i].row1 = rows * (i + 1) / parts;
-			}
-			run_parts(part, sizeof part[0], parts, norm_run_part);
+			run_ranges(&base, sizeof base, offsetof(norm_part, row0), offsetof(norm_part, row1), rows,
+					kn->threads < worth ? kn->threads : worth, norm_run_part);
 		}
 	}
 	finish(ctx, t, 5, s);

@@ -192,40 +192,29 @@ class FusedKernelsTest {
 	@Test
 	void aLayerNormGammaOfTheWrongLengthIsAnErrorNamingTheOp() {
 		requireFusedKernels();
-		try (Graph g = new Graph(); Session s = new Session(g)) {
-			Ops tf = Ops.create(g);
-			Operand<TFloat32> bad = FusedKernels.fused(tf, FusedKernels.Fusion.LAYER_NORM, 2, constant(tf, new float[24], 3, 8),
-					constant(tf, new float[7], 7), constant(tf, new float[8], 8), tf.constant(1e-5f));
-			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
-			assertTrue(e.getMessage().contains("VolsegLayerNorm: input must be [..., C], gamma and beta [C]"), e.getMessage());
-		}
+		assertRefusedNaming(tf -> FusedKernels.fused(tf, FusedKernels.Fusion.LAYER_NORM, 2, constant(tf, new float[24], 3, 8),
+				constant(tf, new float[7], 7), constant(tf, new float[8], 8), tf.constant(1e-5f)),
+				"VolsegLayerNorm: input must be [..., C], gamma and beta [C]");
 	}
 
 	@Test
 	void aWeightOfTheWrongChannelsIsAnErrorNamingTheOp() {
 		requireFusedKernels();
-		try (Graph g = new Graph(); Session s = new Session(g)) {
-			Ops tf = Ops.create(g);
+		assertRefusedNaming(tf -> {
 			Operand<TFloat32> coarse = constant(tf, new float[8], 1, 1, 1, 1, 8);
-			Operand<TFloat32> bad = FusedKernels.fused(tf, FusedKernels.Fusion.RESIZE_SUM_RELU_LINEAR, 2,
+			return FusedKernels.fused(tf, FusedKernels.Fusion.RESIZE_SUM_RELU_LINEAR, 2,
 					constant(tf, new float[64], 1, 2, 2, 2, 8), coarse, coarse, coarse, constant(tf, new float[27], 9, 3),
 					constant(tf, new float[3], 3));
-			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
-			assertTrue(e.getMessage().contains("VolsegResizeSumReluLinear: weight must be [C, K] with fine's C, and bias [K]"),
-					e.getMessage());
-		}
+		}, "VolsegResizeSumReluLinear: weight must be [C, K] with fine's C, and bias [K]");
 	}
 
 	@Test
 	void aPaddingOfTheKernelsSizeIsAnErrorNamingTheOp() {
 		requireFusedKernels();
-		try (Graph g = new Graph(); Session s = new Session(g)) {
-			Ops tf = Ops.create(g);
-			Operand<TFloat32> bad = FusedKernels.fused(tf, FusedKernels.Fusion.CONV3D, 2, constant(tf, new float[64], 1, 4, 4, 4, 1),
-					constant(tf, new float[27 * 16], 3, 3, 3, 1, 16), constant(tf, new float[16], 16), tf.constant(1), tf.constant(3));
-			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
-			assertTrue(e.getMessage().contains("VolsegConv3d: stride must be at least 1 and padding 0 to k - 1"), e.getMessage());
-		}
+		assertRefusedNaming(tf -> FusedKernels.fused(tf, FusedKernels.Fusion.CONV3D, 2,
+				constant(tf, new float[64], 1, 4, 4, 4, 1), constant(tf, new float[27 * 16], 3, 3, 3, 1, 16),
+				constant(tf, new float[16], 16), tf.constant(1), tf.constant(3)),
+				"VolsegConv3d: stride must be at least 1 and padding 0 to k - 1");
 	}
 
 	/**
@@ -253,27 +242,18 @@ class FusedKernelsTest {
 	@Test
 	void keysAndValuesOfDifferentLengthsAreAnErrorNamingTheOp() {
 		requireFusedKernels();
-		try (Graph g = new Graph(); Session s = new Session(g)) {
-			Ops tf = Ops.create(g);
-			Operand<TFloat32> bad = FusedKernels.fused(tf, FusedKernels.Fusion.ATTENTION, 2, constant(tf, new float[64], 1, 1, 8, 8),
-					constant(tf, new float[32], 1, 1, 4, 8), constant(tf, new float[40], 1, 1, 5, 8));
-			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
-			assertTrue(e.getMessage().contains("VolsegAttention: key and value must have the same tokens"), e.getMessage());
-		}
+		assertRefusedNaming(tf -> FusedKernels.fused(tf, FusedKernels.Fusion.ATTENTION, 2,
+				constant(tf, new float[64], 1, 1, 8, 8), constant(tf, new float[32], 1, 1, 4, 8),
+				constant(tf, new float[40], 1, 1, 5, 8)), "VolsegAttention: key and value must have the same tokens");
 	}
 
 	@Test
 	void aFilterOfTheWrongShapeIsAnErrorNamingTheOp() {
 		requireFusedKernels();
-		try (Graph g = new Graph(); Session s = new Session(g)) {
-			Ops tf = Ops.create(g);
-			// the op's shape function does not check the filter: the kernel must, before it reads it
-			Operand<TFloat32> bad = FusedKernels.fused(tf, DWGELU, 2, constant(tf, new float[512], 1, 4, 4, 4, 8),
-					constant(tf, new float[72], 3, 3, 8), constant(tf, new float[8], 8));
-			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
-			assertTrue(e.getMessage().contains("VolsegDepthwiseConv3dGelu: filter must be [3, 3, 3, 8] and bias [8]"),
-					e.getMessage());
-		}
+		// the op's shape function does not check the filter: the kernel must, before it reads it
+		assertRefusedNaming(tf -> FusedKernels.fused(tf, DWGELU, 2, constant(tf, new float[512], 1, 4, 4, 4, 8),
+				constant(tf, new float[72], 3, 3, 8), constant(tf, new float[8], 8)),
+				"VolsegDepthwiseConv3dGelu: filter must be [3, 3, 3, 8] and bias [8]");
 	}
 
 	@Test
@@ -300,6 +280,15 @@ class FusedKernelsTest {
 		} finally {
 			if (before == null) System.clearProperty(FusedKernels.PROPERTY);
 			else System.setProperty(FusedKernels.PROPERTY, before);
+		}
+	}
+
+	/** Building the op succeeds, running it fails with an INVALID_ARGUMENT whose message holds {@code message}. */
+	private static void assertRefusedNaming(java.util.function.Function<Ops, Operand<TFloat32>> build, String message) {
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Operand<TFloat32> bad = build.apply(Ops.create(g));
+			TFInvalidArgumentException e = assertThrows(TFInvalidArgumentException.class, () -> fetch(s, bad));
+			assertTrue(e.getMessage().contains(message), e.getMessage());
 		}
 	}
 
