@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.volseg.InvalidParameterException;
+import org.volseg.engine.FrozenWeights;
 import org.volseg.nets.Architecture;
 import org.volseg.nets.Architectures;
 import org.volseg.nets.ForwardBenchmark;
@@ -80,6 +81,10 @@ public final class BenchForwardCommand implements Callable<Integer> {
 		out.printf("matmul %d^3 float32 before: %.1f GFLOP/s wall, %.1f GFLOP per CPU-second%n", r.before().size(),
 				r.before().wallGflops(), r.before().gflopPerCpuSecond());
 		out.printf("kernels: %s%n", r.kernels());
+		if (storage == Layers.WeightStorage.VARIABLES)
+			out.printf("weights: %s%n", r.weightsFrozen()
+					? "frozen into constants when loaded, as model packages run on the CPU (-D" + FrozenWeights.PROPERTY + "=0 keeps them variables)"
+					: "variables");
 		out.printf("first forward (graph optimisation included): %.2f s%n", r.firstSeconds());
 		out.printf("forward: median %.3f s (min %.3f, max %.3f) over %d runs, %.1f GFLOP per forward (%s)%n",
 				r.medianSeconds(), r.seconds()[0], r.seconds()[r.seconds().length - 1], r.seconds().length, r.flops() / 1e9,

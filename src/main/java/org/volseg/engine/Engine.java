@@ -38,7 +38,11 @@ import org.volseg.runtime.PatchPredictor;
  * descriptor declares another axis order, tensors are transposed in native code, never per voxel in
  * Java. Input and output cross the Java/native boundary as bulk copies of whole arrays.</p>
  *
- * <p>Owns the {@link SavedModelBundle} (and so its graph and session): close the engine when done.
+ * <p>On the CPU the weights of the {@link FrozenWeights#ARCHITECTURES} (SegFormer3D) are frozen
+ * into constants when the model is loaded, up to {@link FrozenWeights#maxBytes()}, so that
+ * TensorFlow prepares them once, not in every run ({@link FrozenWeights}).</p>
+ *
+ * <p>Owns the loaded SavedModel (its graph and session): close the engine when done.
  * Not thread-safe: one {@link #predict} at a time (TensorFlow parallelises inside, see
  * {@link EngineOptions}).</p>
  */
@@ -47,7 +51,7 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 	private static final Logger LOG = Logger.getLogger(Engine.class.getName());
 
 	private final ModelDescriptor descriptor;
-	private final SavedModelBundle bundle;
+	private final ServingModel model;
 	private final SessionFunction function;
 	private final EngineInfo info;
 	private final AxisOrder inOrder;
@@ -58,9 +62,9 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 	private final int outChannels;
 	private boolean closed;
 
-	private Engine(ModelDescriptor descriptor, SavedModelBundle bundle, SessionFunction function, EngineInfo info) {
+	private Engine(ModelDescriptor descriptor, ServingModel model, SessionFunction function, EngineInfo info) {
 		this.descriptor = descriptor;
-		this.bundle = bundle;
+		this.model = model;
 		this.function = function;
 		this.info = info;
 		this.inOrder = AxisOrder.of(descriptor.input());
@@ -138,9 +142,10 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 		// before TensorFlow sees the graph: loading it already runs its restore operations
 		ModelOpCheck.check(pkg.savedModelDir(), source, options.trustModel());
 		DeviceChoice choice = DevicePolicy.choose(options.device(), available);
-		SavedModelBundle bundle;
+		long maxFrozenBytes = FrozenWeights.maxBytes(); // a bad value is reported before TensorFlow loads anything
+		ServingModel model;
 		try {
-			bundle = loadBundle(pkg, options, choice);
+			model = loadModel(pkg, options, choice, maxFrozenBytes);
 		} catch (TensorFlowException e) {
 			Optional<DeviceChoice> fallback = DevicePolicy.fallbackAfter(options.device(), choice, e);
 			if (fallback.isEmpty())
@@ -148,24 +153,24 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 			LOG.log(Level.WARNING, fallback.get().reason() + ": " + e.getMessage());
 			choice = fallback.get();
 			try {
-				bundle = loadBundle(pkg, options, choice);
+				model = loadModel(pkg, options, choice, maxFrozenBytes);
 			} catch (TensorFlowException e2) {
 				throw loadError(pkg, choice, e2);
 			}
 		}
 		try {
-			Signature sig = servingSignature(bundle, source);
+			Signature sig = servingSignature(model, source);
 			SignatureCheck.check(d, source, sig);
 			Signature.TensorDescription in = sig.getInputs().get(d.input().id());
 			Signature.TensorDescription out = sig.getOutputs().get(d.output().id());
 			EngineInfo info = new EngineInfo(d.name(), choice.device(), choice.reason(),
 					options.effectiveIntraOpThreads(), options.effectiveInterOpThreads(), sig.key(), d.input().id(),
-					dims(in.shape), d.output().id(), dims(out.shape), TensorFlow.version());
-			Engine engine = new Engine(d, bundle, bundle.function(sig.key()), info);
+					dims(in.shape), d.output().id(), dims(out.shape), TensorFlow.version(), model.frozen());
+			Engine engine = new Engine(d, model, model.function(sig), info);
 			LOG.info("VolSeg engine: " + info.summary());
 			return engine;
 		} catch (RuntimeException e) {
-			bundle.close();
+			model.close();
 			throw e;
 		}
 	}
@@ -174,7 +179,12 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 		return s == null || s.isUnknown() ? null : s.asArray();
 	}
 
-	private static SavedModelBundle loadBundle(ModelPackage pkg, EngineOptions options, DeviceChoice choice) {
+	/**
+	 * Loads the SavedModel (with fused kernels where it marks them, see {@link FusedSavedModel}); on
+	 * the CPU, the weights of the {@link FrozenWeights#ARCHITECTURES} are then frozen into constants
+	 * if they hold at most {@code maxFrozenBytes}.
+	 */
+	private static ServingModel loadModel(ModelPackage pkg, EngineOptions options, DeviceChoice choice, long maxFrozenBytes) {
 		ConfigProto.Builder config = ConfigProto.newBuilder()
 				.setIntraOpParallelismThreads(options.effectiveIntraOpThreads())
 				.setInterOpParallelismThreads(options.effectiveInterOpThreads())
@@ -192,10 +202,17 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 					.load();
 			fused.ifPresent(f -> LOG.info("VolSeg engine: " + f.fused() + " subgraphs of " + pkg.source() + " replaced by "
 					+ FusedKernels.status()));
-			return bundle;
+			return choice.device() == Device.CPU && freezes(pkg.descriptor())
+					? ServingModel.freeze(bundle, config.build(), maxFrozenBytes, pkg.source().toString())
+					: ServingModel.of(bundle);
 		} finally {
 			fused.ifPresent(FusedSavedModel::close);
 		}
+	}
+
+	private static boolean freezes(ModelDescriptor d) {
+		return d.volseg() != null && d.volseg().network() != null
+				&& FrozenWeights.ARCHITECTURES.contains(d.volseg().network().architecture());
 	}
 
 	/** The package's SavedModel with fused CPU kernels, if it marks subgraphs for them and they are available. */
@@ -217,8 +234,8 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 		return new EngineException(pkg.savedModelDir() + ": " + what, e);
 	}
 
-	private static Signature servingSignature(SavedModelBundle bundle, String source) {
-		List<Signature> sigs = bundle.signatures();
+	private static Signature servingSignature(ServingModel model, String source) {
+		List<Signature> sigs = model.signatures();
 		for (Signature s : sigs)
 			if (SavedModelExport.SIGNATURE_KEY.equals(s.key()))
 				return s;
@@ -363,7 +380,7 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 			if (outTranspose != null)
 				outTranspose.close();
 		} finally {
-			bundle.close();
+			model.close();
 		}
 	}
 }

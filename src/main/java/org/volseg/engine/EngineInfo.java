@@ -17,10 +17,11 @@ import java.util.Arrays;
  * @param outputName the signature output read
  * @param outputShape its static shape, -1 where free
  * @param tensorflowVersion the native TensorFlow version
+ * @param weightsFrozen whether the weights run as constants ({@link FrozenWeights}), not variables
  */
 public record EngineInfo(String modelName, Device device, String deviceReason, int intraOpThreads,
 		int interOpThreads, String signatureKey, String inputName, long[] inputShape, String outputName,
-		long[] outputShape, String tensorflowVersion) {
+		long[] outputShape, String tensorflowVersion, boolean weightsFrozen) {
 
 	public EngineInfo {
 		inputShape = inputShape == null ? null : inputShape.clone();
@@ -37,11 +38,12 @@ public record EngineInfo(String modelName, Device device, String deviceReason, i
 		return outputShape == null ? null : outputShape.clone();
 	}
 
-	/** One line: model, device and reason, threads. */
+	/** One line: model, device and reason, threads, signature, weights. */
 	public String summary() {
 		return "model \"" + modelName + "\" on " + device.label() + " (" + deviceReason + "), TensorFlow "
 				+ tensorflowVersion + ", threads intra-op " + intraOpThreads + " inter-op " + interOpThreads
 				+ ", signature " + signatureKey + ": " + inputName + " " + Arrays.toString(inputShape) + " -> "
-				+ outputName + " " + Arrays.toString(outputShape);
+				+ outputName + " " + Arrays.toString(outputShape) + ", weights "
+				+ (weightsFrozen ? "frozen into constants" : "variables");
 	}
 }

@@ -12,6 +12,7 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
+import org.volseg.engine.FrozenWeights;
 import org.volseg.engine.kernels.FusedKernels;
 import org.volseg.util.ProcessCpu;
 
@@ -50,10 +51,12 @@ public final class ForwardBenchmark {
 	 *        multiply-adds its graph counts ({@code referenceCount} says which)
 	 * @param seconds wall-clock time of each timed forward, ascending
 	 * @param kernels which kernels ran: {@link FusedKernels#status()}
+	 * @param weightsFrozen whether the weights ran frozen into constants ({@link NetworkGraph#frozen})
 	 * @param cpuSecondsPerForward process CPU time over the timed forwards, divided by their number
 	 * @param before the matmul measured before the network was built, {@code after} after its runs
 	 */
-	public record Report(String network, long[] spatialSize, Layers.WeightStorage weights, String kernels, double flops,
+	public record Report(String network, long[] spatialSize, Layers.WeightStorage weights, String kernels,
+			boolean weightsFrozen, double flops,
 			boolean referenceCount, double firstSeconds, double[] seconds, double cpuSecondsPerForward, Matmul before,
 			Matmul after) {
 
@@ -96,7 +99,9 @@ public final class ForwardBenchmark {
 		double cpu;
 		double flops;
 		boolean reference;
+		boolean frozen;
 		try (NetworkGraph g = graph(network, weights)) {
+			frozen = g.weightsFrozen();
 			double counted = network.referenceFlops(spatialSize);
 			reference = !Double.isNaN(counted);
 			flops = reference ? counted : 2 * g.multiplyAddsPerSample();
@@ -112,19 +117,23 @@ public final class ForwardBenchmark {
 			cpu = (ProcessCpu.seconds() - cpu0) / runs;
 		}
 		Arrays.sort(seconds);
-		return new Report(network.describe(), spatialSize.clone(), weights, FusedKernels.status(), flops, reference, first,
+		return new Report(network.describe(), spatialSize.clone(), weights, FusedKernels.status(), frozen, flops, reference, first,
 				seconds, cpu, before, matmul(matmulSize));
 	}
 
 	/**
-	 * The network built as {@link #run} builds it (trained-like random weights), with VolSeg's fused
-	 * CPU kernels where they are {@link FusedKernels#available() available}, as a model package runs
-	 * on the CPU; the caller closes it.
+	 * The network built as {@link #run} builds it (trained-like random weights), as a model package
+	 * runs on the CPU: with VolSeg's fused CPU kernels where they are
+	 * {@link FusedKernels#available() available}, and, for the {@link FrozenWeights#ARCHITECTURES},
+	 * variables frozen into constants up to {@link FrozenWeights#maxBytes()} (so
+	 * {@code -D}{@value FrozenWeights#PROPERTY}{@code =0} keeps them variables); the caller closes it.
 	 */
 	public static NetworkGraph graph(Network network, Layers.WeightStorage weights) {
 		int threads = FusedKernels.available()
 				? Math.min(Runtime.getRuntime().availableProcessors(), FusedKernels.MAX_THREADS) : 0;
-		return NetworkGraph.build(network, new TrainedLikeParameters(new RandomParameters(1), 2), weights, threads);
+		long maxFrozenBytes = FrozenWeights.ARCHITECTURES.contains(network.architecture()) ? FrozenWeights.maxBytes() : 0;
+		NetworkGraph g = NetworkGraph.build(network, new TrainedLikeParameters(new RandomParameters(1), 2), weights, threads);
+		return maxFrozenBytes > 0 ? g.frozen(maxFrozenBytes) : g;
 	}
 
 	/** The input {@link #run} feeds: one sample {@code [1, d0, d1, d2, C]} of N(0, 1) noise (seed 1). */

@@ -1,6 +1,8 @@
 package org.volseg.nets;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -13,6 +15,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
+import org.volseg.engine.FrozenWeights;
 
 /**
  * A {@link Network} built into a TensorFlow graph with its parameters, and a session to run it.
@@ -32,13 +35,15 @@ public final class NetworkGraph implements AutoCloseable {
 	private final Network network;
 	private final Graph graph;
 	private final Session session;
-	private final Placeholder<TFloat32> input;
+	private final Operand<TFloat32> input;
 	private final Operand<TFloat32> output;
 	private final double multiplyAdds;
+	private final boolean weightsFrozen;
 
-	private NetworkGraph(Network network, Graph graph, Session session, Placeholder<TFloat32> input, Operand<TFloat32> output,
-			double multiplyAdds) {
+	private NetworkGraph(Network network, Graph graph, Session session, Operand<TFloat32> input, Operand<TFloat32> output,
+			double multiplyAdds, boolean weightsFrozen) {
 		this.multiplyAdds = multiplyAdds;
+		this.weightsFrozen = weightsFrozen;
 		this.network = network;
 		this.graph = graph;
 		this.session = session;
@@ -78,10 +83,37 @@ public final class NetworkGraph implements AutoCloseable {
 			params.finish();
 			session = new Session(graph);
 			layers.initializeVariables(session);
-			return new NetworkGraph(network, graph, session, input, out, layers.multiplyAdds());
+			return new NetworkGraph(network, graph, session, input, out, layers.multiplyAdds(), false);
 		} catch (RuntimeException | Error ex) {
 			if (session != null) session.close();
 			graph.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * This graph with its weights frozen into constants ({@link FrozenWeights#freeze}), as the engine
+	 * runs a SegFormer3D package on the CPU: a new graph, or this one when {@link FrozenWeights} does
+	 * not freeze it (no variables, or more than {@code maxBytes}). This graph is closed unless it is
+	 * the one returned.
+	 */
+	public NetworkGraph frozen(long maxBytes) {
+		try {
+			Optional<Graph> frozen = FrozenWeights.freeze(graph, session, List.of(INPUT_NAME, OUTPUT_NAME), maxBytes);
+			if (frozen.isEmpty())
+				return this;
+			Graph g = frozen.get();
+			try {
+				NetworkGraph result = new NetworkGraph(network, g, new Session(g), g.operation(INPUT_NAME).output(0),
+						g.operation(OUTPUT_NAME).output(0), multiplyAdds, true);
+				close();
+				return result;
+			} catch (RuntimeException | Error ex) {
+				g.close();
+				throw ex;
+			}
+		} catch (RuntimeException | Error ex) {
+			close();
 			throw ex;
 		}
 	}
@@ -148,6 +180,11 @@ public final class NetworkGraph implements AutoCloseable {
 	/** Multiply-adds of one forward pass per batch sample (see {@link Layers#multiplyAdds()}). */
 	public double multiplyAddsPerSample() {
 		return multiplyAdds;
+	}
+
+	/** Whether {@link #frozen} froze this graph's weights into constants. */
+	public boolean weightsFrozen() {
+		return weightsFrozen;
 	}
 
 	/** The network this graph was built from. */

@@ -37,6 +37,16 @@ class BenchForwardCommandTest {
 		assertTrue(Integer.parseInt(percent.group(1)) > 0, r.out);
 	}
 
+	/** With variables (the default) SegFormer3D runs as its packages do: weights frozen into constants when loaded. */
+	@Test
+	void variablesAreFrozenAsSegFormer3dPackagesAre() {
+		CliRunner r = CliRunner.run("bench", "forward", "--size", "32", "--runs", "1", "--matmul-size", "256");
+		assertEquals(0, r.exitCode, r.err);
+		assertTrue(r.out.contains("weights as variables"), r.out);
+		assertTrue(r.out.contains("weights: frozen into constants when loaded"), r.out);
+		assertTrue(Pattern.compile("forward per CPU-second: [1-9]\\d*% of the matmul's").matcher(r.out).find(), r.out);
+	}
+
 	@Test
 	void namesTheBadSetting() {
 		CliRunner preset = CliRunner.run("bench", "forward", "--preset", "nope", "--matmul-size", "64");

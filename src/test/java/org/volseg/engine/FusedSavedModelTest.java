@@ -30,7 +30,9 @@ import org.volseg.testutil.CliRunner;
  * runs its first patch embedding, its attentions and its Mix-FFNs' depthwise convolutions as fused
  * CPU kernels when loaded on the CPU, with the
  * package left as it was, and predicts what it predicts with TensorFlow's ops. (That the fused
- * package reproduces the PyTorch reference is {@code SegFormer3dConvertForwardTest}'s.)
+ * package reproduces the PyTorch reference is {@code SegFormer3dConvertForwardTest}'s.) The engine
+ * also freezes the package's weights into constants ({@link FrozenWeights}), which changes no
+ * prediction.
  */
 class FusedSavedModelTest {
 
@@ -117,6 +119,37 @@ class FusedSavedModelTest {
 		}
 		assertTrue(log.stream().anyMatch(m -> m.contains("subgraphs of") && m.contains("replaced by fused CPU kernels (")), log.toString());
 		assertCloseToScale(portable, fused, 0.01, 1e-5);
+	}
+
+	/**
+	 * On the CPU the engine freezes a SegFormer3D package's weights into constants (with or without
+	 * the fused kernels), and predicts what the variables predict; {@value FrozenWeights#PROPERTY}
+	 * {@code =0} keeps them variables.
+	 */
+	@Test
+	void theEngineFreezesSegFormer3dWeightsUnlessTurnedOff() throws Exception {
+		int[] size = { 32, 32, 32 };
+		float[] frozen;
+		float[] variables;
+		String before = System.getProperty(FrozenWeights.PROPERTY);
+		try (ModelPackage p = ModelPackage.open(pkg)) {
+			float[] in;
+			System.clearProperty(FrozenWeights.PROPERTY);
+			try (Engine e = Engine.load(p, EngineOptions.cpu().withThreads(2, 1))) {
+				assertTrue(e.info().weightsFrozen(), e.info().summary());
+				in = gaussian(e.inputChannels() * 32 * 32 * 32);
+				frozen = e.predict(in, 1, size);
+			}
+			System.setProperty(FrozenWeights.PROPERTY, "0");
+			try (Engine e = Engine.load(p, EngineOptions.cpu().withThreads(2, 1))) {
+				assertFalse(e.info().weightsFrozen(), e.info().summary());
+				variables = e.predict(in, 1, size);
+			}
+		} finally {
+			if (before == null) System.clearProperty(FrozenWeights.PROPERTY);
+			else System.setProperty(FrozenWeights.PROPERTY, before);
+		}
+		assertCloseToScale(variables, frozen, 1e-4, 1e-6);
 	}
 
 	@Test

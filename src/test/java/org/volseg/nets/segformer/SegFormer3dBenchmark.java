@@ -31,6 +31,7 @@ public final class SegFormer3dBenchmark {
 		System.out.printf("matmul peak (4096 x 4096 x 4096, float32): %.1f GFLOP/s wall, %.1f GFLOP per CPU-second%n",
 				r.before().wallGflops(), r.before().gflopPerCpuSecond());
 		System.out.printf("kernels: %s%n", r.kernels());
+		System.out.printf("weights frozen into constants: %s%n", r.weightsFrozen());
 		System.out.printf("first run (graph optimisation included): %.2f s%n", r.firstSeconds());
 		double[] seconds = r.seconds();
 		System.out.printf("SegFormer3D segformer3d-brats %d^3 batch 1: median %.3f s (min %.3f, max %.3f) over %d runs, "

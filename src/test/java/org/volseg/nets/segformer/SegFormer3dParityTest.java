@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.volseg.InvalidParameterException;
+import org.volseg.engine.FrozenWeights;
 import org.volseg.nets.Architectures;
 import org.volseg.nets.FloatTensor;
 import org.volseg.nets.Layers;
@@ -56,6 +57,17 @@ class SegFormer3dParityTest {
 		assertArrayEquals(new long[] { 32, 32, 32 }, net.outputSpatialShape(new long[] { 32, 32, 32 }));
 		try (NetworkGraph g = NetworkGraph.build(net, StateDict.of(file, null, FIXTURE), storage)) {
 			ParityFixtures.assertClose(file.tensors().get("expected_output"), g.runChannelsFirst(input));
+		}
+	}
+
+	/** Variables frozen into constants, as the engine runs a SegFormer3D package on the CPU. */
+	@Test
+	void frozenVariablesMatchTheReference() throws Exception {
+		Network net = Architectures.byName("segformer3d").configure(ParityFixtures.config(file));
+		try (NetworkGraph g = NetworkGraph.build(net, StateDict.of(file, null, FIXTURE), Layers.WeightStorage.VARIABLES)
+				.frozen(FrozenWeights.DEFAULT_MAX_MIB << 20)) {
+			assertTrue(g.weightsFrozen());
+			ParityFixtures.assertClose(file.tensors().get("expected_output"), g.runChannelsFirst(file.tensors().get("input")));
 		}
 	}
 
