@@ -202,7 +202,7 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 					.load();
 			fused.ifPresent(f -> LOG.info("VolSeg engine: " + f.fused() + " subgraphs of " + pkg.source() + " replaced by "
 					+ FusedKernels.status()));
-			return choice.device() == Device.CPU && freezes(pkg.descriptor())
+			return maxFrozenBytes > 0 && choice.device() == Device.CPU && freezes(pkg.descriptor())
 					? ServingModel.freeze(bundle, config.build(), maxFrozenBytes, pkg.source().toString())
 					: ServingModel.of(bundle);
 		} finally {
