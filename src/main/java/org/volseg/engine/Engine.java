@@ -142,7 +142,9 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 		// before TensorFlow sees the graph: loading it already runs its restore operations
 		ModelOpCheck.check(pkg.savedModelDir(), source, options.trustModel());
 		DeviceChoice choice = DevicePolicy.choose(options.device(), available);
-		long maxFrozenBytes = FrozenWeights.maxBytes(); // a bad value is reported before TensorFlow loads anything
+		// a bad value is reported before TensorFlow loads anything
+		long maxFrozenBytes = FrozenWeights.maxBytesFor(d.volseg() == null || d.volseg().network() == null ? null
+				: d.volseg().network().architecture());
 		ServingModel model;
 		try {
 			model = loadModel(pkg, options, choice, maxFrozenBytes);
@@ -181,8 +183,8 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 
 	/**
 	 * Loads the SavedModel (with fused kernels where it marks them, see {@link FusedSavedModel}); on
-	 * the CPU, the weights of the {@link FrozenWeights#ARCHITECTURES} are then frozen into constants
-	 * if they hold at most {@code maxFrozenBytes}.
+	 * the CPU its weights are then frozen into constants if they hold at most {@code maxFrozenBytes}
+	 * ({@link FrozenWeights#maxBytesFor}: 0 for architectures that keep their variables).
 	 */
 	private static ServingModel loadModel(ModelPackage pkg, EngineOptions options, DeviceChoice choice, long maxFrozenBytes) {
 		ConfigProto.Builder config = ConfigProto.newBuilder()
@@ -202,17 +204,12 @@ public final class Engine implements PatchPredictor, AutoCloseable {
 					.load();
 			fused.ifPresent(f -> LOG.info("VolSeg engine: " + f.fused() + " subgraphs of " + pkg.source() + " replaced by "
 					+ FusedKernels.status()));
-			return maxFrozenBytes > 0 && choice.device() == Device.CPU && freezes(pkg.descriptor())
+			return maxFrozenBytes > 0 && choice.device() == Device.CPU
 					? ServingModel.freeze(bundle, config.build(), maxFrozenBytes, pkg.source().toString())
 					: ServingModel.of(bundle);
 		} finally {
 			fused.ifPresent(FusedSavedModel::close);
 		}
-	}
-
-	private static boolean freezes(ModelDescriptor d) {
-		return d.volseg() != null && d.volseg().network() != null
-				&& FrozenWeights.ARCHITECTURES.contains(d.volseg().network().architecture());
 	}
 
 	/** The package's SavedModel with fused CPU kernels, if it marks subgraphs for them and they are available. */

@@ -92,6 +92,18 @@ public final class FrozenWeights {
 	}
 
 	/**
+	 * The most bytes of variables to freeze in a graph of {@code architecture}: {@link #maxBytes()}
+	 * for the {@link #ARCHITECTURES}, 0 (nothing frozen) for others and for {@code null}. The
+	 * property is checked either way.
+	 *
+	 * @throws InvalidParameterException when {@value #PROPERTY} is not a whole number of MiB, 0 or more
+	 */
+	public static long maxBytesFor(String architecture) {
+		long max = maxBytes();
+		return architecture != null && ARCHITECTURES.contains(architecture) ? max : 0;
+	}
+
+	/**
 	 * The part of the graph that computes {@code keep}, with its variables replaced by constants.
 	 *
 	 * @param graph the graph (not changed)

@@ -124,14 +124,14 @@ public final class ForwardBenchmark {
 	/**
 	 * The network built as {@link #run} builds it (trained-like random weights), as a model package
 	 * runs on the CPU: with VolSeg's fused CPU kernels where they are
-	 * {@link FusedKernels#available() available}, and, for the {@link FrozenWeights#ARCHITECTURES},
-	 * variables frozen into constants up to {@link FrozenWeights#maxBytes()} (so
+	 * {@link FusedKernels#available() available}, and variables frozen into constants up to
+	 * {@link FrozenWeights#maxBytesFor} the architecture (so
 	 * {@code -D}{@value FrozenWeights#PROPERTY}{@code =0} keeps them variables); the caller closes it.
 	 */
 	public static NetworkGraph graph(Network network, Layers.WeightStorage weights) {
 		int threads = FusedKernels.available()
 				? Math.min(Runtime.getRuntime().availableProcessors(), FusedKernels.MAX_THREADS) : 0;
-		long maxFrozenBytes = FrozenWeights.ARCHITECTURES.contains(network.architecture()) ? FrozenWeights.maxBytes() : 0;
+		long maxFrozenBytes = FrozenWeights.maxBytesFor(network.architecture());
 		NetworkGraph g = NetworkGraph.build(network, new TrainedLikeParameters(new RandomParameters(1), 2), weights, threads);
 		return maxFrozenBytes > 0 ? g.frozen(maxFrozenBytes) : g;
 	}

@@ -134,6 +134,9 @@ class FrozenWeightsTest {
 		try {
 			System.clearProperty(FrozenWeights.PROPERTY);
 			assertEquals(FrozenWeights.DEFAULT_MAX_MIB << 20, FrozenWeights.maxBytes());
+			assertEquals(FrozenWeights.DEFAULT_MAX_MIB << 20, FrozenWeights.maxBytesFor("segformer3d"));
+			assertEquals(0, FrozenWeights.maxBytesFor("unetr"));
+			assertEquals(0, FrozenWeights.maxBytesFor(null));
 			System.setProperty(FrozenWeights.PROPERTY, " 3 ");
 			assertEquals(3L << 20, FrozenWeights.maxBytes());
 			System.setProperty(FrozenWeights.PROPERTY, "0");
@@ -142,6 +145,7 @@ class FrozenWeightsTest {
 				System.setProperty(FrozenWeights.PROPERTY, bad);
 				InvalidParameterException e = assertThrows(InvalidParameterException.class, FrozenWeights::maxBytes);
 				assertTrue(e.getMessage().contains(FrozenWeights.PROPERTY), e.getMessage());
+				assertThrows(InvalidParameterException.class, () -> FrozenWeights.maxBytesFor("unetr"), "checked for every architecture");
 			}
 		} finally {
 			restore(before);
