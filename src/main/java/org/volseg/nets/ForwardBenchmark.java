@@ -106,12 +106,12 @@ public final class ForwardBenchmark {
 			reference = !Double.isNaN(counted);
 			flops = reference ? counted : 2 * g.multiplyAddsPerSample();
 			long t0 = System.nanoTime();
-			g.run(input);
+			float[] output = g.run(input).data();
 			first = (System.nanoTime() - t0) / 1e9;
 			double cpu0 = ProcessCpu.seconds();
 			for (int r = 0; r < runs; r++) {
 				long t = System.nanoTime();
-				g.run(input);
+				g.run(input, output);
 				seconds[r] = (System.nanoTime() - t) / 1e9;
 			}
 			cpu = (ProcessCpu.seconds() - cpu0) / runs;

@@ -133,6 +133,17 @@ public final class NetworkGraph implements AutoCloseable {
 	 * @throws InvalidParameterException if the input shape does not fit
 	 */
 	public FloatTensor run(FloatTensor channelsLast) {
+		return run(channelsLast, null);
+	}
+
+	/**
+	 * Runs the network as {@link #run(FloatTensor)} does, writing the output into {@code reuse} when it
+	 * has the output's length (as the engine recycles its patch buffers), so that repeated runs do not
+	 * allocate a new output array each time.
+	 *
+	 * @param reuse an array for the output, or {@code null}; the returned tensor wraps it when it is used
+	 */
+	public FloatTensor run(FloatTensor channelsLast, float[] reuse) {
 		long[] s = network.inputSpatialShape();
 		if (network.acceptsOtherSpatialShapes() && channelsLast.rank() == 5) {
 			s = new long[] { channelsLast.dim(1), channelsLast.dim(2), channelsLast.dim(3) };
@@ -148,7 +159,8 @@ public final class NetworkGraph implements AutoCloseable {
 				Result result = session.runner().feed(input, in).fetch(output).run()) {
 			TFloat32 out = (TFloat32) result.get(0);
 			long[] shape = out.shape().asArray();
-			float[] data = new float[Math.toIntExact(out.size())];
+			int length = Math.toIntExact(out.size());
+			float[] data = reuse != null && reuse.length == length ? reuse : new float[length];
 			out.copyTo(DataBuffers.of(data, false, false));
 			return new FloatTensor(shape, data);
 		}

@@ -2,6 +2,8 @@ package org.volseg.nets.segformer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +71,24 @@ class SegFormer3dParityTest {
 			assertTrue(g.weightsFrozen());
 			ParityFixtures.assertClose(file.tensors().get("expected_output"), g.runChannelsFirst(file.tensors().get("input")));
 		}
+	}
+
+	/** The benchmark's form: the output written into a recycled array, which must be fully overwritten. */
+	@Test
+	void reusedOutputArrayIsOverwrittenWithTheReference() throws Exception {
+		FloatTensor input = NetworkGraph.toChannelsLast(file.tensors().get("input"));
+		FloatTensor fresh = constants.run(input);
+		float[] reuse = new float[fresh.data().length];
+		Arrays.fill(reuse, Float.NaN);
+		FloatTensor again = constants.run(input, reuse);
+		assertSame(reuse, again.data());
+		assertArrayEquals(fresh.shape(), again.shape());
+		ParityFixtures.assertClose(file.tensors().get("expected_output"), NetworkGraph.toChannelsFirst(again));
+		float[] wrongLength = new float[reuse.length - 1];
+		FloatTensor other = constants.run(input, wrongLength);
+		assertNotSame(wrongLength, other.data());
+		assertArrayEquals(fresh.data(), other.data(), 1e-6f * fresh.maxAbs());
+		assertArrayEquals(new float[wrongLength.length], wrongLength, 0f);
 	}
 
 	@Test
