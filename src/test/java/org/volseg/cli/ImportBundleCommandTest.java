@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.volseg.testutil.CliRunner;
 import org.volseg.bundle.BundleCache;
+import org.volseg.testutil.TemporaryProperty;
 import org.volseg.util.AtomicFiles;
 import org.volseg.io.nifti.NiftiReader;
 import org.volseg.nets.BundleFixtures;
@@ -57,9 +58,7 @@ class ImportBundleCommandTest {
 	@Test
 	void segmentTakesABundleDirectlyImportingItOnceIntoTheCache() throws Exception {
 		Path cache = dir.resolve("cache");
-		String old = System.getProperty(BundleCache.CACHE_PROPERTY);
-		System.setProperty(BundleCache.CACHE_PROPERTY, cache.toString());
-		try {
+		try (TemporaryProperty cacheFolder = TemporaryProperty.set(BundleCache.CACHE_PROPERTY, cache.toString())) {
 			Path labels = dir.resolve("labels.nii.gz");
 			String e2e = "e2e/spleen_ct_segmentation_prs/";
 			for (int run = 0; run < 2; run++) {
@@ -80,11 +79,6 @@ class ImportBundleCommandTest {
 					same++;
 			}
 			assertTrue(same >= 0.999 * total, same + " of " + total);
-		} finally {
-			if (old == null)
-				System.clearProperty(BundleCache.CACHE_PROPERTY);
-			else
-				System.setProperty(BundleCache.CACHE_PROPERTY, old);
 		}
 	}
 }

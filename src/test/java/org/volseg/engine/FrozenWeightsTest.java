@@ -29,6 +29,7 @@ import org.tensorflow.types.TInt32;
 import org.volseg.InvalidParameterException;
 import org.volseg.model.ModelPackage;
 import org.volseg.runtime.EngineOptions;
+import org.volseg.testutil.TemporaryProperty;
 
 /**
  * Weights frozen into constants compute what the variables computed, keep the graph's names, leave
@@ -130,25 +131,21 @@ class FrozenWeightsTest {
 
 	@Test
 	void theLimitIsReadFromItsPropertyAndABadValueNamesIt() {
-		String before = System.getProperty(FrozenWeights.PROPERTY);
-		try {
-			System.clearProperty(FrozenWeights.PROPERTY);
+		try (TemporaryProperty limit = TemporaryProperty.cleared(FrozenWeights.PROPERTY)) {
 			assertEquals(FrozenWeights.DEFAULT_MAX_MIB << 20, FrozenWeights.maxBytes());
 			assertEquals(FrozenWeights.DEFAULT_MAX_MIB << 20, FrozenWeights.maxBytesFor("segformer3d"));
 			assertEquals(0, FrozenWeights.maxBytesFor("unetr"));
 			assertEquals(0, FrozenWeights.maxBytesFor(null));
-			System.setProperty(FrozenWeights.PROPERTY, " 3 ");
+			limit.to(" 3 ");
 			assertEquals(3L << 20, FrozenWeights.maxBytes());
-			System.setProperty(FrozenWeights.PROPERTY, "0");
+			limit.to("0");
 			assertEquals(0, FrozenWeights.maxBytes());
 			for (String bad : List.of("-1", "64MB", "")) {
-				System.setProperty(FrozenWeights.PROPERTY, bad);
+				limit.to(bad);
 				InvalidParameterException e = assertThrows(InvalidParameterException.class, FrozenWeights::maxBytes);
 				assertTrue(e.getMessage().contains(FrozenWeights.PROPERTY), e.getMessage());
 				assertThrows(InvalidParameterException.class, () -> FrozenWeights.maxBytesFor("unetr"), "checked for every architecture");
 			}
-		} finally {
-			restore(before);
 		}
 	}
 
@@ -187,12 +184,5 @@ class FrozenWeightsTest {
 		java.util.Optional<Graph> frozen = FrozenWeights.freeze(g, s, keep, maxBytes);
 		frozen.ifPresent(Graph::close);
 		return frozen.isPresent();
-	}
-
-	private static void restore(String before) {
-		if (before == null)
-			System.clearProperty(FrozenWeights.PROPERTY);
-		else
-			System.setProperty(FrozenWeights.PROPERTY, before);
 	}
 }

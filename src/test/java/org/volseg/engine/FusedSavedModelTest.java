@@ -24,6 +24,7 @@ import org.volseg.model.ModelPackage;
 import org.volseg.nets.ParityFixtures;
 import org.volseg.runtime.EngineOptions;
 import org.volseg.testutil.CliRunner;
+import org.volseg.testutil.TemporaryProperty;
 
 /**
  * A SegFormer3D model package (the reference fixture's weights, converted by {@code volseg convert})
@@ -108,13 +109,9 @@ class FusedSavedModelTest {
 			} finally {
 				engineLog.removeHandler(handler);
 			}
-			String before = System.getProperty(FusedKernels.PROPERTY);
-			System.setProperty(FusedKernels.PROPERTY, "portable");
-			try (Engine e = Engine.load(p, EngineOptions.cpu().withThreads(2, 1))) {
+			try (TemporaryProperty kernels = TemporaryProperty.set(FusedKernels.PROPERTY, "portable");
+					Engine e = Engine.load(p, EngineOptions.cpu().withThreads(2, 1))) {
 				portable = e.predict(in, 2, size);
-			} finally {
-				if (before == null) System.clearProperty(FusedKernels.PROPERTY);
-				else System.setProperty(FusedKernels.PROPERTY, before);
 			}
 		}
 		assertTrue(log.stream().anyMatch(m -> m.contains("subgraphs of") && m.contains("replaced by fused CPU kernels (")), log.toString());
@@ -131,23 +128,18 @@ class FusedSavedModelTest {
 		int[] size = { 32, 32, 32 };
 		float[] frozen;
 		float[] variables;
-		String before = System.getProperty(FrozenWeights.PROPERTY);
-		try (ModelPackage p = ModelPackage.open(pkg)) {
+		try (TemporaryProperty limit = TemporaryProperty.cleared(FrozenWeights.PROPERTY); ModelPackage p = ModelPackage.open(pkg)) {
 			float[] in;
-			System.clearProperty(FrozenWeights.PROPERTY);
 			try (Engine e = Engine.load(p, EngineOptions.cpu().withThreads(2, 1))) {
 				assertTrue(e.info().weightsFrozen(), e.info().summary());
 				in = gaussian(e.inputChannels() * 32 * 32 * 32);
 				frozen = e.predict(in, 1, size);
 			}
-			System.setProperty(FrozenWeights.PROPERTY, "0");
+			limit.to("0");
 			try (Engine e = Engine.load(p, EngineOptions.cpu().withThreads(2, 1))) {
 				assertFalse(e.info().weightsFrozen(), e.info().summary());
 				variables = e.predict(in, 1, size);
 			}
-		} finally {
-			if (before == null) System.clearProperty(FrozenWeights.PROPERTY);
-			else System.setProperty(FrozenWeights.PROPERTY, before);
 		}
 		assertCloseToScale(variables, frozen, 1e-4, 1e-6);
 	}

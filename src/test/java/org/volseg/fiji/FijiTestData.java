@@ -20,6 +20,7 @@ import org.scijava.module.ModuleService;
 import org.volseg.engine.NearestIntensityNetwork;
 import org.volseg.sample.AbdominalPhantomGenerator;
 import org.volseg.sample.Phantom;
+import org.volseg.testutil.TemporaryProperty;
 import org.volseg.volume.Orientation;
 import org.volseg.volume.Volume;
 
@@ -132,22 +133,10 @@ final class FijiTestData {
 
 	/** Runs {@code work} with Fiji's and the user's models folders in {@code tmp} (empty), then restores them. */
 	static void withModelFolders(Path tmp, org.junit.jupiter.api.function.Executable work) throws Throwable {
-		String fiji = System.getProperty("scijava.app.directory"), user = System.getProperty(ModelCatalog.USER_MODELS_PROPERTY);
-		System.setProperty("scijava.app.directory", tmp.resolve("Fiji.app").toString());
-		System.setProperty(ModelCatalog.USER_MODELS_PROPERTY, tmp.resolve("user-models").toString());
-		try {
+		try (TemporaryProperty fiji = TemporaryProperty.set("scijava.app.directory", tmp.resolve("Fiji.app").toString());
+				TemporaryProperty user = TemporaryProperty.set(ModelCatalog.USER_MODELS_PROPERTY, tmp.resolve("user-models").toString())) {
 			work.execute();
-		} finally {
-			restore("scijava.app.directory", fiji);
-			restore(ModelCatalog.USER_MODELS_PROPERTY, user);
 		}
-	}
-
-	private static void restore(String key, String value) {
-		if (value == null)
-			System.clearProperty(key);
-		else
-			System.setProperty(key, value);
 	}
 
 	/** Exports the model package for a scan's grid into {@code dir/<folder>}. */

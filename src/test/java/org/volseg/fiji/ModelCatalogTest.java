@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.volseg.VolSegException;
 import org.volseg.model.DescriptorWriter;
 import org.volseg.model.ModelDescriptor;
+import org.volseg.testutil.TemporaryProperty;
 
 class ModelCatalogTest {
 
@@ -42,15 +43,10 @@ class ModelCatalogTest {
 
 	@Test
 	void userFolderFollowsTheSystemProperty() {
-		String old = System.getProperty(ModelCatalog.USER_MODELS_PROPERTY);
-		try {
-			System.setProperty(ModelCatalog.USER_MODELS_PROPERTY, tmp.toString());
+		try (TemporaryProperty folder = TemporaryProperty.set(ModelCatalog.USER_MODELS_PROPERTY, tmp.toString())) {
 			assertEquals(tmp, ModelCatalog.userModelsFolder());
-			System.clearProperty(ModelCatalog.USER_MODELS_PROPERTY);
+			folder.clear();
 			assertEquals(Path.of(System.getProperty("user.home"), ".volseg", "models"), ModelCatalog.userModelsFolder());
-		} finally {
-			if (old != null)
-				System.setProperty(ModelCatalog.USER_MODELS_PROPERTY, old);
 		}
 	}
 

@@ -27,6 +27,7 @@ import org.volseg.model.ModelDescriptor;
 import org.volseg.model.MonaiOptions;
 import org.volseg.model.OutputActivation;
 import org.volseg.model.Preprocessing;
+import org.volseg.testutil.TemporaryProperty;
 import org.volseg.volume.FloatFile;
 import org.volseg.volume.Geometry;
 import org.volseg.volume.Volume;
@@ -51,15 +52,8 @@ class FloatOutputsTest {
 
 	/** Runs with outputs in memory (threshold: never) or on disk (threshold 0: always). */
 	private static <T> T withThreshold(long bytes, Supplier<T> run) {
-		String old = System.getProperty(FloatOutputs.THRESHOLD_PROPERTY);
-		System.setProperty(FloatOutputs.THRESHOLD_PROPERTY, Long.toString(bytes));
-		try {
+		try (TemporaryProperty threshold = TemporaryProperty.set(FloatOutputs.THRESHOLD_PROPERTY, Long.toString(bytes))) {
 			return run.get();
-		} finally {
-			if (old == null)
-				System.clearProperty(FloatOutputs.THRESHOLD_PROPERTY);
-			else
-				System.setProperty(FloatOutputs.THRESHOLD_PROPERTY, old);
 		}
 	}
 

@@ -21,6 +21,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 import org.volseg.InvalidParameterException;
+import org.volseg.testutil.TemporaryProperty;
 
 /**
  * The fused ops against plain references. {@code VolsegDepthwiseConv3dGelu}: the depthwise
@@ -269,17 +270,12 @@ class FusedKernelsTest {
 
 	@Test
 	void aMistypedKernelsPropertyIsRefusedNamingIt() {
-		String before = System.getProperty(FusedKernels.PROPERTY);
-		try {
-			System.setProperty(FusedKernels.PROPERTY, "portabel");
+		try (TemporaryProperty kernels = TemporaryProperty.set(FusedKernels.PROPERTY, "portabel")) {
 			InvalidParameterException e = assertThrows(InvalidParameterException.class, FusedKernels::available);
 			assertTrue(e.getMessage().contains(FusedKernels.PROPERTY) && e.getMessage().contains("portabel"), e.getMessage());
-			System.setProperty(FusedKernels.PROPERTY, "portable");
+			kernels.to("portable");
 			assertEquals(false, FusedKernels.available());
 			assertTrue(FusedKernels.status().contains("portable"), FusedKernels.status());
-		} finally {
-			if (before == null) System.clearProperty(FusedKernels.PROPERTY);
-			else System.setProperty(FusedKernels.PROPERTY, before);
 		}
 	}
 

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.TensorFlow;
+import org.volseg.testutil.TemporaryProperty;
 
 class KernelCompilerTest {
 
@@ -51,16 +52,11 @@ class KernelCompilerTest {
 
 	@Test
 	void aMissingCompilerIsNamed(@TempDir Path cache) {
-		String before = System.getProperty(KernelCompiler.COMPILER_PROPERTY);
-		try {
-			System.setProperty(KernelCompiler.COMPILER_PROPERTY, cache.resolve("no-such-cc").toString());
+		try (TemporaryProperty compiler = TemporaryProperty.set(KernelCompiler.COMPILER_PROPERTY, cache.resolve("no-such-cc").toString())) {
 			KernelCompiler.CompileException e = assertThrows(KernelCompiler.CompileException.class,
 					() -> KernelCompiler.library(SOURCE, cache, cache, s -> {}));
 			assertTrue(e.getMessage().startsWith("no C compiler at " + cache.resolve("no-such-cc")) && e.getMessage().contains("install gcc"),
 					e.getMessage());
-		} finally {
-			if (before == null) System.clearProperty(KernelCompiler.COMPILER_PROPERTY);
-			else System.setProperty(KernelCompiler.COMPILER_PROPERTY, before);
 		}
 	}
 
