@@ -70,7 +70,7 @@ class FusedKernelsTest {
 
 	@ParameterizedTest(name = "[{0}, {1}, {2}] x [{3}] keys, d {4}, e {5}, {6} threads")
 	@CsvSource({ "1, 1, 40, 13, 32, 32, 2", "2, 3, 37, 13, 20, 24, 3", "1, 2, 64, 64, 32, 16, 1", "1, 1, 5, 1, 4, 40, 4",
-			"1, 1, 300, 70, 32, 32, 2" })
+			"1, 1, 300, 70, 32, 32, 2", "2, 2, 37, 45, 32, 32, 3" })
 	void attentionEqualsTheReference(int b, int h, int n, int m, int d, int e, int threads) {
 		requireFusedKernels();
 		float[] q = gaussian(b * h * n * d, 4, 1.0);
