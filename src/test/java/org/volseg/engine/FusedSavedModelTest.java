@@ -59,9 +59,10 @@ class FusedSavedModelTest {
 			java.util.Map<String, Object> config = p.descriptor().volseg().network().config();
 			int[] depths = ((List<?>) config.get("depths")).stream().mapToInt(d -> ((Number) d).intValue()).toArray();
 			int[] srRatios = ((List<?>) config.get("sr_ratios")).stream().mapToInt(d -> ((Number) d).intValue()).toArray();
-			int blocks = 0, layerNorms = 2 * depths.length; // each stage's embedding norm and final norm
+			int blocks = 0, reductions = 0, layerNorms = 2 * depths.length; // each stage's embedding norm and final norm
 			for (int s = 0; s < depths.length; s++) {
 				blocks += depths[s];
+				reductions += srRatios[s] > 1 ? depths[s] : 0; // the keys' and values' sr convolution
 				layerNorms += depths[s] * (srRatios[s] > 1 ? 3 : 2); // norm1, norm2 and the keys' sr_norm
 			}
 			Path dir;
@@ -69,8 +70,8 @@ class FusedSavedModelTest {
 				dir = fused.dir();
 				assertEquals(4, ((List<?>) p.descriptor().volseg().network().config().get("patch_stride")).stream()
 						.mapToInt(d -> ((Number) d).intValue()).findFirst().orElseThrow());
-				assertEquals(2 * blocks + 2 + layerNorms, fused.fused(), "each transformer block's attention and Mix-FFN, "
-						+ "the first embedding, the decoder head and every LayerNorm");
+				assertEquals(2 * blocks + reductions + 2 + layerNorms, fused.fused(), "each transformer block's attention and "
+						+ "Mix-FFN, every key and value reduction, the first embedding, the decoder head and every LayerNorm");
 				assertTrue(Files.isSymbolicLink(dir.resolve("variables")));
 				assertFalse(Files.isSymbolicLink(dir.resolve("saved_model.pb")));
 			}

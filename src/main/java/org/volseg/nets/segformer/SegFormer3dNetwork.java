@@ -179,6 +179,32 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 		 * Conv3D slow.
 		 */
 		private Operand<TFloat32> blockedConv3d(String prefix, Operand<TFloat32> x, int out, int k, int stride, int pad) {
+			return fusableConv3d(prefix, x, out, k, stride, pad,
+					(ops, inputs) -> BlockedConv3d.apply(ops, floatInput(inputs, 0), floatInput(inputs, 1), floatInput(inputs, 2), k, stride, pad));
+		}
+
+		/**
+		 * {@link Layers#conv3d} with bias, kernel = stride = {@code sr} and no padding (same keys, shapes
+		 * and initialisation): the spatial reduction of the keys' and values' tokens, marked for or built
+		 * as VolSeg's fused {@code VolsegConv3d} ({@link #fusable}), with TensorFlow's Conv3D as the
+		 * portable form. oneDNN's Conv3D takes several times longer for these small outputs (at 128^3,
+		 * 8^3 x 32 from 32^3 x 32 at stage 1).
+		 */
+		private Operand<TFloat32> reductionConv3d(String prefix, Operand<TFloat32> x, int out, int sr) {
+			List<Long> strides = List.of(1L, (long) sr, (long) sr, (long) sr, 1L);
+			return fusableConv3d(prefix, x, out, sr, sr, 0, (ops, inputs) -> ops.nn.biasAdd(
+					ops.nn.conv3d(floatInput(inputs, 0), floatInput(inputs, 1), strides, "VALID"), floatInput(inputs, 2)));
+		}
+
+		/**
+		 * A convolution with bias and the same kernel, stride and padding on every axis, as {@link
+		 * Layers#conv3d} holds it (keys {@code prefix.weight} and {@code prefix.bias}, shapes,
+		 * initialisation, order), marked for or built as the fused {@code VolsegConv3d}; {@code
+		 * portable} computes it from the inputs (x, weight {@code [k, k, k, in, out]}, bias) where the
+		 * fused kernels do not run.
+		 */
+		private Operand<TFloat32> fusableConv3d(String prefix, Operand<TFloat32> x, int out, int k, int stride, int pad,
+				FusedKernels.PortableForm portable) {
 			long in = Layers.channels(x);
 			Init init = Init.fanIn(in * k * k * k);
 			Operand<TFloat32> w = l.parameter(prefix + ".weight", new long[] { out, in, k, k, k }, init, 2, 3, 4, 1, 0);
@@ -191,9 +217,7 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 				voxels *= shape[a] < 0 ? Double.NaN : shape[a];
 			}
 			l.countMultiplyAdds(voxels * out * in * k * k * k);
-			Operand<TFloat32> y = fusable(FusedKernels.Fusion.CONV3D,
-					(ops, inputs) -> BlockedConv3d.apply(ops, floatInput(inputs, 0), floatInput(inputs, 1), floatInput(inputs, 2), k, stride, pad), x, w,
-					b, tf.constant(stride), tf.constant(pad));
+			Operand<TFloat32> y = fusable(FusedKernels.Fusion.CONV3D, portable, x, w, b, tf.constant(stride), tf.constant(pad));
 			// the fused op's shape function cannot read the stride and padding: the sizes known here
 			return l.fusedKernelThreads() == 0 ? y : tf.ensureShape(y, org.tensorflow.ndarray.Shape.of(shape));
 		}
@@ -239,8 +263,7 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			if (sr == 1) {
 				return x;
 			}
-			Operand<TFloat32> reduced = l.conv3d(p + ".sr", volume(x, grid, dim), dim, new int[] { sr, sr, sr },
-					new int[] { sr, sr, sr }, new int[] { 0, 0, 0 }, true);
+			Operand<TFloat32> reduced = reductionConv3d(p + ".sr", volume(x, grid, dim), dim, sr);
 			return l.layerNorm(p + ".sr_norm", tokens(reduced, dim), EPS);
 		}
 
