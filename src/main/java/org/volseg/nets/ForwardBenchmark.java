@@ -24,13 +24,14 @@ import org.volseg.util.ProcessCpu;
  * biases of 0) are spread by N(0, 0.02), as training leaves them: with exact ones and zeros
  * TensorFlow's graph optimiser drops multiplications by 1 and additions of 0, which a trained
  * model's graph keeps. The input is one sample of N(0, 1) noise. One untimed forward pass (graph
- * optimisation included), then {@code runs} timed ones ({@link NetworkGraph#run(FloatTensor, float[])},
- * with the Java to TensorFlow copies; the output is copied into one array kept for all runs, as the
- * engine recycles its patch buffers, so that the Java heap's handling of a fresh array per forward
- * does not count as the network's time). CPU time is the whole process's (all threads, Java and native), so it
- * includes TensorFlow's threads while they wait; the matmul is measured the same way. The session
- * uses TensorFlow's default threads (all cores, or {@code TF_NUM_INTRAOP_THREADS} and
- * {@code TF_NUM_INTEROP_THREADS}). Not thread-safe: one benchmark per process at a time.</p>
+ * optimisation included), then {@code runs} timed ones ({@link NetworkGraph#run(FloatTensor,
+ * float[])}, with the Java to TensorFlow copies; the output is copied into one array kept for all
+ * runs, as the engine recycles its patch buffers, so that the Java heap's handling of a fresh array
+ * per forward does not count as the network's time). CPU time is the whole process's (all threads,
+ * Java and native), so it includes TensorFlow's threads while they wait; the matmul is measured the
+ * same way. The session uses TensorFlow's default threads (all cores, or {@code
+ * TF_NUM_INTRAOP_THREADS} and {@code TF_NUM_INTEROP_THREADS}). Not thread-safe: one benchmark per
+ * process at a time.</p>
  */
 public final class ForwardBenchmark {
 
