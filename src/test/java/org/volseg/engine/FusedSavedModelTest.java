@@ -70,8 +70,9 @@ class FusedSavedModelTest {
 				dir = fused.dir();
 				assertEquals(4, ((List<?>) p.descriptor().volseg().network().config().get("patch_stride")).stream()
 						.mapToInt(d -> ((Number) d).intValue()).findFirst().orElseThrow());
-				assertEquals(2 * blocks + reductions + 2 + layerNorms, fused.fused(), "each transformer block's attention and "
-						+ "Mix-FFN, every key and value reduction, the first embedding, the decoder head and every LayerNorm");
+				assertEquals(2 * blocks + reductions + depths.length + 1 + layerNorms, fused.fused(), "each transformer block's "
+						+ "attention and Mix-FFN, every key and value reduction, every stage's patch embedding, the decoder head and "
+						+ "every LayerNorm");
 				assertTrue(Files.isSymbolicLink(dir.resolve("variables")));
 				assertFalse(Files.isSymbolicLink(dir.resolve("saved_model.pb")));
 			}

@@ -77,7 +77,10 @@ public final class FusedKernels {
 		DEPTHWISE_CONV3D_GELU("VolsegDepthwiseConv3dGelu", "input", "filter", "bias"),
 		/** {@code softmax(query key^T) value}. */
 		ATTENTION("VolsegAttention", "query", "key", "value"),
-		/** A strided 3D convolution with bias. */
+		/**
+		 * A strided 3D convolution with bias: the same kernel (1 to {@link #CONV3D_MAX_KERNEL}),
+		 * stride and padding (below the kernel) on every axis.
+		 */
 		CONV3D("VolsegConv3d", "input", "filter", "bias", "stride", "padding"),
 		/** Trilinear resize of three coarse volumes to a fine one's size, their sum, ReLU and a linear map. */
 		RESIZE_SUM_RELU_LINEAR("VolsegResizeSumReluLinear", "fine", "coarse1", "coarse2", "coarse3", "weight", "bias"),
@@ -116,6 +119,9 @@ public final class FusedKernels {
 	public static final String MARK_PREFIX = "VolsegFusable_";
 	/** The most threads one fused op may use. */
 	public static final int MAX_THREADS = 256;
+
+	/** The largest kernel {@link Fusion#CONV3D} takes along each axis. */
+	public static final int CONV3D_MAX_KERNEL = 8;
 
 	private static final Logger LOG = Logger.getLogger(FusedKernels.class.getName());
 	private static final String SOURCE = "volseg_kernels.c";

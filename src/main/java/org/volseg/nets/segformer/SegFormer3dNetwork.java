@@ -161,8 +161,7 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			int stride = c.patchStride()[s];
 			int pad = c.patchPadding()[s];
 			Operand<TFloat32> patches = s == 0 && stride > 1 ? blockedConv3d(embed + ".patch_embeddings", x, dim, k, stride, pad)
-					: l.conv3d(embed + ".patch_embeddings", x, dim, new int[] { k, k, k }, new int[] { stride, stride, stride },
-							new int[] { pad, pad, pad }, true);
+					: directConv3d(embed + ".patch_embeddings", x, dim, k, stride, pad);
 			Operand<TInt32> grid = ShapeOps.dims(tf, patches, 0, 4);
 			Operand<TFloat32> tokens = l.layerNorm(embed + ".norm", tokens(patches, dim), EPS);
 			for (int b = 0; b < c.depths()[s]; b++) {
@@ -184,24 +183,29 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 		}
 
 		/**
-		 * {@link Layers#conv3d} with bias, kernel = stride = {@code sr} and no padding (same keys, shapes
-		 * and initialisation): the spatial reduction of the keys' and values' tokens, marked for or built
-		 * as VolSeg's fused {@code VolsegConv3d} ({@link #fusable}), with TensorFlow's Conv3D as the
-		 * portable form. oneDNN's Conv3D takes several times longer for these small outputs (at 128^3,
-		 * 8^3 x 32 from 32^3 x 32 at stage 1).
+		 * {@link Layers#conv3d} with bias and the same kernel, stride and padding on every axis (same
+		 * keys, shapes and initialisation), marked for or built as VolSeg's fused {@code VolsegConv3d}
+		 * ({@link #fusableConv3d}), with TensorFlow's Conv3D after a zero padding as the portable form:
+		 * the patch embeddings of stages 2–4 and the spatial reduction of the keys' and values'
+		 * tokens (kernel = stride = sr_ratio), whose small outputs oneDNN's Conv3D computes in two to
+		 * four times the fused op's time (at 128^3).
 		 */
-		private Operand<TFloat32> reductionConv3d(String prefix, Operand<TFloat32> x, int out, int sr) {
-			List<Long> strides = List.of(1L, (long) sr, (long) sr, (long) sr, 1L);
-			return fusableConv3d(prefix, x, out, sr, sr, 0, (ops, inputs) -> ops.nn.biasAdd(
-					ops.nn.conv3d(floatInput(inputs, 0), floatInput(inputs, 1), strides, "VALID"), floatInput(inputs, 2)));
+		private Operand<TFloat32> directConv3d(String prefix, Operand<TFloat32> x, int out, int k, int stride, int pad) {
+			List<Long> strides = List.of(1L, (long) stride, (long) stride, (long) stride, 1L);
+			int[][] pads = { { 0, 0 }, { pad, pad }, { pad, pad }, { pad, pad }, { 0, 0 } };
+			return fusableConv3d(prefix, x, out, k, stride, pad, (ops, inputs) -> {
+				Operand<TFloat32> in = floatInput(inputs, 0);
+				Operand<TFloat32> padded = pad == 0 ? in : ops.pad(in, ops.constant(pads), ops.constant(0f));
+				return ops.nn.biasAdd(ops.nn.conv3d(padded, floatInput(inputs, 1), strides, "VALID"), floatInput(inputs, 2));
+			});
 		}
 
 		/**
 		 * A convolution with bias and the same kernel, stride and padding on every axis, as {@link
 		 * Layers#conv3d} holds it (keys {@code prefix.weight} and {@code prefix.bias}, shapes,
-		 * initialisation, order), marked for or built as the fused {@code VolsegConv3d}; {@code
-		 * portable} computes it from the inputs (x, weight {@code [k, k, k, in, out]}, bias) where the
-		 * fused kernels do not run.
+		 * initialisation, order), marked for or built as the fused {@code VolsegConv3d} when that op
+		 * takes the kernel and padding ({@link FusedKernels.Fusion#CONV3D}); {@code portable} computes
+		 * it from the inputs (x, weight {@code [k, k, k, in, out]}, bias) where the fused op does not run.
 		 */
 		private Operand<TFloat32> fusableConv3d(String prefix, Operand<TFloat32> x, int out, int k, int stride, int pad,
 				FusedKernels.PortableForm portable) {
@@ -217,6 +221,9 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 				voxels *= shape[a] < 0 ? Double.NaN : shape[a];
 			}
 			l.countMultiplyAdds(voxels * out * in * k * k * k);
+			if (k > FusedKernels.CONV3D_MAX_KERNEL || pad >= k) {
+				return portable.build(tf, List.of(x, w, b));
+			}
 			Operand<TFloat32> y = fusable(FusedKernels.Fusion.CONV3D, portable, x, w, b, tf.constant(stride), tf.constant(pad));
 			// the fused op's shape function cannot read the stride and padding: the sizes known here
 			return l.fusedKernelThreads() == 0 ? y : tf.ensureShape(y, org.tensorflow.ndarray.Shape.of(shape));
@@ -263,7 +270,7 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 			if (sr == 1) {
 				return x;
 			}
-			Operand<TFloat32> reduced = reductionConv3d(p + ".sr", volume(x, grid, dim), dim, sr);
+			Operand<TFloat32> reduced = directConv3d(p + ".sr", volume(x, grid, dim), dim, sr, sr, 0);
 			return l.layerNorm(p + ".sr_norm", tokens(reduced, dim), EPS);
 		}
 

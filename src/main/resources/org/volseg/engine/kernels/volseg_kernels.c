@@ -29,10 +29,10 @@
  * Op VolsegConv3d(input, filter, bias, stride, padding; threads) -> output
  *   input [n, d0, d1, d2, Cin], filter [k, k, k, Cin, Cout] (k <= 8), bias [Cout], stride and padding
  *   int32 scalars (host memory); output [n, o0, o1, o2, Cout], o = (d + 2 padding - k) / stride + 1
- *   (PyTorch's Conv3d with the same kernel, stride and padding on every axis). SegFormer3D's first
- *   embedding (few input channels) and its keys' reduction (kernel = stride): per output row, the
- *   k^2 input rows it reads are copied with their zero padding, then eight output voxels by 32
- *   output channels are accumulated in registers at a time.
+ *   (PyTorch's Conv3d with the same kernel, stride and padding on every axis). SegFormer3D's patch
+ *   embeddings (the first with few input channels) and its keys' reduction (kernel = stride): per
+ *   output row, the k^2 input rows it reads are copied with their zero padding, then eight output
+ *   voxels by 32 output channels are accumulated in registers at a time.
  *
  * Op VolsegResizeSumReluLinear(fine, coarse1, coarse2, coarse3, weight, bias; threads) -> output
  *   fine [n, D0, D1, D2, C], coarse1..3 [n, d0, d1, d2, C] (each its own size), weight [C, K], bias [K]

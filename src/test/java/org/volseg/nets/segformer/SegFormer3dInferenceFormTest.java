@@ -49,21 +49,31 @@ class SegFormer3dInferenceFormTest {
 	@Test
 	void inferenceGraphWithFusedKernelsEqualsThePlainForms() {
 		requireFusedKernels();
-		assertInferenceGraphEqualsThePlainForms(new long[] { 1, 36, 32, 20, CONFIG.inChannels() }, 2);
+		assertInferenceGraphEqualsThePlainForms(CONFIG, new long[] { 1, 36, 32, 20, CONFIG.inChannels() }, 2);
+	}
+
+	/** A stage-2 patch kernel of 9^3, larger than the fused convolution takes: that stage runs TensorFlow's. */
+	@Test
+	void aPatchKernelTooLargeForTheFusedConvolutionRunsTensorFlowsConvolution() {
+		requireFusedKernels();
+		SegFormer3dConfig wide = new SegFormer3dConfig(2, new int[] { 4, 2, 1, 1 }, new int[] { 8, 16, 32, 64 },
+				new int[] { 7, 9, 3, 3 }, new int[] { 4, 2, 2, 2 }, new int[] { 3, 4, 1, 1 }, new int[] { 4, 4, 4, 4 },
+				new int[] { 1, 2, 4, 8 }, new int[] { 1, 1, 1, 1 }, 32, 3, 0.0);
+		assertInferenceGraphEqualsThePlainForms(wide, new long[] { 1, 36, 32, 20, wide.inChannels() }, 2);
 	}
 
 	private static void assertInferenceGraphEqualsThePlainForms(long[] shape) {
-		assertInferenceGraphEqualsThePlainForms(shape, 0);
+		assertInferenceGraphEqualsThePlainForms(CONFIG, shape, 0);
 	}
 
-	private static void assertInferenceGraphEqualsThePlainForms(long[] shape, int fusedKernelThreads) {
+	private static void assertInferenceGraphEqualsThePlainForms(SegFormer3dConfig config, long[] shape, int fusedKernelThreads) {
 		float[] input = new float[(int) (shape[0] * shape[1] * shape[2] * shape[3] * shape[4])];
 		Random random = new Random(7);
 		for (int i = 0; i < input.length; i++) input[i] = (float) random.nextGaussian();
 
-		float[] plain = forward(Layers.Purpose.TRAINING, Layers.WeightStorage.VARIABLES, 0, shape, input);
+		float[] plain = forward(config, Layers.Purpose.TRAINING, Layers.WeightStorage.VARIABLES, 0, shape, input);
 		for (Layers.WeightStorage storage : Layers.WeightStorage.values()) {
-			float[] rewritten = forward(Layers.Purpose.INFERENCE, storage, fusedKernelThreads, shape, input);
+			float[] rewritten = forward(config, Layers.Purpose.INFERENCE, storage, fusedKernelThreads, shape, input);
 			assertArrayEquals(new long[] { plain.length }, new long[] { rewritten.length });
 			double scale = 0;
 			double diff = 0;
@@ -77,14 +87,14 @@ class SegFormer3dInferenceFormTest {
 		}
 	}
 
-	private static float[] forward(Layers.Purpose purpose, Layers.WeightStorage storage, int fusedKernelThreads, long[] shape,
-			float[] input) {
+	private static float[] forward(SegFormer3dConfig config, Layers.Purpose purpose, Layers.WeightStorage storage,
+			int fusedKernelThreads, long[] shape, float[] input) {
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			Ops tf = Ops.create(g);
 			Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
-					Placeholder.shape(Shape.of(-1, -1, -1, -1, CONFIG.inChannels())));
+					Placeholder.shape(Shape.of(-1, -1, -1, -1, config.inChannels())));
 			Layers layers = new Layers(tf, new OrderOneParameters(), storage, purpose).fuseKernels(fusedKernelThreads);
-			Operand<TFloat32> y = new SegFormer3dNetwork(CONFIG).build(layers, x);
+			Operand<TFloat32> y = new SegFormer3dNetwork(config).build(layers, x);
 			layers.initializeVariables(s);
 			try (TFloat32 in = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(input, true, false));
 					Result r = s.runner().feed(x, in).fetch(y).run()) {
