@@ -83,8 +83,8 @@ public final class BenchForwardCommand implements Callable<Integer> {
 		out.printf("kernels: %s%n", r.kernels());
 		if (storage == Layers.WeightStorage.VARIABLES)
 			out.printf("weights: %s%n", r.weightsFrozen()
-					? "frozen into constants when loaded, as model packages run on the CPU (-D" + FrozenWeights.PROPERTY + "=0 keeps them variables)"
-					: "variables");
+					? "frozen into constants when loaded (-D" + FrozenWeights.PROPERTY + " above 0), as such packages then run on the CPU"
+					: "variables, as model packages run (-D" + FrozenWeights.PROPERTY + "=64 freezes them into constants)");
 		out.printf("first forward (graph optimisation included): %.2f s%n", r.firstSeconds());
 		out.printf("forward: median %.3f s (min %.3f, max %.3f) over %d runs, %.1f GFLOP per forward (%s)%n",
 				r.medianSeconds(), r.seconds()[0], r.seconds()[r.seconds().length - 1], r.seconds().length, r.flops() / 1e9,

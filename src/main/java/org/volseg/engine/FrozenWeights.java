@@ -40,27 +40,30 @@ import com.google.protobuf.ByteString;
  * (transposed and reshaped weights, factorisations of weights, oneDNN's layers that reorder
  * constant weights once); with variables it redoes that work in every run. A model package holds
  * its weights as variables. Freezing costs start-up time (the graph rebuilt, then the constants
- * folded in the first run: a few tenths of a second for SegFormer3D at 128^3), so the engine
- * freezes the packages of the {@link #ARCHITECTURES} measured to gain more than that: SegFormer3D,
- * whose 128^3 forward then costs about 4 % less CPU time. The demo UNETR gained about 3 % a patch
- * but lost 0.4 s at load and 0.2 s in its first patch, more than a small job gains
- * (docs/bench-segformer.md).</p>
+ * folded in the first run: about half a second for SegFormer3D at 128^3).</p>
+ *
+ * <p><b>Off by default</b> (since 2026-12-04, eleventh session). It was on for SegFormer3D
+ * packages, whose 128^3 forward it made about 4 % cheaper when oneDNN ran their convolutions. Now
+ * that VolSeg's fused kernels run every convolution of SegFormer3D, frozen weights made the forward
+ * about 8 % dearer and the first forward twice as long on the host measured (docs/bench-segformer.md).
+ * The demo UNETR gained about 3 % a patch but lost 0.4 s at load and 0.2 s in its first patch.
+ * {@code -D}{@value #PROPERTY}{@code =64} turns it on for the {@link #ARCHITECTURES}.</p>
  *
  * <p>Freezing copies the weights several times while it runs (the fetched values, the graph
  * definition, TensorFlow's constants), so only graphs whose kept part reads variables of at most
- * {@link #maxBytes()} are frozen: {@value #DEFAULT_MAX_MIB} MiB by default (SegFormer3D holds 18
- * MB, UNETR-BTCV 370 MB), set with {@code -D}{@value #PROPERTY} (MiB; 0 turns freezing off).
- * Graphs with variables of non-numeric types are not frozen. Stateless: thread-safe.</p>
+ * {@link #maxBytes()} are frozen: {@value #PROPERTY} MiB (SegFormer3D holds 18 MB, UNETR-BTCV
+ * 370 MB), {@value #DEFAULT_MAX_MIB} (never) when it is not set. Graphs with variables of
+ * non-numeric types are not frozen. Stateless: thread-safe.</p>
  */
 public final class FrozenWeights {
 
 	/** The system property giving the most MiB of variables a graph may hold to be frozen (0: never). */
 	public static final String PROPERTY = "volseg.freeze.maxMiB";
-	/** {@value #PROPERTY}'s default. */
-	public static final long DEFAULT_MAX_MIB = 64;
+	/** {@value #PROPERTY}'s default: 0, weights stay variables. */
+	public static final long DEFAULT_MAX_MIB = 0;
 	/**
 	 * The architectures ({@code config.volseg.network.architecture}) whose packages are frozen when
-	 * loaded on the CPU: those measured to gain more per forward than freezing costs at start-up.
+	 * loaded on the CPU with {@value #PROPERTY} above 0; the others keep their variables.
 	 */
 	public static final Set<String> ARCHITECTURES = Set.of("segformer3d");
 

@@ -128,8 +128,8 @@ public final class ForwardBenchmark {
 	 * The network built as {@link #run} builds it (trained-like random weights), as a model package
 	 * runs on the CPU: with VolSeg's fused CPU kernels where they are
 	 * {@link FusedKernels#available() available}, and variables frozen into constants up to
-	 * {@link FrozenWeights#maxBytesFor} the architecture (so
-	 * {@code -D}{@value FrozenWeights#PROPERTY}{@code =0} keeps them variables); the caller closes it.
+	 * {@link FrozenWeights#maxBytesFor} the architecture, as the engine does (by default nothing:
+	 * {@code -D}{@value FrozenWeights#PROPERTY}{@code =64} freezes them); the caller closes it.
 	 */
 	public static NetworkGraph graph(Network network, Layers.WeightStorage weights) {
 		int threads = FusedKernels.available()

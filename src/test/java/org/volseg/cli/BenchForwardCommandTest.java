@@ -9,9 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.volseg.engine.FrozenWeights;
 import org.volseg.nets.Architectures;
 import org.volseg.nets.Network;
 import org.volseg.testutil.CliRunner;
+import org.volseg.testutil.TemporaryProperty;
 import org.volseg.engine.kernels.FusedKernels;
 
 class BenchForwardCommandTest {
@@ -37,14 +39,22 @@ class BenchForwardCommandTest {
 		assertTrue(Integer.parseInt(percent.group(1)) > 0, r.out);
 	}
 
-	/** With variables (the default) SegFormer3D runs as its packages do: weights frozen into constants when loaded. */
+	/**
+	 * With variables (the default) SegFormer3D runs as its packages do: variables, unless the freezing
+	 * property is set, when its weights are frozen into constants as the engine then freezes them.
+	 */
 	@Test
-	void variablesAreFrozenAsSegFormer3dPackagesAre() {
+	void variablesRunAsSegFormer3dPackagesDo() {
 		CliRunner r = CliRunner.run("bench", "forward", "--size", "32", "--runs", "1", "--matmul-size", "256");
 		assertEquals(0, r.exitCode, r.err);
 		assertTrue(r.out.contains("weights as variables"), r.out);
-		assertTrue(r.out.contains("weights: frozen into constants when loaded"), r.out);
+		assertTrue(r.out.contains("weights: variables, as model packages run"), r.out);
 		assertTrue(Pattern.compile("forward per CPU-second: [1-9]\\d*% of the matmul's").matcher(r.out).find(), r.out);
+		try (TemporaryProperty limit = TemporaryProperty.set(FrozenWeights.PROPERTY, "64")) {
+			CliRunner frozen = CliRunner.run("bench", "forward", "--size", "32", "--runs", "1", "--matmul-size", "256");
+			assertEquals(0, frozen.exitCode, frozen.err);
+			assertTrue(frozen.out.contains("weights: frozen into constants when loaded"), frozen.out);
+		}
 	}
 
 	@Test

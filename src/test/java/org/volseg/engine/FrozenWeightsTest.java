@@ -132,8 +132,11 @@ class FrozenWeightsTest {
 	@Test
 	void theLimitIsReadFromItsPropertyAndABadValueNamesIt() {
 		try (TemporaryProperty limit = TemporaryProperty.cleared(FrozenWeights.PROPERTY)) {
-			assertEquals(FrozenWeights.DEFAULT_MAX_MIB << 20, FrozenWeights.maxBytes());
-			assertEquals(FrozenWeights.DEFAULT_MAX_MIB << 20, FrozenWeights.maxBytesFor("segformer3d"));
+			assertEquals(0, FrozenWeights.DEFAULT_MAX_MIB, "off unless asked for");
+			assertEquals(0, FrozenWeights.maxBytes());
+			assertEquals(0, FrozenWeights.maxBytesFor("segformer3d"));
+			limit.to("64");
+			assertEquals(64L << 20, FrozenWeights.maxBytesFor("segformer3d"));
 			assertEquals(0, FrozenWeights.maxBytesFor("unetr"));
 			assertEquals(0, FrozenWeights.maxBytesFor(null));
 			limit.to(" 3 ");
