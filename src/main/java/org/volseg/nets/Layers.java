@@ -250,23 +250,30 @@ public final class Layers {
 		long[] wShape = { outChannels, in, kernel[0], kernel[1], kernel[2] };
 		Init init = Init.fanIn(in * kernel[0] * kernel[1] * kernel[2]);
 		Operand<TFloat32> w = parameter(prefix + ".weight", wShape, init, 2, 3, 4, 1, 0);
-		List<Long> strides = Arrays.asList(1L, (long) stride[0], (long) stride[1], (long) stride[2], 1L);
-		boolean noPadding = padding[0] == 0 && padding[1] == 0 && padding[2] == 0;
-		boolean samePadding = true;
-		for (int a = 0; a < 3; a++) samePadding &= stride[a] == 1 && 2 * padding[a] == kernel[a] - 1;
-		Operand<TFloat32> y;
-		if (noPadding) {
-			y = tf.nn.conv3d(x, w, strides, "VALID");
-		} else if (samePadding) {
-			y = tf.nn.conv3d(x, w, strides, "SAME");
-		} else {
-			int[][] pads = { { 0, 0 }, { padding[0], padding[0] }, { padding[1], padding[1] }, { padding[2], padding[2] }, { 0, 0 } };
-			y = tf.nn.conv3d(tf.pad(x, tf.constant(pads), tf.constant(0f)), w, strides, "VALID");
-		}
+		Operand<TFloat32> y = convolve3d(tf, x, w, stride, padding);
 		if (bias) y = tf.nn.biasAdd(y, parameter(prefix + ".bias", new long[] { outChannels }, init));
 		long[] ys = staticShape(y);
 		count(ys[1], ys[2], ys[3], outChannels, in, kernel[0], kernel[1], kernel[2]);
 		return y;
+	}
+
+	/**
+	 * The convolution of {@link #conv3d} without its parameters: {@code x} {@code [n, d0, d1, d2, in]}
+	 * convolved with {@code w} {@code [k0, k1, k2, in, out]}, {@code padding} zeros on both sides of
+	 * each spatial axis, as TensorFlow's {@code Conv3D} ("SAME" where that is the same padding).
+	 */
+	public static Operand<TFloat32> convolve3d(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, int[] stride, int[] padding) {
+		long[] kernel = staticShape(w);
+		List<Long> strides = Arrays.asList(1L, (long) stride[0], (long) stride[1], (long) stride[2], 1L);
+		boolean noPadding = padding[0] == 0 && padding[1] == 0 && padding[2] == 0;
+		boolean samePadding = true;
+		for (int a = 0; a < 3; a++) samePadding &= stride[a] == 1 && 2L * padding[a] == kernel[a] - 1;
+		if (noPadding)
+			return tf.nn.conv3d(x, w, strides, "VALID");
+		if (samePadding)
+			return tf.nn.conv3d(x, w, strides, "SAME");
+		int[][] pads = { { 0, 0 }, { padding[0], padding[0] }, { padding[1], padding[1] }, { padding[2], padding[2] }, { 0, 0 } };
+		return tf.nn.conv3d(tf.pad(x, tf.constant(pads), tf.constant(0f)), w, strides, "VALID");
 	}
 
 	/**

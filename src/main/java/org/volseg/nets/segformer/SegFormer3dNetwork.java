@@ -185,19 +185,16 @@ final class SegFormer3dNetwork extends ConfiguredNetwork {
 		/**
 		 * {@link Layers#conv3d} with bias and the same kernel, stride and padding on every axis (same
 		 * keys, shapes and initialisation), marked for or built as VolSeg's fused {@code VolsegConv3d}
-		 * ({@link #fusableConv3d}), with TensorFlow's Conv3D after a zero padding as the portable form:
+		 * ({@link #fusableConv3d}), with {@link Layers#convolve3d} and a bias as the portable form:
 		 * the patch embeddings of stages 2–4 and the spatial reduction of the keys' and values'
 		 * tokens (kernel = stride = sr_ratio), whose small outputs oneDNN's Conv3D computes in two to
 		 * four times the fused op's time (at 128^3).
 		 */
 		private Operand<TFloat32> directConv3d(String prefix, Operand<TFloat32> x, int out, int k, int stride, int pad) {
-			List<Long> strides = List.of(1L, (long) stride, (long) stride, (long) stride, 1L);
-			int[][] pads = { { 0, 0 }, { pad, pad }, { pad, pad }, { pad, pad }, { 0, 0 } };
-			return fusableConv3d(prefix, x, out, k, stride, pad, (ops, inputs) -> {
-				Operand<TFloat32> in = floatInput(inputs, 0);
-				Operand<TFloat32> padded = pad == 0 ? in : ops.pad(in, ops.constant(pads), ops.constant(0f));
-				return ops.nn.biasAdd(ops.nn.conv3d(padded, floatInput(inputs, 1), strides, "VALID"), floatInput(inputs, 2));
-			});
+			int[] strides = { stride, stride, stride };
+			int[] padding = { pad, pad, pad };
+			return fusableConv3d(prefix, x, out, k, stride, pad, (ops, inputs) -> ops.nn.biasAdd(
+					Layers.convolve3d(ops, floatInput(inputs, 0), floatInput(inputs, 1), strides, padding), floatInput(inputs, 2)));
 		}
 
 		/**
